@@ -1,0 +1,128 @@
+//! `street-ledger check`: SQLite's own integrity check, then the store's
+//! invariants. The main one is the one write path: replaying the change log
+//! must give every record exactly as stored, with its row version equal to
+//! the number of logged changes. A row written around the write path, or a
+//! log entry altered or removed, breaks that.
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::store::{write::to_json, Table};
+use crate::Result;
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CheckReport {
+    pub records: u64,
+    pub log_entries: u64,
+    /// In Chinese, naming tables and record ids (never personal data).
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+pub fn check(conn: &Connection) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        report.problems.push(format!("SQLite 完整性检查未通过：{}", integrity.join("；")));
+        return Ok(report);
+    }
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if fk > 0 {
+        report.problems.push(format!("有{fk}条记录引用了不存在的记录（外键）"));
+    }
+    let replayed = replay(conn, &mut report)?;
+    for table in Table::ALL {
+        compare_table(conn, table, &replayed, &mut report)?;
+    }
+    check_search_index(conn, &mut report)?;
+    Ok(report)
+}
+
+/// Per record: the number of logged changes and the last value of each field.
+type Replayed = HashMap<(String, String), (i64, BTreeMap<String, serde_json::Value>)>;
+
+fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
+    let mut out: Replayed = HashMap::new();
+    let mut stmt = conn.prepare("SELECT table_name, record_id, op, fields FROM change_log ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        report.log_entries += 1;
+        let (table, id, op, fields): (String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let entry = out.entry((table.clone(), id.clone())).or_default();
+        if (op == "insert") != (entry.0 == 0) {
+            report.problems.push(format!("变更日志中{table}记录{id}的“{op}”顺序不对"));
+        }
+        entry.0 += 1;
+        let fields: BTreeMap<String, serde_json::Value> = serde_json::from_str(&fields).unwrap_or_default();
+        for (f, change) in fields {
+            entry.1.insert(f, change.get("new").cloned().unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &mut CheckReport) -> Result<()> {
+    let cols = table.fields().join(", ");
+    let mut stmt = conn.prepare(&format!("SELECT id, row_version, {cols} FROM {}", table.name()))?;
+    let mut rows = stmt.query([])?;
+    let mut seen = 0usize;
+    while let Some(r) = rows.next()? {
+        report.records += 1;
+        let id: String = r.get(0)?;
+        let version: i64 = r.get(1)?;
+        let Some((count, fields)) = replayed.get(&(table.name().to_string(), id.clone())) else {
+            report.problems.push(format!("{}记录{id}没有变更日志：它不是通过程序写入的", table.name()));
+            continue;
+        };
+        seen += 1;
+        if *count != version {
+            report.problems.push(format!("{}记录{id}的版本号为{version}，变更日志中有{count}次变更", table.name()));
+        }
+        for (i, f) in table.fields().iter().enumerate() {
+            let stored = to_json(&r.get::<_, Value>(i + 2)?);
+            let logged = fields.get(*f).cloned().unwrap_or_default();
+            if !same_json(&stored, &logged) {
+                report.problems.push(format!("{}记录{id}的字段{f}与变更日志不一致：可能被绕过程序修改", table.name()));
+            }
+        }
+    }
+    let logged = replayed.keys().filter(|(t, _)| t == table.name()).count();
+    if logged != seen {
+        report.problems.push(format!("变更日志记载了{}条{}记录，数据库中只有{seen}条", logged, table.name()));
+    }
+    Ok(())
+}
+
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The search index must hold exactly the tokens of the persons' fields.
+fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
+    let stored: i64 = conn.query_row("SELECT count(*) FROM person_token", [], |r| r.get(0))?;
+    let mut expected = 0i64;
+    let mut stmt = conn.prepare("SELECT name, id_number, phone FROM person")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut tokens = BTreeSet::new();
+        for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
+            crate::person::search::field_tokens(f, &r.get::<_, Value>(i)?, &mut tokens);
+        }
+        expected += tokens.len() as i64;
+    }
+    if stored != expected {
+        report.problems.push(format!("人员查询索引不完整（应有{expected}条，实有{stored}条），请联系技术支持重建索引"));
+    }
+    Ok(())
+}

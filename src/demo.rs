@@ -1,0 +1,189 @@
+//! `street-ledger demo`: a realistic street office, generated through the
+//! same write path as real data (so it is logged, searchable and checkable).
+//! Deterministic for a given seed and date.
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
+use crate::elderly::{self, ElderlyInput};
+use crate::person::{self, PersonInput};
+use crate::store::{Actor, Store};
+use crate::{idcard, office, Result};
+
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub office_name: String,
+    pub communities: usize,
+    pub persons: usize,
+    pub seed: u64,
+    pub today: NaiveDate,
+}
+
+impl DemoSpec {
+    pub fn street(today: NaiveDate) -> Self {
+        DemoSpec { office_name: "示例街道".into(), communities: 15, persons: 100_000, seed: 1, today }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DemoSummary {
+    pub persons: usize,
+    pub elderly: usize,
+    pub services: usize,
+    pub visits: usize,
+}
+
+/// SplitMix64: small, fast and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
+    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
+    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
+    "单", "解", "仇", "区", "朴", "查", "欧阳", "司马",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "秀", "英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "兰",
+    "霞", "平", "刚", "桂", "华", "建", "国", "志", "文", "玉", "凤", "红", "德", "福", "春", "海", "云", "淑", "珍", "荣",
+    "三", "顺", "宝", "林", "山", "清", "梅", "莲", "成", "宏",
+];
+const AREAS: &[&str] = &["110105", "110101", "110102", "130102", "370102", "410105", "510104"];
+const STREETS: &[&str] = &["和平路", "建设路", "解放路", "人民路", "新华街", "光明里", "幸福里", "胜利街"];
+
+fn community_names(n: usize) -> Vec<String> {
+    const BASE: &[&str] =
+        &["和平", "建设", "光明", "幸福", "友谊", "新华", "胜利", "朝阳", "东风", "红旗", "团结", "文化", "解放", "民主", "长安"];
+    (0..n).map(|i| format!("{}社区", BASE.get(i).map(|s| s.to_string()).unwrap_or_else(|| format!("第{}", i + 1)))).collect()
+}
+
+/// Sets the office up and fills it. About one person in five is 60 or over
+/// and goes on the roster, with services and visits over the past year.
+pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<DemoSummary> {
+    let office = office::setup(store, actor, &spec.office_name, &community_names(spec.communities))?;
+    let community_ids: Vec<String> = office.communities.iter().map(|c| c.id.clone()).collect();
+    let mut rng = Rng(spec.seed);
+    let today = spec.today;
+    let mut used_ids = std::collections::HashSet::new();
+    store.write(actor, |w| {
+        let mut sum = DemoSummary::default();
+        for _ in 0..spec.persons {
+            let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;
+            let birth = NaiveDate::from_ymd_opt(today.year() - age - 1, 1, 1).expect("valid")
+                + Duration::days(rng.below(365) as i64);
+            let id = loop {
+                let id = idcard::compose(*rng.pick(AREAS), birth, rng.below(1000) as u16);
+                if used_ids.insert(id.to_string()) {
+                    break id;
+                }
+            };
+            let given: String = (0..1 + rng.below(2)).map(|_| *rng.pick(GIVEN)).collect();
+            let p = PersonInput {
+                name: format!("{}{given}", rng.pick(SURNAMES)),
+                id_number: Some(id.to_string()),
+                phone: Some(format!("1{}{:09}", [3, 5, 8][rng.below(3)], rng.next() % 1_000_000_000)),
+                community_id: Some(rng.pick(&community_ids).clone()),
+                address: Some(format!("{}{}号{}单元{}室", rng.pick(STREETS), 1 + rng.below(200), 1 + rng.below(6), 101 + rng.below(1500))),
+                hukou: Some("本地".into()),
+                ..Default::default()
+            };
+            sum.persons += 1;
+            if id.age_on(today) < 60 {
+                person::create(w, &p)?;
+                continue;
+            }
+            let elderly_id = elderly::register_in(w, &elderly_input(&mut rng, p, today), today)?;
+            sum.elderly += 1;
+            for _ in 0..rng.below(6) {
+                record_service(w, &elderly_id, &service(&mut rng, today), today)?;
+                sum.services += 1;
+            }
+            for _ in 0..rng.below(5) {
+                record_visit(w, &elderly_id, &visit(&mut rng, today), today)?;
+                sum.visits += 1;
+            }
+            if rng.chance(3) {
+                let (status, reason) = if rng.chance(60) { ("去世", None) } else { ("迁出", Some("随子女迁居外区".to_string())) };
+                let change = elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason };
+                elderly::change_status_in(w, &elderly_id, &change)?;
+            }
+        }
+        Ok(sum)
+    })
+}
+
+fn days_ago(rng: &mut Rng, today: NaiveDate, max: usize) -> String {
+    (today - Duration::days(rng.below(max) as i64)).to_string()
+}
+
+fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> ElderlyInput {
+    let mut kinds = Vec::new();
+    for (kind, pct) in [("独居", 15), ("困难", 10), ("残疾", 8), ("有特殊贡献", 2)] {
+        if rng.chance(pct) {
+            kinds.push(kind.to_string());
+        }
+    }
+    let disabled = kinds.iter().any(|k| k == "残疾");
+    ElderlyInput {
+        person,
+        sanwu: rng.chance(1),
+        enterprise_retiree: rng.chance(30),
+        living_arrangement: Some(
+            if kinds.iter().any(|k| k == "独居") { "独居" } else { *rng.pick(&["空巢", "与子女同住"]) }.into(),
+        ),
+        economic_status: Some(if kinds.iter().any(|k| k == "困难") { "低保" } else { "一般" }.into()),
+        disability_type: disabled.then(|| rng.pick(&["肢体残疾", "视力残疾", "听力残疾"]).to_string()),
+        disability_grade: disabled.then(|| rng.pick(&["一级", "二级", "三级", "四级"]).to_string()),
+        health_notes: Some(rng.pick(&["良好", "高血压", "糖尿病", "行动不便", "失能", "轻度失智"]).to_string()),
+        emergency_name: Some(format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))),
+        emergency_phone: Some(format!("139{:08}", rng.next() % 100_000_000)),
+        emergency_relation: Some(rng.pick(&["子女", "配偶", "亲属", "邻居"]).to_string()),
+        care_mode: Some(rng.pick(&["居家", "居家", "居家", "社区", "机构"]).to_string()),
+        kinds,
+        registered_on: Some(days_ago(rng, today, 1500)),
+        ..Default::default()
+    }
+}
+
+fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
+    let paid = rng.chance(40);
+    ServiceInput {
+        date: days_ago(rng, today, 365),
+        service_type: rng.pick(&["生活保障", "日常照料", "心理慰藉", "代办代购"]).to_string(),
+        paid: if paid { "低偿" } else { "无偿" }.into(),
+        charge: paid.then(|| format!("{}", 5 + rng.below(60))),
+        provider: Some(rng.pick(&["社区服务站", "志愿者", "居家养老服务中心"]).to_string()),
+        hours: Some(format!("{}", 1 + rng.below(3))),
+        notes: None,
+    }
+}
+
+fn visit(rng: &mut Rng, today: NaiveDate) -> VisitInput {
+    VisitInput {
+        date: days_ago(rng, today, 365),
+        visitor: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+        way: rng.pick(&["入户", "入户", "电话"]).to_string(),
+        health: Some(rng.pick(&["身体状况稳定", "血压偏高", "行动不便"]).to_string()),
+        economy: Some("基本生活有保障".into()),
+        family_support: Some(rng.pick(&["子女常来探望", "子女在外地", "无子女"]).to_string()),
+        home_safety: Some(rng.pick(&["无隐患", "燃气需检查", "地面湿滑"]).to_string()),
+        needs: Some(rng.pick(&["无", "希望有人代购", "需要助浴"]).to_string()),
+    }
+}

@@ -1,0 +1,31 @@
+//! `dump --json`: every record in a canonical form (tables, then records by
+//! id, fields by name), so that two databases holding the same records dump
+//! to the same text whatever order they were written in. The change log and
+//! the per-PC installation are left out: they differ between PCs by design.
+use std::collections::BTreeMap;
+
+use rusqlite::types::Value;
+use rusqlite::Connection;
+
+use crate::store::{write::to_json, Table};
+use crate::Result;
+
+pub fn dump(conn: &Connection) -> Result<serde_json::Value> {
+    let mut out = BTreeMap::new();
+    for table in Table::ALL {
+        let cols = table.fields().join(", ");
+        let mut stmt = conn.prepare(&format!("SELECT id, {cols} FROM {} ORDER BY id", table.name()))?;
+        let mut records = BTreeMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let mut fields = BTreeMap::new();
+            for (i, f) in table.fields().iter().enumerate() {
+                fields.insert(*f, to_json(&r.get::<_, Value>(i + 1)?));
+            }
+            records.insert(id, fields);
+        }
+        out.insert(table.name(), records);
+    }
+    Ok(serde_json::to_value(out).expect("plain values"))
+}

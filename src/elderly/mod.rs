@@ -1,0 +1,355 @@
+//! The elderly-care roster (为老服务花名册): one entry per elderly person,
+//! the home-care services they receive and the visits made to them.
+//!
+//! 高龄 (advanced age) is never stored: it is derived from the birth date for
+//! the day asked, with the threshold from settings (default 80).
+pub mod care;
+pub mod roster;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::person::{self, Person, PersonInput};
+use crate::store::{new_id, Actor, Store, Table, WriteTx};
+use crate::validate::{self, invalid, optional};
+use crate::{dict, Error, Result};
+
+pub const ACTIVE: &str = "在册";
+pub const HIGH_AGE: &str = "高龄";
+
+/// A roster entry as the user enters it, with the person's own fields.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ElderlyInput {
+    pub person: PersonInput,
+    /// Of 独居, 困难, 残疾, 有特殊贡献 (高龄 is derived and ignored here).
+    pub kinds: Vec<String>,
+    pub sanwu: bool,
+    pub enterprise_retiree: bool,
+    pub living_arrangement: Option<String>,
+    pub economic_status: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_grade: Option<String>,
+    pub disability_cert: Option<String>,
+    pub health_notes: Option<String>,
+    pub emergency_name: Option<String>,
+    pub emergency_phone: Option<String>,
+    pub emergency_relation: Option<String>,
+    pub care_mode: Option<String>,
+    /// 高风险 / 重点 / 一般; suggested from the person when left empty.
+    pub visit_level: Option<String>,
+    pub registered_on: Option<String>,
+}
+
+/// An elderly person (老年人) on the roster, as the person page shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ElderlyPerson {
+    pub id: String,
+    pub row_version: i64,
+    pub person: Person,
+    /// Stored kinds plus 高龄 when the age reaches the threshold today.
+    pub kinds: Vec<String>,
+    pub sanwu: bool,
+    pub enterprise_retiree: bool,
+    pub living_arrangement: Option<String>,
+    pub economic_status: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_grade: Option<String>,
+    pub disability_cert: Option<String>,
+    pub health_notes: Option<String>,
+    pub emergency_name: Option<String>,
+    pub emergency_phone_masked: Option<String>,
+    pub emergency_relation: Option<String>,
+    pub care_mode: Option<String>,
+    pub visit_level: String,
+    pub status: String,
+    pub status_date: Option<String>,
+    pub status_reason: Option<String>,
+    pub registered_on: String,
+}
+
+/// Leaving the roster (迁出, 去世) or coming back (在册).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusChange {
+    pub status: String,
+    pub date: String,
+    pub reason: Option<String>,
+}
+
+/// The kinds a person has on `today`: stored ones plus the derived 高龄.
+pub fn kinds_on(stored_json: &str, birth_date: Option<&str>, high_age: i64, today: NaiveDate) -> Vec<String> {
+    let mut kinds: Vec<String> = serde_json::from_str(stored_json).unwrap_or_default();
+    if person::age(birth_date, today).is_some_and(|a| a as i64 >= high_age) {
+        kinds.push(HIGH_AGE.to_string());
+    }
+    kinds
+}
+
+pub fn high_age_threshold(conn: &Connection) -> Result<i64> {
+    dict::setting_i64(conn, "elderly.high_age_threshold", 80)
+}
+
+/// Puts a person on the roster. A person already known by the ID number is
+/// reused (and updated) rather than registered twice; one already on the
+/// roster is refused.
+pub fn register(store: &mut Store, actor: &Actor, input: &ElderlyInput, today: NaiveDate) -> Result<String> {
+    store.write(actor, |w| register_in(w, input, today))
+}
+
+/// [`register`] inside a larger write (import, demo).
+pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> Result<String> {
+    {
+        let idn = optional(input.person.id_number.as_deref())
+            .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
+        let idn = person::parse_id(&idn)?;
+        let person_id = match person::find_by_id_number(w.conn(), idn.as_str())? {
+            Some(pid) => {
+                if let Some(name) = roster_name(w.conn(), &pid)? {
+                    return Err(invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into());
+                }
+                person::update(w, &pid, None, &input.person)?;
+                pid
+            }
+            None => person::create(w, &input.person)?,
+        };
+        let mut f = fields(w.conn(), input, &person_id, today)?;
+        f.push(("person_id", person_id.into()));
+        f.push(("status", ACTIVE.to_string().into()));
+        let registered = match optional(input.registered_on.as_deref()) {
+            Some(d) => validate::date("registered_on", "登记日期", &d)?,
+            None => today,
+        };
+        f.push(("registered_on", registered.to_string().into()));
+        let id = new_id();
+        w.insert(Table::Elderly, &id, &f)?;
+        Ok(id)
+    }
+}
+
+/// Saves an edit of the roster entry and its person.
+pub fn update(
+    store: &mut Store,
+    actor: &Actor,
+    id: &str,
+    expected_version: Option<i64>,
+    input: &ElderlyInput,
+    today: NaiveDate,
+) -> Result<()> {
+    store.write(actor, |w| {
+        let person_id = person_of(w.conn(), id)?;
+        person::update(w, &person_id, None, &input.person)?;
+        let f = fields(w.conn(), input, &person_id, today)?;
+        w.update(Table::Elderly, id, expected_version, &f)?;
+        Ok(())
+    })
+}
+
+/// Moves a person off the roster or back; the entry and its history stay.
+pub fn change_status(store: &mut Store, actor: &Actor, id: &str, change: &StatusChange) -> Result<()> {
+    store.write(actor, |w| change_status_in(w, id, change))
+}
+
+/// [`change_status`] inside a larger write (import, demo).
+pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange) -> Result<()> {
+    let statuses = dict::labels(w.conn(), "roster_status")?;
+    let status = validate::one_of("status", "状态", &change.status, &statuses)?;
+    let date = validate::date("status_date", "变动日期", &change.date)?;
+    let reason = optional(change.reason.as_deref());
+    if status == "迁出" && reason.is_none() {
+        return Err(invalid("status_reason", "请填写迁出原因或去向").into());
+    }
+    {
+        person_of(w.conn(), id)?;
+        let f = [
+            ("status", status.clone().into()),
+            ("status_date", date.to_string().into()),
+            ("status_reason", reason.clone().into()),
+        ];
+        w.update(Table::Elderly, id, None, &f)?;
+        Ok(())
+    }
+}
+
+pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyPerson> {
+    let high_age = high_age_threshold(conn)?;
+    let row = conn
+        .prepare_cached(
+            "SELECT id, row_version, person_id, kinds, sanwu, enterprise_retiree, living_arrangement, economic_status,
+                    disability_type, disability_grade, disability_cert, health_notes, emergency_name, emergency_phone,
+                    emergency_relation, care_mode, visit_level, status, status_date, status_reason, registered_on
+             FROM elderly WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let phone: Option<String> = r.get(13)?;
+            Ok((
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                ElderlyPerson {
+                    id: r.get(0)?,
+                    row_version: r.get(1)?,
+                    person: placeholder_person(),
+                    kinds: Vec::new(),
+                    sanwu: r.get(4)?,
+                    enterprise_retiree: r.get(5)?,
+                    living_arrangement: r.get(6)?,
+                    economic_status: r.get(7)?,
+                    disability_type: r.get(8)?,
+                    disability_grade: r.get(9)?,
+                    disability_cert: r.get(10)?,
+                    health_notes: r.get(11)?,
+                    emergency_name: r.get(12)?,
+                    emergency_phone_masked: phone.as_deref().map(crate::idcard::mask_phone),
+                    emergency_relation: r.get(14)?,
+                    care_mode: r.get(15)?,
+                    visit_level: r.get(16)?,
+                    status: r.get(17)?,
+                    status_date: r.get(18)?,
+                    status_reason: r.get(19)?,
+                    registered_on: r.get(20)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((person_id, kinds, mut e)) = row else { return Err(Error::NotFound { what: "该老人" }) };
+    e.person = person::get(conn, &person_id, today)?;
+    e.kinds = kinds_on(&kinds, e.person.birth_date.as_deref(), high_age, today);
+    Ok(e)
+}
+
+/// The roster entry of a person, if any (the ID lookup uses it to open it).
+pub fn of_person(conn: &Connection, person_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM elderly WHERE person_id = ?1")?
+        .query_row([person_id], |r| r.get(0))
+        .optional()?)
+}
+
+fn placeholder_person() -> Person {
+    Person {
+        id: String::new(),
+        row_version: 0,
+        name: String::new(),
+        id_number_masked: None,
+        sex: None,
+        birth_date: None,
+        age: None,
+        phone_masked: None,
+        community_id: None,
+        community_name: None,
+        address: None,
+        hukou: None,
+    }
+}
+
+fn person_of(conn: &Connection, elderly_id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT person_id FROM elderly WHERE id = ?1")?
+        .query_row([elderly_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "该老人" })
+}
+
+fn roster_name(conn: &Connection, person_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT p.name FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.person_id = ?1")?
+        .query_row([person_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Checks the roster fields against the dictionaries; the person must
+/// already be written (its age decides the minimum and the visit level).
+fn fields(
+    conn: &Connection,
+    input: &ElderlyInput,
+    person_id: &str,
+    today: NaiveDate,
+) -> Result<Vec<(&'static str, Value)>> {
+    let p = person::get(conn, person_id, today)?;
+    if p.community_id.is_none() {
+        return Err(invalid("community_id", "请选择所属社区").into());
+    }
+    let min_age = dict::setting_i64(conn, "elderly.min_age", 60)?;
+    let age = p.age.unwrap_or(0) as i64;
+    if age < min_age {
+        return Err(invalid("id_number", format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册")).into());
+    }
+    let pick = |field: &'static str, label: &str, dict_name: &str, v: &Option<String>| -> Result<Option<String>> {
+        match optional(v.as_deref()) {
+            Some(v) => Ok(Some(validate::one_of(field, label, &v, &dict::labels(conn, dict_name)?)?)),
+            None => Ok(None),
+        }
+    };
+    let allowed_kinds = dict::labels(conn, "elderly_kind")?;
+    let mut kinds = Vec::new();
+    for k in &input.kinds {
+        let k = validate::one_of("kinds", "老人类别", k, &allowed_kinds)?;
+        if k != HIGH_AGE && !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
+    let level = match pick("visit_level", "探访等级", "visit_level", &input.visit_level)? {
+        Some(l) => l,
+        None => suggested_level(&kinds, input.sanwu, age >= high_age_threshold(conn)?),
+    };
+    Ok(vec![
+        ("kinds", serde_json::to_string(&kinds).expect("list of strings").into()),
+        ("sanwu", input.sanwu.into()),
+        ("enterprise_retiree", input.enterprise_retiree.into()),
+        ("living_arrangement", pick("living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into()),
+        ("economic_status", pick("economic_status", "经济状况", "economic_status", &input.economic_status)?.into()),
+        ("disability_type", pick("disability_type", "残疾类别", "disability_type", &input.disability_type)?.into()),
+        ("disability_grade", pick("disability_grade", "残疾等级", "disability_grade", &input.disability_grade)?.into()),
+        ("disability_cert", optional(input.disability_cert.as_deref()).into()),
+        ("health_notes", optional(input.health_notes.as_deref()).into()),
+        ("emergency_name", optional(input.emergency_name.as_deref()).into()),
+        ("emergency_phone", validate::phone("emergency_phone", input.emergency_phone.as_deref())?.into()),
+        ("emergency_relation", optional(input.emergency_relation.as_deref()).into()),
+        ("care_mode", pick("care_mode", "养老方式", "care_mode", &input.care_mode)?.into()),
+        ("visit_level", level.into()),
+    ])
+}
+
+/// The cadence some cities use: 80+ living alone is high-risk (weekly), any
+/// other kind or 三无 is a key person (monthly), the rest quarterly.
+fn suggested_level(kinds: &[String], sanwu: bool, high_age: bool) -> String {
+    let alone = kinds.iter().any(|k| k == "独居");
+    if high_age && alone {
+        "高风险".into()
+    } else if sanwu || alone || !kinds.is_empty() || high_age {
+        "重点".into()
+    } else {
+        "一般".into()
+    }
+}
+
+/// The person page: the roster entry with its services and visits.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ElderlyDetail {
+    pub elderly: ElderlyPerson,
+    pub services: Vec<care::ServiceRecord>,
+    pub visits: Vec<care::VisitRecord>,
+}
+
+pub fn detail(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
+    Ok(ElderlyDetail { elderly: get(conn, id, today)?, services: care::services(conn, id)?, visits: care::visits(conn, id)? })
+}
+
+/// What the new-person form learns from a typed ID number: derived sex,
+/// birth date and age, and the roster entry to open if the person is on it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ElderlyLookup {
+    #[serde(flatten)]
+    pub id: person::IdLookup,
+    pub elderly_id: Option<String>,
+}
+
+pub fn lookup(conn: &Connection, id_number: &str, today: NaiveDate) -> Result<ElderlyLookup> {
+    let id = person::lookup_id_number(conn, id_number, today)?;
+    let elderly_id = match &id.existing {
+        Some(p) => of_person(conn, &p.id)?,
+        None => None,
+    };
+    Ok(ElderlyLookup { id, elderly_id })
+}

@@ -1,0 +1,116 @@
+//! The roster list (花名册列表): search, filters and paging.
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::{high_age_threshold, kinds_on, ACTIVE, HIGH_AGE};
+use crate::person::{self, limit_offset, search, Page};
+use crate::{idcard, Result};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RosterQuery {
+    /// Name, initials, ID number or its tail, phone.
+    pub text: String,
+    pub community_id: Option<String>,
+    /// One of the five kinds (高龄 included), or 三无 / 企业退休.
+    pub kind: Option<String>,
+    /// 在册 when absent; "全部" for every status.
+    pub status: Option<String>,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RosterRow {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub sex: Option<String>,
+    pub age: Option<u32>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: Option<String>,
+    pub community_name: Option<String>,
+    pub kinds: Vec<String>,
+    pub sanwu: bool,
+    pub visit_level: String,
+    pub status: String,
+}
+
+/// The latest birth date that counts as `age` or older on `today`.
+pub fn born_by(age: i64, today: NaiveDate) -> NaiveDate {
+    let year = today.year() - age as i32;
+    NaiveDate::from_ymd_opt(year, today.month(), today.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).expect("28 Feb exists"))
+}
+
+pub fn list(conn: &Connection, q: &RosterQuery, today: NaiveDate) -> Result<Page<RosterRow>> {
+    let high_age = high_age_threshold(conn)?;
+    let mut conds: Vec<String> = Vec::new();
+    let mut params: Vec<String> = Vec::new();
+    match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some("全部") => {}
+        status => {
+            conds.push("e.status = ?".into());
+            params.push(status.unwrap_or(ACTIVE).to_string());
+        }
+    }
+    if let Some(c) = q.community_id.as_deref().filter(|c| !c.is_empty()) {
+        conds.push("p.community_id = ?".into());
+        params.push(c.to_string());
+    }
+    match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => {}
+        Some(HIGH_AGE) => {
+            conds.push("p.birth_date <= ?".into());
+            params.push(born_by(high_age, today).to_string());
+        }
+        Some("三无") => conds.push("e.sanwu = 1".into()),
+        Some("企业退休") => conds.push("e.enterprise_retiree = 1".into()),
+        Some(kind) => {
+            conds.push("instr(e.kinds, ?) > 0".into());
+            params.push(format!("\"{kind}\""));
+        }
+    }
+    if let Some((sql, p)) = search::matches_sql("p", &q.text) {
+        conds.push(sql);
+        params.extend(p);
+    }
+    let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
+    // Persons drive the join (CROSS JOIN keeps that order): walking them in
+    // name order finds a page of roster entries without sorting them all.
+    let from = "FROM person p CROSS JOIN elderly e ON e.person_id = p.id LEFT JOIN community c ON c.id = p.community_id";
+    let total: u64 = conn
+        .prepare_cached(&format!("SELECT count(*) {from}{filter}"))?
+        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    let sql = format!(
+        "SELECT e.id, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, c.name, e.kinds, e.sanwu,
+                e.visit_level, e.status
+         {from}{filter} ORDER BY p.name_key, p.id LIMIT {limit} OFFSET {offset}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items = stmt
+        .query_map(rusqlite::params_from_iter(&params), |r| {
+            let birth: Option<String> = r.get(4)?;
+            let idn: Option<String> = r.get(5)?;
+            let phone: Option<String> = r.get(6)?;
+            let kinds: String = r.get(8)?;
+            Ok(RosterRow {
+                id: r.get(0)?,
+                person_id: r.get(1)?,
+                name: r.get(2)?,
+                sex: r.get(3)?,
+                age: person::age(birth.as_deref(), today),
+                id_number_masked: idn.as_deref().map(person::mask_id),
+                phone_masked: phone.as_deref().map(idcard::mask_phone),
+                community_name: r.get(7)?,
+                kinds: kinds_on(&kinds, birth.as_deref(), high_age, today),
+                sanwu: r.get(9)?,
+                visit_level: r.get(10)?,
+                status: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Page { items, total, page, page_size })
+}

@@ -1,0 +1,18 @@
+//! Street Ledger (街道民生台账): the GUI-free core.
+//!
+//! Every capability lives here as a plain function over a [`store::Store`];
+//! the `street-ledger` CLI and the Tauri desktop shell both call it.
+pub mod check;
+pub mod demo;
+pub mod dict;
+pub mod dump;
+pub mod elderly;
+pub mod error;
+pub mod idcard;
+pub mod office;
+pub mod person;
+pub mod pinyin;
+pub mod store;
+pub mod validate;
+
+pub use error::{Error, ErrorPayload, Result};

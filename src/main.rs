@@ -1,0 +1,101 @@
+//! The `street-ledger` command: a thin shell over the core library.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use street_ledger::store::{default_data_dir, Actor, Store};
+use street_ledger::{check, demo, dump, office, Error};
+
+/// 街道民生台账 Street Ledger: registers of a street office.
+#[derive(Parser)]
+#[command(name = "street-ledger", version, about)]
+struct Cli {
+    /// Data folder (数据目录); default: STREET_LEDGER_DATA_DIR or the platform data folder.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 初始化：街道名称和社区（首次使用）
+    Init {
+        #[arg(long)]
+        office: String,
+        /// Community names, separated by commas.
+        #[arg(long, value_delimiter = ',', required = true)]
+        communities: Vec<String>,
+    },
+    /// 生成演示数据：一个完整街道（默认15个社区、10万居民）
+    Demo {
+        #[arg(long, default_value_t = 100_000)]
+        persons: usize,
+        #[arg(long, default_value_t = 15)]
+        communities: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "示例街道")]
+        office: String,
+    },
+    /// 导出全部记录（规范化 JSON）
+    Dump {
+        #[arg(long, required = true)]
+        json: bool,
+    },
+    /// 检查数据库完整性与不变式
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let mut store = Store::open_dir(&dir)?;
+    let actor = Actor::os_user();
+    let today = chrono::Local::now().date_naive();
+    match cli.command {
+        Command::Init { office: name, communities } => {
+            let o = office::setup(&mut store, &actor, &name, &communities)?;
+            println!("已初始化：{}，{}个社区。数据库：{}", o.name, o.communities.len(), store.path().display());
+        }
+        Command::Demo { persons, communities, seed, office: office_name } => {
+            let started = std::time::Instant::now();
+            let spec = demo::DemoSpec { office_name, communities, persons, seed, today };
+            let s = demo::generate(&mut store, &actor, &spec)?;
+            println!(
+                "演示数据已生成：{}名居民，其中{}名老人，{}条服务记录，{}条探访记录，用时{:.1}秒",
+                s.persons,
+                s.elderly,
+                s.services,
+                s.visits,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Dump { .. } => {
+            let v = dump::dump(store.conn())?;
+            println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
+        }
+        Command::Check => {
+            let r = check::check(store.conn())?;
+            println!("检查了{}条记录、{}条变更日志。", r.records, r.log_entries);
+            if !r.ok() {
+                for p in &r.problems {
+                    println!("问题：{p}");
+                }
+                return Ok(ExitCode::from(1));
+            }
+            println!("未发现问题。");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

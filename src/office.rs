@@ -1,0 +1,94 @@
+//! The street office (街道办事处) and its communities (社区): the first-start
+//! setup and the community list.
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::store::{new_id, Actor, Store, Table};
+use crate::validate::{clean, invalid};
+use crate::{dict, Error, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Community {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Office {
+    pub name: String,
+    pub communities: Vec<Community>,
+}
+
+/// The office as set up on this PC, or `None` before the first-start setup.
+pub fn get(conn: &Connection) -> Result<Option<Office>> {
+    let name: Option<String> = conn.query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0)).optional()?;
+    let Some(name) = name else { return Ok(None) };
+    Ok(Some(Office { name, communities: communities(conn)? }))
+}
+
+pub fn communities(conn: &Connection) -> Result<Vec<Community>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM community WHERE active = 1 ORDER BY sort, name")?;
+    let rows = stmt.query_map([], |r| Ok(Community { id: r.get(0)?, name: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// First start: the office name and its communities, with the seed
+/// dictionaries and settings, in one transaction.
+pub fn setup(store: &mut Store, actor: &Actor, office_name: &str, community_names: &[String]) -> Result<Office> {
+    if get(store.conn())?.is_some() {
+        return Err(Error::AlreadyConfigured);
+    }
+    let office_name = clean(office_name).ok_or_else(|| invalid("office_name", "请填写街道名称，例如“某某街道”"))?;
+    let names = community_list(community_names)?;
+    store.write(actor, |w| {
+        w.insert(Table::Office, &new_id(), &[("name", office_name.clone().into())])?;
+        for (i, name) in names.iter().enumerate() {
+            insert_community(w, name, i as i64)?;
+        }
+        dict::seed(w)
+    })?;
+    Ok(get(store.conn())?.expect("office just written"))
+}
+
+/// Adds a community later (社区 are editable after setup).
+pub fn add_community(store: &mut Store, actor: &Actor, name: &str) -> Result<Community> {
+    let name = clean(name).ok_or_else(|| invalid("community_name", "请填写社区名称"))?;
+    if communities(store.conn())?.iter().any(|c| c.name == name) {
+        return Err(invalid("community_name", format!("社区“{name}”已存在")).into());
+    }
+    let sort: i64 = store.conn().query_row("SELECT coalesce(max(sort), -1) + 1 FROM community", [], |r| r.get(0))?;
+    let id = store.write(actor, |w| insert_community(w, &name, sort))?;
+    Ok(Community { id, name })
+}
+
+fn insert_community(w: &mut crate::store::WriteTx, name: &str, sort: i64) -> Result<String> {
+    let id = new_id();
+    w.insert(Table::Community, &id, &[("name", name.to_string().into()), ("sort", sort.into()), ("active", 1.into())])?;
+    Ok(id)
+}
+
+/// Community names as typed: one per entry, blank ones dropped, no repeats.
+fn community_list(input: &[String]) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for raw in input.iter().flat_map(|s| s.split(['\n', '，', ','])) {
+        if let Some(n) = clean(raw) {
+            if names.contains(&n) {
+                return Err(invalid("communities", format!("社区“{n}”重复填写了，请删去一个")).into());
+            }
+            names.push(n);
+        }
+    }
+    if names.is_empty() {
+        return Err(invalid("communities", "请至少填写一个社区名称，每行一个").into());
+    }
+    Ok(names)
+}
+
+/// The community id for a name or id given by a user or a file.
+pub fn resolve(conn: &Connection, name_or_id: &str) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM community WHERE (id = ?1 OR name = ?1) AND active = 1")?
+        .query_row([name_or_id], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| invalid("community_id", format!("社区“{name_or_id}”不存在，请从列表中选择")).into())
+}

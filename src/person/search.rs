@@ -1,0 +1,148 @@
+//! Person search (人员查询): by name or part of it, pinyin initials, the full
+//! ID number or its last 4-6 characters, or the phone.
+//!
+//! A token table keeps each lookup an index probe at the scale of a whole
+//! street office (100,000 persons): `n:` parts of the name, `p:` prefixes of
+//! the initials, `i:` the ID number and its tails, `t:` the phone and its
+//! last four digits. The write path keeps it in step with `person`.
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::{from_row, limit_offset, Page, Person, SELECT};
+use crate::validate::clean;
+use crate::{pinyin, Result};
+
+/// The tokens one field of a person contributes.
+pub(crate) fn field_tokens(field: &str, value: &Value, out: &mut BTreeSet<String>) {
+    let Value::Text(v) = value else { return };
+    match field {
+        "name" => {
+            let chars: Vec<char> = v.chars().filter(|c| !c.is_whitespace() && *c != '·').collect();
+            let max_len = if chars.len() <= 6 { chars.len() } else { 4 };
+            for start in 0..chars.len() {
+                for len in 1..=max_len.min(chars.len() - start) {
+                    out.insert(format!("n:{}", chars[start..start + len].iter().collect::<String>()));
+                }
+            }
+            out.insert(format!("n:{}", chars.iter().collect::<String>()));
+            for initials in pinyin::initials_variants(v, 4) {
+                for end in 1..=initials.len() {
+                    out.insert(format!("p:{}", &initials[..end]));
+                }
+            }
+        }
+        "id_number" => {
+            out.insert(format!("i:{v}"));
+            for tail in 4..=6 {
+                out.insert(format!("i:{}", &v[v.len() - tail..]));
+            }
+        }
+        "phone" => {
+            out.insert(format!("t:{v}"));
+            if v.len() > 4 {
+                out.insert(format!("t:{}", &v[v.len() - 4..]));
+            }
+        }
+        _ => {}
+    }
+}
+
+const INDEXED: [&str; 3] = ["name", "id_number", "phone"];
+
+/// Index entries to add (`true`) or remove (`false`), keyed by (token,
+/// person id). The write path gathers them over a whole transaction and
+/// applies them in key order at commit: sorted B-tree inserts are several
+/// times faster than scattered ones when a demo or an import writes 100,000
+/// persons at once.
+pub(crate) type TokenChanges = std::collections::BTreeMap<(String, String), bool>;
+
+/// Records what a write of a person's fields changes in the index.
+pub(crate) fn reindex(
+    pending: &mut TokenChanges,
+    person_id: &str,
+    names: &[&str],
+    old: &[Value],
+    new: &[(&str, Value)],
+    inserted: bool,
+) {
+    let mut gone = BTreeSet::new();
+    let mut added = BTreeSet::new();
+    for (i, name) in names.iter().enumerate().filter(|(_, n)| INDEXED.contains(n)) {
+        if !inserted {
+            field_tokens(name, &old[i], &mut gone);
+        }
+        field_tokens(name, &new[i].1, &mut added);
+    }
+    for t in gone.difference(&added) {
+        pending.insert((t.clone(), person_id.to_string()), false);
+    }
+    for t in added.difference(&gone) {
+        pending.insert((t.clone(), person_id.to_string()), true);
+    }
+}
+
+pub(crate) fn apply(conn: &Connection, pending: &TokenChanges) -> Result<()> {
+    let mut del = conn.prepare_cached("DELETE FROM person_token WHERE token = ?1 AND person_id = ?2")?;
+    let mut ins = conn.prepare_cached("INSERT OR IGNORE INTO person_token (token, person_id) VALUES (?1, ?2)")?;
+    for ((token, person), add) in pending {
+        if *add {
+            ins.execute((token, person))?;
+        } else {
+            del.execute((token, person))?;
+        }
+    }
+    Ok(())
+}
+
+/// The tokens a typed query may match, or none for an empty query.
+pub fn query_tokens(query: &str) -> Vec<String> {
+    let Some(q) = clean(query) else { return Vec::new() };
+    let q: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+    vec![format!("n:{q}"), format!("p:{}", q.to_lowercase()), format!("i:{}", q.to_uppercase()), format!("t:{q}")]
+}
+
+/// The SQL condition "person `alias` matches the query", with its parameters.
+pub fn matches_sql(alias: &str, query: &str) -> Option<(String, Vec<String>)> {
+    let tokens = query_tokens(query);
+    (!tokens.is_empty()).then(|| {
+        (format!("{alias}.id IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))"), tokens)
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PersonQuery {
+    pub text: String,
+    pub community_id: Option<String>,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// Persons matching the query, sorted by pinyin, one page at a time.
+pub fn search(conn: &Connection, q: &PersonQuery, today: NaiveDate) -> Result<Page<Person>> {
+    let mut conds = Vec::new();
+    let mut params: Vec<String> = Vec::new();
+    if let Some((sql, p)) = matches_sql("p", &q.text) {
+        conds.push(sql);
+        params.extend(p);
+    }
+    if let Some(c) = q.community_id.as_deref().filter(|c| !c.is_empty()) {
+        conds.push("p.community_id = ?".into());
+        params.push(c.to_string());
+    }
+    let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+    let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
+    let total: u64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM person p{filter}"))?
+        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    let sql = format!("{SELECT}{filter} ORDER BY p.name_key, p.id LIMIT {limit} OFFSET {offset}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items = stmt
+        .query_map(rusqlite::params_from_iter(&params), |r| from_row(r, today))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Page { items, total, page, page_size })
+}

@@ -1,0 +1,185 @@
+//! The store: one SQLite file per installation (本机数据库).
+//!
+//! Opening refuses a database written by a newer version before touching it,
+//! then runs the embedded migrations in one transaction. Reads go through
+//! [`Store::conn`]; every change to a record goes through [`Store::write`].
+mod clock;
+mod migrations;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+pub use clock::Hlc;
+pub use migrations::LATEST_VERSION;
+pub use write::{Table, WriteTx};
+
+pub const DB_FILE: &str = "street-ledger.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("这个数据库由更新版本的街道民生台账（数据结构第{found}版）写入，本程序只支持到第{supported}版。数据库未做任何改动，请升级本程序后再打开")]
+    NewerDatabase { found: i64, supported: i64 },
+    #[error("文件“{0}”不是街道民生台账的数据库，或已损坏。请检查数据目录，必要时从备份恢复")]
+    NotADatabase(String),
+    #[error("无法打开数据目录“{path}”：{source}。请检查该目录是否存在且有写入权限")]
+    Io { path: String, source: std::io::Error },
+    #[error("数据库正被其他程序占用，请稍后重试；如反复出现，请关闭其他打开此数据库的窗口")]
+    Busy,
+    #[error("该记录刚被其他人修改过，您的修改未保存。请刷新后重新填写")]
+    Stale,
+    #[error("数据库操作失败（{0}），本次修改未保存。请重试；如仍失败，请运行 street-ledger check 并联系技术支持")]
+    Sqlite(rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NewerDatabase { .. } => "store.newer_database",
+            StoreError::NotADatabase(_) => "store.not_a_database",
+            StoreError::Io { .. } => "store.io",
+            StoreError::Busy => "store.busy",
+            StoreError::Stale => "store.stale",
+            StoreError::Sqlite(_) => "store.sqlite",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase(String::new()),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// Who makes a change: recorded with every entry of the change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user: String,
+}
+
+impl Actor {
+    pub fn new(user: impl Into<String>) -> Self {
+        Actor { user: user.into() }
+    }
+
+    /// The operating-system account, for the CLI and until accounts exist.
+    pub fn os_user() -> Self {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "本机用户".to_string());
+        Actor { user }
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    installation_id: String,
+    clock: Hlc,
+}
+
+impl Store {
+    /// Opens (creating if absent) the database in a data directory.
+    pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+        Store::open(&dir.join(DB_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let not_a_db = |e: rusqlite::Error| match StoreError::from(e) {
+            StoreError::NotADatabase(_) => StoreError::NotADatabase(path.display().to_string()),
+            other => other,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(not_a_db)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Before anything that could write (WAL switch, migrations): a newer
+        // database must stay byte-for-byte as it was.
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(not_a_db)?;
+        if found > LATEST_VERSION {
+            return Err(StoreError::NewerDatabase { found, supported: LATEST_VERSION });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Large writes (demo, import) stay in memory instead of spilling.
+        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        migrations::migrate(&mut conn)?;
+        let installation_id = installation(&conn)?;
+        let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
+        Ok(Store { conn, path: path.to_path_buf(), installation_id, clock: Hlc::after(last.as_deref()) })
+    }
+
+    /// Read access. Writing through it would bypass the change log: use
+    /// [`Store::write`].
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn installation_id(&self) -> &str {
+        &self.installation_id
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// The one write path: runs `f` in one transaction that logs every
+    /// changed field; an error anywhere in `f` rolls all of it back.
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
+    ) -> crate::Result<T> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock);
+        let out = f(&mut w)?;
+        w.commit()?;
+        Ok(out)
+    }
+}
+
+/// This PC's id, made at first start.
+fn installation(conn: &Connection) -> Result<String, StoreError> {
+    if let Some(id) = conn.query_row("SELECT id FROM installation", [], |r| r.get(0)).optional()? {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.execute(
+        "INSERT INTO installation (id, pc_name, created_at) VALUES (?1, ?2, ?3)",
+        (&id, pc_name(), chrono::Utc::now().to_rfc3339()),
+    )?;
+    Ok(id)
+}
+
+fn pc_name() -> String {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "本机".to_string())
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Where the data lives when no folder is named: `STREET_LEDGER_DATA_DIR`,
+/// else the platform data folder (Linux `~/.local/share/street-ledger`,
+/// Windows `%APPDATA%\street-ledger`).
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("STREET_LEDGER_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("street-ledger")
+}
