@@ -70,7 +70,7 @@ fn insert_community(w: &mut crate::store::WriteTx, name: &str, sort: i64) -> Res
 /// Community names as typed: one per entry, blank ones dropped, no repeats.
 fn community_list(input: &[String]) -> Result<Vec<String>> {
     let mut names = Vec::new();
-    for raw in input.iter().flat_map(|s| s.split(['\n', '，', ','])) {
+    for raw in input.iter().flat_map(|s| s.split(['\n', '，', ',', '、', ';', '；'])) {
         if let Some(n) = clean(raw) {
             if names.contains(&n) {
                 return Err(invalid("communities", format!("社区“{n}”重复填写了，请删去一个")).into());

@@ -140,6 +140,7 @@ pub fn update(
 ) -> Result<()> {
     store.write(actor, |w| {
         let person_id = person_of(w.conn(), id)?;
+        let input = &keep_masked(w.conn(), id, &person_id, input)?;
         person::update(w, &person_id, None, &input.person)?;
         let f = fields(w.conn(), input, &person_id, today)?;
         w.update(Table::Elderly, id, expected_version, &f)?;
@@ -242,6 +243,28 @@ fn placeholder_person() -> Person {
         address: None,
         hukou: None,
     }
+}
+
+/// The edit form shows the ID number and phones masked and sends them empty
+/// unless retyped: empty there means "keep what is stored".
+fn keep_masked(conn: &Connection, id: &str, person_id: &str, input: &ElderlyInput) -> Result<ElderlyInput> {
+    let (idn, phone, emergency): (Option<String>, Option<String>, Option<String>) = conn.query_row(
+        "SELECT p.id_number, p.phone, e.emergency_phone FROM person p, elderly e WHERE p.id = ?1 AND e.id = ?2",
+        [person_id, id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let mut input = input.clone();
+    let blank = |v: &Option<String>| optional(v.as_deref()).is_none();
+    if blank(&input.person.id_number) {
+        input.person.id_number = idn;
+    }
+    if blank(&input.person.phone) {
+        input.person.phone = phone;
+    }
+    if blank(&input.emergency_phone) {
+        input.emergency_phone = emergency;
+    }
+    Ok(input)
 }
 
 fn person_of(conn: &Connection, elderly_id: &str) -> Result<String> {

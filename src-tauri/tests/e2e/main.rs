@@ -1,1 +1,183 @@
-// Desktop end-to-end tests: see harness.rs.
+//! Desktop end-to-end tests: the real app, driven as a user would, each on a
+//! data folder of its own. `cargo xtask test` runs them under Xvfb.
+mod harness;
+
+use chrono::NaiveDate;
+use harness::{office_dir, store, App};
+use street_ledger::elderly::care::{add_service, ServiceInput};
+use street_ledger::elderly::roster::{list, RosterQuery};
+use street_ledger::elderly::{self, ElderlyInput};
+use street_ledger::person::PersonInput;
+use street_ledger::store::Actor;
+
+const ZENG_ID: &str = "11010519491231002X";
+
+/// A valid ID number of someone born on the given day.
+fn id_born(y: i32, m: u32, d: u32, seq: u16) -> String {
+    street_ledger::idcard::compose("110105", NaiveDate::from_ymd_opt(y, m, d).unwrap(), seq).to_string()
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Puts a person on the roster through the core, as an earlier session would.
+fn seed_elderly(dir: &std::path::Path, name: &str, id_number: &str) -> String {
+    let mut s = store(dir);
+    let community = street_ledger::office::communities(s.conn()).unwrap()[0].id.clone();
+    let input = ElderlyInput {
+        person: PersonInput {
+            name: name.into(),
+            id_number: Some(id_number.into()),
+            phone: Some("13812345678".into()),
+            community_id: Some(community),
+            ..Default::default()
+        },
+        kinds: vec!["独居".into()],
+        ..Default::default()
+    };
+    elderly::register(&mut s, &Actor::new("测试"), &input, today()).unwrap()
+}
+
+/// The log entries an office set up by `office_dir` starts with.
+fn count_after_setup() -> i64 {
+    count(office_dir().path(), "change_log")
+}
+
+fn count(dir: &std::path::Path, table: &str) -> i64 {
+    store(dir).conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn first_start_asks_for_the_office_then_opens_the_roster() {
+    let app = App::start(tempfile::TempDir::new().unwrap()).await;
+    app.find("#setup-form").await;
+    app.screenshot("01-setup").await;
+    app.click("#setup-submit").await;
+    app.text_with(".field-error[data-for=office_name]", "请填写街道名称").await;
+    app.type_into("#setup-office", "和平街道").await;
+    app.type_into("#setup-communities", "和平社区\u{E007}建设社区\u{E007}光明社区").await;
+    app.click("#setup-submit").await;
+    app.text_with("#roster-total", "共 0 人").await;
+    app.text_with("#office-name", "和平街道").await;
+    let communities = app.find("#roster-community").await.text().await.unwrap();
+    assert!(communities.contains("光明社区"), "{communities}");
+    app.screenshot("02-roster-empty").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "community"), 3);
+}
+
+#[tokio::test]
+async fn registering_from_an_id_number_shows_the_derived_sex_and_age() {
+    let app = App::start(office_dir()).await;
+    app.click("#roster-new").await;
+    let id = id_born(1940, 3, 2, 2);
+    app.type_into("#id-number", &id).await;
+    let age = street_ledger::idcard::IdNumber::parse(&id).unwrap().age_on(today());
+    let derived = app.text_with("#derived", "1940-03-02").await;
+    assert!(derived.contains("女") && derived.contains(&format!("{age}岁")), "{derived}");
+    app.type_into("#name", "张秀英").await;
+    app.select("#elderly-form select[name=community_id]", "建设社区").await;
+    app.click("#elderly-form input[value=独居]").await;
+    app.screenshot("03-register-form").await;
+    app.click("#elderly-submit").await;
+    app.text_with("#person-name", "张秀英").await;
+    let tags = app.find(".kinds").await.text().await.unwrap();
+    assert!(tags.contains("独居") && tags.contains("高龄"), "{tags}");
+    app.screenshot("04-person-page").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly"), 1);
+}
+
+#[tokio::test]
+async fn a_bad_id_number_is_refused_in_chinese_and_nothing_is_written() {
+    let app = App::start(office_dir()).await;
+    app.go("#/roster/new").await;
+    app.type_into("#id-number", "110105194912310021").await;
+    app.text_with(".field-error[data-for=id_number]", "校验位").await;
+    app.type_into("#name", "李四").await;
+    app.select("#elderly-form select[name=community_id]", "和平社区").await;
+    app.click("#elderly-submit").await;
+    app.text_with(".field-error[data-for=id_number]", "身份证号校验位不对").await;
+    app.screenshot("05-bad-id").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "person"), 0);
+    assert_eq!(count(dir.path(), "elderly"), 0);
+    assert_eq!(count(dir.path(), "change_log"), count_after_setup());
+}
+
+#[tokio::test]
+async fn a_service_and_a_visit_are_recorded_for_a_person_found_by_initials() {
+    let dir = office_dir();
+    seed_elderly(dir.path(), "曾国藩", ZENG_ID);
+    seed_elderly(dir.path(), "张三", &id_born(1945, 1, 1, 1));
+    let app = App::start(dir).await;
+    app.type_into("#roster-search", "zgf").await;
+    app.text_with("#roster-total", "共 1 人").await;
+    app.text_with("#roster-table tbody", "曾国藩").await;
+    app.click("#roster-table tbody tr td.name").await;
+    app.text_with("#person-name", "曾国藩").await;
+
+    app.click("button[data-tab=services]").await;
+    app.select("#service-form select[name=service_type]", "日常照料").await;
+    app.select("#service-form select[name=paid]", "低偿").await;
+    app.type_into("#service-form input[name=charge]", "12.5").await;
+    app.type_into("#service-form input[name=provider]", "社区服务站").await;
+    app.click("#service-submit").await;
+    app.text_with("#service-table tbody", "12.50").await;
+
+    app.click("button[data-tab=visits]").await;
+    app.type_into("#visit-form input[name=visitor]", "王社工").await;
+    app.type_into("#visit-form input[name=needs]", "希望有人代购").await;
+    app.click("#visit-submit").await;
+    app.text_with("#visit-table tbody", "王社工").await;
+    app.screenshot("06-visits").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly_service"), 1);
+    assert_eq!(count(dir.path(), "elderly_visit"), 1);
+}
+
+#[tokio::test]
+async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
+    let dir = office_dir();
+    let id = seed_elderly(dir.path(), "王伟", ZENG_ID);
+    let service = ServiceInput { date: today().to_string(), service_type: "代办代购".into(), paid: "无偿".into(), ..Default::default() };
+    add_service(&mut store(dir.path()), &Actor::new("测试"), &id, &service, today()).unwrap();
+    let app = App::start(dir).await;
+    app.text_with("#roster-total", "共 1 人").await;
+    app.click("#roster-table tbody tr td.name").await;
+    app.select("#status-form select[name=status]", "去世").await;
+    app.click("#status-submit").await;
+    app.text_with("#person-status", "去世").await;
+
+    app.go("#/roster").await;
+    app.text_with("#roster-total", "共 0 人").await;
+    app.select("#roster-status", "去世").await;
+    app.text_with("#roster-table tbody", "王伟").await;
+    app.click("#roster-table tbody tr td.name").await;
+    app.click("button[data-tab=services]").await;
+    app.text_with("#service-table tbody", "代办代购").await;
+    assert!(app.client.find(fantoccini::Locator::Css("#service-form")).await.is_err(), "no new services after death");
+    let dir = app.stop().await;
+    let active = list(store(dir.path()).conn(), &RosterQuery::default(), today()).unwrap();
+    assert_eq!(active.total, 0);
+}
+
+#[tokio::test]
+async fn a_whole_street_fits_the_office_screen() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let spec = street_ledger::demo::DemoSpec { persons: 3000, ..street_ledger::demo::DemoSpec::street(today()) };
+    street_ledger::demo::generate(&mut store(dir.path()), &Actor::new("测试"), &spec).unwrap();
+    let expected = list(store(dir.path()).conn(), &RosterQuery::default(), today()).unwrap().total;
+    let app = App::start(dir).await;
+    app.text_with("#roster-total", &format!("共 {expected} 人")).await;
+    assert_eq!(app.rows("#roster-table").await.len(), 50);
+    app.screenshot("07-roster-demo").await;
+    app.click("#roster-table tbody tr td.name").await;
+    app.find("#person-name").await;
+    app.screenshot("08-person-demo").await;
+    app.go("#/due").await;
+    app.find("#due-table").await;
+    app.screenshot("09-due").await;
+    app.stop().await;
+}

@@ -1,0 +1,147 @@
+//! Drives the real desktop app: tauri-driver (over WebKitWebDriver) starts
+//! the built binary on a data folder of the test's own, and fantoccini talks
+//! WebDriver to it. Run under Xvfb (`cargo xtask test` does).
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use street_ledger::office;
+use street_ledger::store::{Actor, Store};
+use tempfile::TempDir;
+
+const APP: &str = env!("CARGO_BIN_EXE_street-ledger-desktop");
+const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    data: Option<TempDir>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A data folder with the office already set up, for tests that start past
+/// the first-start page.
+pub fn office_dir() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    office::setup(&mut store, &Actor::new("测试"), "和平街道", &["和平社区".into(), "建设社区".into()]).unwrap();
+    dir
+}
+
+pub fn store(dir: &Path) -> Store {
+    Store::open_dir(dir).unwrap()
+}
+
+impl App {
+    pub async fn start(data: TempDir) -> App {
+        let (port, native) = (free_port(), free_port());
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("STREET_LEDGER_DATA_DIR", data.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver not found: run `cargo xtask test`, which installs it");
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() > Duration::from_secs(20) => panic!("no WebDriver session: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        App { client, driver, data: Some(data) }
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn select(&self, css: &str, label: &str) {
+        self.find(css).await.select_by_label(label).await.unwrap();
+    }
+
+    pub async fn go(&self, hash: &str) {
+        self.client.execute(&format!("location.hash = '{hash}'"), vec![]).await.unwrap();
+    }
+
+    /// Waits until the element's text contains `expected`, and returns it.
+    pub async fn text_with(&self, css: &str, expected: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(expected) {
+                return text;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("{css} never showed “{expected}”; it shows “{text}”");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Texts of the rows of a table body, cells joined by " | ".
+    pub async fn rows(&self, table_css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for tr in self.client.find_all(Locator::Css(&format!("{table_css} tbody tr"))).await.unwrap() {
+            out.push(tr.text().await.unwrap().replace('\n', " | ").replace('\t', " | "));
+        }
+        out
+    }
+
+    /// Saves a PNG into STREET_LEDGER_SCREENSHOTS (set by `cargo xtask test`).
+    pub async fn screenshot(&self, name: &str) {
+        let Some(dir) = std::env::var_os("STREET_LEDGER_SCREENSHOTS").map(PathBuf::from) else { return };
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Closes the app and hands back its data folder, to check what it wrote.
+    pub async fn stop(mut self) -> TempDir {
+        let _ = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        self.data.take().expect("data folder")
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+/// SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too, which
+/// would otherwise hold the test's output open and hang the run.
+fn stop_driver(driver: &mut Child) {
+    if let Ok(None) = driver.try_wait() {
+        let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+        let _ = driver.wait();
+    }
+}

@@ -1,0 +1,14 @@
+// Where the data lives and which version runs: what a helper asks first.
+import { h, mount } from './dom.js';
+
+export function aboutPage(ctx) {
+  const s = ctx.status;
+  mount(h('div.card', {},
+    h('h1', {}, '关于本机'),
+    h('dl.facts', {},
+      h('dt', {}, '街道'), h('dd', {}, ctx.office.name),
+      h('dt', {}, '社区'), h('dd', {}, ctx.office.communities.map((c) => c.name).join('、')),
+      h('dt', {}, '版本'), h('dd', {}, s.version),
+      h('dt', {}, '数据目录'), h('dd.mono', {}, s.data_dir)),
+    h('p.muted', {}, '备份：在自动备份上线前，请关闭程序后把数据目录整个复制到U盘或共享文件夹。')));
+}

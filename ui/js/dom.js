@@ -1,0 +1,103 @@
+// Small DOM helpers: build elements, read forms, show messages.
+
+/** h('div.cls#id', {attr: v, onclick: f}, ...children) */
+export function h(spec, attrs = {}, ...children) {
+  const [, tag, rest] = spec.match(/^([a-z0-9]+)?(.*)$/i);
+  const el = document.createElement(tag || 'div');
+  for (const part of rest.match(/[.#][^.#]+/g) || []) {
+    if (part[0] === '.') el.classList.add(part.slice(1));
+    else el.id = part.slice(1);
+  }
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function mount(...children) {
+  const main = document.getElementById('main');
+  main.replaceChildren(...children);
+  main.scrollTop = 0;
+}
+
+export function options(values, selected, blank) {
+  const opts = blank !== undefined ? [h('option', { value: '' }, blank)] : [];
+  for (const v of values || []) {
+    const [value, label] = Array.isArray(v) ? v : [v, v];
+    opts.push(h('option', { value, selected: value === selected }, label));
+  }
+  return opts;
+}
+
+/** A labelled form field; the error slot beside it is filled by showErrors. */
+export function field(label, control, opts = {}) {
+  const name = control.dataset.name || control.name;
+  return h(`label.field${opts.wide ? '.wide' : ''}`, {},
+    h('span.label', {}, label, opts.required ? h('b.req', {}, '*') : null),
+    control,
+    h('span.field-error', { dataset: { for: name } }));
+}
+
+export function formValues(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name) continue;
+    if (el.type === 'checkbox') {
+      if (el.dataset.multi) {
+        out[el.name] = out[el.name] || [];
+        if (el.checked) out[el.name].push(el.value);
+      } else out[el.name] = el.checked;
+    } else out[el.name] = el.value.trim() === '' ? null : el.value.trim();
+  }
+  return out;
+}
+
+/** Puts an error next to its field, or at the form's top when it has none. */
+export function showError(form, err) {
+  clearErrors(form);
+  const slot = err.field && form.querySelector(`.field-error[data-for="${err.field}"]`);
+  if (slot) {
+    slot.textContent = err.message;
+    slot.closest('.field')?.classList.add('has-error');
+  } else {
+    form.querySelector('.form-error').textContent = err.message;
+  }
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll('.field-error').forEach((s) => { s.textContent = ''; });
+  form.querySelectorAll('.has-error').forEach((s) => s.classList.remove('has-error'));
+  const top = form.querySelector('.form-error');
+  if (top) top.textContent = '';
+}
+
+let toastTimer;
+export function toast(message) {
+  const t = document.getElementById('toast');
+  t.textContent = message;
+  t.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.hidden = true; }, 2500);
+}
+
+export function today() {
+  const d = new Date();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function yuan(cents) {
+  return (cents / 100).toFixed(2);
+}
+
+export function errorBox(err) {
+  return h('div.error-box', {}, err.message || String(err));
+}

@@ -1,0 +1,115 @@
+// The person page: roster data, services and visits in tabs, and the status
+// change (迁出 / 去世) that takes someone off the active list but keeps
+// their history.
+import { api } from './api.js';
+import { field, formValues, h, mount, options, showError, toast, today, yuan } from './dom.js';
+import { elderlyForm } from './register.js';
+
+export async function personPage(ctx, id, tab = 'info') {
+  const { elderly: e, services, visits } = await api.detail(id);
+  const p = e.person;
+  const reload = (t) => personPage(ctx, id, t);
+  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['edit', '修改']];
+  const content = {
+    info: () => infoTab(ctx, e, reload),
+    services: () => servicesTab(ctx, e, services, reload),
+    visits: () => visitsTab(ctx, e, visits, reload),
+    edit: () => elderlyForm(ctx, e, async (input) => { await api.update(e.id, e.row_version, input); toast('已保存'); reload('info'); }),
+  };
+  mount(h('div.page', {},
+    h('div.page-head', {},
+      h('a.back', { href: '#/roster' }, '← 花名册'),
+      h('h1#person-name', {}, p.name),
+      h(`span.status.status-${e.status}#person-status`, {}, e.status),
+      h('span.muted', {}, `${p.sex || ''} ${p.age ?? ''}岁 · ${p.community_name || ''} · ${p.id_number_masked || ''}`)),
+    h('div.kinds', {}, e.kinds.map((k) => h('span.tag', {}, k)), e.sanwu ? h('span.tag', {}, '三无') : null),
+    h('div.tabs', {}, tabs.map(([key, label]) => h(`button.tab${key === tab ? '.active' : ''}`, { type: 'button', dataset: { tab: key }, onclick: () => reload(key) }, label))),
+    h('div.tab-body', {}, content[tab]())));
+}
+
+function infoTab(ctx, e, reload) {
+  const p = e.person;
+  const rows = [
+    ['身份证号', p.id_number_masked], ['出生日期', p.birth_date], ['联系电话', p.phone_masked], ['所属社区', p.community_name],
+    ['居住地址', p.address], ['户籍', p.hukou], ['居住情况', e.living_arrangement], ['经济状况', e.economic_status],
+    ['养老方式', e.care_mode], ['探访等级', e.visit_level], ['残疾', [e.disability_type, e.disability_grade, e.disability_cert].filter(Boolean).join(' ')],
+    ['健康状况', e.health_notes], ['企业退休', e.enterprise_retiree ? '是' : '否'],
+    ['紧急联系人', [e.emergency_name, e.emergency_relation, e.emergency_phone_masked].filter(Boolean).join(' ')],
+    ['登记日期', e.registered_on], ['状态', [e.status, e.status_date, e.status_reason].filter(Boolean).join(' ')],
+  ];
+  const form = h('form.card.inline#status-form', {},
+    h('h2', {}, '状态变动'),
+    h('div.form-error'),
+    h('div.grid', {},
+      field('新状态', h('select', { name: 'status' }, options(ctx.dicts.roster_status, e.status))),
+      field('变动日期', h('input', { name: 'date', type: 'date', value: today(), dataset: { name: 'status_date' } })),
+      field('原因或去向', h('input', { name: 'reason', dataset: { name: 'status_reason' }, placeholder: '迁出时必填' })),
+      h('div.actions', {}, h('button#status-submit', { type: 'submit' }, '确认变动'))),
+    h('p.muted', {}, '迁出、去世的老人不再出现在“在册”名单中，其服务和探访记录全部保留。'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    try {
+      await api.changeStatus(e.id, { status: v.status || '', date: v.date || '', reason: v.reason });
+      toast('状态已变更');
+      reload('info');
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  return h('div', {}, h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), form);
+}
+
+function recordForm(id, title, fields, onSubmit, disabled) {
+  const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
+    h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await onSubmit(formValues(form));
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  return form;
+}
+
+function servicesTab(ctx, e, services, reload) {
+  const active = e.status === '在册';
+  const form = recordForm('service-form', '登记服务', [
+    field('服务日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+    field('服务类型', h('select', { name: 'service_type' }, options(ctx.dicts.service_type, '', '请选择')), { required: true }),
+    field('收费方式', h('select', { name: 'paid' }, options(ctx.dicts.service_paid, '无偿')), { required: true }),
+    field('收费（元）', h('input', { name: 'charge', inputMode: 'decimal', placeholder: '低偿时填写' })),
+    field('服务提供者', h('input', { name: 'provider' })),
+    field('时长（小时）', h('input', { name: 'hours', inputMode: 'decimal' })),
+    field('备注', h('input', { name: 'notes' }), { wide: true }),
+  ], async (v) => { await api.addService(e.id, { ...v, date: v.date || '', service_type: v.service_type || '', paid: v.paid || '' }); toast('服务记录已保存'); reload('services'); }, !active);
+  return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记服务；历史记录如下。`),
+    table('service-table', ['日期', '类型', '收费方式', '收费（元）', '提供者', '时长', '备注'],
+      services.map((s) => [s.date, s.service_type, s.paid, yuan(s.charge_cents), s.provider, s.hours ?? '', s.notes])));
+}
+
+function visitsTab(ctx, e, visits, reload) {
+  const active = e.status === '在册';
+  const form = recordForm('visit-form', '登记探访', [
+    field('探访日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+    field('探访人', h('input', { name: 'visitor' }), { required: true }),
+    field('方式', h('select', { name: 'way' }, options(ctx.dicts.visit_way, '入户')), { required: true }),
+    field('健康状况', h('input', { name: 'health' })),
+    field('经济状况', h('input', { name: 'economy' })),
+    field('家庭支持', h('input', { name: 'family_support' })),
+    field('居家安全', h('input', { name: 'home_safety' })),
+    field('需求', h('input', { name: 'needs' })),
+  ], async (v) => { await api.addVisit(e.id, { ...v, date: v.date || '', visitor: v.visitor || '', way: v.way || '' }); toast('探访记录已保存'); reload('visits'); }, !active);
+  return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记探访；历史记录如下。`),
+    table('visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
+      visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs])));
+}
+
+function table(id, heads, rows) {
+  return h('div.table-wrap', {}, h(`table.list#${id}`, {},
+    h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))
+      : h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无记录')))));
+}
