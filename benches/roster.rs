@@ -53,7 +53,8 @@ fn open_demo(persons: usize) -> Store {
     eprintln!("Generating {persons} persons in {} ...", dir.display());
     let started = Instant::now();
     let mut store = Store::open_dir(&dir).expect("open bench data dir");
-    let spec = DemoSpec { office_name: "示例街道".into(), communities: COMMUNITIES, persons, seed: SEED, today: today() };
+    let spec =
+        DemoSpec { office_name: "示例街道".into(), communities: COMMUNITIES, persons, seed: SEED, today: today() };
     let sum = demo::generate(&mut store, &Actor::new("bench"), &spec).expect("generate demo data");
     eprintln!(
         "  {} persons, {} elderly, {} services, {} visits in {:.1} s",

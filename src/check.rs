@@ -43,6 +43,7 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
         compare_table(conn, table, &replayed, &mut report)?;
     }
     check_search_index(conn, &mut report)?;
+    check_roster_index(conn, &mut report)?;
     Ok(report)
 }
 
@@ -123,6 +124,20 @@ fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()>
     }
     if stored != expected {
         report.problems.push(format!("人员查询索引不完整（应有{expected}条，实有{stored}条），请联系技术支持重建索引"));
+    }
+    Ok(())
+}
+
+/// The roster index must mirror elderly joined to person, row for row.
+fn check_roster_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
+    let source = crate::elderly::roster::INDEX_SOURCE;
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM ({source} EXCEPT SELECT * FROM roster_index)),
+                (SELECT count(*) FROM (SELECT * FROM roster_index EXCEPT {source}))"
+    );
+    let (missing, extra): (i64, i64) = conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if missing + extra > 0 {
+        report.problems.push(format!("花名册索引与花名册不一致（缺{missing}条，多{extra}条），请联系技术支持重建索引"));
     }
     Ok(())
 }

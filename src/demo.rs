@@ -55,23 +55,27 @@ impl Rng {
 }
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗",
-    "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡",
-    "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金",
-    "单", "解", "仇", "区", "朴", "查", "欧阳", "司马",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+    "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆",
+    "汪", "范", "金", "单", "解", "仇", "区", "朴", "查", "欧阳", "司马",
 ];
 const GIVEN: &[&str] = &[
-    "伟", "芳", "娜", "秀", "英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "兰",
-    "霞", "平", "刚", "桂", "华", "建", "国", "志", "文", "玉", "凤", "红", "德", "福", "春", "海", "云", "淑", "珍", "荣",
-    "三", "顺", "宝", "林", "山", "清", "梅", "莲", "成", "宏",
+    "伟", "芳", "娜", "秀", "英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+    "兰", "霞", "平", "刚", "桂", "华", "建", "国", "志", "文", "玉", "凤", "红", "德", "福", "春", "海", "云", "淑",
+    "珍", "荣", "三", "顺", "宝", "林", "山", "清", "梅", "莲", "成", "宏",
 ];
 const AREAS: &[&str] = &["110105", "110101", "110102", "130102", "370102", "410105", "510104"];
 const STREETS: &[&str] = &["和平路", "建设路", "解放路", "人民路", "新华街", "光明里", "幸福里", "胜利街"];
 
 fn community_names(n: usize) -> Vec<String> {
-    const BASE: &[&str] =
-        &["和平", "建设", "光明", "幸福", "友谊", "新华", "胜利", "朝阳", "东风", "红旗", "团结", "文化", "解放", "民主", "长安"];
-    (0..n).map(|i| format!("{}社区", BASE.get(i).map(|s| s.to_string()).unwrap_or_else(|| format!("第{}", i + 1)))).collect()
+    const BASE: &[&str] = &[
+        "和平", "建设", "光明", "幸福", "友谊", "新华", "胜利", "朝阳", "东风", "红旗", "团结", "文化", "解放", "民主",
+        "长安",
+    ];
+    (0..n)
+        .map(|i| format!("{}社区", BASE.get(i).map(|s| s.to_string()).unwrap_or_else(|| format!("第{}", i + 1))))
+        .collect()
 }
 
 /// Sets the office up and fills it. About one person in five is 60 or over
@@ -82,7 +86,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     let mut rng = Rng(spec.seed);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
-    store.write(actor, |w| {
+    let summary = store.write(actor, |w| {
         let mut sum = DemoSummary::default();
         for _ in 0..spec.persons {
             let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;
@@ -100,13 +104,19 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 id_number: Some(id.to_string()),
                 phone: Some(format!("1{}{:09}", [3, 5, 8][rng.below(3)], rng.next() % 1_000_000_000)),
                 community_id: Some(rng.pick(&community_ids).clone()),
-                address: Some(format!("{}{}号{}单元{}室", rng.pick(STREETS), 1 + rng.below(200), 1 + rng.below(6), 101 + rng.below(1500))),
+                address: Some(format!(
+                    "{}{}号{}单元{}室",
+                    rng.pick(STREETS),
+                    1 + rng.below(200),
+                    1 + rng.below(6),
+                    101 + rng.below(1500)
+                )),
                 hukou: Some("本地".into()),
                 ..Default::default()
             };
             sum.persons += 1;
             if id.age_on(today) < 60 {
-                person::create(w, &p)?;
+                person::create(w, &p, today)?;
                 continue;
             }
             let elderly_id = elderly::register_in(w, &elderly_input(&mut rng, p, today), today)?;
@@ -120,13 +130,20 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 sum.visits += 1;
             }
             if rng.chance(3) {
-                let (status, reason) = if rng.chance(60) { ("去世", None) } else { ("迁出", Some("随子女迁居外区".to_string())) };
-                let change = elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason };
-                elderly::change_status_in(w, &elderly_id, &change)?;
+                let (status, reason) = if rng.chance(60) {
+                    ("去世", None)
+                } else {
+                    ("迁出", Some("随子女迁居外区".to_string()))
+                };
+                let change =
+                    elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason };
+                elderly::change_status_in(w, &elderly_id, &change, today)?;
             }
         }
         Ok(sum)
-    })
+    })?;
+    store.optimize()?;
+    Ok(summary)
 }
 
 fn days_ago(rng: &mut Rng, today: NaiveDate, max: usize) -> String {

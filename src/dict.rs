@@ -23,7 +23,12 @@ pub(crate) fn seed(w: &mut WriteTx) -> Result<()> {
             w.insert(
                 Table::DictEntry,
                 &new_id(),
-                &[("dict", dict.clone().into()), ("label", label.into()), ("sort", (i as i64).into()), ("active", 1.into())],
+                &[
+                    ("dict", dict.clone().into()),
+                    ("label", label.into()),
+                    ("sort", (i as i64).into()),
+                    ("active", 1.into()),
+                ],
             )?;
         }
     }
@@ -36,14 +41,16 @@ pub(crate) fn seed(w: &mut WriteTx) -> Result<()> {
 
 /// The active labels of a dictionary, in their set order.
 pub fn labels(conn: &Connection, dict: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached("SELECT label FROM dict_entry WHERE dict = ?1 AND active = 1 ORDER BY sort, label")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT label FROM dict_entry WHERE dict = ?1 AND active = 1 ORDER BY sort, label")?;
     let rows = stmt.query_map([dict], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 /// Every active dictionary, for the UI's drop-downs.
 pub fn all(conn: &Connection) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
-    let mut stmt = conn.prepare_cached("SELECT dict, label FROM dict_entry WHERE active = 1 ORDER BY dict, sort, label")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT dict, label FROM dict_entry WHERE active = 1 ORDER BY dict, sort, label")?;
     let mut out = std::collections::BTreeMap::<String, Vec<String>>::new();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (d, l) = row?;

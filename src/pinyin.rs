@@ -26,10 +26,7 @@ pub fn initials(name: &str) -> String {
 /// Homophones share a key (张三 and 章三 are both "zhangsan"), so callers should
 /// break ties on the name itself.
 pub fn sort_key(name: &str) -> String {
-    syllables(name)
-        .iter()
-        .map(|s| s.readings[0].as_str())
-        .collect()
+    syllables(name).iter().map(|s| s.readings[0].as_str()).collect()
 }
 
 /// The initials under every reading of the given name's heteronyms (乐 in a given name
@@ -79,44 +76,29 @@ impl Syllable {
     }
 
     fn fixed(readings: &[&str]) -> Syllable {
-        Syllable {
-            readings: readings.iter().map(|r| r.to_string()).collect(),
-        }
+        Syllable { readings: readings.iter().map(|r| r.to_string()).collect() }
     }
 }
 
 fn syllables(name: &str) -> Vec<Syllable> {
-    let chars: Vec<char> = name
-        .chars()
-        .filter_map(fold_full_width)
-        .filter(|c| is_kept(*c))
-        .collect();
+    let chars: Vec<char> = name.chars().filter_map(fold_full_width).filter(|c| is_kept(*c)).collect();
     let mut out = Vec::with_capacity(chars.len());
     let mut rest = &chars[..];
 
     // A two-character name is never compound surname + nothing: 欧阳 alone is 欧 + 阳.
     let compound = (chars.len() > 2)
-        .then(|| {
-            COMPOUND_SURNAMES
-                .iter()
-                .find(|(s, _)| s.chars().eq(chars[..2].iter().copied()))
-        })
+        .then(|| COMPOUND_SURNAMES.iter().find(|(s, _)| s.chars().eq(chars[..2].iter().copied())))
         .flatten();
     if let Some((_, readings)) = compound {
         out.extend(readings.iter().map(|r| Syllable::fixed(&[r])));
         rest = &chars[2..];
-    } else if let Some((_, readings)) = chars
-        .first()
-        .and_then(|c| SURNAMES.iter().find(|(s, _)| s == c))
-    {
+    } else if let Some((_, readings)) = chars.first().and_then(|c| SURNAMES.iter().find(|(s, _)| s == c)) {
         out.push(Syllable::fixed(readings));
         rest = &chars[1..];
     } else if let Some(syllable) = chars.first().and_then(|&c| syllable_of(c)) {
         // A surname outside the table keeps the crate's reading and no other, so that
         // every variant agrees on it as the table's surnames do.
-        out.push(Syllable {
-            readings: syllable.readings.into_iter().take(1).collect(),
-        });
+        out.push(Syllable { readings: syllable.readings.into_iter().take(1).collect() });
         rest = &chars[1..];
     }
     out.extend(rest.iter().filter_map(|&c| syllable_of(c)));
@@ -125,17 +107,10 @@ fn syllables(name: &str) -> Vec<Syllable> {
 
 fn syllable_of(c: char) -> Option<Syllable> {
     if c.is_ascii_alphanumeric() {
-        return Some(Syllable {
-            readings: vec![c.to_ascii_lowercase().to_string()],
-        });
+        return Some(Syllable { readings: vec![c.to_ascii_lowercase().to_string()] });
     }
     let mut readings: Vec<String> = Vec::new();
-    for reading in c
-        .to_pinyin_multi()?
-        .into_iter()
-        .map(Pinyin::plain)
-        .filter_map(ascii_reading)
-    {
+    for reading in c.to_pinyin_multi()?.into_iter().map(Pinyin::plain).filter_map(ascii_reading) {
         // The crate lists a reading once per tone, so plain readings repeat.
         if !readings.contains(&reading) {
             readings.push(reading);
@@ -405,23 +380,10 @@ mod tests {
 
     #[test]
     fn everything_returned_is_lowercase_ascii() {
-        for name in [
-            "吕女绿",
-            "欸",
-            "嗯",
-            "𠀀㐀",
-            "阿依古丽·买买提",
-            "Ｚｈａｎｇ",
-        ] {
-            let all = [initials(name), sort_key(name)]
-                .into_iter()
-                .chain(initials_variants(name, 10));
+        for name in ["吕女绿", "欸", "嗯", "𠀀㐀", "阿依古丽·买买提", "Ｚｈａｎｇ"] {
+            let all = [initials(name), sort_key(name)].into_iter().chain(initials_variants(name, 10));
             for s in all {
-                assert!(
-                    s.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
-                    "{name}: {s}"
-                );
+                assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{name}: {s}");
             }
         }
     }
@@ -447,10 +409,7 @@ mod tests {
         // One departure (zlh, zyx) comes before two (zyh); among equals, later
         // characters vary first.
         assert_eq!(initials_variants("曾乐行", 3), vec!["zlx", "zlh", "zyx"]);
-        assert_eq!(
-            initials_variants("曾乐行", 9),
-            vec!["zlx", "zlh", "zyx", "zyh"]
-        );
+        assert_eq!(initials_variants("曾乐行", 9), vec!["zlx", "zlh", "zyx", "zyh"]);
         assert!(initials_variants("曾乐行", 0).is_empty());
         assert_eq!(initials_variants("张三", 4), vec!["zs"]);
     }

@@ -78,7 +78,7 @@ fn update_elderly(state: State<AppState>, id: String, row_version: i64, input: E
 
 #[tauri::command]
 fn change_elderly_status(state: State<AppState>, id: String, change: StatusChange) -> Reply<()> {
-    with(&state, |s, a| elderly::change_status(s, a, &id, &change))
+    with(&state, |s, a| elderly::change_status(s, a, &id, &change, today()))
 }
 
 #[tauri::command(rename_all = "snake_case")]

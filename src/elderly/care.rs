@@ -63,7 +63,9 @@ fn require_active(conn: &Connection, elderly_id: &str) -> Result<()> {
         .optional()?;
     match status {
         None => Err(Error::NotFound { what: "该老人" }),
-        Some(s) if s != ACTIVE => Err(invalid("status", format!("该老人状态为“{s}”，已不在册，不能再登记服务或探访")).into()),
+        Some(s) if s != ACTIVE => {
+            Err(invalid("status", format!("该老人状态为“{s}”，已不在册，不能再登记服务或探访")).into())
+        }
         Some(_) => Ok(()),
     }
 }
@@ -79,18 +81,33 @@ fn past_date(field: &'static str, label: &str, input: &str, today: NaiveDate) ->
 /// Yuan as typed, to whole fen (分).
 fn cents(input: Option<&str>) -> Result<i64> {
     let Some(s) = optional(input) else { return Ok(0) };
-    let yuan: f64 = s.trim_end_matches('元').parse().map_err(|_| invalid("charge", format!("收费金额“{s}”不是数字，请填写如 12.50")))?;
+    let yuan: f64 = s
+        .trim_end_matches('元')
+        .parse()
+        .map_err(|_| invalid("charge", format!("收费金额“{s}”不是数字，请填写如 12.50")))?;
     if !(0.0..=1_000_000.0).contains(&yuan) {
         return Err(invalid("charge", "收费金额应在0到1000000元之间").into());
     }
     Ok((yuan * 100.0).round() as i64)
 }
 
-pub fn add_service(store: &mut Store, actor: &Actor, elderly_id: &str, input: &ServiceInput, today: NaiveDate) -> Result<String> {
+pub fn add_service(
+    store: &mut Store,
+    actor: &Actor,
+    elderly_id: &str,
+    input: &ServiceInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| record_service(w, elderly_id, input, today))
 }
 
-pub fn add_visit(store: &mut Store, actor: &Actor, elderly_id: &str, input: &VisitInput, today: NaiveDate) -> Result<String> {
+pub fn add_visit(
+    store: &mut Store,
+    actor: &Actor,
+    elderly_id: &str,
+    input: &VisitInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| record_visit(w, elderly_id, input, today))
 }
 
@@ -99,14 +116,20 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
     let conn = w.conn();
     require_active(conn, elderly_id)?;
     let date = past_date("date", "服务日期", &input.date, today)?;
-    let service_type = validate::one_of("service_type", "服务类型", &input.service_type, &dict::labels(conn, "service_type")?)?;
+    let service_type =
+        validate::one_of("service_type", "服务类型", &input.service_type, &dict::labels(conn, "service_type")?)?;
     let paid = validate::one_of("paid", "收费方式", &input.paid, &dict::labels(conn, "service_paid")?)?;
     let charge = cents(input.charge.as_deref())?;
     if paid == "无偿" && charge != 0 {
         return Err(invalid("charge", "无偿服务的收费金额应为0；如收取费用，请选择“低偿”").into());
     }
     let hours = match optional(input.hours.as_deref()) {
-        Some(h) => Some(h.parse::<f64>().ok().filter(|h| (0.0..=24.0).contains(h)).ok_or_else(|| invalid("hours", "服务时长请填写0到24之间的小时数"))?),
+        Some(h) => Some(
+            h.parse::<f64>()
+                .ok()
+                .filter(|h| (0.0..=24.0).contains(h))
+                .ok_or_else(|| invalid("hours", "服务时长请填写0到24之间的小时数"))?,
+        ),
         None => None,
     };
     let id = new_id();
@@ -221,7 +244,14 @@ pub fn due_visits(conn: &Connection, community_id: Option<&str>, today: NaiveDat
     )?;
     let mut due = Vec::new();
     for row in stmt.query_map((ACTIVE, community_id), |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
     })? {
         let (elderly_id, name, community_name, level, registered, last) = row?;
         let due_on = match &last {

@@ -108,12 +108,14 @@ pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> R
         let person_id = match person::find_by_id_number(w.conn(), idn.as_str())? {
             Some(pid) => {
                 if let Some(name) = roster_name(w.conn(), &pid)? {
-                    return Err(invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into());
+                    return Err(
+                        invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into()
+                    );
                 }
-                person::update(w, &pid, None, &input.person)?;
+                person::update(w, &pid, None, &keep_stored(w.conn(), &pid, &input.person)?)?;
                 pid
             }
-            None => person::create(w, &input.person)?,
+            None => person::create(w, &input.person, today)?,
         };
         let mut f = fields(w.conn(), input, &person_id, today)?;
         f.push(("person_id", person_id.into()));
@@ -141,23 +143,36 @@ pub fn update(
     store.write(actor, |w| {
         let person_id = person_of(w.conn(), id)?;
         let input = &keep_masked(w.conn(), id, &person_id, input)?;
-        person::update(w, &person_id, None, &input.person)?;
+        let person_changed = person::update(w, &person_id, None, &input.person)?;
         let f = fields(w.conn(), input, &person_id, today)?;
-        w.update(Table::Elderly, id, expected_version, &f)?;
+        // The form edits entry and person as one: the entry's version covers
+        // both, so a stale form cannot put back a person field changed since.
+        if !w.update(Table::Elderly, id, expected_version, &f)? && person_changed {
+            w.touch(Table::Elderly, id)?;
+        }
         Ok(())
     })
 }
 
 /// Moves a person off the roster or back; the entry and its history stay.
-pub fn change_status(store: &mut Store, actor: &Actor, id: &str, change: &StatusChange) -> Result<()> {
-    store.write(actor, |w| change_status_in(w, id, change))
+pub fn change_status(
+    store: &mut Store,
+    actor: &Actor,
+    id: &str,
+    change: &StatusChange,
+    today: NaiveDate,
+) -> Result<()> {
+    store.write(actor, |w| change_status_in(w, id, change, today))
 }
 
 /// [`change_status`] inside a larger write (import, demo).
-pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange) -> Result<()> {
+pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today: NaiveDate) -> Result<()> {
     let statuses = dict::labels(w.conn(), "roster_status")?;
     let status = validate::one_of("status", "状态", &change.status, &statuses)?;
     let date = validate::date("status_date", "变动日期", &change.date)?;
+    if date > today {
+        return Err(invalid("status_date", "变动日期不能晚于今天").into());
+    }
     let reason = optional(change.reason.as_deref());
     if status == "迁出" && reason.is_none() {
         return Err(invalid("status_reason", "请填写迁出原因或去向").into());
@@ -248,21 +263,29 @@ fn placeholder_person() -> Person {
 /// The edit form shows the ID number and phones masked and sends them empty
 /// unless retyped: empty there means "keep what is stored".
 fn keep_masked(conn: &Connection, id: &str, person_id: &str, input: &ElderlyInput) -> Result<ElderlyInput> {
-    let (idn, phone, emergency): (Option<String>, Option<String>, Option<String>) = conn.query_row(
-        "SELECT p.id_number, p.phone, e.emergency_phone FROM person p, elderly e WHERE p.id = ?1 AND e.id = ?2",
-        [person_id, id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let emergency: Option<String> =
+        conn.query_row("SELECT emergency_phone FROM elderly WHERE id = ?1", [id], |r| r.get(0))?;
     let mut input = input.clone();
-    let blank = |v: &Option<String>| optional(v.as_deref()).is_none();
-    if blank(&input.person.id_number) {
-        input.person.id_number = idn;
-    }
-    if blank(&input.person.phone) {
-        input.person.phone = phone;
-    }
-    if blank(&input.emergency_phone) {
+    input.person = keep_stored(conn, person_id, &input.person)?;
+    if optional(input.emergency_phone.as_deref()).is_none() {
         input.emergency_phone = emergency;
+    }
+    Ok(input)
+}
+
+/// The person's ID number and phone, when the form left them empty (it
+/// could only show them masked), are kept as stored.
+fn keep_stored(conn: &Connection, person_id: &str, input: &PersonInput) -> Result<PersonInput> {
+    let (idn, phone): (Option<String>, Option<String>) =
+        conn.query_row("SELECT id_number, phone FROM person WHERE id = ?1", [person_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let mut input = input.clone();
+    if optional(input.id_number.as_deref()).is_none() {
+        input.id_number = idn;
+    }
+    if optional(input.phone.as_deref()).is_none() {
+        input.phone = phone;
     }
     Ok(input)
 }
@@ -296,7 +319,11 @@ fn fields(
     let min_age = dict::setting_i64(conn, "elderly.min_age", 60)?;
     let age = p.age.unwrap_or(0) as i64;
     if age < min_age {
-        return Err(invalid("id_number", format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册")).into());
+        return Err(invalid(
+            "id_number",
+            format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册"),
+        )
+        .into());
     }
     let pick = |field: &'static str, label: &str, dict_name: &str, v: &Option<String>| -> Result<Option<String>> {
         match optional(v.as_deref()) {
@@ -320,7 +347,10 @@ fn fields(
         ("kinds", serde_json::to_string(&kinds).expect("list of strings").into()),
         ("sanwu", input.sanwu.into()),
         ("enterprise_retiree", input.enterprise_retiree.into()),
-        ("living_arrangement", pick("living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into()),
+        (
+            "living_arrangement",
+            pick("living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into(),
+        ),
         ("economic_status", pick("economic_status", "经济状况", "economic_status", &input.economic_status)?.into()),
         ("disability_type", pick("disability_type", "残疾类别", "disability_type", &input.disability_type)?.into()),
         ("disability_grade", pick("disability_grade", "残疾等级", "disability_grade", &input.disability_grade)?.into()),
@@ -356,7 +386,11 @@ pub struct ElderlyDetail {
 }
 
 pub fn detail(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
-    Ok(ElderlyDetail { elderly: get(conn, id, today)?, services: care::services(conn, id)?, visits: care::visits(conn, id)? })
+    Ok(ElderlyDetail {
+        elderly: get(conn, id, today)?,
+        services: care::services(conn, id)?,
+        visits: care::visits(conn, id)?,
+    })
 }
 
 /// What the new-person form learns from a typed ID number: derived sex,

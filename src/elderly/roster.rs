@@ -44,6 +44,28 @@ pub fn born_by(age: i64, today: NaiveDate) -> NaiveDate {
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 2, 28).expect("28 Feb exists"))
 }
 
+/// What the roster index holds for each entry: the same SELECT serves the
+/// write path, which keeps it, and `check`, which verifies it.
+pub(crate) const INDEX_SOURCE: &str = "SELECT e.id, e.person_id, e.status, p.name_key, p.community_id, p.birth_date,
+        e.kinds, e.sanwu, e.enterprise_retiree
+    FROM elderly e JOIN person p ON p.id = e.person_id";
+
+/// Called by the write path after a roster entry was written.
+pub(crate) fn reindex(conn: &Connection, elderly_id: &str) -> rusqlite::Result<()> {
+    let sql = format!("INSERT OR REPLACE INTO roster_index {INDEX_SOURCE} WHERE e.id = ?1");
+    conn.prepare_cached(&sql)?.execute([elderly_id])?;
+    Ok(())
+}
+
+/// Called by the write path after a person's fields were updated.
+pub(crate) fn reindex_person(conn: &Connection, person_id: &str) -> rusqlite::Result<()> {
+    let sql = format!("INSERT OR REPLACE INTO roster_index {INDEX_SOURCE} WHERE e.person_id = ?1");
+    conn.prepare_cached(&sql)?.execute([person_id])?;
+    Ok(())
+}
+
+/// One page of the roster. Filtering, counting and paging run on the roster
+/// index alone; only the page's rows are joined to persons.
 pub fn list(conn: &Connection, q: &RosterQuery, today: NaiveDate) -> Result<Page<RosterRow>> {
     let high_age = high_age_threshold(conn)?;
     let mut conds: Vec<String> = Vec::new();
@@ -51,43 +73,44 @@ pub fn list(conn: &Connection, q: &RosterQuery, today: NaiveDate) -> Result<Page
     match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some("全部") => {}
         status => {
-            conds.push("e.status = ?".into());
+            conds.push("r.status = ?".into());
             params.push(status.unwrap_or(ACTIVE).to_string());
         }
     }
     if let Some(c) = q.community_id.as_deref().filter(|c| !c.is_empty()) {
-        conds.push("p.community_id = ?".into());
+        conds.push("r.community_id = ?".into());
         params.push(c.to_string());
     }
     match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => {}
         Some(HIGH_AGE) => {
-            conds.push("p.birth_date <= ?".into());
+            conds.push("r.birth_date <= ?".into());
             params.push(born_by(high_age, today).to_string());
         }
-        Some("三无") => conds.push("e.sanwu = 1".into()),
-        Some("企业退休") => conds.push("e.enterprise_retiree = 1".into()),
+        Some("三无") => conds.push("r.sanwu = 1".into()),
+        Some("企业退休") => conds.push("r.enterprise_retiree = 1".into()),
         Some(kind) => {
-            conds.push("instr(e.kinds, ?) > 0".into());
+            conds.push("instr(r.kinds, ?) > 0".into());
             params.push(format!("\"{kind}\""));
         }
     }
-    if let Some((sql, p)) = search::matches_sql("p", &q.text) {
-        conds.push(sql);
-        params.extend(p);
+    if let Some((_, tokens)) = search::matches_sql("p", &q.text) {
+        conds.push("r.person_id IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))".into());
+        params.extend(tokens);
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
-    // Persons drive the join (CROSS JOIN keeps that order): walking them in
-    // name order finds a page of roster entries without sorting them all.
-    let from = "FROM person p CROSS JOIN elderly e ON e.person_id = p.id LEFT JOIN community c ON c.id = p.community_id";
     let total: u64 = conn
-        .prepare_cached(&format!("SELECT count(*) {from}{filter}"))?
+        .prepare_cached(&format!("SELECT count(*) FROM roster_index r{filter}"))?
         .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
     let sql = format!(
         "SELECT e.id, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, c.name, e.kinds, e.sanwu,
                 e.visit_level, e.status
-         {from}{filter} ORDER BY p.name_key, p.id LIMIT {limit} OFFSET {offset}"
+         FROM (SELECT r.elderly_id, r.name_key FROM roster_index r{filter}
+               ORDER BY r.name_key, r.elderly_id LIMIT {limit} OFFSET {offset}) pg
+         JOIN elderly e ON e.id = pg.elderly_id JOIN person p ON p.id = e.person_id
+         LEFT JOIN community c ON c.id = p.community_id
+         ORDER BY pg.name_key, pg.elderly_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt

@@ -165,11 +165,13 @@ fn fields(conn: &Connection, input: &PersonInput) -> Result<Vec<(&'static str, V
 
 /// Registers a new person. An ID number already on file is refused with the
 /// message naming who holds it: callers open that person instead.
-pub fn create(w: &mut WriteTx, input: &PersonInput) -> Result<String> {
+/// `today` dates the record, so that generated and imported data depend on
+/// their inputs, not on the wall clock.
+pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<String> {
     let mut f = fields(w.conn(), input)?;
     refuse_duplicate(w.conn(), &f, None)?;
     let id = new_id();
-    f.push(("created_at", chrono::Local::now().date_naive().to_string().into()));
+    f.push(("created_at", today.to_string().into()));
     w.insert(Table::Person, &id, &f)?;
     Ok(id)
 }

@@ -69,9 +69,8 @@ impl Actor {
 
     /// The operating-system account, for the CLI and until accounts exist.
     pub fn os_user() -> Self {
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "本机用户".to_string());
+        let user =
+            std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "本机用户".to_string());
         Actor { user }
     }
 }
@@ -134,13 +133,16 @@ impl Store {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// Refreshes the query planner's statistics after a large write (demo,
+    /// import): without them SQLite guesses, and some lists scan everything.
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA analysis_limit = 400; ANALYZE;")?;
+        Ok(())
+    }
+
     /// The one write path: runs `f` in one transaction that logs every
     /// changed field; an error anywhere in `f` rolls all of it back.
-    pub fn write<T>(
-        &mut self,
-        actor: &Actor,
-        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
-    ) -> crate::Result<T> {
+    pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock);
         let out = f(&mut w)?;

@@ -57,21 +57,44 @@ impl Table {
             Table::DictEntry => &["dict", "label", "sort", "active"],
             Table::Setting => &["key", "value"],
             Table::Person => &[
-                "name", "name_key", "id_number", "sex", "birth_date", "phone", "community_id", "address", "hukou",
+                "name",
+                "name_key",
+                "id_number",
+                "sex",
+                "birth_date",
+                "phone",
+                "community_id",
+                "address",
+                "hukou",
                 "created_at",
             ],
             Table::Elderly => &[
-                "person_id", "kinds", "sanwu", "enterprise_retiree", "living_arrangement", "economic_status",
-                "disability_type", "disability_grade", "disability_cert", "health_notes", "emergency_name",
-                "emergency_phone", "emergency_relation", "care_mode", "visit_level", "status", "status_date",
-                "status_reason", "registered_on",
+                "person_id",
+                "kinds",
+                "sanwu",
+                "enterprise_retiree",
+                "living_arrangement",
+                "economic_status",
+                "disability_type",
+                "disability_grade",
+                "disability_cert",
+                "health_notes",
+                "emergency_name",
+                "emergency_phone",
+                "emergency_relation",
+                "care_mode",
+                "visit_level",
+                "status",
+                "status_date",
+                "status_reason",
+                "registered_on",
             ],
             Table::ElderlyService => {
                 &["elderly_id", "date", "service_type", "paid", "charge_cents", "provider", "hours", "notes"]
             }
-            Table::ElderlyVisit => &[
-                "elderly_id", "date", "visitor", "way", "health", "economy", "family_support", "home_safety", "needs",
-            ],
+            Table::ElderlyVisit => {
+                &["elderly_id", "date", "visitor", "way", "health", "economy", "family_support", "home_safety", "needs"]
+            }
         }
     }
 
@@ -92,7 +115,6 @@ pub struct WriteTx<'a> {
     clock: &'a mut Hlc,
     txn_id: String,
     at: String,
-    tokens: crate::person::search::TokenChanges,
 }
 
 impl<'a> WriteTx<'a> {
@@ -104,7 +126,6 @@ impl<'a> WriteTx<'a> {
             clock,
             txn_id: super::new_id(),
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            tokens: Default::default(),
         }
     }
 
@@ -114,7 +135,6 @@ impl<'a> WriteTx<'a> {
     }
 
     pub(super) fn commit(self) -> Result<()> {
-        crate::person::search::apply(&self.tx, &self.tokens)?;
         self.tx.commit()?;
         Ok(())
     }
@@ -162,20 +182,39 @@ impl<'a> WriteTx<'a> {
         if changed.is_empty() {
             return Ok(false);
         }
-        let sets: Vec<String> = changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", names[i], n + 2)).collect();
-        let sql = format!("UPDATE {} SET row_version = row_version + 1, {} WHERE id = ?1", table.name(), sets.join(", "));
-        let params =
-            std::iter::once(Value::Text(id.to_string())).chain(changed.iter().map(|&i| fields[i].1.clone()));
+        let sets: Vec<String> =
+            changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", names[i], n + 2)).collect();
+        let sql =
+            format!("UPDATE {} SET row_version = row_version + 1, {} WHERE id = ?1", table.name(), sets.join(", "));
+        let params = std::iter::once(Value::Text(id.to_string())).chain(changed.iter().map(|&i| fields[i].1.clone()));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
         self.derive(table, id, &names, &old, fields, false)?;
         self.log(table, id, "update", changed.iter().map(|&i| (names[i], &old[i], &fields[i].1)))?;
         Ok(true)
     }
 
-    /// Keeps derived data (the person search index) in step with the record.
-    fn derive(&mut self, table: Table, id: &str, names: &[&str], old: &[Value], fields: &Fields, new: bool) -> Result<()> {
-        if table == Table::Person {
-            crate::person::search::reindex(&mut self.tokens, id, names, old, fields, new);
+    /// Bumps a record's version without changing its fields (logged as an
+    /// update of no field), for a record whose meaning includes another's.
+    pub fn touch(&mut self, table: Table, id: &str) -> Result<()> {
+        let sql = format!("UPDATE {} SET row_version = row_version + 1 WHERE id = ?1", table.name());
+        if self.tx.prepare_cached(&sql)?.execute([id])? == 0 {
+            return Err(Error::NotFound { what: "记录" });
+        }
+        self.log(table, id, "update", std::iter::empty())
+    }
+
+    /// Keeps derived data (the person search index, the roster list index)
+    /// in step with the record.
+    fn derive(&self, table: Table, id: &str, names: &[&str], old: &[Value], fields: &Fields, new: bool) -> Result<()> {
+        match table {
+            Table::Person => {
+                crate::person::search::reindex(&self.tx, id, names, old, fields, new)?;
+                if !new {
+                    crate::elderly::roster::reindex_person(&self.tx, id)?;
+                }
+            }
+            Table::Elderly => crate::elderly::roster::reindex(&self.tx, id)?,
+            _ => {}
         }
         Ok(())
     }

@@ -21,14 +21,7 @@ pub const BUILD: &[&str] = &[
 
 /// For the end-to-end tests: a virtual screen, the WebDriver server for WebKitGTK, and
 /// CJK fonts, without which Chinese renders as empty boxes in screenshots.
-pub const TEST: &[&str] = &[
-    "xvfb",
-    "xauth",
-    "webkit2gtk-driver",
-    "fonts-noto-cjk",
-    "imagemagick",
-    "xdotool",
-];
+pub const TEST: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk", "imagemagick", "xdotool"];
 
 pub fn ensure(sets: &[&[&str]]) -> Result {
     let wanted = sets.concat();
@@ -37,10 +30,7 @@ pub fn ensure(sets: &[&[&str]]) -> Result {
         return Ok(());
     }
     if which("dpkg-query").is_none() {
-        println!(
-            "==> system packages: no dpkg-query, so not checked; expected (Debian names): {}",
-            wanted.join(" ")
-        );
+        println!("==> system packages: no dpkg-query, so not checked; expected (Debian names): {}", wanted.join(" "));
         return Ok(());
     }
     let total = wanted.len();
@@ -50,13 +40,7 @@ pub fn ensure(sets: &[&[&str]]) -> Result {
         return Ok(());
     }
     let list = missing.join(" ");
-    let install = [
-        "-o",
-        "DPkg::Lock::Timeout=600",
-        "install",
-        "-y",
-        "--no-install-recommends",
-    ];
+    let install = ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "--no-install-recommends"];
     let manual = format!(
         "缺少系统软件包 / missing system packages: {list}\n\
          请以 root 运行 / run as root:\n    \
@@ -64,23 +48,15 @@ pub fn ensure(sets: &[&[&str]]) -> Result {
         install.join(" ")
     );
     if which("apt-get").is_none() {
-        return Err(format!(
-            "{manual}\n(no apt-get here: install their equivalents)"
-        ));
+        return Err(format!("{manual}\n(no apt-get here: install their equivalents)"));
     }
     let sudo = privilege().ok_or_else(|| format!("{manual}\n(not root, and no usable sudo)"))?;
     step("apt-get update", &mut apt(&sudo, &["update"]))?;
-    step(
-        &format!("apt-get install {list}"),
-        apt(&sudo, &install).args(&missing),
-    )?;
+    step(&format!("apt-get install {list}"), apt(&sudo, &install).args(&missing))?;
 
     let still: Vec<&str> = missing.into_iter().filter(|p| !installed(p)).collect();
     if !still.is_empty() {
-        return Err(format!(
-            "still not installed after apt-get: {}",
-            still.join(" ")
-        ));
+        return Err(format!("still not installed after apt-get: {}", still.join(" ")));
     }
     Ok(())
 }
@@ -126,8 +102,7 @@ fn apt(sudo: &[&str], args: &[&str]) -> Command {
         Some((first, rest)) => {
             // sudo's env_reset would drop a variable set on sudo itself.
             let mut c = Command::new(first);
-            c.args(rest)
-                .args(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
+            c.args(rest).args(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
             c
         }
     };

@@ -94,18 +94,14 @@ fn run(args: RunArgs) -> Result {
     }
     step(&format!("cargo build -p {DESKTOP} ({profile})"), &mut build)?;
 
-    let bin = util::target_dir()?
-        .join(profile)
-        .join(format!("{DESKTOP}{}", env::consts::EXE_SUFFIX));
+    let bin = util::target_dir()?.join(profile).join(format!("{DESKTOP}{}", env::consts::EXE_SUFFIX));
     // The app runs in the caller's folder, so a relative --data-dir means what the caller meant.
     let mut app = Command::new(&bin);
     if let Some(dir) = &args.data_dir {
         app.arg("--data-dir").arg(dir);
     }
     println!("==> {}", bin.display());
-    let status = app
-        .status()
-        .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let status = app.status().map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
     if !status.success() {
         std::process::exit(status.code().unwrap_or(1));
     }
@@ -137,9 +133,7 @@ fn test() -> Result {
     let e2e_args = ["test", "-p", DESKTOP, "--", "--test-threads=1"];
     let mut e2e = if util::which("xvfb-run").is_some() {
         let mut c = Command::new("xvfb-run");
-        c.args(["-a", "-s", "-screen 0 1366x768x24"])
-            .arg(util::cargo_program())
-            .args(e2e_args);
+        c.args(["-a", "-s", "-screen 0 1366x768x24"]).arg(util::cargo_program()).args(e2e_args);
         c.current_dir(util::root());
         c
     } else {
@@ -148,12 +142,8 @@ fn test() -> Result {
         c.args(e2e_args);
         c
     };
-    e2e.env("PATH", &path)
-        .env("STREET_LEDGER_SCREENSHOTS", &shots);
-    timed(
-        "cargo test -p street-ledger-desktop (end-to-end, Xvfb)",
-        &mut e2e,
-    )?;
+    e2e.env("PATH", &path).env("STREET_LEDGER_SCREENSHOTS", &shots);
+    timed("cargo test -p street-ledger-desktop (end-to-end, Xvfb)", &mut e2e)?;
 
     println!("\n==> all tests passed");
     for (title, t) in &times {
@@ -164,11 +154,7 @@ fn test() -> Result {
 }
 
 fn bench(extra: &[OsString]) -> Result {
-    step(
-        "cargo bench -p street-ledger",
-        cargo().args(["bench", "-p", "street-ledger"]).args(extra),
-    )
-    .map(drop)
+    step("cargo bench -p street-ledger", cargo().args(["bench", "-p", "street-ledger"]).args(extra)).map(drop)
 }
 
 #[cfg(test)]
@@ -183,13 +169,7 @@ mod tests {
     fn run_args() {
         assert_eq!(parse_run_args(&[]).unwrap(), RunArgs::default());
         let a = parse_run_args(&os(&["--release", "--data-dir", "/tmp/台账"])).unwrap();
-        assert_eq!(
-            a,
-            RunArgs {
-                data_dir: Some("/tmp/台账".into()),
-                release: true
-            }
-        );
+        assert_eq!(a, RunArgs { data_dir: Some("/tmp/台账".into()), release: true });
         let a = parse_run_args(&os(&["--data-dir=d"])).unwrap();
         assert_eq!(a.data_dir, Some("d".into()));
         assert!(parse_run_args(&os(&["--data-dir"])).is_err());

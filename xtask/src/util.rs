@@ -11,8 +11,7 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 /// The workspace root. Read at run time (`cargo run` sets it), not baked in at build
 /// time: clones sharing one CARGO_TARGET_DIR may share this binary.
 pub fn root() -> PathBuf {
-    let dir =
-        env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    let dir = env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
     let dir = PathBuf::from(dir);
     dir.parent().map(PathBuf::from).unwrap_or(dir)
 }
@@ -46,9 +45,7 @@ pub fn target_dir() -> Result<PathBuf> {
 /// Just enough JSON to read one string value.
 pub fn parse_target_dir(json: &str) -> Option<String> {
     let key = "\"target_directory\":";
-    let rest = json[json.find(key)? + key.len()..]
-        .trim_start()
-        .strip_prefix('"')?;
+    let rest = json[json.find(key)? + key.len()..].trim_start().strip_prefix('"')?;
     let mut out = String::new();
     let mut chars = rest.chars();
     loop {
@@ -75,15 +72,10 @@ pub fn parse_target_dir(json: &str) -> Option<String> {
 pub fn step(title: &str, cmd: &mut Command) -> Result<Duration> {
     println!("\n==> {title}");
     let start = Instant::now();
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{title}: cannot start {:?}: {e}", cmd.get_program()))?;
+    let status = cmd.status().map_err(|e| format!("{title}: cannot start {:?}: {e}", cmd.get_program()))?;
     let took = start.elapsed();
     if !status.success() {
-        return Err(format!(
-            "{title}: failed ({status}) after {}",
-            fmt_duration(took)
-        ));
+        return Err(format!("{title}: failed ({status}) after {}", fmt_duration(took)));
     }
     println!("<== {title}: ok in {}", fmt_duration(took));
     Ok(took)
@@ -100,9 +92,7 @@ pub fn fmt_duration(d: Duration) -> String {
 
 pub fn which_in(name: &str, path: &OsStr) -> Option<PathBuf> {
     let file = format!("{name}{}", env::consts::EXE_SUFFIX);
-    env::split_paths(path)
-        .map(|d| d.join(&file))
-        .find(|p| p.is_file())
+    env::split_paths(path).map(|d| d.join(&file)).find(|p| p.is_file())
 }
 
 pub fn which(name: &str) -> Option<PathBuf> {
@@ -138,10 +128,7 @@ mod tests {
         assert_eq!(parse_target_dir(json).as_deref(), Some("/work/main/target"));
         let json = r#"{"target_directory": "C:\\t\"x\"\/\u00e9台"}"#;
         assert_eq!(parse_target_dir(json).as_deref(), Some("C:\\t\"x\"/é台"));
-        assert_eq!(
-            parse_target_dir(r#"{"target_directory":"unterminated"#),
-            None
-        );
+        assert_eq!(parse_target_dir(r#"{"target_directory":"unterminated"#), None);
         assert_eq!(parse_target_dir("{}"), None);
     }
 

@@ -52,7 +52,12 @@ impl App {
         caps.insert("tauri:options".into(), serde_json::json!({ "application": APP }));
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::rustls().unwrap().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match ClientBuilder::rustls()
+                .unwrap()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if started.elapsed() > Duration::from_secs(20) => panic!("no WebDriver session: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,

@@ -141,7 +141,12 @@ async fn a_service_and_a_visit_are_recorded_for_a_person_found_by_initials() {
 async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
     let dir = office_dir();
     let id = seed_elderly(dir.path(), "王伟", ZENG_ID);
-    let service = ServiceInput { date: today().to_string(), service_type: "代办代购".into(), paid: "无偿".into(), ..Default::default() };
+    let service = ServiceInput {
+        date: today().to_string(),
+        service_type: "代办代购".into(),
+        paid: "无偿".into(),
+        ..Default::default()
+    };
     add_service(&mut store(dir.path()), &Actor::new("测试"), &id, &service, today()).unwrap();
     let app = App::start(dir).await;
     app.text_with("#roster-total", "共 1 人").await;

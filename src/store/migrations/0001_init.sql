@@ -78,6 +78,8 @@ CREATE TABLE person (
 );
 CREATE INDEX person_community ON person(community_id, name_key);
 CREATE INDEX person_name_key ON person(name_key);
+-- Covers a search's page choice (id to sort key) without reading rows.
+CREATE INDEX person_page ON person(id, name_key, community_id);
 
 -- Search index over persons (derived, rebuilt from person by the write path):
 -- one row per token: n:<part of name>, p:<initials prefix>, i:<ID tail or
@@ -142,3 +144,24 @@ CREATE TABLE elderly_visit (
     needs          TEXT
 );
 CREATE INDEX elderly_visit_by_elderly ON elderly_visit(elderly_id, date);
+
+-- Roster list index (derived, rebuilt from elderly + person by the write
+-- path): what the roster list filters and sorts on, so that counting and
+-- paging 20,000 roster entries never joins them all to person.
+CREATE TABLE roster_index (
+    elderly_id         TEXT PRIMARY KEY,
+    person_id          TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    name_key           TEXT NOT NULL,
+    community_id       TEXT,
+    birth_date         TEXT,
+    kinds              TEXT NOT NULL,
+    sanwu              INTEGER NOT NULL,
+    enterprise_retiree INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Covering the filters, so a filtered count never leaves the index.
+CREATE INDEX roster_index_status ON roster_index(status, name_key, elderly_id, birth_date, kinds, sanwu, enterprise_retiree);
+CREATE INDEX roster_index_age ON roster_index(status, birth_date);
+CREATE INDEX roster_index_community ON roster_index(status, community_id, name_key, elderly_id);
+CREATE INDEX roster_index_name ON roster_index(name_key, elderly_id);
+CREATE INDEX roster_index_person ON roster_index(person_id);

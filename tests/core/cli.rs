@@ -1,0 +1,111 @@
+//! The `street-ledger` command as a user runs it, on a data folder.
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("STREET_LEDGER_DATA_DIR")
+        .output()
+        .expect("run street-ledger")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
+}
+
+#[track_caller]
+fn succeeds(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "stdout: {}\nstderr: {}", stdout(o), stderr(o));
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let o = Command::new(env!("CARGO_BIN_EXE_street-ledger")).arg("--version").output().unwrap();
+    succeeds(&o);
+    assert_eq!(stdout(&o).trim(), format!("street-ledger {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn init_sets_up_the_office_and_its_communities() {
+    let dir = TempDir::new().unwrap();
+    let o = run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区,西城社区"]);
+    succeeds(&o);
+    assert!(stdout(&o).contains("和平街道，2个社区"), "{}", stdout(&o));
+
+    let dump = run(dir.path(), &["dump", "--json"]);
+    succeeds(&dump);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&dump)).unwrap();
+    let mut names: Vec<&str> =
+        v["community"].as_object().unwrap().values().map(|c| c["name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["东风社区", "西城社区"]);
+    assert_eq!(v["office"].as_object().unwrap().values().next().unwrap()["name"], "和平街道");
+}
+
+#[test]
+fn a_demo_dumps_as_json_and_passes_the_check() {
+    let dir = TempDir::new().unwrap();
+    let o = run(dir.path(), &["demo", "--persons", "500", "--communities", "3", "--seed", "7"]);
+    succeeds(&o);
+    assert!(stdout(&o).contains("500名居民"), "{}", stdout(&o));
+
+    let dump = run(dir.path(), &["dump", "--json"]);
+    succeeds(&dump);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&dump)).expect("dump is valid JSON");
+    let persons = v["person"].as_object().expect("person records");
+    assert_eq!(persons.len(), 500);
+    assert!(persons.values().all(|p| p["name"].is_string() && p["name_key"].is_string()));
+    assert_eq!(v["community"].as_object().unwrap().len(), 3);
+    assert!(!v["elderly"].as_object().unwrap().is_empty());
+
+    let check = run(dir.path(), &["check"]);
+    succeeds(&check);
+    assert!(stdout(&check).contains("未发现问题"), "{}", stdout(&check));
+}
+
+#[test]
+fn check_exits_1_and_lists_problems_when_a_row_was_altered() {
+    let dir = TempDir::new().unwrap();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    let db = dir.path().join(street_ledger::store::DB_FILE);
+    rusqlite::Connection::open(&db).unwrap().execute("UPDATE community SET name = '改过的社区'", []).unwrap();
+
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("问题：") && stdout(&o).contains("community"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_demo_on_an_initialised_folder_fails_with_a_chinese_message_and_exit_code_2() {
+    let dir = TempDir::new().unwrap();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区,西城社区"]));
+
+    let o = run(dir.path(), &["demo", "--persons", "50", "--communities", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with("错误：") && err.contains("已完成初始设置"), "{err}");
+    let dump: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &["dump", "--json"]))).unwrap();
+    assert!(dump["person"].as_object().unwrap().is_empty(), "the refused demo wrote nothing");
+}
+
+#[test]
+fn a_folder_holding_a_newer_database_is_refused_with_exit_code_2() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join(street_ledger::store::DB_FILE);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "user_version", street_ledger::store::LATEST_VERSION + 1).unwrap();
+    drop(conn);
+
+    let o = run(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("请升级本程序"), "{}", stderr(&o));
+}
