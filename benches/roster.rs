@@ -55,7 +55,7 @@ fn open_demo(persons: usize) -> Store {
     let mut store = Store::open_dir(&dir).expect("open bench data dir");
     let spec =
         DemoSpec { office_name: "示例街道".into(), communities: COMMUNITIES, persons, seed: SEED, today: today() };
-    let sum = demo::generate(&mut store, &Actor::new("bench"), &spec).expect("generate demo data");
+    let sum = demo::generate(&mut store, &Actor::admin("bench"), &spec).expect("generate demo data");
     eprintln!(
         "  {} persons, {} elderly, {} services, {} visits in {:.1} s",
         sum.persons,
@@ -71,11 +71,11 @@ type Query = Box<dyn Fn(&Connection) -> usize>;
 
 fn person_search(text: &str) -> Query {
     let q = PersonQuery { text: text.into(), community_id: None, page: 1, page_size: PAGE_SIZE };
-    Box::new(move |conn| search::search(conn, &q, today()).expect("search").items.len())
+    Box::new(move |conn| search::search(conn, &admin(), &q, today()).expect("search").items.len())
 }
 
 fn roster_list(q: RosterQuery) -> Query {
-    Box::new(move |conn| roster::list(conn, &q, today()).expect("roster").items.len())
+    Box::new(move |conn| roster::list(conn, &admin(), &q, today()).expect("roster").items.len())
 }
 
 /// Every benchmarked query, named, with its arguments read from the data.
@@ -96,7 +96,7 @@ fn queries(conn: &Connection, persons: usize) -> Vec<(String, Query)> {
         .expect("an elderly id");
     let page = |page| RosterQuery { page, page_size: PAGE_SIZE, ..Default::default() };
     let detail: Query = Box::new(move |conn| {
-        let d = elderly::detail(conn, &elderly_id, today()).expect("detail");
+        let d = elderly::detail(conn, &admin(), &elderly_id, today()).expect("detail");
         d.services.len() + d.visits.len()
     });
     vec![

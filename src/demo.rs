@@ -3,11 +3,22 @@
 //! Deterministic for a given seed and date.
 use chrono::{Datelike, Duration, NaiveDate};
 
+use crate::access::Role;
+use crate::accounts::{self, NewAccount};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
 use crate::store::{Actor, Store};
 use crate::{idcard, office, Result};
+
+/// Accounts a demo office comes with, one per role, to try the app with.
+pub const DEMO_ACCOUNTS: [(&str, &str, Role); 4] = [
+    ("admin", "演示管理员", Role::Admin),
+    ("jiedao", "演示街道工作人员", Role::StreetStaff),
+    ("shequ", "演示社区工作人员", Role::CommunityStaff),
+    ("chakan", "演示只读", Role::ReadOnly),
+];
+pub const DEMO_PASSWORD: &str = "demo1234";
 
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
@@ -87,6 +98,16 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let summary = store.write(actor, |w| {
+        for (username, name, role) in DEMO_ACCOUNTS {
+            let account = NewAccount {
+                username: username.into(),
+                display_name: name.into(),
+                role: role.code().into(),
+                community_id: (role == Role::CommunityStaff).then(|| community_ids[0].clone()),
+                password: DEMO_PASSWORD.into(),
+            };
+            accounts::insert(w, &account)?;
+        }
         let mut sum = DemoSummary::default();
         for _ in 0..spec.persons {
             let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;

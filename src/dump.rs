@@ -7,10 +7,23 @@ use std::collections::BTreeMap;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::store::{write::to_json, Table};
+use crate::access::{Actor, Permission};
+use crate::audit::{self, Action};
+use crate::store::{write::to_json, Store, Table};
 use crate::Result;
 
-pub fn dump(conn: &Connection) -> Result<serde_json::Value> {
+/// Full ID numbers and phones are in it: the actor must be allowed to see
+/// them, and the export is audited. Password hashes are left out.
+pub fn dump(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
+    actor.require(Permission::Unmask)?;
+    let v = records(store.conn())?;
+    audit::record(store, &actor.user, Action::Export, "dump --json", "全部记录，未遮蔽")?;
+    Ok(v)
+}
+
+/// Every record, canonical; no access check (for `check` and tests of the
+/// store itself).
+pub fn records(conn: &Connection) -> Result<serde_json::Value> {
     let mut out = BTreeMap::new();
     for table in Table::ALL {
         let cols = table.fields().join(", ");
@@ -21,7 +34,8 @@ pub fn dump(conn: &Connection) -> Result<serde_json::Value> {
             let id: String = r.get(0)?;
             let mut fields = BTreeMap::new();
             for (i, f) in table.fields().iter().enumerate() {
-                fields.insert(*f, to_json(&r.get::<_, Value>(i + 1)?));
+                let v = if *f == "password_hash" { "(已隐藏)".into() } else { to_json(&r.get::<_, Value>(i + 1)?) };
+                fields.insert(*f, v);
             }
             records.insert(id, fields);
         }

@@ -13,6 +13,10 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
+    Auth(crate::accounts::AuthError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
@@ -27,6 +31,8 @@ impl Error {
         match self {
             Error::Store(e) => e.code(),
             Error::Invalid(_) => "invalid_input",
+            Error::Access(_) => "access.denied",
+            Error::Auth(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",

@@ -2,6 +2,9 @@
 //!
 //! Every capability lives here as a plain function over a [`store::Store`];
 //! the `street-ledger` CLI and the Tauri desktop shell both call it.
+pub mod access;
+pub mod accounts;
+pub mod audit;
 pub mod check;
 pub mod demo;
 pub mod dict;

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use street_ledger::accounts::{self, NewAccount};
 use street_ledger::store::{default_data_dir, Actor, Store};
 use street_ledger::{check, demo, dump, office, Error};
 
@@ -13,6 +14,9 @@ struct Cli {
     /// Data folder (数据目录); default: STREET_LEDGER_DATA_DIR or the platform data folder.
     #[arg(long, global = true)]
     data_dir: Option<PathBuf>,
+    /// Act as this account (登录名); the password comes from STREET_LEDGER_PASSWORD or a prompt.
+    #[arg(long, global = true)]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -26,6 +30,9 @@ enum Command {
         /// Community names, separated by commas.
         #[arg(long, value_delimiter = ',', required = true)]
         communities: Vec<String>,
+        /// Login name of the first administrator (password: STREET_LEDGER_PASSWORD or a prompt).
+        #[arg(long, default_value = "admin")]
+        admin: String,
     },
     /// 生成演示数据：一个完整街道（默认15个社区、10万居民）
     Demo {
@@ -61,17 +68,27 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
     let mut store = Store::open_dir(&dir)?;
-    let actor = Actor::os_user();
     let today = chrono::Local::now().date_naive();
     match cli.command {
-        Command::Init { office: name, communities } => {
-            let o = office::setup(&mut store, &actor, &name, &communities)?;
-            println!("已初始化：{}，{}个社区。数据库：{}", o.name, o.communities.len(), store.path().display());
+        Command::Init { office: name, communities, admin } => {
+            let password = password(&format!("请设置管理员“{admin}”的密码："))?;
+            let account =
+                NewAccount {
+                    username: admin.clone(), display_name: "管理员".into(), password, ..Default::default()
+                };
+            let o = office::setup_with_admin(&mut store, &name, &communities, &account)?;
+            println!(
+                "已初始化：{}，{}个社区，管理员登录名“{admin}”。数据库：{}",
+                o.name,
+                o.communities.len(),
+                store.path().display()
+            );
         }
         Command::Demo { persons, communities, seed, office: office_name } => {
             let started = std::time::Instant::now();
             let spec = demo::DemoSpec { office_name, communities, persons, seed, today };
-            let s = demo::generate(&mut store, &actor, &spec)?;
+            let s = demo::generate(&mut store, &Actor::system(), &spec)?;
+            println!("演示账号（密码均为 {}）：{}", demo::DEMO_PASSWORD, demo::DEMO_ACCOUNTS.map(|a| a.0).join("、"));
             println!(
                 "演示数据已生成：{}名居民，其中{}名老人，{}条服务记录，{}条探访记录，用时{:.1}秒",
                 s.persons,
@@ -82,11 +99,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
         }
         Command::Dump { .. } => {
-            let v = dump::dump(store.conn())?;
+            let actor = login(&mut store, cli.user.as_deref())?;
+            let v = dump::dump(&store, &actor)?;
             println!("{}", serde_json::to_string_pretty(&v).expect("JSON"));
         }
         Command::Check => {
-            let r = check::check(store.conn())?;
+            let r = check::check(store.conn())?; // as the OS administrator: no login
             println!("检查了{}条记录、{}条变更日志。", r.records, r.log_entries);
             if !r.ok() {
                 for p in &r.problems {
@@ -98,4 +116,26 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The password for a prompt: STREET_LEDGER_PASSWORD (scheduled tasks), else
+/// typed at the terminal without echo.
+fn password(prompt: &str) -> Result<String, Error> {
+    if let Ok(p) = std::env::var("STREET_LEDGER_PASSWORD") {
+        return Ok(p);
+    }
+    rpassword::prompt_password(prompt).map_err(|_| {
+        street_ledger::validate::invalid(
+            "password",
+            "无法读取密码：请在终端中运行，或设置环境变量 STREET_LEDGER_PASSWORD",
+        )
+        .into()
+    })
+}
+
+/// Commands other than init, demo and check act as a named account.
+fn login(store: &mut Store, user: Option<&str>) -> Result<Actor, Error> {
+    let user = user.ok_or_else(|| street_ledger::validate::invalid("user", "请用 --user 指定登录名"))?;
+    let password = password(&format!("“{user}”的密码："))?;
+    accounts::login(store, user, &password, chrono::Utc::now())
 }

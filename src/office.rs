@@ -3,7 +3,9 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{new_id, Actor, Store, Table};
+use crate::access::Role;
+use crate::accounts::{self, NewAccount};
+use crate::store::{new_id, Actor, Store, Table, WriteTx};
 use crate::validate::{clean, invalid};
 use crate::{dict, Error, Result};
 
@@ -32,9 +34,33 @@ pub fn communities(conn: &Connection) -> Result<Vec<Community>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// First start: the office name and its communities, with the seed
-/// dictionaries and settings, in one transaction.
+/// First start without accounts (CLI `init`, tests): the office name and its
+/// communities, with the seed dictionaries and settings, in one transaction.
 pub fn setup(store: &mut Store, actor: &Actor, office_name: &str, community_names: &[String]) -> Result<Office> {
+    setup_and(store, actor, office_name, community_names, |_| Ok(()))
+}
+
+/// First start in the app: the office and its first administrator (管理员)
+/// together, so that an office never exists without someone to log in.
+pub fn setup_with_admin(
+    store: &mut Store,
+    office_name: &str,
+    community_names: &[String],
+    admin: &NewAccount,
+) -> Result<Office> {
+    let admin = NewAccount { role: Role::Admin.code().into(), community_id: None, ..admin.clone() };
+    let actor = Actor::admin(clean(&admin.display_name).or_else(|| clean(&admin.username)).unwrap_or_default());
+    setup_and(store, &actor, office_name, community_names, |w| accounts::insert(w, &admin).map(|_| ()))
+}
+
+fn setup_and(
+    store: &mut Store,
+    actor: &Actor,
+    office_name: &str,
+    community_names: &[String],
+    then: impl FnOnce(&mut WriteTx) -> Result<()>,
+) -> Result<Office> {
+    actor.require(crate::access::Permission::Administer)?;
     if get(store.conn())?.is_some() {
         return Err(Error::AlreadyConfigured);
     }
@@ -45,13 +71,15 @@ pub fn setup(store: &mut Store, actor: &Actor, office_name: &str, community_name
         for (i, name) in names.iter().enumerate() {
             insert_community(w, name, i as i64)?;
         }
-        dict::seed(w)
+        dict::seed(w)?;
+        then(w)
     })?;
     Ok(get(store.conn())?.expect("office just written"))
 }
 
 /// Adds a community later (社区 are editable after setup).
 pub fn add_community(store: &mut Store, actor: &Actor, name: &str) -> Result<Community> {
+    actor.require(crate::access::Permission::Administer)?;
     let name = clean(name).ok_or_else(|| invalid("community_name", "请填写社区名称"))?;
     if communities(store.conn())?.iter().any(|c| c.name == name) {
         return Err(invalid("community_name", format!("社区“{name}”已存在")).into());
@@ -61,7 +89,7 @@ pub fn add_community(store: &mut Store, actor: &Actor, name: &str) -> Result<Com
     Ok(Community { id, name })
 }
 
-fn insert_community(w: &mut crate::store::WriteTx, name: &str, sort: i64) -> Result<String> {
+fn insert_community(w: &mut WriteTx, name: &str, sort: i64) -> Result<String> {
     let id = new_id();
     w.insert(Table::Community, &id, &[("name", name.to_string().into()), ("sort", sort.into()), ("active", 1.into())])?;
     Ok(id)

@@ -35,7 +35,7 @@ fn data_dir() -> PathBuf {
 fn main() {
     let data_dir = data_dir();
     let store = Store::open_dir(&data_dir).map_err(|e| street_ledger::Error::from(e).payload());
-    let state = AppState { store: Mutex::new(store), actor: Actor::os_user(), data_dir };
+    let state = AppState { store: Mutex::new(store), actor: Actor::system(), data_dir };
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(commands::handler())

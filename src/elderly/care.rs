@@ -113,8 +113,9 @@ pub fn add_visit(
 
 /// [`add_service`] inside a larger write (import, demo).
 pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, today: NaiveDate) -> Result<String> {
+    require_active(w.conn(), elderly_id)?;
+    super::require_writable(w, elderly_id)?;
     let conn = w.conn();
-    require_active(conn, elderly_id)?;
     let date = past_date("date", "服务日期", &input.date, today)?;
     let service_type =
         validate::one_of("service_type", "服务类型", &input.service_type, &dict::labels(conn, "service_type")?)?;
@@ -149,8 +150,9 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
 
 /// [`add_visit`] inside a larger write (import, demo).
 pub fn record_visit(w: &mut WriteTx, elderly_id: &str, input: &VisitInput, today: NaiveDate) -> Result<String> {
+    require_active(w.conn(), elderly_id)?;
+    super::require_writable(w, elderly_id)?;
     let conn = w.conn();
-    require_active(conn, elderly_id)?;
     let date = past_date("date", "探访日期", &input.date, today)?;
     let visitor = validate::required("visitor", "探访人", &input.visitor)?;
     let way = validate::one_of("way", "探访方式", &input.way, &dict::labels(conn, "visit_way")?)?;
@@ -229,7 +231,14 @@ pub struct DueVisit {
 /// People on the roster whose next visit is due by `today`, most overdue
 /// first. The interval per level comes from settings (elderly.visit_days.*);
 /// someone never visited is due from the day they were registered.
-pub fn due_visits(conn: &Connection, community_id: Option<&str>, today: NaiveDate) -> Result<Vec<DueVisit>> {
+/// A community worker sees only their own community's.
+pub fn due_visits(
+    conn: &Connection,
+    actor: &Actor,
+    community_id: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<DueVisit>> {
+    let community_id = actor.scope().or(community_id);
     let levels = dict::labels(conn, "visit_level")?;
     let mut interval = std::collections::HashMap::new();
     for (i, level) in levels.iter().enumerate() {

@@ -11,6 +11,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::access::Permission;
 use crate::person::{self, Person, PersonInput};
 use crate::store::{new_id, Actor, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
@@ -101,12 +102,17 @@ pub fn register(store: &mut Store, actor: &Actor, input: &ElderlyInput, today: N
 
 /// [`register`] inside a larger write (import, demo).
 pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> Result<String> {
+    w.actor().require(Permission::Write)?;
+    if let Some(c) = optional(input.person.community_id.as_deref()) {
+        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+    }
     {
         let idn = optional(input.person.id_number.as_deref())
             .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
         let idn = person::parse_id(&idn)?;
         let person_id = match person::find_by_id_number(w.conn(), idn.as_str())? {
             Some(pid) => {
+                w.actor().require_community(community_of_person(w.conn(), &pid)?.as_deref())?;
                 if let Some(name) = roster_name(w.conn(), &pid)? {
                     return Err(
                         invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into()
@@ -141,7 +147,12 @@ pub fn update(
     today: NaiveDate,
 ) -> Result<()> {
     store.write(actor, |w| {
+        w.actor().require(Permission::Write)?;
         let person_id = person_of(w.conn(), id)?;
+        w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
+        if let Some(c) = optional(input.person.community_id.as_deref()) {
+            w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+        }
         let input = &keep_masked(w.conn(), id, &person_id, input)?;
         let person_changed = person::update(w, &person_id, None, &input.person)?;
         let f = fields(w.conn(), input, &person_id, today)?;
@@ -167,6 +178,7 @@ pub fn change_status(
 
 /// [`change_status`] inside a larger write (import, demo).
 pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today: NaiveDate) -> Result<()> {
+    require_writable(w, id)?;
     let statuses = dict::labels(w.conn(), "roster_status")?;
     let status = validate::one_of("status", "状态", &change.status, &statuses)?;
     let date = validate::date("status_date", "变动日期", &change.date)?;
@@ -189,7 +201,8 @@ pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today:
     }
 }
 
-pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyPerson> {
+/// A roster entry, if the actor may see it.
+pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyPerson> {
     let high_age = high_age_threshold(conn)?;
     let row = conn
         .prepare_cached(
@@ -231,6 +244,7 @@ pub fn get(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyPerso
         .optional()?;
     let Some((person_id, kinds, mut e)) = row else { return Err(Error::NotFound { what: "该老人" }) };
     e.person = person::get(conn, &person_id, today)?;
+    actor.require_community(e.person.community_id.as_deref())?;
     e.kinds = kinds_on(&kinds, e.person.birth_date.as_deref(), high_age, today);
     Ok(e)
 }
@@ -288,6 +302,18 @@ fn keep_stored(conn: &Connection, person_id: &str, input: &PersonInput) -> Resul
         input.phone = phone;
     }
     Ok(input)
+}
+
+/// The actor may write, and the entry's person is in their community.
+pub(crate) fn require_writable(w: &WriteTx, elderly_id: &str) -> Result<()> {
+    w.actor().require(Permission::Write)?;
+    let person_id = person_of(w.conn(), elderly_id)?;
+    w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
+    Ok(())
+}
+
+fn community_of_person(conn: &Connection, person_id: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT community_id FROM person WHERE id = ?1")?.query_row([person_id], |r| r.get(0))?)
 }
 
 fn person_of(conn: &Connection, elderly_id: &str) -> Result<String> {
@@ -385,9 +411,9 @@ pub struct ElderlyDetail {
     pub visits: Vec<care::VisitRecord>,
 }
 
-pub fn detail(conn: &Connection, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
+pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
     Ok(ElderlyDetail {
-        elderly: get(conn, id, today)?,
+        elderly: get(conn, actor, id, today)?,
         services: care::services(conn, id)?,
         visits: care::visits(conn, id)?,
     })
@@ -402,8 +428,11 @@ pub struct ElderlyLookup {
     pub elderly_id: Option<String>,
 }
 
-pub fn lookup(conn: &Connection, id_number: &str, today: NaiveDate) -> Result<ElderlyLookup> {
+pub fn lookup(conn: &Connection, actor: &Actor, id_number: &str, today: NaiveDate) -> Result<ElderlyLookup> {
     let id = person::lookup_id_number(conn, id_number, today)?;
+    if let Some(p) = &id.existing {
+        actor.require_community(p.community_id.as_deref())?;
+    }
     let elderly_id = match &id.existing {
         Some(p) => of_person(conn, &p.id)?,
         None => None,

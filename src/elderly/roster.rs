@@ -4,6 +4,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::{high_age_threshold, kinds_on, ACTIVE, HIGH_AGE};
+use crate::access::Actor;
 use crate::person::{self, limit_offset, search, Page};
 use crate::{idcard, Result};
 
@@ -66,7 +67,8 @@ pub(crate) fn reindex_person(conn: &Connection, person_id: &str) -> rusqlite::Re
 
 /// One page of the roster. Filtering, counting and paging run on the roster
 /// index alone; only the page's rows are joined to persons.
-pub fn list(conn: &Connection, q: &RosterQuery, today: NaiveDate) -> Result<Page<RosterRow>> {
+/// A community worker sees only their own community, whatever they ask for.
+pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate) -> Result<Page<RosterRow>> {
     let high_age = high_age_threshold(conn)?;
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
@@ -77,7 +79,7 @@ pub fn list(conn: &Connection, q: &RosterQuery, today: NaiveDate) -> Result<Page
             params.push(status.unwrap_or(ACTIVE).to_string());
         }
     }
-    if let Some(c) = q.community_id.as_deref().filter(|c| !c.is_empty()) {
+    if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
         conds.push("r.community_id = ?".into());
         params.push(c.to_string());
     }

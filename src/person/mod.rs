@@ -208,3 +208,30 @@ pub fn limit_offset(page: u32, page_size: u32) -> (u32, u32, i64, i64) {
     let size = page_size.clamp(1, 200);
     (page, size, size as i64, ((page - 1) * size) as i64)
 }
+
+/// The full ID number and phone, shown on request (查看完整信息) to roles
+/// that may see them; every request is audited.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Revealed {
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+}
+
+pub fn reveal(store: &crate::store::Store, actor: &crate::access::Actor, person_id: &str) -> Result<Revealed> {
+    actor.require(crate::access::Permission::Unmask)?;
+    let row: Option<(Option<String>, Option<String>, Option<String>, String)> = store
+        .conn()
+        .prepare_cached("SELECT id_number, phone, community_id, name FROM person WHERE id = ?1")?
+        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let (id_number, phone, community, name) = row.ok_or(Error::NotFound { what: "该人员" })?;
+    actor.require_community(community.as_deref())?;
+    crate::audit::record(
+        store,
+        &actor.user,
+        crate::audit::Action::Unmask,
+        person_id,
+        &format!("查看“{name}”的完整身份证号和电话"),
+    )?;
+    Ok(Revealed { id_number, phone })
+}

@@ -106,14 +106,20 @@ pub struct PersonQuery {
 }
 
 /// Persons matching the query, sorted by pinyin, one page at a time.
-pub fn search(conn: &Connection, q: &PersonQuery, today: NaiveDate) -> Result<Page<Person>> {
+/// A community worker finds only persons of their own community.
+pub fn search(
+    conn: &Connection,
+    actor: &crate::access::Actor,
+    q: &PersonQuery,
+    today: NaiveDate,
+) -> Result<Page<Person>> {
     let mut conds = Vec::new();
     let mut params: Vec<String> = Vec::new();
     if let Some((sql, p)) = matches_sql("p", &q.text) {
         conds.push(sql);
         params.extend(p);
     }
-    if let Some(c) = q.community_id.as_deref().filter(|c| !c.is_empty()) {
+    if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
         conds.push("p.community_id = ?".into());
         params.push(c.to_string());
     }

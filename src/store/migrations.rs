@@ -4,7 +4,8 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_accounts_audit.sql")];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -56,24 +56,7 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Who makes a change: recorded with every entry of the change log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub user: String,
-}
-
-impl Actor {
-    pub fn new(user: impl Into<String>) -> Self {
-        Actor { user: user.into() }
-    }
-
-    /// The operating-system account, for the CLI and until accounts exist.
-    pub fn os_user() -> Self {
-        let user =
-            std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "本机用户".to_string());
-        Actor { user }
-    }
-}
+pub use crate::access::Actor;
 
 pub struct Store {
     conn: Connection,

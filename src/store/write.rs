@@ -19,6 +19,7 @@ pub enum Table {
     Community,
     DictEntry,
     Setting,
+    Account,
     Person,
     Elderly,
     ElderlyService,
@@ -26,11 +27,12 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
         Table::Setting,
+        Table::Account,
         Table::Person,
         Table::Elderly,
         Table::ElderlyService,
@@ -43,6 +45,7 @@ impl Table {
             Table::Community => "community",
             Table::DictEntry => "dict_entry",
             Table::Setting => "setting",
+            Table::Account => "account",
             Table::Person => "person",
             Table::Elderly => "elderly",
             Table::ElderlyService => "elderly_service",
@@ -56,6 +59,7 @@ impl Table {
             Table::Community => &["name", "sort", "active"],
             Table::DictEntry => &["dict", "label", "sort", "active"],
             Table::Setting => &["key", "value"],
+            Table::Account => &["username", "display_name", "role", "community_id", "password_hash", "active"],
             Table::Person => &[
                 "name",
                 "name_key",
@@ -127,6 +131,11 @@ impl<'a> WriteTx<'a> {
             txn_id: super::new_id(),
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         }
+    }
+
+    /// Who this write acts for: the registers check permissions against it.
+    pub fn actor(&self) -> &Actor {
+        self.actor
     }
 
     /// Reads inside the transaction (they see this transaction's writes).

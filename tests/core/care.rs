@@ -50,7 +50,7 @@ fn services_are_recorded_in_fen_and_shown_newest_first() {
     care::add_service(&mut office.store, &clerk(), &id, &service("2025-06-16", "低偿", Some("12.50元")), today())
         .unwrap();
 
-    let d = elderly::detail(office.store.conn(), &id, today()).unwrap();
+    let d = elderly::detail(office.store.conn(), &clerk(), &id, today()).unwrap();
     let got: Vec<(&str, &str, i64)> =
         d.services.iter().map(|s| (s.date.as_str(), s.paid.as_str(), s.charge_cents)).collect();
     assert_eq!(got, [("2025-06-16", "低偿", 1250), ("2025-05-01", "无偿", 0)]);
@@ -120,7 +120,7 @@ fn a_visit_is_recorded_and_shown_in_the_detail() {
     let (mut office, id) = one_elder();
     let visit_id = care::add_visit(&mut office.store, &clerk(), &id, &visit(3), today()).unwrap();
 
-    let d = elderly::detail(office.store.conn(), &id, today()).unwrap();
+    let d = elderly::detail(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(d.visits.len(), 1);
     assert_eq!(d.visits[0].id, visit_id);
     assert_eq!(d.visits[0].visit, visit(3));
@@ -133,7 +133,7 @@ fn a_visit_is_recorded_and_shown_in_the_detail() {
 #[test]
 fn a_person_never_visited_is_due_from_the_day_of_registration() {
     let (office, id) = one_elder();
-    let due = care::due_visits(office.store.conn(), None, today()).unwrap();
+    let due = care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!((due[0].elderly_id.as_str(), due[0].last_visit.as_deref()), (id.as_str(), None));
     assert_eq!((due[0].due_on.as_str(), due[0].days_overdue), ("2025-06-16", 0));
@@ -147,7 +147,7 @@ fn high_risk_pair() -> (Office, String, String) {
         let mut input = elder(name, &id_number(1935, 3, 1 + i as u32, 11), &office.dongfeng.clone());
         input.kinds = vec!["独居".into()];
         let id = office.register(&input);
-        assert_eq!(elderly::get(office.store.conn(), &id, today()).unwrap().visit_level, "高风险");
+        assert_eq!(elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap().visit_level, "高风险");
         ids.push(id);
     }
     care::add_visit(&mut office.store, &clerk(), &ids[0], &visit(8), today()).unwrap();
@@ -159,7 +159,7 @@ fn high_risk_pair() -> (Office, String, String) {
 #[test]
 fn a_high_risk_person_visited_8_days_ago_is_due_and_one_visited_3_days_ago_is_not() {
     let (office, eight, _three) = high_risk_pair();
-    let due = care::due_visits(office.store.conn(), None, today()).unwrap();
+    let due = care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap();
     assert_eq!(due.iter().map(|d| d.elderly_id.as_str()).collect::<Vec<_>>(), [eight.as_str()]);
     assert_eq!(due[0].last_visit.as_deref(), Some("2025-06-08"));
     assert_eq!((due[0].due_on.as_str(), due[0].days_overdue), ("2025-06-15", 1));
@@ -169,7 +169,7 @@ fn a_high_risk_person_visited_8_days_ago_is_due_and_one_visited_3_days_ago_is_no
 fn the_visit_interval_comes_from_settings() {
     let (mut office, eight, three) = high_risk_pair();
     set_setting(&mut office.store, "elderly.visit_days.高风险", "2");
-    let due = care::due_visits(office.store.conn(), None, today()).unwrap();
+    let due = care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap();
     // Most overdue first.
     assert_eq!(
         due.iter().map(|d| (d.elderly_id.clone(), d.days_overdue)).collect::<Vec<_>>(),
@@ -177,7 +177,7 @@ fn the_visit_interval_comes_from_settings() {
     );
 
     set_setting(&mut office.store, "elderly.visit_days.高风险", "30");
-    assert!(care::due_visits(office.store.conn(), None, today()).unwrap().is_empty());
+    assert!(care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap().is_empty());
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn due_visits_leave_out_other_communities_and_people_off_the_roster() {
     let change = StatusChange { status: "去世".into(), date: "2025-06-10".into(), reason: None };
     elderly::change_status(&mut office.store, &clerk(), &gone, &change, today()).unwrap();
 
-    let due = care::due_visits(office.store.conn(), Some(&office.dongfeng), today()).unwrap();
+    let due = care::due_visits(office.store.conn(), &clerk(), Some(&office.dongfeng), today()).unwrap();
     assert_eq!(due.iter().map(|d| d.elderly_id.as_str()).collect::<Vec<_>>(), [east.as_str()]);
-    assert_eq!(care::due_visits(office.store.conn(), None, today()).unwrap().len(), 2);
+    assert_eq!(care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap().len(), 2);
 }

@@ -10,6 +10,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .arg(dir)
         .args(args)
         .env_remove("STREET_LEDGER_DATA_DIR")
+        .env("STREET_LEDGER_PASSWORD", street_ledger::demo::DEMO_PASSWORD)
         .output()
         .expect("run street-ledger")
 }
@@ -41,7 +42,7 @@ fn init_sets_up_the_office_and_its_communities() {
     succeeds(&o);
     assert!(stdout(&o).contains("和平街道，2个社区"), "{}", stdout(&o));
 
-    let dump = run(dir.path(), &["dump", "--json"]);
+    let dump = run(dir.path(), &["--user", "admin", "dump", "--json"]);
     succeeds(&dump);
     let v: serde_json::Value = serde_json::from_str(&stdout(&dump)).unwrap();
     let mut names: Vec<&str> =
@@ -58,7 +59,7 @@ fn a_demo_dumps_as_json_and_passes_the_check() {
     succeeds(&o);
     assert!(stdout(&o).contains("500名居民"), "{}", stdout(&o));
 
-    let dump = run(dir.path(), &["dump", "--json"]);
+    let dump = run(dir.path(), &["--user", "admin", "dump", "--json"]);
     succeeds(&dump);
     let v: serde_json::Value = serde_json::from_str(&stdout(&dump)).expect("dump is valid JSON");
     let persons = v["person"].as_object().expect("person records");
@@ -93,7 +94,8 @@ fn a_demo_on_an_initialised_folder_fails_with_a_chinese_message_and_exit_code_2(
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.starts_with("错误：") && err.contains("已完成初始设置"), "{err}");
-    let dump: serde_json::Value = serde_json::from_str(&stdout(&run(dir.path(), &["dump", "--json"]))).unwrap();
+    let dump: serde_json::Value =
+        serde_json::from_str(&stdout(&run(dir.path(), &["--user", "admin", "dump", "--json"]))).unwrap();
     assert!(dump["person"].as_object().unwrap().is_empty(), "the refused demo wrote nothing");
 }
 

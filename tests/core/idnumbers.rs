@@ -70,7 +70,7 @@ fn sex_birth_date_and_age_come_from_the_number_not_the_form() {
     input.person.birth_date = Some("1960-01-01".into());
     let id = office.register(&input);
 
-    let p = elderly::get(office.store.conn(), &id, today()).unwrap().person;
+    let p = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap().person;
     assert_eq!(p.sex.as_deref(), Some("女"));
     assert_eq!(p.birth_date.as_deref(), Some("1949-12-31"));
     assert_eq!(p.age, Some(75));
@@ -91,7 +91,7 @@ fn an_old_15_digit_number_is_stored_as_its_18_digit_form() {
     assert_eq!(expected.sex(), Sex::Male);
     // Found by the 18-digit form, and registering the 18-digit form again is a duplicate.
     let q = roster::RosterQuery { text: stored.clone(), ..Default::default() };
-    let found = roster::list(office.store.conn(), &q, today()).unwrap();
+    let found = roster::list(office.store.conn(), &clerk(), &q, today()).unwrap();
     assert_eq!(found.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [id.as_str()]);
     let again =
         elderly::register(&mut office.store, &clerk(), &elder("周德福", &stored, &office.dongfeng.clone()), today());
@@ -102,15 +102,15 @@ fn an_old_15_digit_number_is_stored_as_its_18_digit_form() {
 fn a_typed_number_is_looked_up_before_saving() {
     let mut office = new_office();
     let number = id_number(1940, 2, 29, 17);
-    let unknown = elderly::lookup(office.store.conn(), &number, today()).unwrap();
+    let unknown = elderly::lookup(office.store.conn(), &clerk(), &number, today()).unwrap();
     assert_eq!((unknown.id.sex.as_str(), unknown.id.birth_date.as_str(), unknown.id.age), ("男", "1940-02-29", 85));
     assert!(unknown.id.existing.is_none() && unknown.elderly_id.is_none());
 
     let id = office.register(&elder("吴建国", &number, &office.dongfeng.clone()));
-    let known = elderly::lookup(office.store.conn(), &number, today()).unwrap();
+    let known = elderly::lookup(office.store.conn(), &clerk(), &number, today()).unwrap();
     assert_eq!(known.id.existing.map(|p| p.name), Some("吴建国".to_string()));
     assert_eq!(known.elderly_id, Some(id));
 
-    let err = elderly::lookup(office.store.conn(), "11010519400229001", today()).unwrap_err();
+    let err = elderly::lookup(office.store.conn(), &clerk(), "11010519400229001", today()).unwrap_err();
     assert!(matches!(err, Error::Invalid(ref i) if i.field == "id_number"), "{err:?}");
 }

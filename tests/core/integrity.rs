@@ -74,15 +74,15 @@ fn check_detects_a_row_inserted_behind_the_write_path() {
 #[test]
 fn dumping_the_same_database_twice_gives_the_same_text() {
     let (_dir, store) = demo_store(300, 5);
-    let a = serde_json::to_string_pretty(&dump::dump(store.conn()).unwrap()).unwrap();
-    let b = serde_json::to_string_pretty(&dump::dump(store.conn()).unwrap()).unwrap();
+    let a = serde_json::to_string_pretty(&dump::records(store.conn()).unwrap()).unwrap();
+    let b = serde_json::to_string_pretty(&dump::records(store.conn()).unwrap()).unwrap();
     assert_eq!(a, b);
 }
 
 #[test]
 fn a_dump_is_sorted_by_table_then_id_and_leaves_out_the_log() {
     let (_dir, store) = demo_store(300, 6);
-    let v = dump::dump(store.conn()).unwrap();
+    let v = dump::records(store.conn()).unwrap();
     let tables: Vec<&String> = v.as_object().unwrap().keys().collect();
     let mut expected: Vec<String> = Table::ALL.iter().map(|t| t.name().to_string()).collect();
     expected.sort();
@@ -131,7 +131,7 @@ fn by_creation_order(store: &Store) -> Value {
             other => other.clone(),
         }
     }
-    rename(&dump::dump(store.conn()).unwrap(), &names)
+    rename(&dump::records(store.conn()).unwrap(), &names)
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn two_demos_with_the_same_seed_and_date_hold_the_same_records() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let (_b_dir, b) = demo_store(400, 7);
     let (_c_dir, c) = demo_store(400, 8);
-    assert_ne!(dump::dump(a.conn()).unwrap(), dump::dump(b.conn()).unwrap(), "ids differ");
+    assert_ne!(dump::records(a.conn()).unwrap(), dump::records(b.conn()).unwrap(), "ids differ");
     let a = by_creation_order(&a);
     assert_eq!(a, by_creation_order(&b));
     assert_ne!(a, by_creation_order(&c), "another seed, another street");

@@ -10,7 +10,7 @@ use tempfile::TempDir;
 use crate::support::{clerk, elder, id_number, new_office, set_setting, today, Office};
 
 fn names(office: &Office, q: &RosterQuery) -> Vec<String> {
-    roster::list(office.store.conn(), q, today()).unwrap().items.into_iter().map(|r| r.name).collect()
+    roster::list(office.store.conn(), &clerk(), q, today()).unwrap().items.into_iter().map(|r| r.name).collect()
 }
 
 fn query() -> RosterQuery {
@@ -66,7 +66,7 @@ fn a_registered_person_reads_back_masked_with_age_and_community() {
     input.emergency_phone = Some("13611112222".into());
     let id = office.register(&input);
 
-    let d = elderly::detail(office.store.conn(), &id, today()).unwrap();
+    let d = elderly::detail(office.store.conn(), &clerk(), &id, today()).unwrap();
     let e = &d.elderly;
     assert_eq!(e.person.name, "刘玉兰");
     assert_eq!(e.person.age, Some(80));
@@ -137,7 +137,7 @@ fn a_person_known_but_not_on_the_roster_is_reused_not_duplicated() {
     let id = office.register(&input);
 
     assert_eq!(office.count("person"), 1);
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(e.person.id, person_id);
     assert_eq!(e.person.community_name.as_deref(), Some("东风社区"), "the form's fields update the person");
     assert_eq!(e.person.phone_masked.as_deref(), Some("138****5678"));
@@ -162,12 +162,12 @@ fn registering_a_known_person_keeps_the_phone_the_form_could_only_show_masked() 
         })
         .unwrap();
     // The new-person form learns of him by lookup, which shows the phone masked only.
-    let shown = elderly::lookup(office.store.conn(), &number, today()).unwrap().id.existing.unwrap();
+    let shown = elderly::lookup(office.store.conn(), &clerk(), &number, today()).unwrap().id.existing.unwrap();
     assert_eq!(shown.phone_masked.as_deref(), Some("138****5678"));
 
     let id = office.register(&elder("郭志强", &number, &office.dongfeng.clone()));
 
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(e.person.phone_masked.as_deref(), Some("138****5678"), "empty means keep, as in an edit");
 }
 
@@ -187,7 +187,7 @@ fn an_edit_saves_the_person_and_the_roster_entry_and_keeps_masked_fields() {
     edit.economic_status = Some("低保".into());
     elderly::update(&mut office.store, &clerk(), &id, Some(1), &edit, today()).unwrap();
 
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(e.person.community_name.as_deref(), Some("西城社区"));
     assert_eq!(e.kinds, ["困难"]);
     assert_eq!(e.economic_status.as_deref(), Some("低保"));
@@ -203,7 +203,7 @@ fn editing_or_reading_an_unknown_entry_is_not_found() {
     let input = elder("马春梅", &id_number(1952, 8, 8, 44), &office.dongfeng.clone());
     let err = elderly::update(&mut office.store, &clerk(), "no-such-id", None, &input, today()).unwrap_err();
     assert_eq!(err.code(), "not_found");
-    assert_eq!(elderly::get(office.store.conn(), "no-such-id", today()).unwrap_err().code(), "not_found");
+    assert_eq!(elderly::get(office.store.conn(), &clerk(), "no-such-id", today()).unwrap_err().code(), "not_found");
 }
 
 #[test]
@@ -236,10 +236,10 @@ fn a_deceased_person_leaves_the_default_list_but_keeps_the_history() {
     assert_eq!(names(&office, &dead), ["冯德福"]);
     let by_name = RosterQuery { text: "冯德福".into(), ..query() };
     assert!(names(&office, &by_name).is_empty(), "the default list is the active roster");
-    let d = elderly::detail(office.store.conn(), &gone, today()).unwrap();
+    let d = elderly::detail(office.store.conn(), &clerk(), &gone, today()).unwrap();
     assert_eq!((d.elderly.status.as_str(), d.elderly.status_date.as_deref()), ("去世", Some("2025-06-01")));
     assert_eq!((d.services.len(), d.visits.len()), (1, 1));
-    assert_eq!(elderly::get(office.store.conn(), &alive, today()).unwrap().status, "在册");
+    assert_eq!(elderly::get(office.store.conn(), &clerk(), &alive, today()).unwrap().status, "在册");
 }
 
 #[test]
@@ -252,7 +252,7 @@ fn moving_away_needs_a_reason_and_an_unknown_status_is_refused() {
     let unknown = StatusChange { status: "失联".into(), date: "2025-06-01".into(), reason: None };
     let err = elderly::change_status(&mut office.store, &clerk(), &id, &unknown, today()).unwrap_err();
     assert!(matches!(err, Error::Invalid(ref i) if i.field == "status"), "{err:?}");
-    assert_eq!(elderly::get(office.store.conn(), &id, today()).unwrap().row_version, 1);
+    assert_eq!(elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap().row_version, 1);
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn advanced_age_is_derived_for_the_day_with_the_threshold_from_settings() {
     let mut expected = vec!["八十五岁".to_string(), "八十今天".to_string()];
     expected.sort();
     assert_eq!(high_age(&office), expected);
-    let rows = roster::list(office.store.conn(), &query(), today()).unwrap().items;
+    let rows = roster::list(office.store.conn(), &clerk(), &query(), today()).unwrap().items;
     for r in &rows {
         assert_eq!(r.kinds.contains(&"高龄".to_string()), expected.contains(&r.name), "{}: {:?}", r.name, r.kinds);
     }
@@ -303,7 +303,7 @@ fn advanced_age_is_derived_for_the_day_with_the_threshold_from_settings() {
     set_setting(&mut office.store, "elderly.high_age_threshold", "85");
     assert_eq!(high_age(&office), ["八十五岁"]);
     let id = rows.iter().find(|r| r.name == "八十今天").unwrap().id.clone();
-    assert!(elderly::get(office.store.conn(), &id, today()).unwrap().kinds.is_empty());
+    assert!(elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap().kinds.is_empty());
 }
 
 #[test]
@@ -314,7 +314,8 @@ fn the_list_is_sorted_by_pinyin_reading_surnames_as_surnames_and_paged() {
         office.register(&elder(name, &id_number(1950, 1, 1 + i as u32, 11), &office.dongfeng.clone()));
     }
     assert_eq!(names(&office, &query()), ["安六", "王五", "曾国藩", "张三"]);
-    let page2 = roster::list(office.store.conn(), &RosterQuery { page: 2, page_size: 3, ..query() }, today()).unwrap();
+    let page2 = roster::list(office.store.conn(), &clerk(), &RosterQuery { page: 2, page_size: 3, ..query() }, today())
+        .unwrap();
     assert_eq!(page2.total, 4);
     assert_eq!(page2.items.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["张三"]);
 }

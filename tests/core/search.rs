@@ -5,16 +5,16 @@ use street_ledger::elderly::roster::{self, RosterQuery};
 use street_ledger::elderly::ElderlyInput;
 use street_ledger::person::search::{self, PersonQuery};
 
-use crate::support::{elder, id_number, new_office, today, Office};
+use crate::support::{clerk, elder, id_number, new_office, today, Office};
 
 fn found(office: &Office, text: &str) -> Vec<String> {
     let q = PersonQuery { text: text.into(), page: 1, page_size: 50, ..Default::default() };
-    search::search(office.store.conn(), &q, today()).unwrap().items.into_iter().map(|p| p.name).collect()
+    search::search(office.store.conn(), &clerk(), &q, today()).unwrap().items.into_iter().map(|p| p.name).collect()
 }
 
 fn on_roster(office: &Office, text: &str) -> Vec<String> {
     let q = RosterQuery { text: text.into(), page: 1, page_size: 50, ..Default::default() };
-    roster::list(office.store.conn(), &q, today()).unwrap().items.into_iter().map(|r| r.name).collect()
+    roster::list(office.store.conn(), &clerk(), &q, today()).unwrap().items.into_iter().map(|r| r.name).collect()
 }
 
 fn with_phone(name: &str, number: &str, community: &str, phone: &str) -> ElderlyInput {
@@ -120,11 +120,11 @@ fn search_can_be_narrowed_to_one_community() {
     office.register(&elder("杨建国", &id_number(1950, 4, 5, 13), &x));
 
     let q = PersonQuery { text: "yjh".into(), community_id: Some(x.clone()), page: 1, page_size: 50 };
-    assert!(search::search(office.store.conn(), &q, today()).unwrap().items.is_empty());
+    assert!(search::search(office.store.conn(), &clerk(), &q, today()).unwrap().items.is_empty());
     let q = PersonQuery { text: "杨建".into(), community_id: Some(x.clone()), page: 1, page_size: 50 };
-    let page = search::search(office.store.conn(), &q, today()).unwrap();
+    let page = search::search(office.store.conn(), &clerk(), &q, today()).unwrap();
     assert_eq!((page.total, page.items[0].name.as_str()), (1, "杨建国"));
     let rq = RosterQuery { text: "杨".into(), community_id: Some(d), page: 1, page_size: 50, ..Default::default() };
-    let rows = roster::list(office.store.conn(), &rq, today()).unwrap().items;
+    let rows = roster::list(office.store.conn(), &clerk(), &rq, today()).unwrap().items;
     assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["杨建华"]);
 }

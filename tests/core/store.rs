@@ -48,7 +48,7 @@ fn reopening_a_current_database_changes_nothing_and_keeps_the_data() {
     let office = new_office();
     let path = office.store.path().to_path_buf();
     let installation = office.store.installation_id().to_string();
-    let records = dump::dump(office.store.conn()).unwrap();
+    let records = dump::records(office.store.conn()).unwrap();
     let counts = support::all_counts(office.store.conn());
     drop(office.store);
 
@@ -57,7 +57,7 @@ fn reopening_a_current_database_changes_nothing_and_keeps_the_data() {
     assert_eq!(reopened.schema_version().unwrap(), LATEST_VERSION);
     assert_eq!(support::count(reopened.conn(), "installation"), 1);
     assert_eq!(support::all_counts(reopened.conn()), counts);
-    assert_eq!(dump::dump(reopened.conn()).unwrap(), records);
+    assert_eq!(dump::records(reopened.conn()).unwrap(), records);
 }
 
 /// A database as a newer program would leave it: some data, a higher user_version.

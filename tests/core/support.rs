@@ -19,7 +19,7 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 pub fn clerk() -> Actor {
-    Actor::new("测试员小王")
+    Actor::admin("测试员小王")
 }
 
 /// A valid ID number (area 110105) for a birth date; odd `seq` is a man.

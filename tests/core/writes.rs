@@ -68,12 +68,12 @@ fn registered(office: &mut Office) -> (String, ElderlyInput) {
 fn an_edit_logs_exactly_the_changed_fields_with_old_and_new_values() {
     let mut office = new_office();
     let (id, mut input) = registered(&mut office);
-    let person_id = elderly::get(office.store.conn(), &id, today()).unwrap().person.id;
+    let person_id = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap().person.id;
     let log_before = office.count("change_log");
 
     input.person.phone = Some("13900002222".into());
     input.living_arrangement = Some("独居".into());
-    let editor = Actor::new("社区干部老赵");
+    let editor = Actor::admin("社区干部老赵");
     elderly::update(&mut office.store, &editor, &id, Some(1), &input, today()).unwrap();
 
     assert_eq!(office.count("change_log"), log_before + 2, "one row per changed record");
@@ -130,7 +130,7 @@ fn an_edit_that_changes_nothing_logs_nothing_and_keeps_the_versions() {
     elderly::update(&mut office.store, &clerk(), &id, Some(1), &input, today()).unwrap();
 
     assert_eq!(support::all_counts(office.store.conn()), before);
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!((e.row_version, e.person.row_version), (1, 1));
 }
 
@@ -150,7 +150,7 @@ fn an_edit_based_on_a_stale_version_is_refused_and_saves_nothing() {
 
     assert_eq!(err.code(), "store.stale");
     assert_eq!(support::all_counts(office.store.conn()), before);
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(e.living_arrangement.as_deref(), Some("空巢"));
     assert_eq!(e.person.phone_masked.as_deref(), Some("138****1111"), "the person's part is rolled back too");
 }
@@ -169,7 +169,7 @@ fn a_stale_form_cannot_revert_an_earlier_edit_of_the_persons_fields() {
     second.living_arrangement = Some("独居".into());
     let result = elderly::update(&mut office.store, &clerk(), &id, Some(1), &second, today());
 
-    let e = elderly::get(office.store.conn(), &id, today()).unwrap();
+    let e = elderly::get(office.store.conn(), &clerk(), &id, today()).unwrap();
     assert_eq!(e.person.address.as_deref(), Some("和平路12号3单元402室"), "the first clerk's edit was lost");
     assert_eq!(result.unwrap_err().code(), "store.stale");
 }

@@ -30,7 +30,7 @@ fn free_port() -> u16 {
 pub fn office_dir() -> TempDir {
     let dir = TempDir::new().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
-    office::setup(&mut store, &Actor::new("测试"), "和平街道", &["和平社区".into(), "建设社区".into()]).unwrap();
+    office::setup(&mut store, &Actor::admin("测试"), "和平街道", &["和平社区".into(), "建设社区".into()]).unwrap();
     dir
 }
 

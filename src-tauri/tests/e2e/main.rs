@@ -36,7 +36,7 @@ fn seed_elderly(dir: &std::path::Path, name: &str, id_number: &str) -> String {
         kinds: vec!["独居".into()],
         ..Default::default()
     };
-    elderly::register(&mut s, &Actor::new("测试"), &input, today()).unwrap()
+    elderly::register(&mut s, &Actor::admin("测试"), &input, today()).unwrap()
 }
 
 /// The log entries an office set up by `office_dir` starts with.
@@ -147,7 +147,7 @@ async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
         paid: "无偿".into(),
         ..Default::default()
     };
-    add_service(&mut store(dir.path()), &Actor::new("测试"), &id, &service, today()).unwrap();
+    add_service(&mut store(dir.path()), &Actor::admin("测试"), &id, &service, today()).unwrap();
     let app = App::start(dir).await;
     app.text_with("#roster-total", "共 1 人").await;
     app.click("#roster-table tbody tr td.name").await;
@@ -172,7 +172,7 @@ async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
 async fn a_whole_street_fits_the_office_screen() {
     let dir = tempfile::TempDir::new().unwrap();
     let spec = street_ledger::demo::DemoSpec { persons: 3000, ..street_ledger::demo::DemoSpec::street(today()) };
-    street_ledger::demo::generate(&mut store(dir.path()), &Actor::new("测试"), &spec).unwrap();
+    street_ledger::demo::generate(&mut store(dir.path()), &Actor::admin("测试"), &spec).unwrap();
     let expected = list(store(dir.path()).conn(), &RosterQuery::default(), today()).unwrap().total;
     let app = App::start(dir).await;
     app.text_with("#roster-total", &format!("共 {expected} 人")).await;

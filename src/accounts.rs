@@ -1,0 +1,259 @@
+//! Staff accounts (账号) and logging in. Passwords are hashed with argon2id
+//! and never stored, logged, dumped or exported. Wrong passwords lock an
+//! account on this PC for a while (failures are local, not synced).
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Actor, Permission, Role};
+use crate::audit::{self, Action};
+use crate::store::{new_id, Store, Table, WriteTx};
+use crate::validate::{clean, invalid};
+use crate::{dict, office, Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("用户名或密码不对，请重新输入（再错{remaining}次，账号将锁定一段时间）")]
+    WrongPassword { remaining: i64 },
+    #[error("密码连续输错次数过多，账号已锁定，请{minutes}分钟后再试，或请管理员重置密码")]
+    Locked { minutes: i64 },
+    #[error("该账号已停用，请联系管理员")]
+    Inactive,
+    #[error("原密码不对，密码未修改")]
+    OldPasswordWrong,
+    #[error("请先登录")]
+    NotLoggedIn,
+    #[error("长时间未操作，已自动锁定，请输入密码解锁")]
+    IdleLocked,
+}
+
+impl AuthError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AuthError::WrongPassword { .. } => "auth.wrong_password",
+            AuthError::Locked { .. } => "auth.locked",
+            AuthError::Inactive => "auth.inactive",
+            AuthError::OldPasswordWrong => "auth.old_password_wrong",
+            AuthError::NotLoggedIn => "auth.not_logged_in",
+            AuthError::IdleLocked => "auth.idle_locked",
+        }
+    }
+}
+
+/// An account as the users page shows it (never the hash).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub row_version: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub role_label: &'static str,
+    pub community_id: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    /// A role code (admin, street_staff, community_staff, read_only).
+    pub role: String,
+    pub community_id: Option<String>,
+    pub password: String,
+}
+
+const MIN_PASSWORD: usize = 8;
+
+/// Salt and hash in one string: `argon2id$<salt hex>$<hash hex>` with the
+/// crate's default parameters (19 MiB, 2 passes).
+pub fn hash_password(password: &str) -> String {
+    let salt = *uuid::Uuid::new_v4().as_bytes();
+    format!("argon2id${}${}", hex(&salt), hex(&derive(password, &salt)))
+}
+
+fn derive(password: &str, salt: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    Argon2::default().hash_password_into(password.as_bytes(), salt, &mut out).expect("argon2 with default parameters");
+    out
+}
+
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    let mut parts = stored.split('$');
+    let (Some("argon2id"), Some(salt), Some(hash)) = (parts.next(), parts.next(), parts.next()) else { return false };
+    let (Some(salt), Some(hash)) = (unhex(salt), unhex(hash)) else { return false };
+    let got = derive(password, &salt);
+    // Constant time: compare every byte whatever the first difference.
+    hash.len() == got.len() && hash.iter().zip(got.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len()).step_by(2).map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect()
+}
+
+fn check_password(field: &'static str, password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(invalid(field, format!("密码至少{MIN_PASSWORD}位，建议字母和数字混合")).into());
+    }
+    Ok(())
+}
+
+/// Checks a new account and writes it inside a larger write (the first
+/// administrator is made with the office at setup).
+pub(crate) fn insert(w: &mut WriteTx, a: &NewAccount) -> Result<String> {
+    let username = clean(&a.username).ok_or_else(|| invalid("username", "请填写登录名"))?;
+    if find(w.conn(), &username)?.is_some() {
+        return Err(invalid("username", format!("登录名“{username}”已被使用，请换一个")).into());
+    }
+    let display = clean(&a.display_name).unwrap_or_else(|| username.clone());
+    let role = Role::from_code(&a.role).ok_or_else(|| invalid("role", "请选择角色"))?;
+    let community = match (role, a.community_id.as_deref().and_then(clean)) {
+        (Role::CommunityStaff, Some(c)) => Some(office::resolve(w.conn(), &c)?),
+        (Role::CommunityStaff, None) => return Err(invalid("community_id", "社区工作人员必须选择所属社区").into()),
+        _ => None,
+    };
+    check_password("password", &a.password)?;
+    let id = new_id();
+    w.insert(
+        Table::Account,
+        &id,
+        &[
+            ("username", username.into()),
+            ("display_name", display.into()),
+            ("role", role.code().to_string().into()),
+            ("community_id", community.into()),
+            ("password_hash", hash_password(&a.password).into()),
+            ("active", true.into()),
+        ],
+    )?;
+    Ok(id)
+}
+
+pub fn create(store: &mut Store, actor: &Actor, a: &NewAccount) -> Result<String> {
+    actor.require(Permission::Administer)?;
+    store.write(actor, |w| insert(w, a))
+}
+
+pub fn list(conn: &Connection, actor: &Actor) -> Result<Vec<Account>> {
+    actor.require(Permission::Administer)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, row_version, username, display_name, role, community_id, active FROM account ORDER BY username",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let role = Role::from_code(&r.get::<_, String>(4)?).unwrap_or(Role::ReadOnly);
+        Ok(Account {
+            id: r.get(0)?,
+            row_version: r.get(1)?,
+            username: r.get(2)?,
+            display_name: r.get(3)?,
+            role,
+            role_label: role.label(),
+            community_id: r.get(5)?,
+            active: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// (id, display name, role, community, hash, active) of a username.
+type Row = (String, String, String, Option<String>, String, bool);
+
+fn find(conn: &Connection, username: &str) -> Result<Option<Row>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, display_name, role, community_id, password_hash, active FROM account WHERE username = ?1",
+        )?
+        .query_row([username], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        .optional()?)
+}
+
+/// Logs in: the actor the session will act as. Every attempt is audited;
+/// too many failures lock the account on this PC.
+pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
+    let username = clean(username).unwrap_or_default();
+    let max = dict::setting_i64(store.conn(), "security.max_failures", 5)?.max(1);
+    let lock_minutes = dict::setting_i64(store.conn(), "security.lock_minutes", 15)?;
+    let (failures, locked_until) = login_state(store.conn(), &username)?;
+    if let Some(until) = locked_until.filter(|u| *u > now) {
+        audit::record(store, &username, Action::LoginFailed, &username, "账号锁定期间尝试登录")?;
+        return Err(Error::Auth(AuthError::Locked { minutes: (until - now).num_minutes() + 1 }));
+    }
+    let found = find(store.conn(), &username)?;
+    let ok = found.as_ref().is_some_and(|(_, _, _, _, hash, _)| verify_password(password, hash));
+    let Some((_, display, role, community, _, active)) = found.filter(|_| ok) else {
+        let failures = failures + 1;
+        let locked = (failures >= max).then(|| now + Duration::minutes(lock_minutes));
+        set_login_state(store.conn(), &username, failures, locked)?;
+        audit::record(store, &username, Action::LoginFailed, &username, &format!("第{failures}次密码错误"))?;
+        if locked.is_some() {
+            audit::record(store, &username, Action::AccountLocked, &username, &format!("锁定{lock_minutes}分钟"))?;
+            return Err(Error::Auth(AuthError::Locked { minutes: lock_minutes }));
+        }
+        return Err(Error::Auth(AuthError::WrongPassword { remaining: max - failures }));
+    };
+    if !active {
+        audit::record(store, &username, Action::LoginFailed, &username, "账号已停用")?;
+        return Err(Error::Auth(AuthError::Inactive));
+    }
+    set_login_state(store.conn(), &username, 0, None)?;
+    let role = Role::from_code(&role).unwrap_or(Role::ReadOnly);
+    let actor = Actor::new(format!("{display}({username})"), role, community);
+    audit::record(store, &actor.user, Action::Login, &username, "")?;
+    Ok(actor)
+}
+
+fn login_state(conn: &Connection, username: &str) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let row: Option<(i64, Option<String>)> = conn
+        .prepare_cached("SELECT failures, locked_until FROM login_state WHERE username = ?1")?
+        .query_row([username], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (failures, until) = row.unwrap_or((0, None));
+    Ok((failures, until.and_then(|u| DateTime::parse_from_rfc3339(&u).ok()).map(|u| u.with_timezone(&Utc))))
+}
+
+/// Local state of this PC, outside the record tables on purpose.
+fn set_login_state(conn: &Connection, username: &str, failures: i64, locked: Option<DateTime<Utc>>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO login_state (username, failures, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+    )?
+    .execute((username, failures, locked.map(|l| l.to_rfc3339())))?;
+    Ok(())
+}
+
+/// Anyone changes their own password, knowing the old one.
+pub fn change_password(store: &mut Store, actor: &Actor, username: &str, old: &str, new: &str) -> Result<()> {
+    let (id, _, _, _, hash, _) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
+    if !actor.user.ends_with(&format!("({username})")) {
+        return Err(crate::access::AccessError::Denied("只能修改自己的密码").into());
+    }
+    if !verify_password(old, &hash) {
+        return Err(Error::Auth(AuthError::OldPasswordWrong));
+    }
+    set_password(store, actor, &id, new)
+}
+
+/// An administrator sets someone's password (and lifts a lock).
+pub fn reset_password(store: &mut Store, actor: &Actor, username: &str, new: &str) -> Result<()> {
+    actor.require(Permission::Administer)?;
+    let (id, ..) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
+    set_password(store, actor, &id, new)?;
+    set_login_state(store.conn(), username, 0, None)
+}
+
+fn set_password(store: &mut Store, actor: &Actor, id: &str, new: &str) -> Result<()> {
+    check_password("new_password", new)?;
+    store.write(actor, |w| w.update(Table::Account, id, None, &[("password_hash", hash_password(new).into())]))?;
+    Ok(())
+}
+
+/// Whether any account exists: the first start creates the administrator.
+pub fn any(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
+}
