@@ -1,18 +1,22 @@
-//! Tauri commands: each takes the store, calls one core function and maps
+//! Tauri commands: each checks the session, calls one core function and maps
 //! its error to `{code, message}`. No logic lives here.
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use street_ledger::access::Actor;
+use street_ledger::accounts::{self, Account, AuthError, NewAccount};
+use street_ledger::audit::{self, Action};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
-use street_ledger::office::{self, Office};
-use street_ledger::person::Page;
-use street_ledger::store::{Actor, Store};
-use street_ledger::{dict, ErrorPayload};
+use street_ledger::office::{self, Community, Office};
+use street_ledger::person::{self, Page, Revealed};
+use street_ledger::store::Store;
+use street_ledger::{dict, Error, ErrorPayload};
 use tauri::State;
 
+use crate::session::{Session, SessionInfo};
 use crate::AppState;
 
 type Reply<T> = Result<T, ErrorPayload>;
@@ -21,29 +25,97 @@ fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// Runs a core call on the open store, turning its error into the payload.
+/// Runs a core call as the logged-in, unlocked user.
 fn with<T>(state: &AppState, f: impl FnOnce(&mut Store, &Actor) -> street_ledger::Result<T>) -> Reply<T> {
+    with_store(state, |store| {
+        let actor = match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            Some(s) => s.active(store)?,
+            None => return Err(Error::Auth(AuthError::NotLoggedIn)),
+        };
+        f(store, &actor)
+    })
+}
+
+/// Runs a core call that needs no session (status, setup, login).
+fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> street_ledger::Result<T>) -> Reply<T> {
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     let store = guard.as_mut().map_err(|e| e.clone())?;
-    f(store, &state.actor).map_err(ErrorPayload::from)
+    f(store).map_err(ErrorPayload::from)
+}
+
+fn start_session(state: &AppState, store: &mut Store, username: &str, password: &str) -> street_ledger::Result<SessionInfo> {
+    let actor = accounts::login(store, username, password, chrono::Utc::now())?;
+    let session = Session::new(actor, username.trim().to_string());
+    let info = session.info(store);
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = Some(session);
+    Ok(info)
 }
 
 #[derive(Serialize)]
 pub struct AppStatus {
     office: Option<Office>,
+    has_accounts: bool,
+    session: Option<SessionInfo>,
     data_dir: String,
     version: &'static str,
 }
 
 #[tauri::command]
 fn app_status(state: State<AppState>) -> Reply<AppStatus> {
-    let office = with(&state, |s, _| office::get(s.conn()))?;
-    Ok(AppStatus { office, data_dir: state.data_dir.display().to_string(), version: env!("CARGO_PKG_VERSION") })
+    with_store(&state, |s| {
+        let session = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|x| x.info(s));
+        Ok(AppStatus {
+            office: office::get(s.conn())?,
+            has_accounts: accounts::any(s.conn())?,
+            session,
+            data_dir: state.data_dir.display().to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn setup_office(state: State<AppState>, office_name: String, communities: Vec<String>) -> Reply<Office> {
-    with(&state, |s, a| office::setup(s, a, &office_name, &communities))
+fn setup_office(state: State<AppState>, office_name: String, communities: Vec<String>, admin: NewAccount) -> Reply<SessionInfo> {
+    with_store(&state, |s| {
+        office::setup_with_admin(s, &office_name, &communities, &admin)?;
+        start_session(&state, s, &admin.username, &admin.password)
+    })
+}
+
+#[tauri::command]
+fn login(state: State<AppState>, username: String, password: String) -> Reply<SessionInfo> {
+    with_store(&state, |s| start_session(&state, s, &username, &password))
+}
+
+#[tauri::command]
+fn unlock(state: State<AppState>, password: String) -> Reply<SessionInfo> {
+    let username = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|s| s.username.clone());
+    let username = username.ok_or_else(|| Error::Auth(AuthError::NotLoggedIn).payload())?;
+    login(state, username, password)
+}
+
+#[tauri::command]
+fn lock(state: State<AppState>) -> Reply<()> {
+    with_store(&state, |s| match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        Some(session) => session.lock(s, "闲置超时自动锁定"),
+        None => Ok(()),
+    })
+}
+
+#[tauri::command]
+fn logout(state: State<AppState>) -> Reply<()> {
+    with_store(&state, |s| {
+        if let Some(session) = state.session.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            audit::record(s, &session.actor.user, Action::Logout, &session.username, "")?;
+        }
+        Ok(())
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+fn change_password(state: State<AppState>, old_password: String, new_password: String) -> Reply<()> {
+    let username = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|s| s.username.clone());
+    with(&state, |s, a| accounts::change_password(s, a, &username.unwrap_or_default(), &old_password, &new_password))
 }
 
 #[tauri::command]
@@ -53,12 +125,12 @@ fn dictionaries(state: State<AppState>) -> Reply<BTreeMap<String, Vec<String>>> 
 
 #[tauri::command]
 fn roster_list(state: State<AppState>, query: RosterQuery) -> Reply<Page<RosterRow>> {
-    with(&state, |s, _| roster::list(s.conn(), &query, today()))
+    with(&state, |s, a| roster::list(s.conn(), a, &query, today()))
 }
 
 #[tauri::command(rename_all = "snake_case")]
 fn lookup_id_number(state: State<AppState>, id_number: String) -> Reply<ElderlyLookup> {
-    with(&state, |s, _| elderly::lookup(s.conn(), &id_number, today()))
+    with(&state, |s, a| elderly::lookup(s.conn(), a, &id_number, today()))
 }
 
 #[tauri::command]
@@ -68,7 +140,7 @@ fn register_elderly(state: State<AppState>, input: ElderlyInput) -> Reply<String
 
 #[tauri::command]
 fn elderly_detail(state: State<AppState>, id: String) -> Reply<ElderlyDetail> {
-    with(&state, |s, _| elderly::detail(s.conn(), &id, today()))
+    with(&state, |s, a| elderly::detail(s.conn(), a, &id, today()))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -93,13 +165,43 @@ fn add_visit(state: State<AppState>, elderly_id: String, input: VisitInput) -> R
 
 #[tauri::command(rename_all = "snake_case")]
 fn due_visits(state: State<AppState>, community_id: Option<String>) -> Reply<Vec<DueVisit>> {
-    with(&state, |s, _| care::due_visits(s.conn(), community_id.as_deref(), today()))
+    with(&state, |s, a| care::due_visits(s.conn(), a, community_id.as_deref(), today()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+fn reveal_person(state: State<AppState>, person_id: String) -> Reply<Revealed> {
+    with(&state, |s, a| person::reveal(s, a, &person_id))
+}
+
+#[tauri::command]
+fn list_accounts(state: State<AppState>) -> Reply<Vec<Account>> {
+    with(&state, |s, a| accounts::list(s.conn(), a))
+}
+
+#[tauri::command]
+fn create_account(state: State<AppState>, account: NewAccount) -> Reply<String> {
+    with(&state, |s, a| accounts::create(s, a, &account))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+fn reset_password(state: State<AppState>, username: String, new_password: String) -> Reply<()> {
+    with(&state, |s, a| accounts::reset_password(s, a, &username, &new_password))
+}
+
+#[tauri::command]
+fn add_community(state: State<AppState>, name: String) -> Reply<Community> {
+    with(&state, |s, a| office::add_community(s, a, &name))
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app_status,
         setup_office,
+        login,
+        unlock,
+        lock,
+        logout,
+        change_password,
         dictionaries,
         roster_list,
         lookup_id_number,
@@ -109,6 +211,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         change_elderly_status,
         add_service,
         add_visit,
-        due_visits
+        due_visits,
+        reveal_person,
+        list_accounts,
+        create_account,
+        reset_password,
+        add_community
     ]
 }

@@ -1,19 +1,22 @@
 //! 街道民生台账 desktop app: a window over the core. It opens the store and
-//! hands each UI request to a command in `commands`.
+//! hands each UI request to a command in `commands`; `session` holds who is
+//! logged in on this window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod session;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use street_ledger::store::{default_data_dir, Actor, Store};
+use street_ledger::store::{default_data_dir, Store};
 use street_ledger::ErrorPayload;
 
-/// What every command reaches: the open store (or why it could not open).
+/// What every command reaches: the open store (or why it could not open),
+/// and the session of the person at the keyboard.
 pub struct AppState {
     store: Mutex<Result<Store, ErrorPayload>>,
-    actor: Actor,
+    session: Mutex<Option<session::Session>>,
     data_dir: PathBuf,
 }
 
@@ -35,7 +38,7 @@ fn data_dir() -> PathBuf {
 fn main() {
     let data_dir = data_dir();
     let store = Store::open_dir(&data_dir).map_err(|e| street_ledger::Error::from(e).payload());
-    let state = AppState { store: Mutex::new(store), actor: Actor::system(), data_dir };
+    let state = AppState { store: Mutex::new(store), session: Mutex::new(None), data_dir };
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(commands::handler())

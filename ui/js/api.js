@@ -1,17 +1,34 @@
 // Calls into the desktop core. Every failure arrives as {code, message[, field]}
 // with a Chinese message that says what to do.
+// When the session is gone (idle lock, logout elsewhere) the shell shows the
+// lock or login screen; app.js sets this.
+let onSessionLost = () => {};
+export function whenSessionLost(f) { onSessionLost = f; }
+
 const invoke = (cmd, args) => {
   if (!window.__TAURI__) {
     return Promise.reject({ code: 'no_backend', message: '未连接到程序后台，请从桌面程序中打开本页面' });
   }
   return window.__TAURI__.core.invoke(cmd, args).catch((e) => {
-    throw typeof e === 'object' && e && e.message ? e : { code: 'unknown', message: String(e) };
+    const err = typeof e === 'object' && e && e.message ? e : { code: 'unknown', message: String(e) };
+    if (err.code === 'auth.idle_locked' || err.code === 'auth.not_logged_in') onSessionLost(err);
+    throw err;
   });
 };
 
 export const api = {
   status: () => invoke('app_status'),
-  setup: (office_name, communities) => invoke('setup_office', { office_name, communities }),
+  setup: (office_name, communities, admin) => invoke('setup_office', { office_name, communities, admin }),
+  login: (username, password) => invoke('login', { username, password }),
+  unlock: (password) => invoke('unlock', { password }),
+  lock: () => invoke('lock'),
+  logout: () => invoke('logout'),
+  changePassword: (old_password, new_password) => invoke('change_password', { old_password, new_password }),
+  reveal: (person_id) => invoke('reveal_person', { person_id }),
+  accounts: () => invoke('list_accounts'),
+  createAccount: (account) => invoke('create_account', { account }),
+  resetPassword: (username, new_password) => invoke('reset_password', { username, new_password }),
+  addCommunity: (name) => invoke('add_community', { name }),
   dictionaries: () => invoke('dictionaries'),
   roster: (query) => invoke('roster_list', { query }),
   lookupId: (id_number) => invoke('lookup_id_number', { id_number }),

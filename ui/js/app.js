@@ -1,27 +1,32 @@
-// The shell: opens the office (or its first-start setup) and routes between
-// pages by the address hash (#/roster, #/elderly/<id>, ...).
-import { api } from './api.js';
+// The shell: first-start setup, login and the idle lock, then routing
+// between pages by the address hash (#/roster, #/elderly/<id>, ...).
+import { api, whenSessionLost } from './api.js';
 import { errorBox, mount, today } from './dom.js';
 import { setupPage } from './setup.js';
+import { loginPage, lockScreen } from './login.js';
 import { rosterPage } from './roster.js';
 import { registerPage } from './register.js';
 import { personPage } from './person.js';
 import { duePage } from './due.js';
 import { aboutPage } from './about.js';
+import { accountsPage, communitiesPage, passwordPage } from './admin.js';
 
-/** What every page may read: the office, its communities, the dictionaries. */
-export const ctx = { office: null, dicts: {}, status: null };
+/** What every page may read: the office, the dictionaries, the session. */
+export const ctx = { office: null, dicts: {}, status: null, session: null };
 
 const routes = [
   [/^#\/roster\/new$/, () => registerPage(ctx), 'new'],
   [/^#\/roster$/, () => rosterPage(ctx), 'roster'],
   [/^#\/elderly\/([\w-]+)$/, (m) => personPage(ctx, m[1]), 'roster'],
   [/^#\/due$/, () => duePage(ctx), 'due'],
+  [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
+  [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
+  [/^#\/password$/, () => passwordPage(ctx), ''],
   [/^#\/about$/, () => aboutPage(ctx), 'about'],
 ];
 
 async function route() {
-  if (!ctx.office) return;
+  if (!ctx.session || ctx.session.locked) return;
   const hash = location.hash || '#/roster';
   for (const [re, page, nav] of routes) {
     const m = hash.match(re);
@@ -30,7 +35,7 @@ async function route() {
       try {
         await page(m);
       } catch (e) {
-        mount(errorBox(e));
+        if (!e.code?.startsWith('auth.')) mount(errorBox(e));
       }
       return;
     }
@@ -38,7 +43,12 @@ async function route() {
   location.hash = '#/roster';
 }
 
-export async function start() {
+function chrome(visible) {
+  document.getElementById('nav').hidden = !visible;
+  document.getElementById('user-box').hidden = !visible;
+}
+
+async function start() {
   document.getElementById('today').textContent = `今天 ${today()}`;
   try {
     ctx.status = await api.status();
@@ -46,20 +56,59 @@ export async function start() {
     mount(errorBox(e));
     return;
   }
-  if (!ctx.status.office) {
-    setupPage(async (office) => { ctx.status.office = office; await opened(); });
-    return;
-  }
-  await opened();
+  const { office, session } = ctx.status;
+  if (office) document.getElementById('office-name').textContent = office.name;
+  if (!office) return setupPage(loggedIn);
+  if (!session) return loginPage(office.name, loggedIn);
+  if (session.locked) return locked(session);
+  return loggedIn(session);
 }
 
-async function opened() {
+function locked(session) {
+  chrome(false);
+  ctx.session = { ...session, locked: true };
+  lockScreen(session, loggedIn);
+}
+
+async function loggedIn(session) {
+  ctx.session = session;
+  ctx.status = await api.status();
   ctx.office = ctx.status.office;
   ctx.dicts = await api.dictionaries();
   document.getElementById('office-name').textContent = ctx.office.name;
-  document.getElementById('nav').hidden = false;
-  window.addEventListener('hashchange', route);
+  document.getElementById('user-name').textContent = `${session.user} · ${session.role_label}`;
+  document.body.classList.toggle('is-admin', session.role === 'admin');
+  chrome(true);
+  idle.arm(session.idle_minutes);
   await route();
 }
+
+/** Locks the window after the configured idle minutes without input; the
+ *  core enforces the same limit on every call. */
+const idle = {
+  timer: null,
+  minutes: 15,
+  arm(minutes) {
+    this.minutes = minutes;
+    this.reset();
+  },
+  reset() {
+    clearTimeout(this.timer);
+    if (!ctx.session || ctx.session.locked) return;
+    this.timer = setTimeout(async () => {
+      await api.lock().catch(() => {});
+      locked(ctx.session);
+    }, this.minutes * 60000);
+  },
+};
+for (const ev of ['keydown', 'mousedown', 'wheel']) document.addEventListener(ev, () => idle.reset(), true);
+
+whenSessionLost((err) => {
+  if (err.code === 'auth.idle_locked' && ctx.session) locked(ctx.session);
+  else location.reload();
+});
+window.addEventListener('hashchange', route);
+document.getElementById('lock-now').addEventListener('click', async () => { await api.lock(); locked(ctx.session); });
+document.getElementById('logout').addEventListener('click', async () => { await api.logout(); location.hash = ''; location.reload(); });
 
 start();

@@ -29,8 +29,17 @@ export async function personPage(ctx, id, tab = 'info') {
 
 function infoTab(ctx, e, reload) {
   const p = e.person;
+  const idCell = h('span#id-number-shown', {}, p.id_number_masked || '—');
+  const phoneCell = h('span#phone-shown', {}, p.phone_masked || '—');
+  // Full values only on request, and every request is audited by the core.
+  const reveal = ctx.session.role !== 'read_only' && h('button.reveal#reveal', { type: 'button', onclick: async (ev) => {
+    const r = await api.reveal(p.id);
+    idCell.textContent = r.id_number || '—';
+    phoneCell.textContent = r.phone || '—';
+    ev.target.remove();
+  } }, '显示完整');
   const rows = [
-    ['身份证号', p.id_number_masked], ['出生日期', p.birth_date], ['联系电话', p.phone_masked], ['所属社区', p.community_name],
+    ['身份证号', h('span', {}, idCell, reveal)], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
     ['居住地址', p.address], ['户籍', p.hukou], ['居住情况', e.living_arrangement], ['经济状况', e.economic_status],
     ['养老方式', e.care_mode], ['探访等级', e.visit_level], ['残疾', [e.disability_type, e.disability_grade, e.disability_cert].filter(Boolean).join(' ')],
     ['健康状况', e.health_notes], ['企业退休', e.enterprise_retiree ? '是' : '否'],

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use street_ledger::accounts::NewAccount;
 use street_ledger::office;
-use street_ledger::store::{Actor, Store};
+use street_ledger::store::Store;
 use tempfile::TempDir;
 
 const APP: &str = env!("CARGO_BIN_EXE_street-ledger-desktop");
@@ -25,12 +26,15 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A data folder with the office already set up, for tests that start past
-/// the first-start page.
+pub const PASSWORD: &str = "mima1234";
+
+/// A data folder with the office and its administrator (`admin`) set up, for
+/// tests that start past the first-start page.
 pub fn office_dir() -> TempDir {
     let dir = TempDir::new().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
-    office::setup(&mut store, &Actor::admin("测试"), "和平街道", &["和平社区".into(), "建设社区".into()]).unwrap();
+    let admin = NewAccount { username: "admin".into(), display_name: "王主任".into(), password: PASSWORD.into(), ..Default::default() };
+    office::setup_with_admin(&mut store, "和平街道", &["和平社区".into(), "建设社区".into()], &admin).unwrap();
     dir
 }
 
@@ -64,6 +68,20 @@ impl App {
             }
         };
         App { client, driver, data: Some(data) }
+    }
+
+    /// Starts the app and logs in through the login page.
+    pub async fn start_as(data: TempDir, username: &str, password: &str) -> App {
+        let app = App::start(data).await;
+        app.login(username, password).await;
+        app
+    }
+
+    pub async fn login(&self, username: &str, password: &str) {
+        self.type_into("#login-username", username).await;
+        self.type_into("#login-password", password).await;
+        self.click("#login-submit").await;
+        self.find("#user-name").await;
     }
 
     pub async fn find(&self, css: &str) -> Element {

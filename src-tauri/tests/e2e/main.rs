@@ -3,7 +3,7 @@
 mod harness;
 
 use chrono::NaiveDate;
-use harness::{office_dir, store, App};
+use harness::{office_dir, store, App, PASSWORD};
 use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::elderly::roster::{list, RosterQuery};
 use street_ledger::elderly::{self, ElderlyInput};
@@ -57,6 +57,9 @@ async fn first_start_asks_for_the_office_then_opens_the_roster() {
     app.text_with(".field-error[data-for=office_name]", "请填写街道名称").await;
     app.type_into("#setup-office", "和平街道").await;
     app.type_into("#setup-communities", "和平社区\u{E007}建设社区\u{E007}光明社区").await;
+    app.type_into("#setup-display", "王主任").await;
+    app.type_into("#setup-password", PASSWORD).await;
+    app.type_into("#setup-password2", PASSWORD).await;
     app.click("#setup-submit").await;
     app.text_with("#roster-total", "共 0 人").await;
     app.text_with("#office-name", "和平街道").await;
@@ -69,7 +72,7 @@ async fn first_start_asks_for_the_office_then_opens_the_roster() {
 
 #[tokio::test]
 async fn registering_from_an_id_number_shows_the_derived_sex_and_age() {
-    let app = App::start(office_dir()).await;
+    let app = App::start_as(office_dir(), "admin", PASSWORD).await;
     app.click("#roster-new").await;
     let id = id_born(1940, 3, 2, 2);
     app.type_into("#id-number", &id).await;
@@ -91,7 +94,7 @@ async fn registering_from_an_id_number_shows_the_derived_sex_and_age() {
 
 #[tokio::test]
 async fn a_bad_id_number_is_refused_in_chinese_and_nothing_is_written() {
-    let app = App::start(office_dir()).await;
+    let app = App::start_as(office_dir(), "admin", PASSWORD).await;
     app.go("#/roster/new").await;
     app.type_into("#id-number", "110105194912310021").await;
     app.text_with(".field-error[data-for=id_number]", "校验位").await;
@@ -111,7 +114,7 @@ async fn a_service_and_a_visit_are_recorded_for_a_person_found_by_initials() {
     let dir = office_dir();
     seed_elderly(dir.path(), "曾国藩", ZENG_ID);
     seed_elderly(dir.path(), "张三", &id_born(1945, 1, 1, 1));
-    let app = App::start(dir).await;
+    let app = App::start_as(dir, "admin", PASSWORD).await;
     app.type_into("#roster-search", "zgf").await;
     app.text_with("#roster-total", "共 1 人").await;
     app.text_with("#roster-table tbody", "曾国藩").await;
@@ -148,7 +151,7 @@ async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
         ..Default::default()
     };
     add_service(&mut store(dir.path()), &Actor::admin("测试"), &id, &service, today()).unwrap();
-    let app = App::start(dir).await;
+    let app = App::start_as(dir, "admin", PASSWORD).await;
     app.text_with("#roster-total", "共 1 人").await;
     app.click("#roster-table tbody tr td.name").await;
     app.select("#status-form select[name=status]", "去世").await;
@@ -164,7 +167,7 @@ async fn a_death_takes_the_person_off_the_active_list_but_keeps_the_history() {
     app.text_with("#service-table tbody", "代办代购").await;
     assert!(app.client.find(fantoccini::Locator::Css("#service-form")).await.is_err(), "no new services after death");
     let dir = app.stop().await;
-    let active = list(store(dir.path()).conn(), &RosterQuery::default(), today()).unwrap();
+    let active = list(store(dir.path()).conn(), &Actor::admin("测试"), &RosterQuery::default(), today()).unwrap();
     assert_eq!(active.total, 0);
 }
 
@@ -173,8 +176,8 @@ async fn a_whole_street_fits_the_office_screen() {
     let dir = tempfile::TempDir::new().unwrap();
     let spec = street_ledger::demo::DemoSpec { persons: 3000, ..street_ledger::demo::DemoSpec::street(today()) };
     street_ledger::demo::generate(&mut store(dir.path()), &Actor::admin("测试"), &spec).unwrap();
-    let expected = list(store(dir.path()).conn(), &RosterQuery::default(), today()).unwrap().total;
-    let app = App::start(dir).await;
+    let expected = list(store(dir.path()).conn(), &Actor::admin("测试"), &RosterQuery::default(), today()).unwrap().total;
+    let app = App::start_as(dir, "admin", street_ledger::demo::DEMO_PASSWORD).await;
     app.text_with("#roster-total", &format!("共 {expected} 人")).await;
     assert_eq!(app.rows("#roster-table").await.len(), 50);
     app.screenshot("07-roster-demo").await;

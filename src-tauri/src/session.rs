@@ -1,0 +1,76 @@
+//! The login session of the window: who acts, and the idle lock. The core
+//! checks permissions against the session's actor; this only decides whether
+//! there is an unlocked session at all.
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use street_ledger::access::Actor;
+use street_ledger::accounts::AuthError;
+use street_ledger::audit::{self, Action};
+use street_ledger::store::Store;
+use street_ledger::{dict, Error};
+
+pub struct Session {
+    pub actor: Actor,
+    pub username: String,
+    last_active: Instant,
+    pub locked: bool,
+}
+
+/// What the UI may know of the session.
+#[derive(Serialize)]
+pub struct SessionInfo {
+    pub user: String,
+    pub username: String,
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub community_id: Option<String>,
+    pub locked: bool,
+    pub idle_minutes: f64,
+}
+
+impl Session {
+    pub fn new(actor: Actor, username: String) -> Self {
+        Session { actor, username, last_active: Instant::now(), locked: false }
+    }
+
+    pub fn info(&self, store: &Store) -> SessionInfo {
+        SessionInfo {
+            user: self.actor.user.clone(),
+            username: self.username.clone(),
+            role: self.actor.role.code(),
+            role_label: self.actor.role.label(),
+            community_id: self.actor.community_id.clone(),
+            locked: self.locked,
+            idle_minutes: idle_minutes(store),
+        }
+    }
+
+    /// The actor, if the session is unlocked and was used recently enough;
+    /// an idle session locks itself here (audited), whatever the UI did.
+    pub fn active(&mut self, store: &Store) -> Result<Actor, Error> {
+        let limit = Duration::from_secs_f64(idle_minutes(store).max(0.0) * 60.0);
+        if !self.locked && self.last_active.elapsed() > limit {
+            self.lock(store, "闲置超时自动锁定")?;
+        }
+        if self.locked {
+            return Err(Error::Auth(AuthError::IdleLocked));
+        }
+        self.last_active = Instant::now();
+        Ok(self.actor.clone())
+    }
+
+    pub fn lock(&mut self, store: &Store, why: &str) -> Result<(), Error> {
+        if !self.locked {
+            self.locked = true;
+            audit::record(store, &self.actor.user, Action::IdleLock, &self.username, why)?;
+        }
+        Ok(())
+    }
+}
+
+/// Minutes without use before the window locks (setting security.idle_minutes;
+/// fractions allowed, which the end-to-end tests use).
+fn idle_minutes(store: &Store) -> f64 {
+    dict::setting(store.conn(), "security.idle_minutes").ok().flatten().and_then(|v| v.trim().parse().ok()).unwrap_or(15.0)
+}

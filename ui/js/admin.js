@@ -1,0 +1,100 @@
+// Administration: accounts (用户管理), communities (社区管理), and one's own
+// password. The core refuses these to anyone but an administrator anyway.
+import { api } from './api.js';
+import { field, formValues, h, mount, options, showError, toast } from './dom.js';
+
+const ROLES = [['admin', '管理员'], ['street_staff', '街道工作人员'], ['community_staff', '社区工作人员'], ['read_only', '只读']];
+
+export async function accountsPage(ctx) {
+  const accounts = await api.accounts();
+  const names = Object.fromEntries(ctx.office.communities.map((c) => [c.id, c.name]));
+  const form = h('form.card.inline#account-form', {},
+    h('h2', {}, '新建账号'),
+    h('div.form-error'),
+    h('div.grid', {},
+      field('登录名', h('input', { name: 'username', autocomplete: 'off' }), { required: true }),
+      field('姓名', h('input', { name: 'display_name' })),
+      field('角色', h('select', { name: 'role' }, options(ROLES, 'community_staff')), { required: true }),
+      field('所属社区（社区工作人员）', h('select', { name: 'community_id' }, options(ctx.office.communities.map((c) => [c.id, c.name]), '', '（不限）'))),
+      field('初始密码（至少8位）', h('input', { name: 'password', type: 'password', autocomplete: 'new-password' }), { required: true })),
+    h('div.actions', {}, h('button.primary#account-submit', { type: 'submit' }, '创建')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    try {
+      await api.createAccount({ ...v, username: v.username || '', display_name: v.display_name || '', password: v.password || '' });
+      toast('账号已创建');
+      accountsPage(ctx);
+    } catch (e) {
+      showError(form, e);
+    }
+  });
+  // Inline, not window.prompt: the desktop webview has no script dialogs.
+  const reset = (username, cell) => {
+    const input = h('input', { type: 'password', placeholder: '新密码（至少8位）' });
+    const msg = h('span.field-error');
+    const ok = h('button', { type: 'button', onclick: async () => {
+      try {
+        await api.resetPassword(username, input.value);
+        toast('密码已重置，锁定已解除');
+        accountsPage(ctx);
+      } catch (e) {
+        msg.textContent = e.message;
+      }
+    } }, '确定');
+    cell.replaceChildren(input, ok, msg);
+    input.focus();
+  };
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '用户管理'), h('span.muted', {}, `共 ${accounts.length} 个账号`)),
+    h('div.table-wrap', {}, h('table.list#accounts-table', {},
+      h('thead', {}, h('tr', {}, ['登录名', '姓名', '角色', '所属社区', '状态', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, accounts.map((a) => h('tr', {},
+        h('td', {}, a.username), h('td', {}, a.display_name), h('td', {}, a.role_label),
+        h('td', {}, names[a.community_id] || '—'), h('td', {}, a.active ? '启用' : '停用'),
+        h('td', {}, h('button', { type: 'button', onclick: (ev) => reset(a.username, ev.target.parentElement) }, '重置密码'))))))),
+    form));
+}
+
+export function communitiesPage(ctx) {
+  const form = h('form.card.inline#community-form', {},
+    h('h2', {}, '增加社区'),
+    h('div.form-error'),
+    h('div.grid', {}, field('社区名称', h('input', { name: 'name', dataset: { name: 'community_name' } }), { required: true }),
+      h('div.actions', {}, h('button.primary#community-submit', { type: 'submit' }, '增加'))));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const c = await api.addCommunity(form.name.value);
+      ctx.office.communities.push(c);
+      toast(`已增加${c.name}`);
+      communitiesPage(ctx);
+    } catch (e) {
+      showError(form, e);
+    }
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '社区管理')),
+    h('div.card', {}, h('ol.communities', {}, ctx.office.communities.map((c) => h('li', {}, c.name)))),
+    form));
+}
+
+export function passwordPage() {
+  const form = h('form.card.setup#password-form', {},
+    h('h1', {}, '修改密码'),
+    h('div.form-error'),
+    field('原密码', h('input', { name: 'old', type: 'password' }), { wide: true }),
+    field('新密码（至少8位）', h('input', { name: 'new', type: 'password', dataset: { name: 'new_password' } }), { wide: true }),
+    h('div.actions', {}, h('button.primary', { type: 'submit' }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await api.changePassword(form.old.value, form.new.value);
+      toast('密码已修改');
+      location.hash = '#/roster';
+    } catch (e) {
+      showError(form, e);
+    }
+  });
+  mount(form);
+}
