@@ -8,7 +8,9 @@ use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::elderly::roster::{list, RosterQuery};
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::person::PersonInput;
-use street_ledger::store::Actor;
+use street_ledger::access::Role;
+use street_ledger::accounts::{self, NewAccount};
+use street_ledger::store::{Actor, Table};
 
 const ZENG_ID: &str = "11010519491231002X";
 
@@ -187,5 +189,88 @@ async fn a_whole_street_fits_the_office_screen() {
     app.go("#/due").await;
     app.find("#due-table").await;
     app.screenshot("09-due").await;
+    app.stop().await;
+}
+
+fn add_account(dir: &std::path::Path, username: &str, role: Role, community: Option<String>) {
+    let account = NewAccount {
+        username: username.into(),
+        display_name: format!("{username}姓名"),
+        role: role.code().into(),
+        community_id: community,
+        password: PASSWORD.into(),
+    };
+    accounts::create(&mut store(dir), &Actor::admin("测试"), &account).unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_the_right_one_logs_in() {
+    let app = App::start(office_dir()).await;
+    app.type_into("#login-username", "admin").await;
+    app.type_into("#login-password", "wrong-password").await;
+    app.click("#login-submit").await;
+    app.text_with("#login-form .form-error", "用户名或密码不对").await;
+    app.screenshot("10-login-refused").await;
+    app.login("admin", PASSWORD).await;
+    app.text_with("#user-name", "王主任").await;
+    let dir = app.stop().await;
+    let failures: i64 = store(dir.path())
+        .conn()
+        .query_row("SELECT count(*) FROM audit_event WHERE action = 'login_failed'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(failures, 1);
+}
+
+#[tokio::test]
+async fn an_idle_window_locks_itself_and_unlocks_with_the_password() {
+    let dir = office_dir();
+    {
+        let mut s = store(dir.path());
+        let id: String = s.conn().query_row("SELECT id FROM setting WHERE key = 'security.idle_minutes'", [], |r| r.get(0)).unwrap();
+        s.write(&Actor::admin("测试"), |w| w.update(Table::Setting, &id, None, &[("value", "0.05".to_string().into())]))
+            .unwrap();
+    }
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.find("#roster-table").await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    app.find("#lock-form").await;
+    app.screenshot("11-locked").await;
+    app.type_into("#unlock-password", PASSWORD).await;
+    app.click("#unlock-submit").await;
+    app.find("#roster-table").await;
+    let dir = app.stop().await;
+    let locks: i64 = store(dir.path())
+        .conn()
+        .query_row("SELECT count(*) FROM audit_event WHERE action = 'idle_lock'", [], |r| r.get(0))
+        .unwrap();
+    assert!(locks >= 1);
+}
+
+#[tokio::test]
+async fn a_community_worker_sees_only_their_community() {
+    let dir = office_dir();
+    let communities = street_ledger::office::communities(store(dir.path()).conn()).unwrap();
+    seed_elderly(dir.path(), "曾国藩", ZENG_ID);
+    let other = {
+        let mut s = store(dir.path());
+        let input = ElderlyInput {
+            person: PersonInput {
+                name: "李建设".into(),
+                id_number: Some(id_born(1944, 4, 4, 3)),
+                community_id: Some(communities[1].id.clone()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        elderly::register(&mut s, &Actor::admin("测试"), &input, today()).unwrap()
+    };
+    add_account(dir.path(), "heping", Role::CommunityStaff, Some(communities[0].id.clone()));
+    let app = App::start_as(dir, "heping", PASSWORD).await;
+    app.text_with("#roster-total", "共 1 人").await;
+    let rows = app.rows("#roster-table").await;
+    assert!(rows[0].contains("曾国藩") && !rows.iter().any(|r| r.contains("李建设")), "{rows:?}");
+    app.screenshot("12-community-worker").await;
+    app.go(&format!("#/elderly/{other}")).await;
+    app.text_with(".error-box", "无权限").await;
     app.stop().await;
 }
