@@ -68,11 +68,14 @@ pub struct Actor {
     pub role: Role,
     /// The community of a community worker (社区工作人员); none otherwise.
     pub community_id: Option<String>,
+    /// The account logged in as, when the actor is one (not the OS
+    /// administrator or a test's actor).
+    pub login: Option<String>,
 }
 
 impl Actor {
     pub fn new(user: impl Into<String>, role: Role, community_id: Option<String>) -> Self {
-        Actor { user: user.into(), role, community_id }
+        Actor { user: user.into(), role, community_id, login: None }
     }
 
     /// An administrator; tests and the first-start setup act as one.

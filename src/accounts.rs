@@ -182,8 +182,11 @@ pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Ut
     let (failures, locked_until) = login_state(store.conn(), &username)?;
     if let Some(until) = locked_until.filter(|u| *u > now) {
         audit::record(store, &username, Action::LoginFailed, &username, "账号锁定期间尝试登录")?;
-        return Err(Error::Auth(AuthError::Locked { minutes: (until - now).num_minutes() + 1 }));
+        let minutes = ((until - now).num_seconds() + 59) / 60;
+        return Err(Error::Auth(AuthError::Locked { minutes }));
     }
+    // A lock that has run out starts the count again.
+    let failures = if locked_until.is_some() { 0 } else { failures };
     let found = find(store.conn(), &username)?;
     let ok = found.as_ref().is_some_and(|(_, _, _, _, hash, _)| verify_password(password, hash));
     let Some((_, display, role, community, _, active)) = found.filter(|_| ok) else {
@@ -203,7 +206,8 @@ pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Ut
     }
     set_login_state(store.conn(), &username, 0, None)?;
     let role = Role::from_code(&role).unwrap_or(Role::ReadOnly);
-    let actor = Actor::new(format!("{display}({username})"), role, community);
+    let actor =
+        Actor { login: Some(username.clone()), ..Actor::new(format!("{display}({username})"), role, community) };
     audit::record(store, &actor.user, Action::Login, &username, "")?;
     Ok(actor)
 }
@@ -230,7 +234,7 @@ fn set_login_state(conn: &Connection, username: &str, failures: i64, locked: Opt
 /// Anyone changes their own password, knowing the old one.
 pub fn change_password(store: &mut Store, actor: &Actor, username: &str, old: &str, new: &str) -> Result<()> {
     let (id, _, _, _, hash, _) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
-    if !actor.user.ends_with(&format!("({username})")) {
+    if actor.login.as_deref() != Some(username) {
         return Err(crate::access::AccessError::Denied("只能修改自己的密码").into());
     }
     if !verify_password(old, &hash) {

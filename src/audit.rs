@@ -1,7 +1,27 @@
 //! The audit trail (操作日志): record changes come from `change_log` (the
 //! one write path); the other events an office must be able to account for
 //! (logins, locks, exports, unmasking, backups, restores) are recorded here.
-use crate::store::Store;
+//!
+//! Nobody edits or deletes it from the program (triggers refuse it). Both
+//! logs are hash chains, so that an entry altered or removed with another
+//! tool is found by `street-ledger check`: each row's `hash` is the SHA-256
+//! of the previous row's hash and this row's columns, and `audit_head` holds
+//! the newest, so that removing the newest entries shows too. The chain has
+//! no secret key: it catches edits made without knowing it, not someone who
+//! recomputes every hash.
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{params_from_iter, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::access::{Actor, Permission};
+use crate::person::{limit_offset, Page};
+use crate::store::{Store, Table};
+use crate::validate::{clean, invalid};
 use crate::Result;
 
 /// An event that is not a record change.
@@ -19,6 +39,22 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::Login,
+        Action::LoginFailed,
+        Action::AccountLocked,
+        Action::IdleLock,
+        Action::Logout,
+        Action::Export,
+        Action::Unmask,
+        Action::Backup,
+        Action::Restore,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Action::Login => "login",
@@ -52,19 +88,785 @@ impl Action {
 /// a file); `detail` is a short Chinese note. Neither may hold an ID number,
 /// a phone or a password.
 pub fn record(store: &Store, user: &str, action: Action, target: &str, detail: &str) -> Result<()> {
-    store
-        .conn()
-        .prepare_cached(
-            "INSERT INTO audit_event (at, installation_id, user_name, action, target, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute((
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            store.installation_id(),
-            user,
-            action.code(),
-            target,
-            detail,
-        ))?;
+    // Immediate: reading the chain head and appending after it must not
+    // interleave with another program (the CLI beside the app) doing so.
+    let tx = rusqlite::Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
+    let mut head = ChainHead::load(&tx, Log::AuditEvent)?;
+    let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
+    let installation = store.installation_id();
+    // The columns in the order of `Log::AuditEvent.columns()`.
+    let hash = chain_hash(
+        &head.hash,
+        &[Some(&at), Some(installation), Some(user), Some(action.code()), Some(target), Some(detail)],
+    );
+    tx.prepare_cached(
+        "INSERT INTO audit_event (at, installation_id, user_name, action, target, detail, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute((&at, installation, user, action.code(), target, detail, &hash))?;
+    head.seq = tx.last_insert_rowid();
+    head.hash = hash;
+    head.store(&tx, Log::AuditEvent)?;
+    tx.commit()?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The hash chains
+
+/// The two logs of the audit trail, each its own chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Log {
+    ChangeLog,
+    AuditEvent,
+}
+
+impl Log {
+    const ALL: [Log; 2] = [Log::ChangeLog, Log::AuditEvent];
+
+    fn table(self) -> &'static str {
+        match self {
+            Log::ChangeLog => "change_log",
+            Log::AuditEvent => "audit_event",
+        }
+    }
+
+    /// Every column a writer sets, in hashing order (`seq` is the chain's
+    /// order, and `hash` the chain itself).
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Log::ChangeLog => {
+                &["txn_id", "hlc", "at", "installation_id", "user_name", "table_name", "record_id", "op", "fields"]
+            }
+            Log::AuditEvent => &["at", "installation_id", "user_name", "action", "target", "detail"],
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Log::ChangeLog => "操作日志（记录变更）",
+            Log::AuditEvent => "操作日志（登录、导出等）",
+        }
+    }
+}
+
+/// A row's hash: SHA-256 over the previous row's hash (empty for the first)
+/// and the row's columns, each as a null mark or its length and bytes, which
+/// keeps the boundaries between columns unambiguous without escaping (this
+/// runs for every change a large import logs).
+pub(crate) fn chain_hash(prev: &str, columns: &[Option<&str>]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    for c in columns {
+        match c {
+            None => h.update([0u8]),
+            Some(text) => {
+                h.update([1u8]);
+                h.update((text.len() as u64).to_le_bytes());
+                h.update(text.as_bytes());
+            }
+        }
+    }
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        out.push(char::from(HEX[(b >> 4) as usize]));
+        out.push(char::from(HEX[(b & 15) as usize]));
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The newest entry of a chain: a writer appends after it.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainHead {
+    pub(crate) seq: i64,
+    pub(crate) hash: String,
+}
+
+impl ChainHead {
+    pub(crate) fn load(conn: &Connection, log: Log) -> Result<ChainHead> {
+        let row: Option<(i64, Option<String>)> = conn
+            .prepare_cached("SELECT seq, hash FROM audit_head WHERE log = ?1")?
+            .query_row([log.table()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((seq, Some(hash))) = row {
+            return Ok(ChainHead { seq, hash });
+        }
+        // No chained entry yet: the chain still runs through the entries
+        // written before it existed, so that removing one of them shows too.
+        let (seq, hash) = fold(conn, log, |_| {})?;
+        Ok(ChainHead { seq, hash })
+    }
+
+    pub(crate) fn store(&self, conn: &Connection, log: Log) -> Result<()> {
+        conn.prepare_cached(
+            "INSERT INTO audit_head (log, seq, hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (log) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        )?
+        .execute((log.table(), self.seq, &self.hash))?;
+        Ok(())
+    }
+}
+
+/// One entry of a chain as found on disk.
+struct Link {
+    seq: i64,
+    prev_seq: i64,
+    stored: Option<String>,
+    computed: String,
+}
+
+/// Walks a chain in order, computing each hash from the stored one before
+/// it (so that one altered entry is reported once, not with all after it).
+/// Returns the newest seq and hash.
+fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result<(i64, String)> {
+    let columns = log.columns();
+    let sql = format!("SELECT seq, hash, {} FROM {} ORDER BY seq", columns.join(", "), log.table());
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    let (mut seq, mut hash) = (0i64, String::new());
+    let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
+    while let Some(r) = rows.next()? {
+        let this: i64 = r.get(0)?;
+        values.clear();
+        for i in 0..columns.len() {
+            values.push(text(r.get_ref(i + 2)?));
+        }
+        let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
+        let link = Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs) };
+        visit(&link);
+        seq = this;
+        hash = link.stored.unwrap_or(link.computed);
+    }
+    Ok((seq, hash))
+}
+
+/// Whatever type a tampered column holds, as the text it would read as.
+fn text(v: ValueRef) -> Option<String> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(i) => Some(i.to_string()),
+        ValueRef::Real(f) => Some(f.to_string()),
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+    }
+}
+
+/// Problems with the chains, in Chinese, naming the log and the entries
+/// (never their content). Empty when both chains are intact.
+pub fn verify_chain(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for log in Log::ALL {
+        let label = log.label();
+        let mut started = false;
+        let mut found = Vec::new();
+        // Gaps in seq since the last entry that matched: if the chain breaks
+        // after one, the entries in it were removed (seq never skips).
+        let mut gaps: Vec<(i64, i64)> = Vec::new();
+        let (last_seq, last_hash) = fold(conn, log, |l| {
+            if l.seq > l.prev_seq + 1 {
+                gaps.push((l.prev_seq + 1, l.seq - 1));
+            }
+            let Some(stored) = &l.stored else {
+                // Entries from before the chain have none; after it began, a
+                // missing hash means a row put in (or rewritten) by hand.
+                if started {
+                    found.push(format!("{label}第{}条缺少校验值：可能被绕过程序写入或改动", l.seq));
+                }
+                return;
+            };
+            started = true;
+            if *stored != l.computed {
+                if gaps.is_empty() {
+                    found.push(format!("{label}第{}条与校验链不符：可能被绕过程序改动", l.seq));
+                }
+                found.extend(gaps.iter().map(|(a, b)| format!("{label}{}缺失：可能被绕过程序删除", span(*a, *b))));
+            }
+            gaps.clear();
+        })?;
+        problems.append(&mut found);
+        let head: Option<(i64, Option<String>)> = conn
+            .query_row("SELECT seq, hash FROM audit_head WHERE log = ?1", [log.table()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match head {
+            None => problems.push(format!("{label}的校验链记录（audit_head）缺失：可能被绕过程序删除")),
+            Some((seq, _)) if seq > last_seq => {
+                problems.push(format!("{label}最新的{}缺失：可能被绕过程序删除", span(last_seq + 1, seq)))
+            }
+            Some((seq, _)) if seq < last_seq => {
+                problems.push(format!("{label}{}不是通过程序写入的", span(seq + 1, last_seq)))
+            }
+            Some((seq, Some(hash))) if hash != last_hash => {
+                problems.push(format!("{label}最新一条（第{seq}条）与校验链不符：可能被绕过程序改动"))
+            }
+            Some((seq, None)) if started => {
+                problems.push(format!("{label}的校验链记录缺少第{seq}条的校验值：可能被绕过程序改动"))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(problems)
+}
+
+fn span(first: i64, last: i64) -> String {
+    if first == last {
+        format!("第{first}条")
+    } else {
+        format!("第{first}至第{last}条")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The administrator's page
+
+/// The audit page's filters; all optional. Dates are local (YYYY-MM-DD),
+/// both included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// A login name (zhangsan), a display name (张三) or the whole recorded
+    /// user (张三(zhangsan)).
+    pub user: Option<String>,
+    /// A record's id: its changes, and events about it (查看完整信息).
+    pub record_id: Option<String>,
+    /// One of [`action_choices`]: `change` (every record change), `insert`,
+    /// `update`, a table name (`person`, `setting`...), or an [`Action`] code.
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// One line of the audit page: a record change or another event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// `c<seq>` for a record change, `e<seq>` for another event.
+    pub key: String,
+    /// Local time, `2025-06-16 09:30:05`.
+    pub at: String,
+    pub installation_id: String,
+    /// The PC's name when it is this PC.
+    pub pc_name: Option<String>,
+    pub user: String,
+    /// `insert`, `update` or an [`Action`] code.
+    pub action: String,
+    pub action_label: &'static str,
+    pub table: Option<String>,
+    pub table_label: Option<&'static str>,
+    pub record_id: Option<String>,
+    /// The changed fields of a record change, ID numbers and phones masked.
+    pub changes: Vec<FieldChange>,
+    /// What an event concerns (a login name, a report, a file).
+    pub target: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub field_label: Option<&'static str>,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// A value the page's action filter offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: String,
+}
+
+/// The action filter's list, in the order the page shows it.
+pub fn action_choices() -> Vec<Choice> {
+    let mut out = vec![
+        Choice { code: "change", label: "全部记录变更".into() },
+        Choice { code: "insert", label: "新增记录".into() },
+        Choice { code: "update", label: "修改记录".into() },
+    ];
+    out.extend(Table::ALL.iter().map(|t| Choice { code: t.name(), label: format!("{}变更", table_label(*t)) }));
+    out.extend(Action::ALL.iter().map(|a| Choice { code: a.code(), label: a.label().into() }));
+    out
+}
+
+/// Everyone who appears in the trail, for the user filter.
+pub fn users(conn: &Connection, actor: &Actor) -> Result<Vec<String>> {
+    actor.require(Permission::Administer)?;
+    let mut stmt =
+        conn.prepare("SELECT user_name FROM change_log UNION SELECT user_name FROM audit_event ORDER BY 1")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A page of the trail, newest first. Administrators only.
+pub fn query(conn: &Connection, actor: &Actor, q: &AuditQuery) -> Result<Page<AuditEntry>> {
+    actor.require(Permission::Administer)?;
+    let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
+    let sel = Selection::new(q)?;
+    let mut items = Vec::new();
+    sel.each(conn, Some((limit, offset)), |e| {
+        items.push(e);
+        Ok(())
+    })?;
+    Ok(Page { items, total: sel.count(conn)?, page, page_size })
+}
+
+/// Excel's last row: an export that would not fit is refused, not cut.
+const MAX_ROWS: u32 = 1_048_575;
+
+const COLUMNS: [(&str, f64); 10] = [
+    ("时间", 20.0),
+    ("电脑", 16.0),
+    ("用户", 18.0),
+    ("操作", 12.0),
+    ("对象", 14.0),
+    ("记录", 38.0),
+    ("字段", 14.0),
+    ("原值", 24.0),
+    ("新值", 24.0),
+    ("说明", 36.0),
+];
+
+/// Writes every entry the filters select (all pages) to an .xlsx file, one
+/// row per changed field, values masked as on the page. The export itself
+/// is audited. Returns the number of rows below the header.
+pub fn export_xlsx(store: &Store, actor: &Actor, q: &AuditQuery, path: &Path) -> Result<usize> {
+    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+    actor.require(Permission::Administer)?;
+    let sel = Selection::new(q)?;
+    let too_many = || -> crate::Error {
+        invalid(
+            "to",
+            format!("要导出的操作日志超过 Excel 的上限（{MAX_ROWS}行），请缩小日期范围或加上其他条件后分批导出"),
+        )
+        .into()
+    };
+    let expected = sel.sheet_rows(store.conn())?;
+    if expected > MAX_ROWS as u64 {
+        return Err(too_many());
+    }
+    let cannot = |e: rust_xlsxwriter::XlsxError| -> crate::Error {
+        invalid(
+            "path",
+            format!("无法写入文件“{}”（{e}）。请换一个保存位置，或先关闭在 Excel 中打开的同名文件", path.display()),
+        )
+        .into()
+    };
+    let font = |f: Format| f.set_font_name("宋体").set_font_size(11);
+    let header =
+        font(Format::new()).set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin);
+    let body = font(Format::new());
+    let mut book = Workbook::new();
+    // Rows go to a temporary file as written: a year of a street's trail
+    // does not have to fit in memory.
+    let sheet = book.add_worksheet_with_constant_memory().map_err(cannot)?;
+    sheet.set_name("操作日志").map_err(cannot)?;
+    for (col, (title, width)) in COLUMNS.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width).map_err(cannot)?;
+        sheet.write_string_with_format(0, col as u16, *title, &header).map_err(cannot)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(cannot)?;
+    let mut row = 0u32;
+    sel.each(store.conn(), None, |e| {
+        let pc = e.pc_name.clone().unwrap_or_else(|| e.installation_id.clone());
+        // An event names its object by the table it concerns, or by target.
+        let (object, record) = match (e.table_label, &e.record_id) {
+            (Some(t), Some(r)) => (t.to_string(), r.clone()),
+            (Some(t), None) => (t.to_string(), e.target.clone().unwrap_or_default()),
+            (None, _) => (e.target.clone().unwrap_or_default(), String::new()),
+        };
+        let lines: Vec<Option<&FieldChange>> =
+            if e.changes.is_empty() { vec![None] } else { e.changes.iter().map(Some).collect() };
+        for change in lines {
+            row += 1;
+            if row > MAX_ROWS {
+                return Err(too_many());
+            }
+            let field = change.map(|c| c.field_label.map(str::to_string).unwrap_or_else(|| c.field.clone()));
+            let cells = [
+                Some(e.at.as_str()),
+                Some(pc.as_str()),
+                Some(e.user.as_str()),
+                Some(e.action_label),
+                Some(object.as_str()),
+                Some(record.as_str()),
+                field.as_deref(),
+                change.and_then(|c| c.old.as_deref()),
+                change.and_then(|c| c.new.as_deref()),
+                e.detail.as_deref(),
+            ];
+            for (col, cell) in cells.iter().enumerate() {
+                sheet.write_string_with_format(row, col as u16, cell.unwrap_or(""), &body).map_err(cannot)?;
+            }
+        }
+        Ok(())
+    })?;
+    debug_assert_eq!(row as u64, expected, "the row estimate is exact");
+    sheet.autofilter(0, 0, row, COLUMNS.len() as u16 - 1).map_err(cannot)?;
+    book.save(path).map_err(cannot)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    record(store, &actor.user, Action::Export, "操作日志", &format!("导出{row}行，已遮蔽，文件“{name}”"))?;
+    Ok(row as usize)
+}
+
+/// The filters as SQL over the two logs; a side the action filter rules
+/// out is left out of the query.
+struct Selection {
+    changes: Option<Vec<String>>,
+    events: Option<Vec<String>>,
+    params: Vec<Value>,
+}
+
+impl Selection {
+    fn new(q: &AuditQuery) -> Result<Selection> {
+        let mut s = Selection { changes: Some(Vec::new()), events: Some(Vec::new()), params: Vec::new() };
+        let given = |v: &Option<String>| v.as_deref().and_then(clean);
+        if let Some(user) = given(&q.user) {
+            let p = s.param(user);
+            // 张三(zhangsan) is found by either name; the setup's first
+            // administrator is logged by display name alone.
+            s.both(format!(
+                "(user_name = {p} OR substr(user_name, 1, length({p}) + 1) = {p} || '('
+                  OR substr(user_name, -length({p}) - 2) = '(' || {p} || ')')"
+            ));
+        }
+        if let Some(record) = given(&q.record_id) {
+            let p = s.param(record);
+            s.change(format!("record_id = {p}"));
+            s.event(format!("target = {p}"));
+        }
+        if let Some(action) = given(&q.action) {
+            if action == "change" {
+                s.events = None;
+            } else if action == "insert" || action == "update" {
+                let p = s.param(action);
+                s.change(format!("op = {p}"));
+                s.events = None;
+            } else if let Some(t) = Table::ALL.into_iter().find(|t| t.name() == action || table_label(*t) == action) {
+                let p = s.param(t.name().to_string());
+                s.change(format!("table_name = {p}"));
+                s.events = None;
+            } else if let Some(a) =
+                Action::from_code(&action).or_else(|| Action::ALL.into_iter().find(|a| a.label() == action))
+            {
+                let p = s.param(a.code().to_string());
+                s.event(format!("action = {p}"));
+                s.changes = None;
+            } else {
+                return Err(invalid("action", format!("操作类型“{action}”不在可选范围内，请从列表中选择")).into());
+            }
+        }
+        let from = match given(&q.from) {
+            Some(d) => Some(crate::validate::date("from", "开始日期", &d)?),
+            None => None,
+        };
+        let to = match given(&q.to) {
+            Some(d) => Some(crate::validate::date("to", "结束日期", &d)?),
+            None => None,
+        };
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                return Err(invalid("to", "结束日期早于开始日期，请重新选择").into());
+            }
+        }
+        if let Some(f) = from {
+            let p = s.param(utc_start_of(f));
+            s.both(format!("at >= {p}"));
+        }
+        if let Some(t) = to.and_then(|t| t.succ_opt()) {
+            let p = s.param(utc_start_of(t));
+            s.both(format!("at < {p}"));
+        }
+        Ok(s)
+    }
+
+    fn param(&mut self, v: String) -> String {
+        self.params.push(Value::Text(v));
+        format!("?{}", self.params.len())
+    }
+
+    fn change(&mut self, cond: String) {
+        if let Some(c) = &mut self.changes {
+            c.push(cond);
+        }
+    }
+
+    fn event(&mut self, cond: String) {
+        if let Some(e) = &mut self.events {
+            e.push(cond);
+        }
+    }
+
+    fn both(&mut self, cond: String) {
+        self.change(cond.clone());
+        self.event(cond);
+    }
+
+    fn sides(&self) -> Vec<(&'static str, String)> {
+        let filter = |w: &Vec<String>| if w.is_empty() { String::new() } else { format!(" WHERE {}", w.join(" AND ")) };
+        let mut out = Vec::new();
+        if let Some(w) = &self.changes {
+            out.push(("change_log", filter(w)));
+        }
+        if let Some(w) = &self.events {
+            out.push(("audit_event", filter(w)));
+        }
+        out
+    }
+
+    fn count(&self, conn: &Connection) -> Result<u64> {
+        let counts: Vec<String> = self.sides().iter().map(|(t, w)| format!("(SELECT count(*) FROM {t}{w})")).collect();
+        let sql = format!("SELECT {}", counts.join(" + "));
+        Ok(conn.prepare(&sql)?.query_row(params_from_iter(&self.params), |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The rows an export will have: one per changed field (a field's
+    /// change is the only place `"old":` occurs unescaped in the JSON), at
+    /// least one per entry; cheaper than building them to find out.
+    fn sheet_rows(&self, conn: &Connection) -> Result<u64> {
+        let counts: Vec<String> = self
+            .sides()
+            .iter()
+            .map(|(t, w)| match *t {
+                "change_log" => format!(
+                    "(SELECT coalesce(sum(max(1, (length(fields) - length(replace(fields, '\"old\":', ''))) / 6)), 0)
+                      FROM change_log{w})"
+                ),
+                _ => format!("(SELECT count(*) FROM {t}{w})"),
+            })
+            .collect();
+        let sql = format!("SELECT {}", counts.join(" + "));
+        Ok(conn.prepare(&sql)?.query_row(params_from_iter(&self.params), |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Calls `f` for each selected entry, newest first; `page` is (limit, offset).
+    fn each(
+        &self,
+        conn: &Connection,
+        page: Option<(i64, i64)>,
+        mut f: impl FnMut(AuditEntry) -> Result<()>,
+    ) -> Result<()> {
+        let selects: Vec<String> = self
+            .sides()
+            .iter()
+            .map(|(t, w)| match *t {
+                "change_log" => format!(
+                    "SELECT 'c' AS src, seq, at, installation_id, user_name, op AS action, table_name, record_id,
+                            fields, NULL AS target, NULL AS detail FROM change_log{w}"
+                ),
+                _ => format!(
+                    "SELECT 'e', seq, at, installation_id, user_name, action, NULL, NULL, NULL, target, detail
+                     FROM audit_event{w}"
+                ),
+            })
+            .collect();
+        let mut params = self.params.clone();
+        let mut sql = format!("{} ORDER BY at DESC, seq DESC", selects.join(" UNION ALL "));
+        if let Some((limit, offset)) = page {
+            params.extend([Value::Integer(limit), Value::Integer(offset)]);
+            sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len()));
+        }
+        let names = Names::load(conn)?;
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(&params))?;
+        while let Some(r) = rows.next()? {
+            let src: String = r.get(0)?;
+            let seq: i64 = r.get(1)?;
+            let at: String = r.get(2)?;
+            let installation_id: String = r.get(3)?;
+            let action: String = r.get(5)?;
+            let mut e = AuditEntry {
+                key: format!("{src}{seq}"),
+                at: local_time(&at),
+                pc_name: names.pcs.get(&installation_id).cloned(),
+                installation_id,
+                user: r.get(4)?,
+                action_label: "",
+                action,
+                table: None,
+                table_label: None,
+                record_id: None,
+                changes: Vec::new(),
+                target: r.get(9)?,
+                detail: r.get(10)?,
+            };
+            if src == "c" {
+                let table_name: String = r.get(6)?;
+                let table = Table::ALL.into_iter().find(|t| t.name() == table_name);
+                e.action_label = match e.action.as_str() {
+                    "insert" => "新增",
+                    "update" => "修改",
+                    _ => "其他",
+                };
+                e.table_label = table.map(table_label);
+                e.table = Some(table_name);
+                e.record_id = r.get(7)?;
+                e.changes = changes(table, &r.get::<_, String>(8)?, &names);
+            } else {
+                let a = Action::from_code(&e.action);
+                e.action_label = a.map(Action::label).unwrap_or("其他");
+                e.table_label = a.and_then(event_table);
+                if a == Some(Action::Unmask) {
+                    e.record_id = e.target.clone();
+                }
+            }
+            f(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// The start of a local day, as the logs' UTC timestamps.
+fn utc_start_of(day: NaiveDate) -> String {
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let local = midnight.and_local_timezone(Local).earliest().map(|t| t.with_timezone(&Utc));
+    local.unwrap_or_else(|| midnight.and_utc()).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn local_time(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// Names shown instead of ids: PCs and communities.
+struct Names {
+    pcs: HashMap<String, String>,
+    communities: HashMap<String, String>,
+}
+
+impl Names {
+    fn load(conn: &Connection) -> Result<Names> {
+        let pairs = |sql: &str| -> Result<HashMap<String, String>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Names {
+            pcs: pairs("SELECT id, pc_name FROM installation")?,
+            communities: pairs("SELECT id, name FROM community")?,
+        })
+    }
+}
+
+/// A change_log row's fields, in the table's field order, as shown: ID
+/// numbers and phones masked, password hashes hidden.
+fn changes(table: Option<Table>, fields: &str, names: &Names) -> Vec<FieldChange> {
+    let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(fields).unwrap_or_default();
+    let order = |f: &str| table.and_then(|t| t.fields().iter().position(|x| *x == f)).unwrap_or(usize::MAX);
+    let mut out: Vec<FieldChange> = parsed
+        .iter()
+        .map(|(field, change)| FieldChange {
+            field: field.clone(),
+            field_label: table.and_then(|t| field_label(t, field)),
+            old: shown(field, change.get("old"), names),
+            new: shown(field, change.get("new"), names),
+        })
+        .collect();
+    out.sort_by_key(|c| order(&c.field));
+    out
+}
+
+fn shown(field: &str, value: Option<&serde_json::Value>, names: &Names) -> Option<String> {
+    let text = match value? {
+        serde_json::Value::Null => return None,
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Some(match field {
+        "id_number" => crate::person::mask_id(&text),
+        "phone" | "emergency_phone" => crate::idcard::mask_phone(&text),
+        "password_hash" => "(已隐藏)".to_string(),
+        "active" | "sanwu" | "enterprise_retiree" => if text == "0" { "否" } else { "是" }.to_string(),
+        "role" => crate::access::Role::from_code(&text).map(|r| r.label().to_string()).unwrap_or(text),
+        "community_id" => names.communities.get(&text).cloned().unwrap_or(text),
+        _ => text,
+    })
+}
+
+pub fn table_label(t: Table) -> &'static str {
+    match t {
+        Table::Office => "街道",
+        Table::Community => "社区",
+        Table::DictEntry => "字典",
+        Table::Setting => "设置",
+        Table::Account => "账号",
+        Table::Person => "人员",
+        Table::Elderly => "老人花名册",
+        Table::ElderlyService => "服务记录",
+        Table::ElderlyVisit => "探访记录",
+    }
+}
+
+/// What kind of record an event concerns, if any.
+fn event_table(a: Action) -> Option<&'static str> {
+    match a {
+        Action::Login | Action::LoginFailed | Action::AccountLocked | Action::IdleLock | Action::Logout => Some("账号"),
+        Action::Unmask => Some("人员"),
+        Action::Export | Action::Backup | Action::Restore => None,
+    }
+}
+
+fn field_label(t: Table, field: &str) -> Option<&'static str> {
+    Some(match (t, field) {
+        (Table::Office, "name") => "街道名称",
+        (Table::Community, "name") => "社区名称",
+        (Table::DictEntry, "dict") => "字典",
+        (Table::DictEntry, "label") => "选项",
+        (_, "sort") => "排序",
+        (_, "active") => "启用",
+        (Table::Setting, "key") => "设置项",
+        (Table::Setting, "value") => "设置值",
+        (Table::Account, "username") => "登录名",
+        (Table::Account, "display_name") => "姓名",
+        (Table::Account, "role") => "角色",
+        (Table::Account, "community_id") => "所属社区",
+        (Table::Account, "password_hash") => "密码",
+        (Table::Person, "name") => "姓名",
+        (Table::Person, "name_key") => "拼音排序",
+        (Table::Person, "id_number") => "身份证号",
+        (Table::Person, "sex") => "性别",
+        (Table::Person, "birth_date") => "出生日期",
+        (Table::Person, "phone") => "联系电话",
+        (Table::Person, "community_id") => "社区",
+        (Table::Person, "address") => "住址",
+        (Table::Person, "hukou") => "户籍",
+        (Table::Person, "created_at") => "登记日期",
+        (Table::Elderly, "person_id") => "人员",
+        (Table::Elderly, "kinds") => "老人类别",
+        (Table::Elderly, "sanwu") => "三无老人",
+        (Table::Elderly, "enterprise_retiree") => "企业退休人员",
+        (Table::Elderly, "living_arrangement") => "居住情况",
+        (Table::Elderly, "economic_status") => "经济状况",
+        (Table::Elderly, "disability_type") => "残疾类别",
+        (Table::Elderly, "disability_grade") => "残疾等级",
+        (Table::Elderly, "disability_cert") => "残疾证号",
+        (Table::Elderly, "health_notes") => "健康状况",
+        (Table::Elderly, "emergency_name") => "紧急联系人",
+        (Table::Elderly, "emergency_phone") => "紧急联系电话",
+        (Table::Elderly, "emergency_relation") => "与老人关系",
+        (Table::Elderly, "care_mode") => "养老方式",
+        (Table::Elderly, "visit_level") => "探访等级",
+        (Table::Elderly, "status") => "状态",
+        (Table::Elderly, "status_date") => "状态日期",
+        (Table::Elderly, "status_reason") => "状态原因",
+        (Table::Elderly, "registered_on") => "登记日期",
+        (Table::ElderlyService | Table::ElderlyVisit, "elderly_id") => "老人",
+        (Table::ElderlyService, "date") => "服务日期",
+        (Table::ElderlyService, "service_type") => "服务类型",
+        (Table::ElderlyService, "paid") => "收费方式",
+        (Table::ElderlyService, "charge_cents") => "收费（分）",
+        (Table::ElderlyService, "provider") => "服务提供方",
+        (Table::ElderlyService, "hours") => "服务时长（小时）",
+        (Table::ElderlyService, "notes") => "备注",
+        (Table::ElderlyVisit, "date") => "探访日期",
+        (Table::ElderlyVisit, "visitor") => "探访人",
+        (Table::ElderlyVisit, "way") => "探访方式",
+        (Table::ElderlyVisit, "health") => "健康状况",
+        (Table::ElderlyVisit, "economy") => "经济状况",
+        (Table::ElderlyVisit, "family_support") => "家庭支持",
+        (Table::ElderlyVisit, "home_safety") => "居家安全",
+        (Table::ElderlyVisit, "needs") => "需求",
+        _ => return None,
+    })
 }

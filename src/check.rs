@@ -2,7 +2,9 @@
 //! invariants. The main one is the one write path: replaying the change log
 //! must give every record exactly as stored, with its row version equal to
 //! the number of logged changes. A row written around the write path, or a
-//! log entry altered or removed, breaks that.
+//! log entry altered or removed, breaks that; the audit trail's hash chains
+//! catch log entries altered or removed even where replay cannot (an old
+//! value, an event that is not a record change, the newest entries).
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rusqlite::types::Value;
@@ -44,6 +46,7 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
     }
     check_search_index(conn, &mut report)?;
     check_roster_index(conn, &mut report)?;
+    report.problems.extend(crate::audit::verify_chain(conn)?);
     Ok(report)
 }
 

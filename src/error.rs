@@ -17,6 +17,8 @@ pub enum Error {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Auth(crate::accounts::AuthError),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
@@ -33,6 +35,7 @@ impl Error {
             Error::Invalid(_) => "invalid_input",
             Error::Access(_) => "access.denied",
             Error::Auth(e) => e.code(),
+            Error::Backup(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use street_ledger::accounts::{self, NewAccount};
 use street_ledger::store::{default_data_dir, Actor, Store};
-use street_ledger::{check, demo, dump, office, Error};
+use street_ledger::{backup, check, demo, dump, office, Error};
 
 /// 街道民生台账 Street Ledger: registers of a street office.
 #[derive(Parser)]
@@ -52,6 +52,20 @@ enum Command {
     },
     /// 检查数据库完整性与不变式
     Check,
+    /// 立即备份（--list 列出已有备份）
+    Backup {
+        /// List the backups, newest first, instead of making one.
+        #[arg(long)]
+        list: bool,
+        /// Back up only if the newest backup is older than the setting backup.every_hours (for a scheduled task).
+        #[arg(long, conflicts_with = "list")]
+        if_due: bool,
+    },
+    /// 从备份恢复（程序须已关闭；恢复前的数据库会另存，可撤销）
+    Restore {
+        /// The backup file (street-ledger-YYYYMMDD-HHMMSS.db), or the database in a before-restore folder to undo a restore.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -67,6 +81,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    // Before any open: the store must be closed while its file is replaced.
+    if let Command::Restore { file } = &cli.command {
+        let r = backup::restore(&dir, file, &Actor::system())?;
+        println!("已从“{}”恢复（数据结构第{}版）。", file.display(), r.schema_version);
+        if let Some(previous) = &r.previous {
+            println!(
+                "恢复前的数据库已另存为“{}”；如需撤销本次恢复，请运行：street-ledger restore \"{}\"",
+                previous.display(),
+                previous.display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = Store::open_dir(&dir)?;
     let today = chrono::Local::now().date_naive();
     match cli.command {
@@ -114,6 +141,25 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             println!("未发现问题。");
         }
+        Command::Backup { list: true, .. } => {
+            let folder = backup::backup_dir(&store)?;
+            let backups = backup::list(&folder)?;
+            println!("备份文件夹：{}，共{}份备份（最新在前）", folder.display(), backups.len());
+            for b in &backups {
+                let at = b.created_at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S");
+                println!("{}\t{at}\t{:.1} MB", b.file_name, b.size as f64 / 1_048_576.0);
+            }
+        }
+        Command::Backup { if_due, .. } => {
+            if if_due && !backup::due(&store, chrono::Utc::now())? {
+                println!("距上次备份未到设定间隔，本次未备份。");
+                return Ok(ExitCode::SUCCESS);
+            }
+            // As the OS administrator, like check: no login.
+            let b = backup::backup_now(&store, &Actor::system(), if if_due { "定时备份" } else { "命令行备份" })?;
+            println!("已备份到“{}”（{:.1} MB）。", b.path.display(), b.size as f64 / 1_048_576.0);
+        }
+        Command::Restore { .. } => unreachable!("restored above, before the store was opened"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use street_ledger::access::Actor;
 use street_ledger::accounts::{self, Account, AuthError, NewAccount};
 use street_ledger::audit::{self, Action};
+use street_ledger::backup::{self, BackupInfo, RestoreInfo};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
@@ -43,7 +44,12 @@ fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> street_ledger::
     f(store).map_err(ErrorPayload::from)
 }
 
-fn start_session(state: &AppState, store: &mut Store, username: &str, password: &str) -> street_ledger::Result<SessionInfo> {
+fn start_session(
+    state: &AppState,
+    store: &mut Store,
+    username: &str,
+    password: &str,
+) -> street_ledger::Result<SessionInfo> {
     let actor = accounts::login(store, username, password, chrono::Utc::now())?;
     let session = Session::new(actor, username.trim().to_string());
     let info = session.info(store);
@@ -75,7 +81,12 @@ fn app_status(state: State<AppState>) -> Reply<AppStatus> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-fn setup_office(state: State<AppState>, office_name: String, communities: Vec<String>, admin: NewAccount) -> Reply<SessionInfo> {
+fn setup_office(
+    state: State<AppState>,
+    office_name: String,
+    communities: Vec<String>,
+    admin: NewAccount,
+) -> Reply<SessionInfo> {
     with_store(&state, |s| {
         office::setup_with_admin(s, &office_name, &communities, &admin)?;
         start_session(&state, s, &admin.username, &admin.password)
@@ -188,6 +199,67 @@ fn reset_password(state: State<AppState>, username: String, new_password: String
     with(&state, |s, a| accounts::reset_password(s, a, &username, &new_password))
 }
 
+#[derive(Serialize)]
+pub struct Backups {
+    dir: String,
+    backups: Vec<BackupInfo>,
+    /// Databases a restore set aside: restoring one undoes that restore.
+    kept_aside: Vec<BackupInfo>,
+}
+
+#[tauri::command]
+fn backups(state: State<AppState>) -> Reply<Backups> {
+    with(&state, |s, _| {
+        let dir = backup::backup_dir(s)?;
+        Ok(Backups {
+            dir: dir.display().to_string(),
+            backups: backup::list(&dir)?,
+            kept_aside: backup::kept_aside(&state.data_dir)?,
+        })
+    })
+}
+
+#[tauri::command]
+fn backup_now(state: State<AppState>) -> Reply<BackupInfo> {
+    with(&state, |s, a| backup::backup_now(s, a, "手动备份"))
+}
+
+/// Restores a backup (or a database a restore set aside) named from the
+/// lists above; the store is closed for it and everyone must log in again.
+#[tauri::command(rename_all = "snake_case")]
+fn restore_backup(state: State<AppState>, file_name: String) -> Reply<RestoreInfo> {
+    let (actor, file) = with(&state, |s, a| {
+        a.require(street_ledger::access::Permission::Administer)?;
+        let dir = backup::backup_dir(s)?;
+        let known = backup::list(&dir)?.into_iter().chain(backup::kept_aside(&state.data_dir)?);
+        let file = known.into_iter().find(|b| b.file_name == file_name).ok_or(Error::NotFound { what: "该备份" })?;
+        Ok((a.clone(), file.path))
+    })?;
+    reopen_around(&state, |dir| backup::restore(dir, &file, &actor))
+}
+
+/// At start, when the database is damaged: restore the newest good backup.
+/// No one can log in to a damaged database, so the OS user acts.
+#[tauri::command]
+fn restore_newest_good(state: State<AppState>) -> Reply<RestoreInfo> {
+    let newest = backup::newest_good(&backup::backup_dir_for(&state.data_dir));
+    let newest = newest.ok_or_else(|| Error::NotFound { what: "完好的备份" }.payload())?;
+    reopen_around(&state, |dir| backup::restore(dir, &newest.path, &Actor::system()))
+}
+
+/// Closes the store, runs `f` on the data folder, opens the store again and
+/// ends the session (the restored accounts may differ).
+fn reopen_around<T>(state: &AppState, f: impl FnOnce(&std::path::Path) -> street_ledger::Result<T>) -> Reply<T> {
+    let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
+    *guard = Err(ErrorPayload {
+        code: "store.closed".into(), message: "数据库正在恢复，请稍候".into(), field: None
+    });
+    let out = f(&state.data_dir).map_err(ErrorPayload::from);
+    *guard = crate::open(&state.data_dir);
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    out
+}
+
 #[tauri::command]
 fn add_community(state: State<AppState>, name: String) -> Reply<Community> {
     with(&state, |s, a| office::add_community(s, a, &name))
@@ -216,6 +288,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         list_accounts,
         create_account,
         reset_password,
-        add_community
+        add_community,
+        backups,
+        backup_now,
+        restore_backup,
+        restore_newest_good
     ]
 }

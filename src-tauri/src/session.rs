@@ -72,5 +72,9 @@ impl Session {
 /// Minutes without use before the window locks (setting security.idle_minutes;
 /// fractions allowed, which the end-to-end tests use).
 fn idle_minutes(store: &Store) -> f64 {
-    dict::setting(store.conn(), "security.idle_minutes").ok().flatten().and_then(|v| v.trim().parse().ok()).unwrap_or(15.0)
+    dict::setting(store.conn(), "security.idle_minutes")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(15.0)
 }

@@ -113,8 +113,9 @@ pub fn add_visit(
 
 /// [`add_service`] inside a larger write (import, demo).
 pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, today: NaiveDate) -> Result<String> {
-    require_active(w.conn(), elderly_id)?;
+    // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
+    require_active(w.conn(), elderly_id)?;
     let conn = w.conn();
     let date = past_date("date", "服务日期", &input.date, today)?;
     let service_type =
@@ -150,8 +151,9 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
 
 /// [`add_visit`] inside a larger write (import, demo).
 pub fn record_visit(w: &mut WriteTx, elderly_id: &str, input: &VisitInput, today: NaiveDate) -> Result<String> {
-    require_active(w.conn(), elderly_id)?;
+    // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
+    require_active(w.conn(), elderly_id)?;
     let conn = w.conn();
     let date = past_date("date", "探访日期", &input.date, today)?;
     let visitor = validate::required("visitor", "探访人", &input.visitor)?;

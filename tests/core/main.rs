@@ -1,12 +1,18 @@
 //! Core integration tests: the library and the CLI against real SQLite files
 //! in temporary folders. Each module reads as a specification of one area.
+mod people;
 mod support;
 
+mod access;
+mod accounts;
+mod audit;
+mod backup;
 mod care;
 mod cli;
 mod errors;
 mod idnumbers;
 mod integrity;
+mod kill;
 mod roster;
 mod search;
 mod store;

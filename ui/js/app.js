@@ -10,6 +10,7 @@ import { personPage } from './person.js';
 import { duePage } from './due.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage } from './admin.js';
+import { backupsPage, damagedPage } from './backups.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -22,6 +23,7 @@ const routes = [
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/password$/, () => passwordPage(ctx), ''],
+  [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
   [/^#\/about$/, () => aboutPage(ctx), 'about'],
 ];
 
@@ -53,7 +55,8 @@ async function start() {
   try {
     ctx.status = await api.status();
   } catch (e) {
-    mount(errorBox(e));
+    if (e.code === 'backup.database_damaged') damagedPage(e);
+    else mount(errorBox(e));
     return;
   }
   const { office, session } = ctx.status;

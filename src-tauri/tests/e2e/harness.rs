@@ -33,7 +33,12 @@ pub const PASSWORD: &str = "mima1234";
 pub fn office_dir() -> TempDir {
     let dir = TempDir::new().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
-    let admin = NewAccount { username: "admin".into(), display_name: "王主任".into(), password: PASSWORD.into(), ..Default::default() };
+    let admin = NewAccount {
+        username: "admin".into(),
+        display_name: "王主任".into(),
+        password: PASSWORD.into(),
+        ..Default::default()
+    };
     office::setup_with_admin(&mut store, "和平街道", &["和平社区".into(), "建设社区".into()], &admin).unwrap();
     dir
 }
@@ -144,6 +149,10 @@ impl App {
         std::fs::create_dir_all(&dir).unwrap();
         let png = self.client.screenshot().await.unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+
+    pub fn data_path(&self) -> PathBuf {
+        self.data.as_ref().expect("data folder").path().to_path_buf()
     }
 
     /// Closes the app and hands back its data folder, to check what it wrote.

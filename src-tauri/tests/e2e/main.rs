@@ -4,12 +4,12 @@ mod harness;
 
 use chrono::NaiveDate;
 use harness::{office_dir, store, App, PASSWORD};
+use street_ledger::access::Role;
+use street_ledger::accounts::{self, NewAccount};
 use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::elderly::roster::{list, RosterQuery};
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::person::PersonInput;
-use street_ledger::access::Role;
-use street_ledger::accounts::{self, NewAccount};
 use street_ledger::store::{Actor, Table};
 
 const ZENG_ID: &str = "11010519491231002X";
@@ -178,7 +178,8 @@ async fn a_whole_street_fits_the_office_screen() {
     let dir = tempfile::TempDir::new().unwrap();
     let spec = street_ledger::demo::DemoSpec { persons: 3000, ..street_ledger::demo::DemoSpec::street(today()) };
     street_ledger::demo::generate(&mut store(dir.path()), &Actor::admin("测试"), &spec).unwrap();
-    let expected = list(store(dir.path()).conn(), &Actor::admin("测试"), &RosterQuery::default(), today()).unwrap().total;
+    let expected =
+        list(store(dir.path()).conn(), &Actor::admin("测试"), &RosterQuery::default(), today()).unwrap().total;
     let app = App::start_as(dir, "admin", street_ledger::demo::DEMO_PASSWORD).await;
     app.text_with("#roster-total", &format!("共 {expected} 人")).await;
     assert_eq!(app.rows("#roster-table").await.len(), 50);
@@ -226,9 +227,12 @@ async fn an_idle_window_locks_itself_and_unlocks_with_the_password() {
     let dir = office_dir();
     {
         let mut s = store(dir.path());
-        let id: String = s.conn().query_row("SELECT id FROM setting WHERE key = 'security.idle_minutes'", [], |r| r.get(0)).unwrap();
-        s.write(&Actor::admin("测试"), |w| w.update(Table::Setting, &id, None, &[("value", "0.05".to_string().into())]))
-            .unwrap();
+        let id: String =
+            s.conn().query_row("SELECT id FROM setting WHERE key = 'security.idle_minutes'", [], |r| r.get(0)).unwrap();
+        s.write(&Actor::admin("测试"), |w| {
+            w.update(Table::Setting, &id, None, &[("value", "0.05".to_string().into())])
+        })
+        .unwrap();
     }
     let app = App::start_as(dir, "admin", PASSWORD).await;
     app.find("#roster-table").await;
@@ -273,4 +277,36 @@ async fn a_community_worker_sees_only_their_community() {
     app.go(&format!("#/elderly/{other}")).await;
     app.text_with(".error-box", "无权限").await;
     app.stop().await;
+}
+
+#[tokio::test]
+async fn a_backup_restored_brings_the_roster_back_to_that_moment() {
+    let dir = office_dir();
+    seed_elderly(dir.path(), "曾国藩", ZENG_ID);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.go("#/backups").await;
+    app.click("#backup-now").await;
+    app.text_with("#backups-table tbody", "street-ledger-").await;
+
+    // Someone registers a second person after the backup.
+    let data = app.data_path();
+    seed_elderly(&data, "李建设", &id_born(1944, 4, 4, 3));
+    app.go("#/roster").await;
+    app.text_with("#roster-total", "共 2 人").await;
+
+    app.go("#/backups").await;
+    app.click("#backups-table tbody tr button").await;
+    app.click(".confirm-restore").await;
+    app.login("admin", PASSWORD).await;
+    app.text_with("#roster-total", "共 1 人").await;
+    app.go("#/backups").await;
+    app.find("#kept-table").await;
+    app.screenshot("13-backups").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly"), 1);
+    let restores: i64 = store(dir.path())
+        .conn()
+        .query_row("SELECT count(*) FROM audit_event WHERE action = 'restore'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(restores, 1);
 }
