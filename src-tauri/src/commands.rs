@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use street_ledger::access::Actor;
 use street_ledger::accounts::{self, Account, AuthError, NewAccount};
-use street_ledger::audit::{self, Action};
+use street_ledger::audit::{self, Action, AuditEntry, AuditQuery};
 use street_ledger::backup::{self, BackupInfo, RestoreInfo};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
@@ -200,6 +200,50 @@ fn reset_password(state: State<AppState>, username: String, new_password: String
 }
 
 #[derive(Serialize)]
+pub struct AuditChoices {
+    actions: Vec<audit::Choice>,
+    users: Vec<String>,
+}
+
+#[tauri::command]
+fn audit_choices(state: State<AppState>) -> Reply<AuditChoices> {
+    with(&state, |s, a| Ok(AuditChoices { actions: audit::action_choices(), users: audit::users(s.conn(), a)? }))
+}
+
+#[tauri::command]
+fn audit_query(state: State<AppState>, query: AuditQuery) -> Reply<Page<AuditEntry>> {
+    with(&state, |s, a| audit::query(s.conn(), a, &query))
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    rows: usize,
+}
+
+/// Exports go to 文档/街道民生台账导出 (the data folder where there is no
+/// documents folder), named by what and when; the page shows the path.
+fn export_path(state: &AppState, what: &str) -> std::path::PathBuf {
+    let dir = dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出");
+    dir.join(format!("{what}-{}.xlsx", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+}
+
+fn dirs_documents() -> Option<std::path::PathBuf> {
+    std::env::var_os("STREET_LEDGER_EXPORT_DIR").map(Into::into).or_else(dirs::document_dir)
+}
+
+#[tauri::command]
+fn audit_export(state: State<AppState>, query: AuditQuery) -> Reply<Exported> {
+    let path = export_path(&state, "操作日志");
+    with(&state, |s, a| {
+        std::fs::create_dir_all(path.parent().expect("export folder"))
+            .map_err(|_| street_ledger::validate::invalid("path", "无法创建导出文件夹，请检查磁盘空间和权限"))?;
+        let rows = audit::export_xlsx(s, a, &query, &path)?;
+        Ok(Exported { path: path.display().to_string(), rows })
+    })
+}
+
+#[derive(Serialize)]
 pub struct Backups {
     dir: String,
     backups: Vec<BackupInfo>,
@@ -292,6 +336,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         backups,
         backup_now,
         restore_backup,
-        restore_newest_good
+        restore_newest_good,
+        audit_choices,
+        audit_query,
+        audit_export
     ]
 }

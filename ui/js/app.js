@@ -11,6 +11,7 @@ import { duePage } from './due.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
+import { auditPage } from './audit.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -24,6 +25,7 @@ const routes = [
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/password$/, () => passwordPage(ctx), ''],
   [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
+  [/^#\/audit$/, () => auditPage(ctx), 'audit'],
   [/^#\/about$/, () => aboutPage(ctx), 'about'],
 ];
 

@@ -310,3 +310,20 @@ async fn a_backup_restored_brings_the_roster_back_to_that_moment() {
         .unwrap();
     assert_eq!(restores, 1);
 }
+
+#[tokio::test]
+async fn showing_a_full_id_number_is_recorded_in_the_audit_page() {
+    let dir = office_dir();
+    seed_elderly(dir.path(), "曾国藩", ZENG_ID);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#roster-table tbody tr td.name").await;
+    app.text_with("#id-number-shown", "********").await;
+    app.click("#reveal").await;
+    app.text_with("#id-number-shown", ZENG_ID).await;
+    app.go("#/audit").await;
+    app.text_with("#audit-table tbody", "查看完整信息").await;
+    let first = app.rows("#audit-table").await.remove(0);
+    assert!(first.contains("查看完整信息") && first.contains("曾国藩") && !first.contains(ZENG_ID), "{first}");
+    app.screenshot("14-audit").await;
+    app.stop().await;
+}

@@ -1,0 +1,82 @@
+// The audit trail (操作日志): who changed what, when, on which PC, and the
+// other events (logins, exports, unmasking, backups). Administrators only;
+// nothing here can change an entry.
+import { api } from './api.js';
+import { errorBox, h, mount, options, toast } from './dom.js';
+
+const PAGE_SIZE = 50;
+const state = { user: '', action: '', from: '', to: '', record_id: '', page: 1 };
+
+export async function auditPage() {
+  const choices = await api.auditChoices();
+  const user = h('select#audit-user', {}, options(choices.users, state.user, '全部用户'));
+  const action = h('select#audit-action', {}, options(choices.actions.map((c) => [c.code, c.label]), state.action, '全部操作'));
+  const from = h('input#audit-from', { type: 'date', value: state.from, title: '起始日期' });
+  const to = h('input#audit-to', { type: 'date', value: state.to, title: '截止日期' });
+  const record = h('input#audit-record', { value: state.record_id, placeholder: '记录编号' });
+  const body = h('tbody');
+  const total = h('span.muted#audit-total');
+  const pageInfo = h('span');
+  const prev = h('button', { type: 'button' }, '上一页');
+  const next = h('button', { type: 'button' }, '下一页');
+  const message = h('div');
+  const query = () => ({
+    user: state.user || null, action: state.action || null, from: state.from || null, to: state.to || null,
+    record_id: state.record_id || null, page: state.page, page_size: PAGE_SIZE,
+  });
+  const load = async () => {
+    try {
+      const res = await api.auditQuery(query());
+      message.replaceChildren();
+      total.textContent = `共 ${res.total} 条`;
+      const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
+      pageInfo.textContent = `第 ${res.page} / ${pages} 页`;
+      prev.disabled = res.page <= 1;
+      next.disabled = res.page >= pages;
+      body.replaceChildren(...res.items.map(row));
+      if (!res.items.length) body.append(h('tr', {}, h('td.empty', { colSpan: 7 }, '没有符合条件的记录')));
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    }
+  };
+  for (const [el, key] of [[user, 'user'], [action, 'action'], [from, 'from'], [to, 'to'], [record, 'record_id']]) {
+    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
+  }
+  prev.addEventListener('click', () => { state.page -= 1; load(); });
+  next.addEventListener('click', () => { state.page += 1; load(); });
+  const exportButton = h('button#audit-export', { type: 'button', onclick: async () => {
+    exportButton.disabled = true;
+    try {
+      const r = await api.auditExport(query());
+      toast(`已导出 ${r.rows} 行`);
+      message.replaceChildren(h('p.notice', {}, `已导出 ${r.rows} 行到：${r.path}`));
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    } finally {
+      exportButton.disabled = false;
+    }
+  } }, '导出 Excel');
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '操作日志'), total, exportButton),
+    h('div.toolbar', {}, user, action, from, h('span.muted', {}, '至'), to, record),
+    message,
+    h('div.table-wrap', {}, h('table.list.audit#audit-table', {},
+      h('thead', {}, h('tr', {}, ['时间', '电脑', '用户', '操作', '对象', '变更内容', '说明'].map((t) => h('th', {}, t)))),
+      body)),
+    h('div.pager', {}, prev, pageInfo, next)));
+  await load();
+}
+
+function row(e) {
+  // An insert lists every field; the empty ones say nothing.
+  const changes = e.changes.filter((c) => c.old != null || c.new != null).map((c) => h('div.change', {},
+    h('b', {}, c.field_label || c.field), '：', c.old ?? '（空）', ' → ', c.new ?? '（空）'));
+  return h('tr', {},
+    h('td.mono', {}, e.at),
+    h('td', {}, e.pc_name || e.installation_id.slice(0, 8)),
+    h('td', {}, e.user),
+    h('td', {}, e.action_label),
+    h('td', {}, e.table_label || e.target || ''),
+    h('td.changes', {}, changes),
+    h('td', {}, e.detail || ''));
+}
