@@ -2,7 +2,7 @@
 // other events (logins, exports, unmasking, backups). Administrators only;
 // nothing here can change an entry.
 import { api } from './api.js';
-import { errorBox, h, mount, options, toast } from './dom.js';
+import { errorBox, h, mount, options, pager, toast } from './dom.js';
 
 const PAGE_SIZE = 50;
 const state = { user: '', action: '', from: '', to: '', record_id: '', page: 1 };
@@ -15,10 +15,6 @@ export async function auditPage() {
   const to = h('input#audit-to', { type: 'date', value: state.to, title: '截止日期' });
   const record = h('input#audit-record', { value: state.record_id, placeholder: '记录编号' });
   const body = h('tbody');
-  const total = h('span.muted#audit-total');
-  const pageInfo = h('span');
-  const prev = h('button', { type: 'button' }, '上一页');
-  const next = h('button', { type: 'button' }, '下一页');
   const message = h('div');
   const query = () => ({
     user: state.user || null, action: state.action || null, from: state.from || null, to: state.to || null,
@@ -28,13 +24,7 @@ export async function auditPage() {
     try {
       const res = await api.auditQuery(query());
       message.replaceChildren();
-      total.textContent = `共 ${res.total} 条`;
-      const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
-      pageInfo.textContent = `第 ${res.page} / ${pages} 页`;
-      prev.disabled = res.page <= 1;
-      next.disabled = res.page >= pages;
-      body.replaceChildren(...res.items.map(row));
-      if (!res.items.length) body.append(h('tr', {}, h('td.empty', { colSpan: 7 }, '没有符合条件的记录')));
+      pages.show(res);
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
@@ -42,8 +32,7 @@ export async function auditPage() {
   for (const [el, key] of [[user, 'user'], [action, 'action'], [from, 'from'], [to, 'to'], [record, 'record_id']]) {
     el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
   }
-  prev.addEventListener('click', () => { state.page -= 1; load(); });
-  next.addEventListener('click', () => { state.page += 1; load(); });
+  const pages = pager(state, load, { unit: '条', empty: '没有符合条件的记录', columns: 7, row, body });
   const exportButton = h('button#audit-export', { type: 'button', onclick: async () => {
     exportButton.disabled = true;
     try {
@@ -57,13 +46,13 @@ export async function auditPage() {
     }
   } }, '导出 Excel');
   mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '操作日志'), total, exportButton),
+    h('div.page-head', {}, h('h1', {}, '操作日志'), pages.total, exportButton),
     h('div.toolbar', {}, user, action, from, h('span.muted', {}, '至'), to, record),
     message,
     h('div.table-wrap', {}, h('table.list.audit#audit-table', {},
       h('thead', {}, h('tr', {}, ['时间', '电脑', '用户', '操作', '对象', '变更内容', '说明'].map((t) => h('th', {}, t)))),
       body)),
-    h('div.pager', {}, prev, pageInfo, next)));
+    pages.el));
   await load();
 }
 

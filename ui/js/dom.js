@@ -101,3 +101,27 @@ export function yuan(cents) {
 export function errorBox(err) {
   return h('div.error-box', {}, err.message || String(err));
 }
+
+/**
+ * A pager over a page-numbered list: `state.page` moves, `load()` reloads;
+ * `show(res)` fills the page count, the buttons and the table body.
+ */
+export function pager(state, load, { unit, empty, columns, row, body }) {
+  const info = h('span#page-info');
+  const prev = h('button#page-prev', { type: 'button', onclick: () => { state.page -= 1; load(); } }, '上一页');
+  const next = h('button#page-next', { type: 'button', onclick: () => { state.page += 1; load(); } }, '下一页');
+  const total = h('span.muted.total');
+  return {
+    el: h('div.pager', {}, prev, info, next),
+    total,
+    show(res) {
+      total.textContent = `共 ${res.total} ${unit}`;
+      const pages = Math.max(1, Math.ceil(res.total / res.page_size));
+      info.textContent = `第 ${res.page} / ${pages} 页`;
+      prev.disabled = res.page <= 1;
+      next.disabled = res.page >= pages;
+      body.replaceChildren(...res.items.map(row));
+      if (!res.items.length) body.append(h('tr', {}, h('td.empty', { colSpan: columns }, empty)));
+    },
+  };
+}

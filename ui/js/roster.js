@@ -1,6 +1,6 @@
 // The roster list (老年人花名册): search as you type, filters, pages.
 import { api } from './api.js';
-import { errorBox, h, mount, options } from './dom.js';
+import { errorBox, h, mount, options, pager } from './dom.js';
 
 const PAGE_SIZE = 50;
 // Kept across visits, so that coming back from a person finds the same list.
@@ -16,11 +16,7 @@ export async function rosterPage(ctx) {
   const kinds = [...(ctx.dicts.elderly_kind || []), '三无', '企业退休'];
   const kind = h('select#roster-kind', {}, options(kinds, state.kind, '全部类别'));
   const status = h('select#roster-status', {}, options([...(ctx.dicts.roster_status || []), '全部'], state.status));
-  const total = h('span.muted#roster-total');
   const body = h('tbody');
-  const pageInfo = h('span#page-info');
-  const prev = h('button#page-prev', { type: 'button' }, '上一页');
-  const next = h('button#page-next', { type: 'button' }, '下一页');
   const message = h('div');
 
   let seq = 0;
@@ -30,17 +26,13 @@ export async function rosterPage(ctx) {
       const res = await api.roster({ ...state, community_id: state.community_id || null, kind: state.kind || null, page_size: PAGE_SIZE });
       if (mine !== seq) return; // a newer keystroke's answer wins
       message.replaceChildren();
-      total.textContent = `共 ${res.total} 人`;
-      const pages = Math.max(1, Math.ceil(res.total / PAGE_SIZE));
-      pageInfo.textContent = `第 ${res.page} / ${pages} 页`;
-      prev.disabled = res.page <= 1;
-      next.disabled = res.page >= pages;
-      body.replaceChildren(...res.items.map(row));
-      if (!res.items.length) body.append(h('tr', {}, h('td.empty', { colSpan: 9 }, '没有符合条件的老人')));
+      pages.show(res);
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
   };
+  const pages = pager(state, load, { unit: '人', empty: '没有符合条件的老人', columns: 9, row, body });
+  pages.total.id = 'roster-total';
   let timer;
   search.addEventListener('input', () => {
     clearTimeout(timer);
@@ -49,18 +41,16 @@ export async function rosterPage(ctx) {
   for (const [el, key] of [[community, 'community_id'], [kind, 'kind'], [status, 'status']]) {
     el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
   }
-  prev.addEventListener('click', () => { state.page -= 1; load(); });
-  next.addEventListener('click', () => { state.page += 1; load(); });
 
   mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '老年人花名册'), total,
+    h('div.page-head', {}, h('h1', {}, '老年人花名册'), pages.total,
       h('a.button.primary#roster-new', { href: '#/roster/new' }, '+ 登记老人')),
     h('div.toolbar', {}, search, community, kind, status),
     message,
     h('div.table-wrap', {}, h('table.list#roster-table', {},
       h('thead', {}, h('tr', {}, ['姓名', '性别', '年龄', '身份证号', '联系电话', '社区', '类别', '探访等级', '状态'].map((t) => h('th', {}, t)))),
       body)),
-    h('div.pager', {}, prev, pageInfo, next)));
+    pages.el));
   await load();
 }
 
