@@ -188,7 +188,21 @@ pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Ut
     // A lock that has run out starts the count again.
     let failures = if locked_until.is_some() { 0 } else { failures };
     let found = find(store.conn(), &username)?;
-    let ok = found.as_ref().is_some_and(|(_, _, _, _, hash, _)| verify_password(password, hash));
+    // An unknown name costs the same hashing as a known one, so timing does
+    // not tell which names exist; and what was typed is not kept, since it
+    // may well be a password typed into the wrong box.
+    let ok = match found.as_ref() {
+        Some((_, _, _, _, hash, _)) => verify_password(password, hash),
+        None => {
+            derive(password, &[0u8; 16]);
+            false
+        }
+    };
+    if found.is_none() {
+        let unknown = "（不存在的登录名）";
+        audit::record(store, unknown, Action::LoginFailed, unknown, "登录名不存在")?;
+        return Err(Error::Auth(AuthError::WrongPassword { remaining: max - 1 }));
+    }
     let Some((_, display, role, community, _, active)) = found.filter(|_| ok) else {
         let failures = failures + 1;
         let locked = (failures >= max).then(|| now + Duration::minutes(lock_minutes));

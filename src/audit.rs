@@ -655,13 +655,14 @@ impl Selection {
                             fields, NULL AS target, NULL AS detail FROM change_log{w}"
                 ),
                 _ => format!(
-                    "SELECT 'e', seq, at, installation_id, user_name, action, NULL, NULL, NULL, target, detail
+                    "SELECT 'e' AS src, seq, at, installation_id, user_name, action, NULL, NULL, NULL, target, detail
                      FROM audit_event{w}"
                 ),
             })
             .collect();
         let mut params = self.params.clone();
-        let mut sql = format!("{} ORDER BY at DESC, seq DESC", selects.join(" UNION ALL "));
+        // The source breaks ties between the two logs, so pages never overlap.
+        let mut sql = format!("{} ORDER BY at DESC, seq DESC, src DESC", selects.join(" UNION ALL "));
         if let Some((limit, offset)) = page {
             params.extend([Value::Integer(limit), Value::Integer(offset)]);
             sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", params.len() - 1, params.len()));

@@ -524,6 +524,16 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// A file the backups page offers to restore, by the name it showed: only
+/// names from the two lists are accepted, never a path. Administrators only,
+/// checked before the store is closed for the restore.
+pub fn find_restorable(store: &Store, actor: &Actor, data_dir: &Path, file_name: &str) -> Result<PathBuf> {
+    actor.require(Permission::Administer)?;
+    let known = list(&backup_dir(store)?)?.into_iter().chain(kept_aside(data_dir)?);
+    let found = known.into_iter().find(|b| b.file_name == file_name);
+    Ok(found.ok_or(crate::Error::NotFound { what: "该备份" })?.path)
+}
+
 /// The databases a restore set aside (`before-restore-…` folders), newest
 /// first: restoring one of them undoes that restore (撤销恢复).
 pub fn kept_aside(data_dir: &Path) -> Result<Vec<BackupInfo>> {
@@ -534,7 +544,7 @@ pub fn kept_aside(data_dir: &Path) -> Result<Vec<BackupInfo>> {
         let path = entry.path().join(DB_FILE);
         let Some(stamp) = name.strip_prefix("before-restore-") else { continue };
         let Ok(meta) = std::fs::metadata(&path) else { continue };
-        let Ok(at) = chrono::NaiveDateTime::parse_from_str(&stamp[..stamp.len().min(15)], "%Y%m%d-%H%M%S") else {
+        let Some(Ok(at)) = stamp.get(..15).map(|s| chrono::NaiveDateTime::parse_from_str(s, "%Y%m%d-%H%M%S")) else {
             continue;
         };
         let created_at =

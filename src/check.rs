@@ -113,20 +113,41 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 /// The search index must hold exactly the tokens of the persons' fields.
+/// Token for token, both ways, through a temporary table (in memory, not in
+/// the database file).
 fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
-    let stored: i64 = conn.query_row("SELECT count(*) FROM person_token", [], |r| r.get(0))?;
-    let mut expected = 0i64;
-    let mut stmt = conn.prepare("SELECT name, id_number, phone FROM person")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let mut tokens = BTreeSet::new();
-        for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
-            crate::person::search::field_tokens(f, &r.get::<_, Value>(i)?, &mut tokens);
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.expected_token;
+         CREATE TEMP TABLE expected_token (token TEXT NOT NULL, person_id TEXT NOT NULL);",
+    )?;
+    {
+        let mut insert = conn.prepare("INSERT INTO temp.expected_token VALUES (?1, ?2)")?;
+        let mut stmt = conn.prepare("SELECT id, name, id_number, phone FROM person")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            let mut tokens = BTreeSet::new();
+            for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
+                crate::person::search::field_tokens(f, &r.get::<_, Value>(i + 1)?, &mut tokens);
+            }
+            for t in tokens {
+                insert.execute((t, &id))?;
+            }
         }
-        expected += tokens.len() as i64;
     }
-    if stored != expected {
-        report.problems.push(format!("人员查询索引不完整（应有{expected}条，实有{stored}条），请联系技术支持重建索引"));
+    let (missing, extra): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM (SELECT token, person_id FROM temp.expected_token
+                                       EXCEPT SELECT token, person_id FROM person_token)),
+                (SELECT count(*) FROM (SELECT token, person_id FROM person_token
+                                       EXCEPT SELECT token, person_id FROM temp.expected_token))",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    conn.execute_batch("DROP TABLE temp.expected_token")?;
+    if missing + extra > 0 {
+        report.problems.push(format!(
+            "人员查询索引与人员信息不一致（缺{missing}条，多{extra}条）：请从最近的完好备份恢复，或联系技术支持"
+        ));
     }
     Ok(())
 }
@@ -140,7 +161,9 @@ fn check_roster_index(conn: &Connection, report: &mut CheckReport) -> Result<()>
     );
     let (missing, extra): (i64, i64) = conn.query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if missing + extra > 0 {
-        report.problems.push(format!("花名册索引与花名册不一致（缺{missing}条，多{extra}条），请联系技术支持重建索引"));
+        report.problems.push(format!(
+            "花名册索引与花名册不一致（缺{missing}条，多{extra}条）：请从最近的完好备份恢复，或联系技术支持"
+        ));
     }
     Ok(())
 }

@@ -68,3 +68,65 @@ pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 pub fn setting_i64(conn: &Connection, key: &str, default: i64) -> Result<i64> {
     Ok(setting(conn, key)?.and_then(|v| v.trim().parse().ok()).unwrap_or(default))
 }
+
+/// A setting as the settings page shows it.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct SettingView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+}
+
+/// The settings an administrator may change, with their defaults: a value
+/// must be a number unless the default is empty (a folder).
+const KNOWN: &[(&str, &str, &str, &str)] = &[
+    ("elderly.high_age_threshold", "高龄起算年龄（岁）", "80", "达到此年龄自动认定为高龄老人"),
+    ("elderly.min_age", "老年人最低年龄（岁）", "60", "低于此年龄不能登记到老年人花名册"),
+    ("elderly.visit_days.高风险", "高风险老人探访间隔（天）", "7", ""),
+    ("elderly.visit_days.重点", "重点老人探访间隔（天）", "30", ""),
+    ("elderly.visit_days.一般", "一般老人探访间隔（天）", "90", ""),
+    ("security.max_failures", "密码连续输错几次锁定", "5", ""),
+    ("security.lock_minutes", "账号锁定时长（分钟）", "15", ""),
+    ("security.idle_minutes", "闲置几分钟后自动锁屏", "15", ""),
+    ("backup.every_hours", "自动备份间隔（小时）", "24", "0 表示不自动备份"),
+    ("backup.keep", "保留备份份数", "30", ""),
+    ("backup.dir", "备份文件夹", "", "留空则为数据目录下的 backups；可填U盘或共享文件夹路径"),
+];
+
+pub fn settings(conn: &Connection) -> Result<Vec<SettingView>> {
+    KNOWN
+        .iter()
+        .map(|(key, label, default, hint)| {
+            Ok(SettingView { key, label, value: setting(conn, key)?.unwrap_or_else(|| default.to_string()), hint })
+        })
+        .collect()
+}
+
+/// Changes a setting (administrators), through the write path, so the
+/// change is in the audit trail and syncs like any record.
+pub fn set_setting(
+    store: &mut crate::store::Store,
+    actor: &crate::access::Actor,
+    key: &str,
+    value: &str,
+) -> Result<()> {
+    use crate::validate::invalid;
+    actor.require(crate::access::Permission::Administer)?;
+    let Some((key, label, default, _)) = KNOWN.iter().find(|k| k.0 == key) else {
+        return Err(invalid("key", format!("没有名为“{key}”的设置")).into());
+    };
+    let value = value.trim().to_string();
+    if !default.is_empty() && !value.parse::<f64>().is_ok_and(|v| v >= 0.0) {
+        return Err(invalid("value", format!("{label}应填写不小于0的数字")).into());
+    }
+    use rusqlite::OptionalExtension;
+    let id: Option<String> =
+        store.conn().query_row("SELECT id FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    store.write(actor, |w| match &id {
+        Some(id) => w.update(Table::Setting, id, None, &[("value", value.clone().into())]).map(|_| ()),
+        None => {
+            w.insert(Table::Setting, &new_id(), &[("key", key.to_string().into()), ("value", value.clone().into())])
+        }
+    })
+}

@@ -23,7 +23,7 @@ pub enum Error {
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
     NotConfigured,
-    #[error("本机已完成初始设置，不能重复设置；如需修改社区，请到“设置”页面")]
+    #[error("本机已完成初始设置，不能重复设置；如需增加社区，请管理员到“社区管理”页面")]
     AlreadyConfigured,
 }
 

@@ -50,7 +50,7 @@ pub fn one_of(field: &'static str, label: &str, value: &str, allowed: &[String])
     if allowed.iter().any(|a| *a == v) {
         Ok(v)
     } else {
-        Err(invalid(field, format!("{label}“{v}”不在可选范围内，请从列表中选择（可在“设置-字典”中维护）")))
+        Err(invalid(field, format!("{label}“{v}”不在可选范围内，请从列表中选择（字典由管理员维护）")))
     }
 }
 
@@ -61,6 +61,7 @@ pub fn phone(field: &'static str, input: Option<&str>) -> Result<Option<String>,
     if digits.chars().all(|c| c.is_ascii_digit()) && (7..=13).contains(&digits.len()) {
         Ok(Some(digits))
     } else {
-        Err(invalid(field, format!("电话号码“{s}”格式不对，请填写手机号或座机号（只含数字）")))
+        // The number itself stays out of the message: messages reach logs and terminals.
+        Err(invalid(field, "电话号码格式不对，请填写手机号或座机号（7到13位数字）"))
     }
 }

@@ -106,9 +106,10 @@ fn unlock(state: State<AppState>, password: String) -> Reply<SessionInfo> {
 }
 
 #[tauri::command]
-fn lock(state: State<AppState>) -> Reply<()> {
+fn lock(state: State<AppState>, manual: bool) -> Reply<()> {
+    let why = if manual { "用户手动锁定" } else { "闲置超时自动锁定" };
     with_store(&state, |s| match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-        Some(session) => session.lock(s, "闲置超时自动锁定"),
+        Some(session) => session.lock(s, why),
         None => Ok(()),
     })
 }
@@ -272,13 +273,8 @@ fn backup_now(state: State<AppState>) -> Reply<BackupInfo> {
 /// lists above; the store is closed for it and everyone must log in again.
 #[tauri::command(rename_all = "snake_case")]
 fn restore_backup(state: State<AppState>, file_name: String) -> Reply<RestoreInfo> {
-    let (actor, file) = with(&state, |s, a| {
-        a.require(street_ledger::access::Permission::Administer)?;
-        let dir = backup::backup_dir(s)?;
-        let known = backup::list(&dir)?.into_iter().chain(backup::kept_aside(&state.data_dir)?);
-        let file = known.into_iter().find(|b| b.file_name == file_name).ok_or(Error::NotFound { what: "该备份" })?;
-        Ok((a.clone(), file.path))
-    })?;
+    let (actor, file) =
+        with(&state, |s, a| Ok((a.clone(), backup::find_restorable(s, a, &state.data_dir, &file_name)?)))?;
     reopen_around(&state, |dir| backup::restore(dir, &file, &actor))
 }
 
@@ -286,6 +282,15 @@ fn restore_backup(state: State<AppState>, file_name: String) -> Reply<RestoreInf
 /// No one can log in to a damaged database, so the OS user acts.
 #[tauri::command]
 fn restore_newest_good(state: State<AppState>) -> Reply<RestoreInfo> {
+    // Only for a database that failed its start-up check; a sound one is
+    // restored by an administrator from the backups page.
+    let damaged = matches!(&*state.store.lock().unwrap_or_else(|p| p.into_inner()), Err(e) if e.code == "backup.database_damaged");
+    if !damaged {
+        return Err(
+            street_ledger::access::AccessError::Denied("数据库完好时，只有管理员可以在“备份与恢复”页面恢复").into()
+        )
+        .map_err(|e: Error| e.payload());
+    }
     let newest = backup::newest_good(&backup::backup_dir_for(&state.data_dir));
     let newest = newest.ok_or_else(|| Error::NotFound { what: "完好的备份" }.payload())?;
     reopen_around(&state, |dir| backup::restore(dir, &newest.path, &Actor::system()))
@@ -302,6 +307,19 @@ fn reopen_around<T>(state: &AppState, f: impl FnOnce(&std::path::Path) -> street
     *guard = crate::open(&state.data_dir);
     *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
     out
+}
+
+#[tauri::command]
+fn settings(state: State<AppState>) -> Reply<Vec<dict::SettingView>> {
+    with(&state, |s, a| {
+        a.require(street_ledger::access::Permission::Administer)?;
+        dict::settings(s.conn())
+    })
+}
+
+#[tauri::command]
+fn set_setting(state: State<AppState>, key: String, value: String) -> Reply<()> {
+    with(&state, |s, a| dict::set_setting(s, a, &key, &value))
 }
 
 #[tauri::command]
@@ -339,6 +357,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         restore_newest_good,
         audit_choices,
         audit_query,
-        audit_export
+        audit_export,
+        settings,
+        set_setting
     ]
 }

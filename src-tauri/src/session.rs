@@ -14,6 +14,9 @@ pub struct Session {
     pub actor: Actor,
     pub username: String,
     last_active: Instant,
+    /// Wall clock too: `Instant` stops while the PC sleeps, and a PC woken
+    /// after lunch must come back locked.
+    last_active_wall: chrono::DateTime<chrono::Utc>,
     pub locked: bool,
 }
 
@@ -31,7 +34,7 @@ pub struct SessionInfo {
 
 impl Session {
     pub fn new(actor: Actor, username: String) -> Self {
-        Session { actor, username, last_active: Instant::now(), locked: false }
+        Session { actor, username, last_active: Instant::now(), last_active_wall: chrono::Utc::now(), locked: false }
     }
 
     pub fn info(&self, store: &Store) -> SessionInfo {
@@ -50,13 +53,15 @@ impl Session {
     /// an idle session locks itself here (audited), whatever the UI did.
     pub fn active(&mut self, store: &Store) -> Result<Actor, Error> {
         let limit = Duration::from_secs_f64(idle_minutes(store).max(0.0) * 60.0);
-        if !self.locked && self.last_active.elapsed() > limit {
+        let wall = (chrono::Utc::now() - self.last_active_wall).to_std().unwrap_or_default();
+        if !self.locked && (self.last_active.elapsed() > limit || wall > limit) {
             self.lock(store, "闲置超时自动锁定")?;
         }
         if self.locked {
             return Err(Error::Auth(AuthError::IdleLocked));
         }
         self.last_active = Instant::now();
+        self.last_active_wall = chrono::Utc::now();
         Ok(self.actor.clone())
     }
 

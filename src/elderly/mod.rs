@@ -287,19 +287,25 @@ fn keep_masked(conn: &Connection, id: &str, person_id: &str, input: &ElderlyInpu
     Ok(input)
 }
 
-/// The person's ID number and phone, when the form left them empty (it
-/// could only show them masked), are kept as stored.
+/// The person's ID number and phone (which the form could only show masked),
+/// address and household registration, when the form left them empty, are
+/// kept as stored: registering a known person must not wipe what is known.
 fn keep_stored(conn: &Connection, person_id: &str, input: &PersonInput) -> Result<PersonInput> {
-    let (idn, phone): (Option<String>, Option<String>) =
-        conn.query_row("SELECT id_number, phone FROM person WHERE id = ?1", [person_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+    type Stored = (Option<String>, Option<String>, Option<String>, Option<String>);
+    let (idn, phone, address, hukou): Stored =
+        conn.query_row("SELECT id_number, phone, address, hukou FROM person WHERE id = ?1", [person_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?;
     let mut input = input.clone();
-    if optional(input.id_number.as_deref()).is_none() {
-        input.id_number = idn;
-    }
-    if optional(input.phone.as_deref()).is_none() {
-        input.phone = phone;
+    for (field, stored) in [
+        (&mut input.id_number, idn),
+        (&mut input.phone, phone),
+        (&mut input.address, address),
+        (&mut input.hukou, hukou),
+    ] {
+        if optional(field.as_deref()).is_none() {
+            *field = stored;
+        }
     }
     Ok(input)
 }

@@ -169,7 +169,7 @@ fn fields(conn: &Connection, input: &PersonInput) -> Result<Vec<(&'static str, V
 /// their inputs, not on the wall clock.
 pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<String> {
     let mut f = fields(w.conn(), input)?;
-    refuse_duplicate(w.conn(), &f, None)?;
+    refuse_duplicate(w, &f, None)?;
     let id = new_id();
     f.push(("created_at", today.to_string().into()));
     w.insert(Table::Person, &id, &f)?;
@@ -178,15 +178,24 @@ pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<
 
 pub fn update(w: &mut WriteTx, id: &str, expected_version: Option<i64>, input: &PersonInput) -> Result<bool> {
     let f = fields(w.conn(), input)?;
-    refuse_duplicate(w.conn(), &f, Some(id))?;
+    refuse_duplicate(w, &f, Some(id))?;
     w.update(Table::Person, id, expected_version, &f)
 }
 
-fn refuse_duplicate(conn: &Connection, f: &[(&str, Value)], this: Option<&str>) -> Result<()> {
+/// Names the holder of a duplicate ID number only to someone who may see
+/// them: a community worker learns nothing about other communities.
+fn refuse_duplicate(w: &WriteTx, f: &[(&str, Value)], this: Option<&str>) -> Result<()> {
+    let conn = w.conn();
     let Some((_, Value::Text(idn))) = f.iter().find(|(k, _)| *k == "id_number") else { return Ok(()) };
     match find_by_id_number(conn, idn)? {
         Some(other) if Some(other.as_str()) != this => {
-            let name: String = conn.query_row("SELECT name FROM person WHERE id = ?1", [&other], |r| r.get(0))?;
+            let (name, community): (String, Option<String>) =
+                conn.query_row("SELECT name, community_id FROM person WHERE id = ?1", [&other], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            if w.actor().require_community(community.as_deref()).is_err() {
+                return Err(invalid("id_number", "该身份证号已在其他社区登记，请联系街道工作人员核实").into());
+            }
             Err(invalid("id_number", format!("该身份证号已登记为“{name}”，请打开已有人员，不要重复登记")).into())
         }
         _ => Ok(()),

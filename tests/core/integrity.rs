@@ -158,3 +158,16 @@ fn a_demo_is_dated_by_its_spec_not_by_the_wall_clock() {
     let latest: String = store.conn().query_row("SELECT max(created_at) FROM person", [], |r| r.get(0)).unwrap();
     assert!(latest.as_str() <= "2025-06-16", "a person created on {latest}, after the demo's date");
 }
+
+#[test]
+fn check_detects_a_search_token_swapped_for_another_of_the_same_count() {
+    let (_dir, store) = demo_store(300, 4);
+    let id: String = store.conn().query_row("SELECT id FROM person ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    tamper(
+        &store,
+        "UPDATE person_token SET token = 'n:篡' WHERE person_id = ?1 AND token LIKE 'i:%' AND length(token) = 6",
+        &id,
+    );
+    let report = check::check(store.conn()).unwrap();
+    assert!(report.problems.iter().any(|p| p.contains("人员查询索引")), "{:?}", report.problems);
+}

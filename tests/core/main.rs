@@ -15,5 +15,6 @@ mod integrity;
 mod kill;
 mod roster;
 mod search;
+mod settings;
 mod store;
 mod writes;

@@ -77,13 +77,9 @@ pub fn all_counts(conn: &Connection) -> Vec<(&'static str, i64)> {
     Table::ALL.iter().map(|t| t.name()).chain(["person_token", "change_log"]).map(|t| (t, count(conn, t))).collect()
 }
 
-/// Sets a numeric setting through the one write path, as the settings page would.
+/// Sets a setting as the settings page does.
 pub fn set_setting(store: &mut Store, key: &str, value: &str) {
-    let id: String =
-        store.conn().query_row("SELECT id FROM setting WHERE key = ?1", [key], |r| r.get(0)).expect("setting exists");
-    store
-        .write(&clerk(), |w| w.update(Table::Setting, &id, None, &[("value", value.to_string().into())]))
-        .expect("update setting");
+    street_ledger::dict::set_setting(store, &clerk(), key, value).expect("update setting");
 }
 
 pub fn is_chinese(message: &str) -> bool {

@@ -10,5 +10,5 @@ export function aboutPage(ctx) {
       h('dt', {}, '社区'), h('dd', {}, ctx.office.communities.map((c) => c.name).join('、')),
       h('dt', {}, '版本'), h('dd', {}, s.version),
       h('dt', {}, '数据目录'), h('dd.mono', {}, s.data_dir)),
-    h('p.muted', {}, '备份：在自动备份上线前，请关闭程序后把数据目录整个复制到U盘或共享文件夹。')));
+    h('p.muted', {}, '备份：程序每天和退出时自动备份，见“备份与恢复”页面。')));
 }

@@ -79,6 +79,31 @@ export function communitiesPage(ctx) {
     form));
 }
 
+/** 系统设置: thresholds, visit intervals, security and backups. Each save is
+ *  one audited change. */
+export async function settingsPage() {
+  const settings = await api.settings();
+  const rows = settings.map((s) => {
+    const input = h('input', { value: s.value, name: s.key, dataset: { name: 'value' } });
+    const msg = h('span.field-error');
+    const save = h('button', { type: 'button', onclick: async () => {
+      msg.textContent = '';
+      try {
+        await api.setSetting(s.key, input.value);
+        toast(`已保存：${s.label}`);
+      } catch (e) {
+        msg.textContent = e.message;
+      }
+    } }, '保存');
+    return h('tr', { dataset: { key: s.key } }, h('td', {}, s.label), h('td', {}, input, msg), h('td.muted', {}, s.hint), h('td', {}, save));
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '系统设置')),
+    h('div.table-wrap', {}, h('table.list.settings#settings-table', {},
+      h('thead', {}, h('tr', {}, ['设置', '值', '说明', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows)))));
+}
+
 export function passwordPage() {
   const form = h('form.card.setup#password-form', {},
     h('h1', {}, '修改密码'),

@@ -9,7 +9,7 @@ import { registerPage } from './register.js';
 import { personPage } from './person.js';
 import { duePage } from './due.js';
 import { aboutPage } from './about.js';
-import { accountsPage, communitiesPage, passwordPage } from './admin.js';
+import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
 import { auditPage } from './audit.js';
 
@@ -23,6 +23,7 @@ const routes = [
   [/^#\/due$/, () => duePage(ctx), 'due'],
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
+  [/^#\/settings$/, () => settingsPage(ctx), 'settings'],
   [/^#\/password$/, () => passwordPage(ctx), ''],
   [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
   [/^#\/audit$/, () => auditPage(ctx), 'audit'],
@@ -113,7 +114,7 @@ whenSessionLost((err) => {
   else location.reload();
 });
 window.addEventListener('hashchange', route);
-document.getElementById('lock-now').addEventListener('click', async () => { await api.lock(); locked(ctx.session); });
+document.getElementById('lock-now').addEventListener('click', async () => { await api.lock(true); locked(ctx.session); });
 document.getElementById('logout').addEventListener('click', async () => { await api.logout(); location.hash = ''; location.reload(); });
 
 start();

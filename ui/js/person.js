@@ -33,10 +33,14 @@ function infoTab(ctx, e, reload) {
   const phoneCell = h('span#phone-shown', {}, p.phone_masked || '—');
   // Full values only on request, and every request is audited by the core.
   const reveal = ctx.session.role !== 'read_only' && h('button.reveal#reveal', { type: 'button', onclick: async (ev) => {
-    const r = await api.reveal(p.id);
-    idCell.textContent = r.id_number || '—';
-    phoneCell.textContent = r.phone || '—';
-    ev.target.remove();
+    try {
+      const r = await api.reveal(p.id);
+      idCell.textContent = r.id_number || '—';
+      phoneCell.textContent = r.phone || '—';
+      ev.target.remove();
+    } catch (e) {
+      toast(e.message);
+    }
   } }, '显示完整');
   const rows = [
     ['身份证号', h('span', {}, idCell, reveal)], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],

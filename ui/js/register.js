@@ -24,7 +24,7 @@ export function elderlyForm(ctx, current, submit) {
     ? h('input', { value: p.id_number_masked || '', disabled: true, dataset: { name: 'id_number' } })
     : text('id_number', '', { id: 'id-number', maxLength: 18, placeholder: '18位身份证号', autocomplete: 'off' });
 
-  const kinds = h('div.checks', {}, (d.elderly_kind || []).filter((k) => k !== '高龄').map((k) =>
+  const kinds = h('div.checks', { dataset: { name: 'kinds' } }, (d.elderly_kind || []).filter((k) => k !== '高龄').map((k) =>
     h('label.check', {}, h('input', { type: 'checkbox', name: 'kinds', value: k, dataset: { multi: '1' }, checked: current?.kinds.includes(k) }), k)),
   h('span.muted', {}, '（高龄按年龄自动认定）'));
 
@@ -62,11 +62,14 @@ export function elderlyForm(ctx, current, submit) {
     h('div.actions', {}, h('button.primary#elderly-submit', { type: 'submit' }, current ? '保存修改' : '登记')));
 
   if (!current) {
+    let seq = 0;
     idInput.addEventListener('input', async () => {
+      const mine = ++seq;
       const v = idInput.value.trim();
       if (v.length < 15) { derived.textContent = '输入身份证号后自动显示性别、出生日期和年龄'; return; }
       try {
         const r = await api.lookupId(v);
+        if (mine !== seq) return; // the number changed while this was asked
         clearErrors(form);
         derived.replaceChildren(`${r.sex}　${r.birth_date}　${r.age}岁`);
         if (r.elderly_id) {
@@ -75,6 +78,7 @@ export function elderlyForm(ctx, current, submit) {
           form.name.value = r.existing.name;
         }
       } catch (e) {
+        if (mine !== seq) return;
         derived.textContent = '';
         if (v.length >= 18 || e.code !== 'invalid_input') showError(form, e);
       }

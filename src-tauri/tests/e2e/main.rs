@@ -327,3 +327,18 @@ async fn showing_a_full_id_number_is_recorded_in_the_audit_page() {
     app.screenshot("14-audit").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_lowers_the_advanced_age_threshold_in_the_settings() {
+    let dir = office_dir();
+    let id = seed_elderly(dir.path(), "曾国藩", ZENG_ID);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.go("#/settings").await;
+    app.type_into("#settings-table tr[data-key='elderly.high_age_threshold'] input", "70").await;
+    app.click("#settings-table tr[data-key='elderly.high_age_threshold'] button").await;
+    app.text_with("#toast", "已保存").await;
+    app.screenshot("15-settings").await;
+    app.go(&format!("#/elderly/{id}")).await;
+    app.text_with(".kinds", "高龄").await;
+    app.stop().await;
+}
