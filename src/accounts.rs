@@ -275,3 +275,44 @@ fn set_password(store: &mut Store, actor: &Actor, id: &str, new: &str) -> Result
 pub fn any(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM account)", [], |r| r.get(0))?)
 }
+
+/// What an administrator may change on an account: role, community, whether
+/// it may log in (a worker who leaves is disabled, never deleted: the audit
+/// trail names them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AccountChange {
+    pub display_name: String,
+    pub role: String,
+    pub community_id: Option<String>,
+    pub active: bool,
+}
+
+pub fn update(store: &mut Store, actor: &Actor, username: &str, change: &AccountChange) -> Result<()> {
+    actor.require(Permission::Administer)?;
+    let (id, display, ..) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
+    let role = Role::from_code(&change.role).ok_or_else(|| invalid("role", "请选择角色"))?;
+    let community = match (role, change.community_id.as_deref().and_then(clean)) {
+        (Role::CommunityStaff, Some(c)) => Some(office::resolve(store.conn(), &c)?),
+        (Role::CommunityStaff, None) => return Err(invalid("community_id", "社区工作人员必须选择所属社区").into()),
+        _ => None,
+    };
+    let other_admins: i64 = store.conn().query_row(
+        "SELECT count(*) FROM account WHERE role = 'admin' AND active = 1 AND username <> ?1",
+        [username],
+        |r| r.get(0),
+    )?;
+    if other_admins == 0 && (role != Role::Admin || !change.active) {
+        return Err(invalid("role", "这是唯一的管理员账号，不能停用或改为其他角色；请先设置另一位管理员").into());
+    }
+    let display = clean(&change.display_name).unwrap_or(display);
+    store.write(actor, |w| {
+        let f = [
+            ("display_name", display.clone().into()),
+            ("role", role.code().to_string().into()),
+            ("community_id", community.clone().into()),
+            ("active", change.active.into()),
+        ];
+        w.update(Table::Account, &id, None, &f).map(|_| ())
+    })
+}

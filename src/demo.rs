@@ -92,12 +92,11 @@ fn community_names(n: usize) -> Vec<String> {
 /// Sets the office up and fills it. About one person in five is 60 or over
 /// and goes on the roster, with services and visits over the past year.
 pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<DemoSummary> {
-    let office = office::setup(store, actor, &spec.office_name, &community_names(spec.communities))?;
-    let community_ids: Vec<String> = office.communities.iter().map(|c| c.id.clone()).collect();
     let mut rng = Rng(spec.seed);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
-    let summary = store.write(actor, |w| {
+    let names = community_names(spec.communities);
+    let (_, summary) = office::setup_and(store, actor, &spec.office_name, &names, |w, community_ids| {
         for (username, name, role) in DEMO_ACCOUNTS {
             let account = NewAccount {
                 username: username.into(),

@@ -37,7 +37,7 @@ pub fn communities(conn: &Connection) -> Result<Vec<Community>> {
 /// First start without accounts (CLI `init`, tests): the office name and its
 /// communities, with the seed dictionaries and settings, in one transaction.
 pub fn setup(store: &mut Store, actor: &Actor, office_name: &str, community_names: &[String]) -> Result<Office> {
-    setup_and(store, actor, office_name, community_names, |_| Ok(()))
+    setup_and(store, actor, office_name, community_names, |_, _| Ok(())).map(|(o, _)| o)
 }
 
 /// First start in the app: the office and its first administrator (管理员)
@@ -50,31 +50,35 @@ pub fn setup_with_admin(
 ) -> Result<Office> {
     let admin = NewAccount { role: Role::Admin.code().into(), community_id: None, ..admin.clone() };
     let actor = Actor::admin(clean(&admin.display_name).or_else(|| clean(&admin.username)).unwrap_or_default());
-    setup_and(store, &actor, office_name, community_names, |w| accounts::insert(w, &admin).map(|_| ()))
+    setup_and(store, &actor, office_name, community_names, |w, _| accounts::insert(w, &admin)).map(|(o, _)| o)
 }
 
-fn setup_and(
+/// The setup, then `then` with the new communities' ids, all in one
+/// transaction (the demo fills the office this way, so a failed demo leaves
+/// no half-set-up office behind).
+pub(crate) fn setup_and<T>(
     store: &mut Store,
     actor: &Actor,
     office_name: &str,
     community_names: &[String],
-    then: impl FnOnce(&mut WriteTx) -> Result<()>,
-) -> Result<Office> {
+    then: impl FnOnce(&mut WriteTx, &[String]) -> Result<T>,
+) -> Result<(Office, T)> {
     actor.require(crate::access::Permission::Administer)?;
     if get(store.conn())?.is_some() {
         return Err(Error::AlreadyConfigured);
     }
     let office_name = clean(office_name).ok_or_else(|| invalid("office_name", "请填写街道名称，例如“某某街道”"))?;
     let names = community_list(community_names)?;
-    store.write(actor, |w| {
+    let out = store.write(actor, |w| {
         w.insert(Table::Office, &new_id(), &[("name", office_name.clone().into())])?;
+        let mut ids = Vec::new();
         for (i, name) in names.iter().enumerate() {
-            insert_community(w, name, i as i64)?;
+            ids.push(insert_community(w, name, i as i64)?);
         }
         dict::seed(w)?;
-        then(w)
+        then(w, &ids)
     })?;
-    Ok(get(store.conn())?.expect("office just written"))
+    Ok((get(store.conn())?.expect("office just written"), out))
 }
 
 /// Adds a community later (社区 are editable after setup).

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 use street_ledger::access::Actor;
-use street_ledger::accounts::{self, Account, AuthError, NewAccount};
+use street_ledger::accounts::{self, Account, AccountChange, AuthError, NewAccount};
 use street_ledger::audit::{self, Action, AuditEntry, AuditQuery};
 use street_ledger::backup::{self, BackupInfo, RestoreInfo};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
@@ -323,6 +323,11 @@ fn set_setting(state: State<AppState>, key: String, value: String) -> Reply<()> 
 }
 
 #[tauri::command]
+fn update_account(state: State<AppState>, username: String, change: AccountChange) -> Reply<()> {
+    with(&state, |s, a| accounts::update(s, a, &username, &change))
+}
+
+#[tauri::command]
 fn add_community(state: State<AppState>, name: String) -> Reply<Community> {
     with(&state, |s, a| office::add_community(s, a, &name))
 }
@@ -359,6 +364,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         audit_query,
         audit_export,
         settings,
-        set_setting
+        set_setting,
+        update_account
     ]
 }

@@ -130,6 +130,9 @@ pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> R
             Some(d) => validate::date("registered_on", "登记日期", &d)?,
             None => today,
         };
+        if registered > today {
+            return Err(invalid("registered_on", "登记日期不能晚于今天").into());
+        }
         f.push(("registered_on", registered.to_string().into()));
         let id = new_id();
         w.insert(Table::Elderly, &id, &f)?;

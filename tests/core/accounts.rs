@@ -472,3 +472,70 @@ fn no_table_log_audit_row_or_dump_holds_a_plain_password() {
     let listed = serde_json::to_string(&accounts::list(conn, &admin).unwrap()).unwrap();
     assert!(!listed.contains("argon2id") && !listed.contains("password"), "{listed}");
 }
+
+mod changes {
+    use street_ledger::accounts::AccountChange;
+
+    use super::*;
+
+    fn change(role: Role, community: Option<&str>, active: bool) -> AccountChange {
+        AccountChange {
+            display_name: String::new(),
+            role: role.code().into(),
+            community_id: community.map(Into::into),
+            active,
+        }
+    }
+
+    #[test]
+    fn a_disabled_account_can_no_longer_log_in_and_the_change_is_logged() {
+        let mut o = office().with_wangli();
+        accounts::update(&mut o.store, &o.admin.clone(), "wangli", &change(Role::StreetStaff, None, false)).unwrap();
+        assert_eq!(code(o.login("wangli", PASSWORD, t0())), "auth.inactive");
+        let logged: i64 = o
+            .store
+            .conn()
+            .query_row("SELECT count(*) FROM change_log WHERE table_name = 'account' AND op = 'update'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(logged, 1);
+    }
+
+    #[test]
+    fn a_worker_moved_to_another_community_logs_in_scoped_to_it() {
+        let mut o = office();
+        let xicheng =
+            office::communities(o.store.conn()).unwrap().into_iter().find(|c| c.name == "西城社区").unwrap().id;
+        let dongfeng = o.dongfeng.clone();
+        accounts::create(&mut o.store, &o.admin.clone(), &account("zhaoyun", Role::CommunityStaff, Some(&dongfeng)))
+            .unwrap();
+        accounts::update(
+            &mut o.store,
+            &o.admin.clone(),
+            "zhaoyun",
+            &change(Role::CommunityStaff, Some(&xicheng), true),
+        )
+        .unwrap();
+        let me = o.login("zhaoyun", PASSWORD, t0()).unwrap();
+        assert_eq!(me.community_id.as_deref(), Some(xicheng.as_str()));
+    }
+
+    #[test]
+    fn the_last_administrator_cannot_be_disabled_or_demoted() {
+        let mut o = office();
+        let admin = o.admin.clone();
+        let demote = accounts::update(&mut o.store, &admin, "admin", &change(Role::StreetStaff, None, true));
+        assert_eq!(code(demote), "invalid_input");
+        let disable = accounts::update(&mut o.store, &admin, "admin", &change(Role::Admin, None, false));
+        assert_eq!(code(disable), "invalid_input");
+    }
+
+    #[test]
+    fn only_an_administrator_changes_accounts() {
+        let mut o = office().with_wangli();
+        let wangli = o.login("wangli", PASSWORD, t0()).unwrap();
+        let e = accounts::update(&mut o.store, &wangli, "wangli", &change(Role::Admin, None, true));
+        assert_eq!(code(e), "access.denied");
+    }
+}

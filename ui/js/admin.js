@@ -45,6 +45,24 @@ export async function accountsPage(ctx) {
     cell.replaceChildren(input, ok, msg);
     input.focus();
   };
+  // Role, community and whether the account may log in, edited in its row.
+  const edit = (a, tr) => {
+    const role = h('select', {}, options(ROLES, a.role));
+    const community = h('select', {}, options(ctx.office.communities.map((c) => [c.id, c.name]), a.community_id || '', '（不限）'));
+    const active = h('input', { type: 'checkbox', checked: a.active });
+    const msg = h('span.field-error');
+    const save = h('button.primary', { type: 'button', onclick: async () => {
+      try {
+        await api.updateAccount(a.username, { display_name: a.display_name, role: role.value, community_id: community.value || null, active: active.checked });
+        toast('已保存');
+        accountsPage(ctx);
+      } catch (e) {
+        msg.textContent = e.message;
+      }
+    } }, '保存');
+    tr.replaceChildren(h('td', {}, a.username), h('td', {}, a.display_name), h('td', {}, role), h('td', {}, community),
+      h('td', {}, h('label.check', {}, active, '启用')), h('td', {}, save, msg));
+  };
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '用户管理'), h('span.muted', {}, `共 ${accounts.length} 个账号`)),
     h('div.table-wrap', {}, h('table.list#accounts-table', {},
@@ -52,7 +70,9 @@ export async function accountsPage(ctx) {
       h('tbody', {}, accounts.map((a) => h('tr', {},
         h('td', {}, a.username), h('td', {}, a.display_name), h('td', {}, a.role_label),
         h('td', {}, names[a.community_id] || '—'), h('td', {}, a.active ? '启用' : '停用'),
-        h('td', {}, h('button', { type: 'button', onclick: (ev) => reset(a.username, ev.target.parentElement) }, '重置密码'))))))),
+        h('td', {},
+          h('button', { type: 'button', onclick: (ev) => edit(a, ev.target.closest('tr')) }, '修改'), ' ',
+          h('button', { type: 'button', onclick: (ev) => reset(a.username, ev.target.parentElement) }, '重置密码'))))))),
     form));
 }
 

@@ -28,6 +28,7 @@ export const api = {
   accounts: () => invoke('list_accounts'),
   createAccount: (account) => invoke('create_account', { account }),
   resetPassword: (username, new_password) => invoke('reset_password', { username, new_password }),
+  updateAccount: (username, change) => invoke('update_account', { username, change }),
   addCommunity: (name) => invoke('add_community', { name }),
   backups: () => invoke('backups'),
   backupNow: () => invoke('backup_now'),

@@ -342,3 +342,31 @@ async fn an_administrator_lowers_the_advanced_age_threshold_in_the_settings() {
     app.text_with(".kinds", "高龄").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_disables_an_account_and_it_can_no_longer_log_in() {
+    let dir = office_dir();
+    add_account(dir.path(), "lisi", Role::StreetStaff, None);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.go("#/accounts").await;
+    app.text_with("#accounts-table tbody", "lisi").await;
+    let rows = app.client.find_all(fantoccini::Locator::Css("#accounts-table tbody tr")).await.unwrap();
+    let mut lisi = None;
+    for r in rows {
+        if r.text().await.unwrap().contains("lisi") {
+            lisi = Some(r);
+        }
+    }
+    let lisi = lisi.expect("lisi's row");
+    lisi.find(fantoccini::Locator::Css("button")).await.unwrap().click().await.unwrap();
+    app.click("#accounts-table input[type=checkbox]").await;
+    app.click("#accounts-table button.primary").await;
+    app.text_with("#accounts-table tbody", "停用").await;
+    app.screenshot("16-accounts").await;
+    app.click("#logout").await;
+    app.type_into("#login-username", "lisi").await;
+    app.type_into("#login-password", PASSWORD).await;
+    app.click("#login-submit").await;
+    app.text_with("#login-form .form-error", "已停用").await;
+    app.stop().await;
+}
