@@ -63,6 +63,7 @@ pub struct AppStatus {
     has_accounts: bool,
     session: Option<SessionInfo>,
     data_dir: String,
+    backup_dir: Option<String>,
     version: &'static str,
 }
 
@@ -75,6 +76,7 @@ fn app_status(state: State<AppState>) -> Reply<AppStatus> {
             has_accounts: accounts::any(s.conn())?,
             session,
             data_dir: state.data_dir.display().to_string(),
+            backup_dir: backup::backup_dir(s).ok().map(|d| d.display().to_string()),
             version: env!("CARGO_PKG_VERSION"),
         })
     })

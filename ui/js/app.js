@@ -12,6 +12,7 @@ import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
 import { auditPage } from './audit.js';
+import { helpPage, topicFor } from './help.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -28,6 +29,7 @@ const routes = [
   [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
   [/^#\/audit$/, () => auditPage(ctx), 'audit'],
   [/^#\/about$/, () => aboutPage(ctx), 'about'],
+  [/^#\/help(?:\/(\w+))?$/, (m) => helpPage(m[1]), ''],
 ];
 
 async function route() {
@@ -108,6 +110,11 @@ const idle = {
   },
 };
 for (const ev of ['keydown', 'mousedown', 'wheel']) document.addEventListener(ev, () => idle.reset(), true);
+
+// F1 or ? opens the help for the page on screen.
+const openHelp = () => { if (ctx.session && !ctx.session.locked) location.hash = `#/help/${topicFor(location.hash)}`; };
+document.getElementById('help').addEventListener('click', openHelp);
+document.addEventListener('keydown', (ev) => { if (ev.key === 'F1') { ev.preventDefault(); openHelp(); } });
 
 whenSessionLost((err) => {
   if (err.code === 'auth.idle_locked' && ctx.session) locked(ctx.session);

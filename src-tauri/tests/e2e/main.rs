@@ -370,3 +370,15 @@ async fn an_administrator_disables_an_account_and_it_can_no_longer_log_in() {
     app.text_with("#login-form .form-error", "已停用").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn f1_opens_the_help_for_the_page_on_screen() {
+    let app = App::start_as(office_dir(), "admin", PASSWORD).await;
+    app.click("#roster-new").await;
+    app.find("#id-number").await.send_keys("\u{E031}").await.unwrap(); // F1
+    app.text_with("#help-register", "先输入身份证号").await;
+    app.screenshot("17-help").await;
+    app.go("#/about").await;
+    app.text_with(".facts", "backups").await;
+    app.stop().await;
+}
