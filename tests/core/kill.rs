@@ -195,8 +195,13 @@ fn single_writes_killed_at_any_moment_are_each_whole_and_durable() {
         assert!(kill_after(&mut child, pace.next_delay()), "the writer never stops by itself");
         let mut said = String::new();
         child.stdout.take().unwrap().read_to_string(&mut said).unwrap();
-        let committed: i64 =
-            said.lines().rev().find_map(|l| l.strip_prefix("committed ")).map_or(0, |n| n.parse().unwrap());
+        // The first report may share its line with the test harness's own
+        // "test kill::writer_child ... ", hence a search, not a prefix.
+        let committed: i64 = said
+            .lines()
+            .rev()
+            .find_map(|l| l.rsplit_once("committed ").map(|(_, n)| n.trim()))
+            .map_or(0, |n| n.parse().unwrap());
 
         let db = dir.path().join(DB_FILE);
         let conn = assert_intact(&db);
