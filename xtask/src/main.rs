@@ -2,6 +2,7 @@
 //! so a fresh machine, a developer and CI all go through the same steps.
 
 mod deps;
+mod package;
 mod util;
 
 use std::{
@@ -20,6 +21,8 @@ usage: cargo xtask <command>
   test                               system packages, tauri-driver, then every test suite
   bench [ARGS...]                    cargo bench -p street-ledger ARGS...
   deps [build|test]                  only install the system packages (default: test = all)
+  package                            build the .deb (installs tauri-cli first: ~15 min once)
+  package-test                       package, then install it, start it under Xvfb, remove it
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +38,11 @@ fn main() -> ExitCode {
             [Some("build")] => deps::ensure(&[deps::BUILD]),
             _ => Err(format!("deps takes `build` or `test`\n{USAGE}")),
         },
+        // Slow and optional: not part of `test` nor of CI.
+        Some("package") if rest.is_empty() => package::package().map(drop),
+        Some("package-test") if rest.is_empty() => package::package_test(),
+        Some("package" | "package-test") => Err(format!("package and package-test take no arguments\n{USAGE}")),
+        Some(package::RUN_INSTALLED) => package::run_installed(rest),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
