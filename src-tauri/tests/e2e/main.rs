@@ -25,8 +25,13 @@ fn today() -> NaiveDate {
 
 /// Puts a person on the roster through the core, as an earlier session would.
 fn seed_elderly(dir: &std::path::Path, name: &str, id_number: &str) -> String {
+    seed_elderly_in(dir, name, id_number, 0)
+}
+
+/// ... in the office's `community`-th community (0: 和平社区, 1: 建设社区).
+fn seed_elderly_in(dir: &std::path::Path, name: &str, id_number: &str, community: usize) -> String {
     let mut s = store(dir);
-    let community = street_ledger::office::communities(s.conn()).unwrap()[0].id.clone();
+    let community = street_ledger::office::communities(s.conn()).unwrap()[community].id.clone();
     let input = ElderlyInput {
         person: PersonInput {
             name: name.into(),
@@ -255,19 +260,7 @@ async fn a_community_worker_sees_only_their_community() {
     let dir = office_dir();
     let communities = street_ledger::office::communities(store(dir.path()).conn()).unwrap();
     seed_elderly(dir.path(), "曾国藩", ZENG_ID);
-    let other = {
-        let mut s = store(dir.path());
-        let input = ElderlyInput {
-            person: PersonInput {
-                name: "李建设".into(),
-                id_number: Some(id_born(1944, 4, 4, 3)),
-                community_id: Some(communities[1].id.clone()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        elderly::register(&mut s, &Actor::admin("测试"), &input, today()).unwrap()
-    };
+    let other = seed_elderly_in(dir.path(), "李建设", &id_born(1944, 4, 4, 3), 1);
     add_account(dir.path(), "heping", Role::CommunityStaff, Some(communities[0].id.clone()));
     let app = App::start_as(dir, "heping", PASSWORD).await;
     app.text_with("#roster-total", "共 1 人").await;
