@@ -17,4 +17,5 @@ mod roster;
 mod search;
 mod settings;
 mod store;
+mod upgrade;
 mod writes;
