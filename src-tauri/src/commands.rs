@@ -288,10 +288,8 @@ fn restore_newest_good(state: State<AppState>) -> Reply<RestoreInfo> {
     // restored by an administrator from the backups page.
     let damaged = matches!(&*state.store.lock().unwrap_or_else(|p| p.into_inner()), Err(e) if e.code == "backup.database_damaged");
     if !damaged {
-        return Err(
-            street_ledger::access::AccessError::Denied("数据库完好时，只有管理员可以在“备份与恢复”页面恢复").into()
-        )
-        .map_err(|e: Error| e.payload());
+        let refused = street_ledger::access::AccessError::Denied("数据库完好时，只有管理员可以在“备份与恢复”页面恢复");
+        return Err(Error::from(refused).payload());
     }
     let newest = backup::newest_good(&backup::backup_dir_for(&state.data_dir));
     let newest = newest.ok_or_else(|| Error::NotFound { what: "完好的备份" }.payload())?;

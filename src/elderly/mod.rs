@@ -106,38 +106,34 @@ pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> R
     if let Some(c) = optional(input.person.community_id.as_deref()) {
         w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
     }
-    {
-        let idn = optional(input.person.id_number.as_deref())
-            .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
-        let idn = person::parse_id(&idn)?;
-        let person_id = match person::find_by_id_number(w.conn(), idn.as_str())? {
-            Some(pid) => {
-                w.actor().require_community(community_of_person(w.conn(), &pid)?.as_deref())?;
-                if let Some(name) = roster_name(w.conn(), &pid)? {
-                    return Err(
-                        invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into()
-                    );
-                }
-                person::update(w, &pid, None, &keep_stored(w.conn(), &pid, &input.person)?)?;
-                pid
+    let idn = optional(input.person.id_number.as_deref())
+        .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
+    let idn = person::parse_id(&idn)?;
+    let person_id = match person::find_by_id_number(w.conn(), idn.as_str())? {
+        Some(pid) => {
+            w.actor().require_community(community_of_person(w.conn(), &pid)?.as_deref())?;
+            if let Some(name) = roster_name(w.conn(), &pid)? {
+                return Err(invalid("id_number", format!("“{name}”已在花名册中，请在列表中打开，不要重复登记")).into());
             }
-            None => person::create(w, &input.person, today)?,
-        };
-        let mut f = fields(w.conn(), input, &person_id, today)?;
-        f.push(("person_id", person_id.into()));
-        f.push(("status", ACTIVE.to_string().into()));
-        let registered = match optional(input.registered_on.as_deref()) {
-            Some(d) => validate::date("registered_on", "登记日期", &d)?,
-            None => today,
-        };
-        if registered > today {
-            return Err(invalid("registered_on", "登记日期不能晚于今天").into());
+            person::update(w, &pid, None, &keep_stored(w.conn(), &pid, &input.person)?)?;
+            pid
         }
-        f.push(("registered_on", registered.to_string().into()));
-        let id = new_id();
-        w.insert(Table::Elderly, &id, &f)?;
-        Ok(id)
+        None => person::create(w, &input.person, today)?,
+    };
+    let mut f = fields(w.conn(), input, &person_id, today)?;
+    f.push(("person_id", person_id.into()));
+    f.push(("status", ACTIVE.to_string().into()));
+    let registered = match optional(input.registered_on.as_deref()) {
+        Some(d) => validate::date("registered_on", "登记日期", &d)?,
+        None => today,
+    };
+    if registered > today {
+        return Err(invalid("registered_on", "登记日期不能晚于今天").into());
     }
+    f.push(("registered_on", registered.to_string().into()));
+    let id = new_id();
+    w.insert(Table::Elderly, &id, &f)?;
+    Ok(id)
 }
 
 /// Saves an edit of the roster entry and its person.
@@ -192,63 +188,50 @@ pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today:
     if status == "迁出" && reason.is_none() {
         return Err(invalid("status_reason", "请填写迁出原因或去向").into());
     }
-    {
-        person_of(w.conn(), id)?;
-        let f = [
-            ("status", status.clone().into()),
-            ("status_date", date.to_string().into()),
-            ("status_reason", reason.clone().into()),
-        ];
-        w.update(Table::Elderly, id, None, &f)?;
-        Ok(())
-    }
+    let f = [("status", status.into()), ("status_date", date.to_string().into()), ("status_reason", reason.into())];
+    w.update(Table::Elderly, id, None, &f)?;
+    Ok(())
 }
 
 /// A roster entry, if the actor may see it.
 pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyPerson> {
+    let person = person::get(conn, &person_of(conn, id)?, today)?;
+    actor.require_community(person.community_id.as_deref())?;
     let high_age = high_age_threshold(conn)?;
-    let row = conn
+    let e = conn
         .prepare_cached(
-            "SELECT id, row_version, person_id, kinds, sanwu, enterprise_retiree, living_arrangement, economic_status,
+            "SELECT id, row_version, kinds, sanwu, enterprise_retiree, living_arrangement, economic_status,
                     disability_type, disability_grade, disability_cert, health_notes, emergency_name, emergency_phone,
                     emergency_relation, care_mode, visit_level, status, status_date, status_reason, registered_on
              FROM elderly WHERE id = ?1",
         )?
         .query_row([id], |r| {
-            let phone: Option<String> = r.get(13)?;
-            Ok((
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                ElderlyPerson {
-                    id: r.get(0)?,
-                    row_version: r.get(1)?,
-                    person: placeholder_person(),
-                    kinds: Vec::new(),
-                    sanwu: r.get(4)?,
-                    enterprise_retiree: r.get(5)?,
-                    living_arrangement: r.get(6)?,
-                    economic_status: r.get(7)?,
-                    disability_type: r.get(8)?,
-                    disability_grade: r.get(9)?,
-                    disability_cert: r.get(10)?,
-                    health_notes: r.get(11)?,
-                    emergency_name: r.get(12)?,
-                    emergency_phone_masked: phone.as_deref().map(crate::idcard::mask_phone),
-                    emergency_relation: r.get(14)?,
-                    care_mode: r.get(15)?,
-                    visit_level: r.get(16)?,
-                    status: r.get(17)?,
-                    status_date: r.get(18)?,
-                    status_reason: r.get(19)?,
-                    registered_on: r.get(20)?,
-                },
-            ))
-        })
-        .optional()?;
-    let Some((person_id, kinds, mut e)) = row else { return Err(Error::NotFound { what: "该老人" }) };
-    e.person = person::get(conn, &person_id, today)?;
-    actor.require_community(e.person.community_id.as_deref())?;
-    e.kinds = kinds_on(&kinds, e.person.birth_date.as_deref(), high_age, today);
+            let kinds: String = r.get(2)?;
+            let phone: Option<String> = r.get(12)?;
+            Ok(ElderlyPerson {
+                id: r.get(0)?,
+                row_version: r.get(1)?,
+                kinds: kinds_on(&kinds, person.birth_date.as_deref(), high_age, today),
+                person,
+                sanwu: r.get(3)?,
+                enterprise_retiree: r.get(4)?,
+                living_arrangement: r.get(5)?,
+                economic_status: r.get(6)?,
+                disability_type: r.get(7)?,
+                disability_grade: r.get(8)?,
+                disability_cert: r.get(9)?,
+                health_notes: r.get(10)?,
+                emergency_name: r.get(11)?,
+                emergency_phone_masked: phone.as_deref().map(crate::idcard::mask_phone),
+                emergency_relation: r.get(13)?,
+                care_mode: r.get(14)?,
+                visit_level: r.get(15)?,
+                status: r.get(16)?,
+                status_date: r.get(17)?,
+                status_reason: r.get(18)?,
+                registered_on: r.get(19)?,
+            })
+        })?;
     Ok(e)
 }
 
@@ -258,23 +241,6 @@ pub fn of_person(conn: &Connection, person_id: &str) -> Result<Option<String>> {
         .prepare_cached("SELECT id FROM elderly WHERE person_id = ?1")?
         .query_row([person_id], |r| r.get(0))
         .optional()?)
-}
-
-fn placeholder_person() -> Person {
-    Person {
-        id: String::new(),
-        row_version: 0,
-        name: String::new(),
-        id_number_masked: None,
-        sex: None,
-        birth_date: None,
-        age: None,
-        phone_masked: None,
-        community_id: None,
-        community_name: None,
-        address: None,
-        hukou: None,
-    }
 }
 
 /// The edit form shows the ID number and phones masked and sends them empty

@@ -96,8 +96,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             params.push(format!("\"{kind}\""));
         }
     }
-    if let Some((_, tokens)) = search::matches_sql("p", &q.text) {
-        conds.push("r.person_id IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))".into());
+    if let Some((sql, tokens)) = search::matches_sql("r.person_id", &q.text) {
+        conds.push(sql);
         params.extend(tokens);
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };

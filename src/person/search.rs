@@ -89,11 +89,12 @@ pub fn query_tokens(query: &str) -> Vec<String> {
     vec![format!("n:{q}"), format!("p:{}", q.to_lowercase()), format!("i:{}", q.to_uppercase()), format!("t:{q}")]
 }
 
-/// The SQL condition "person `alias` matches the query", with its parameters.
-pub fn matches_sql(alias: &str, query: &str) -> Option<(String, Vec<String>)> {
+/// The SQL condition "the person in column `person_id` matches the query",
+/// with its parameters.
+pub fn matches_sql(person_id: &str, query: &str) -> Option<(String, Vec<String>)> {
     let tokens = query_tokens(query);
     (!tokens.is_empty())
-        .then(|| (format!("{alias}.id IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))"), tokens))
+        .then(|| (format!("{person_id} IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))"), tokens))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -115,7 +116,7 @@ pub fn search(
 ) -> Result<Page<Person>> {
     let mut conds = Vec::new();
     let mut params: Vec<String> = Vec::new();
-    if let Some((sql, p)) = matches_sql("p", &q.text) {
+    if let Some((sql, p)) = matches_sql("p.id", &q.text) {
         conds.push(sql);
         params.extend(p);
     }
