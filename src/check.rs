@@ -5,12 +5,13 @@
 //! log entry altered or removed, breaks that; the audit trail's hash chains
 //! catch log entries altered or removed even where replay cannot (an old
 //! value, an event that is not a record change, the newest entries).
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::store::merge::{merge, Entry, Merged};
 use crate::store::{write::to_json, Table};
 use crate::Result;
 
@@ -44,36 +45,48 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
     for table in Table::ALL {
         compare_table(conn, table, &replayed, &mut report)?;
     }
+    check_conflicts(conn, &replayed, &mut report)?;
     check_search_index(conn, &mut report)?;
     check_roster_index(conn, &mut report)?;
     report.problems.extend(crate::audit::verify_chain(conn)?);
     Ok(report)
 }
 
-/// Per record: the number of logged changes and the last value of each field.
-type Replayed = HashMap<(String, String), (i64, BTreeMap<String, serde_json::Value>)>;
+/// Per record: what its logged changes make it (see `store::merge`).
+type Replayed = HashMap<(String, String), Merged>;
 
 fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     let mut out: Replayed = HashMap::new();
-    let mut stmt = conn.prepare("SELECT table_name, record_id, op, fields FROM change_log ORDER BY seq")?;
+    let mut stmt = conn.prepare(
+        "SELECT table_name, record_id, hlc, installation_id, op, fields, seen FROM change_log ORDER BY record_id, seq",
+    )?;
     let mut rows = stmt.query([])?;
+    let mut current: Option<(String, String)> = None;
+    let mut entries = Vec::new();
+    let mut flush = |key: Option<(String, String)>, entries: &mut Vec<Entry>| {
+        if let Some(key) = key {
+            out.insert(key, merge(entries));
+        }
+        entries.clear();
+    };
     while let Some(r) = rows.next()? {
         report.log_entries += 1;
-        let (table, id, op, fields): (String, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let entry = out.entry((table.clone(), id.clone())).or_default();
-        if (op == "insert") != (entry.0 == 0) {
-            report.problems.push(format!("变更日志中{table}记录{id}的“{op}”顺序不对"));
+        let key: (String, String) = (r.get(0)?, r.get(1)?);
+        if current.as_ref() != Some(&key) {
+            flush(current.replace(key), &mut entries);
         }
-        entry.0 += 1;
-        let fields: BTreeMap<String, serde_json::Value> = serde_json::from_str(&fields).unwrap_or_default();
-        for (f, change) in fields {
-            entry.1.insert(f, change.get("new").cloned().unwrap_or_default());
-        }
+        let seen: Option<String> = r.get(6)?;
+        entries.push(Entry::from_log(r.get(2)?, r.get(3)?, r.get(4)?, &r.get::<_, String>(5)?, seen.as_deref()));
     }
+    flush(current, &mut entries);
     Ok(out)
 }
 
 fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &mut CheckReport) -> Result<()> {
+    let pending: BTreeSet<String> = conn
+        .prepare("SELECT record_id FROM sync_pending WHERE table_name = ?1")?
+        .query_map([table.name()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let cols = table.fields().join(", ");
     let mut stmt = conn.prepare(&format!("SELECT id, row_version, {cols} FROM {}", table.name()))?;
     let mut rows = stmt.query([])?;
@@ -82,25 +95,56 @@ fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &
         report.records += 1;
         let id: String = r.get(0)?;
         let version: i64 = r.get(1)?;
-        let Some((count, fields)) = replayed.get(&(table.name().to_string(), id.clone())) else {
+        let Some(merged) = replayed.get(&(table.name().to_string(), id.clone())).filter(|m| m.exists) else {
             report.problems.push(format!("{}记录{id}没有变更日志：它不是通过程序写入的", table.name()));
             continue;
         };
         seen += 1;
-        if *count != version {
-            report.problems.push(format!("{}记录{id}的版本号为{version}，变更日志中有{count}次变更", table.name()));
+        if pending.contains(&id) {
+            continue;
+        }
+        if merged.changes != version {
+            report.problems.push(format!(
+                "{}记录{id}的版本号为{version}，变更日志中有{}次变更",
+                table.name(),
+                merged.changes
+            ));
         }
         for (i, f) in table.fields().iter().enumerate() {
             let stored = to_json(&r.get::<_, Value>(i + 2)?);
-            let logged = fields.get(*f).cloned().unwrap_or_default();
+            let logged = merged.values.get(*f).cloned().unwrap_or_default();
             if !same_json(&stored, &logged) {
                 report.problems.push(format!("{}记录{id}的字段{f}与变更日志不一致：可能被绕过程序修改", table.name()));
             }
         }
     }
-    let logged = replayed.keys().filter(|(t, _)| t == table.name()).count();
-    if logged != seen {
-        report.problems.push(format!("变更日志记载了{}条{}记录，数据库中只有{seen}条", logged, table.name()));
+    let logged = replayed.iter().filter(|((t, id), m)| t == table.name() && m.exists && !pending.contains(id)).count();
+    if logged + pending.len() < seen || logged > seen {
+        report.problems.push(format!("变更日志记载了{}条{}记录，数据库中有{seen}条", logged, table.name()));
+    }
+    Ok(())
+}
+
+/// The conflict list (冲突待核) must be exactly the fields with two heads.
+fn check_conflicts(conn: &Connection, replayed: &Replayed, report: &mut CheckReport) -> Result<()> {
+    let listed: BTreeSet<(String, String, String, String)> = conn
+        .prepare("SELECT record_id, field, hlc, installation_id FROM sync_conflict")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut expected = BTreeSet::new();
+    for ((_, id), m) in replayed {
+        for (field, heads) in &m.conflicts {
+            for h in heads {
+                expected.insert((id.clone(), field.clone(), h.hlc.clone(), h.installation_id.clone()));
+            }
+        }
+    }
+    if listed != expected {
+        report.problems.push(format!(
+            "冲突待核清单与变更日志不一致（应有{}条，实有{}条）：请联系技术支持",
+            expected.len(),
+            listed.len()
+        ));
     }
     Ok(())
 }

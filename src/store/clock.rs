@@ -20,6 +20,19 @@ impl Hlc {
         Some(Hlc { millis: m.parse().ok()?, counter: c.parse().ok()? })
     }
 
+    /// Moves the clock past a stamp received from another PC, so that a
+    /// change made here after seeing it is stamped later.
+    pub fn observe(&mut self, stamp: &str) {
+        if let Some(seen) = Hlc::parse(stamp) {
+            *self = (*self).max(seen);
+        }
+    }
+
+    /// Milliseconds since 1970 of a stamp.
+    pub fn millis(&self) -> u64 {
+        self.millis
+    }
+
     pub fn tick(&mut self) -> String {
         let now = chrono::Utc::now().timestamp_millis().max(0) as u64;
         if now > self.millis {

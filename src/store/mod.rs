@@ -4,6 +4,7 @@
 //! then runs the embedded migrations in one transaction. Reads go through
 //! [`Store::conn`]; every change to a record goes through [`Store::write`].
 mod clock;
+pub mod merge;
 mod migrations;
 pub mod write;
 

@@ -102,6 +102,27 @@ impl Table {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The fields that refer to another record, with the table referred to.
+    /// A record received before the one it refers to waits (待关联).
+    pub fn references(self) -> &'static [(&'static str, Table)] {
+        match self {
+            Table::Account | Table::Person => &[("community_id", Table::Community)],
+            Table::Elderly => &[("person_id", Table::Person)],
+            Table::ElderlyService | Table::ElderlyVisit => &[("elderly_id", Table::Elderly)],
+            _ => &[],
+        }
+    }
+
+    /// Records nothing else refers to may be deleted (a mistaken entry).
+    /// The others end by a status (迁出, 去世, 结案), never by deletion.
+    pub fn deletable(self) -> bool {
+        matches!(self, Table::ElderlyService | Table::ElderlyVisit)
+    }
+
     fn check_fields(self, fields: &[(&str, Value)]) {
         for (f, _) in fields {
             assert!(self.fields().contains(f), "{} has no field {f}", self.name());
@@ -123,6 +144,49 @@ pub struct WriteTx<'a> {
     /// entry and carried in memory from row to row (a large import writes
     /// hundreds of thousands), then stored in `audit_head` at commit.
     chain: Option<crate::audit::ChainHead>,
+    /// This PC's last origin_seq, read at the first log entry.
+    local_seq: Option<i64>,
+    /// Whether any conflict is listed, read at the first log entry: a change
+    /// made here settles the conflicts of the fields it sets.
+    conflicts_listed: Option<bool>,
+}
+
+/// One change-log entry as it travels between PCs (see `sync`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    pub installation_id: String,
+    pub origin_seq: i64,
+    pub txn_id: String,
+    pub hlc: String,
+    pub at: String,
+    pub user_name: String,
+    pub table_name: String,
+    pub record_id: String,
+    pub op: String,
+    /// `{"field": {"old": .., "new": ..}}`, as the PC that made it logged it.
+    pub fields: String,
+    pub seen: Option<String>,
+}
+
+impl Change {
+    pub const COLUMNS: &'static str =
+        "installation_id, origin_seq, txn_id, hlc, at, user_name, table_name, record_id, op, fields, seen";
+
+    pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
+        Ok(Change {
+            installation_id: r.get(0)?,
+            origin_seq: r.get(1)?,
+            txn_id: r.get(2)?,
+            hlc: r.get(3)?,
+            at: r.get(4)?,
+            user_name: r.get(5)?,
+            table_name: r.get(6)?,
+            record_id: r.get(7)?,
+            op: r.get(8)?,
+            fields: r.get(9)?,
+            seen: r.get(10)?,
+        })
+    }
 }
 
 impl<'a> WriteTx<'a> {
@@ -135,6 +199,8 @@ impl<'a> WriteTx<'a> {
             txn_id: super::new_id(),
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             chain: None,
+            local_seq: None,
+            conflicts_listed: None,
         }
     }
 
@@ -210,6 +276,186 @@ impl<'a> WriteTx<'a> {
         Ok(true)
     }
 
+    /// Sets one field and logs it even when the value is the same: picking
+    /// a side of a conflict (冲突待核) must reach the other PCs as a change
+    /// that has seen both sides.
+    pub fn settle(&mut self, table: Table, id: &str, field: &str, value: Value) -> Result<()> {
+        let fields = [(field, value)];
+        table.check_fields(&fields);
+        let sql = format!("SELECT {field} FROM {} WHERE id = ?1", table.name());
+        let old: Value = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotFound { what: "记录" })?;
+        let sql = format!("UPDATE {} SET row_version = row_version + 1, {field} = ?2 WHERE id = ?1", table.name());
+        self.tx.prepare_cached(&sql)?.execute((id, &fields[0].1))?;
+        self.derive(table, id, &[field], std::slice::from_ref(&old), &fields, false)?;
+        self.log(table, id, "update", std::iter::once((field, &old, &fields[0].1)))
+    }
+
+    /// Deletes a record that nothing refers to (a mistaken entry), leaving a
+    /// tombstone in the log with the values it had. Deleting a record already
+    /// gone (the other side of a delete conflict) logs the tombstone only.
+    pub fn delete(&mut self, table: Table, id: &str) -> Result<()> {
+        assert!(table.deletable(), "{} records are never deleted", table.name());
+        let names = table.fields();
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
+        let old: Option<Vec<Value>> = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        let old = match old {
+            Some(old) => {
+                self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?.execute([id])?;
+                old
+            }
+            None if self.logged(id)? => vec![Value::Null; names.len()],
+            None => return Err(Error::NotFound { what: "记录" }),
+        };
+        self.log(table, id, "delete", names.iter().zip(&old).map(|(f, v)| (*f, v, &Value::Null)))
+    }
+
+    fn logged(&self, id: &str) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)";
+        Ok(self.tx.prepare_cached(sql)?.query_row([id], |r| r.get(0))?)
+    }
+
+    /// Takes in a change made on another PC: logs it as that PC made it (its
+    /// stamp, user and `seen`), chained into this PC's log, then brings the
+    /// record to what all its changes make it. Returns false when the change
+    /// is already here (a package read twice).
+    pub fn receive(&mut self, change: &Change) -> Result<bool> {
+        let known: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE installation_id = ?1 AND origin_seq = ?2)")?
+            .query_row((&change.installation_id, change.origin_seq), |r| r.get(0))?;
+        if known {
+            return Ok(false);
+        }
+        self.clock.observe(&change.hlc);
+        self.append(change)?;
+        Ok(true)
+    }
+
+    /// Brings a record to what its logged changes make it (see `merge`),
+    /// keeping its derived data, its conflicts and its pending state.
+    /// Returns whether the stored record changed.
+    pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
+        let merged = self.merged(id)?;
+        self.tx.prepare_cached("DELETE FROM sync_conflict WHERE record_id = ?1")?.execute([id])?;
+        for (field, heads) in &merged.conflicts {
+            for h in heads {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO sync_conflict (record_id, table_name, field, hlc, installation_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )?
+                    .execute((id, table.name(), field, &h.hlc, &h.installation_id))?;
+            }
+        }
+        let reason = match self.store_merged(table, id, &merged)? {
+            Ok(changed) => {
+                self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
+                return Ok(changed);
+            }
+            Err(reason) => reason,
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sync_pending (record_id, table_name, reason) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (record_id) DO UPDATE SET reason = excluded.reason",
+            )?
+            .execute((id, table.name(), reason))?;
+        Ok(false)
+    }
+
+    fn merged(&self, id: &str) -> Result<super::merge::Merged> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT hlc, installation_id, op, fields, seen FROM change_log WHERE record_id = ?1 ORDER BY seq",
+        )?;
+        let entries = stmt
+            .query_map([id], |r| {
+                Ok(super::merge::Entry::from_log(
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    &r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?.as_deref(),
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(super::merge::merge(&entries))
+    }
+
+    /// Writes the merged record over the stored one; Ok(Err(reason)) when it
+    /// cannot be stored yet (待关联, 重复), and nothing is written then.
+    fn store_merged(
+        &mut self,
+        table: Table,
+        id: &str,
+        m: &super::merge::Merged,
+    ) -> Result<std::result::Result<bool, &'static str>> {
+        let names = table.fields();
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
+        let stored: Option<Vec<Value>> = self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?;
+        if !m.exists {
+            let inserted = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1 AND op = 'insert')";
+            if stored.is_none() && !self.tx.prepare_cached(inserted)?.query_row([id], |r| r.get::<_, bool>(0))? {
+                return Ok(Err("待关联：这条记录的登记还没有同步到本机"));
+            }
+            if stored.is_some() {
+                self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?.execute([id])?;
+            }
+            return Ok(Ok(stored.is_some()));
+        }
+        for (field, parent) in table.references() {
+            if let Some(serde_json::Value::String(parent_id)) = m.values.get(*field) {
+                let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", parent.name());
+                if !self.tx.prepare_cached(&sql)?.query_row([parent_id], |r| r.get::<_, bool>(0))? {
+                    return Ok(Err("待关联：它所属的记录还没有同步到本机"));
+                }
+            }
+        }
+        let values: Vec<(&str, Value)> =
+            names.iter().filter_map(|f| m.values.get(*f).map(|v| (*f, from_json(v)))).collect();
+        let set: Vec<&str> = values.iter().map(|(f, _)| *f).collect();
+        let sql = match &stored {
+            None => format!(
+                "INSERT INTO {} (id, row_version, {}) VALUES (?1, ?2, {})",
+                table.name(),
+                set.join(", "),
+                (3..set.len() + 3).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+            ),
+            Some(_) => {
+                let sets: Vec<String> = set.iter().enumerate().map(|(n, f)| format!("{f} = ?{}", n + 3)).collect();
+                format!("UPDATE {} SET row_version = ?2, {} WHERE id = ?1", table.name(), sets.join(", "))
+            }
+        };
+        let params = [Value::Text(id.into()), Value::Integer(m.changes)]
+            .into_iter()
+            .chain(values.iter().map(|(_, v)| v.clone()));
+        if let Err(e) = self.tx.prepare_cached(&sql)?.execute(params_from_iter(params)) {
+            if e.sqlite_error().is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE) {
+                return Ok(Err("重复：本机已有身份证号（或名称）相同的另一条记录，请核对后保留一条"));
+            }
+            return Err(e.into());
+        }
+        let old: Vec<Value> = match &stored {
+            None => vec![Value::Null; set.len()],
+            Some(row) => set.iter().map(|f| row[names.iter().position(|n| n == f).expect("a field")].clone()).collect(),
+        };
+        let changed = stored.is_none() || old.iter().zip(&values).any(|(o, (_, v))| !same(o, v));
+        self.derive(table, id, &set, &old, &values, stored.is_none())?;
+        Ok(Ok(changed))
+    }
+
     /// Bumps a record's version without changing its fields (logged as an
     /// update of no field), for a record whose meaning includes another's.
     pub fn touch(&mut self, table: Table, id: &str) -> Result<()> {
@@ -245,8 +491,55 @@ impl<'a> WriteTx<'a> {
     ) -> Result<()> {
         let fields: BTreeMap<&str, serde_json::Value> =
             changes.map(|(f, old, new)| (f, json!({"old": to_json(old), "new": to_json(new)}))).collect();
+        if self.conflicts_listed.is_none() {
+            self.conflicts_listed =
+                Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
+        }
+        if self.conflicts_listed == Some(true) {
+            // A change made here has seen every head of the fields it sets.
+            let mut settle = self.tx.prepare_cached("DELETE FROM sync_conflict WHERE record_id = ?1 AND field = ?2")?;
+            for f in fields.keys().copied().chain((op != "update").then_some(super::merge::DELETED)) {
+                settle.execute((id, f))?;
+            }
+        }
         let fields = serde_json::to_string(&fields).expect("JSON of plain values");
-        let hlc = self.clock.tick();
+        let seen = self.seen(id)?;
+        let origin_seq = match self.local_seq {
+            Some(n) => n + 1,
+            None => {
+                let sql = "SELECT coalesce(max(origin_seq), 0) FROM change_log WHERE installation_id = ?1";
+                self.tx.prepare_cached(sql)?.query_row([self.installation_id], |r| r.get::<_, i64>(0))? + 1
+            }
+        };
+        self.local_seq = Some(origin_seq);
+        let change = Change {
+            installation_id: self.installation_id.to_string(),
+            origin_seq,
+            txn_id: self.txn_id.clone(),
+            hlc: self.clock.tick(),
+            at: self.at.clone(),
+            user_name: self.actor.user.clone(),
+            table_name: table.name().to_string(),
+            record_id: id.to_string(),
+            op: op.to_string(),
+            fields,
+            seen: Some(seen),
+        };
+        self.append(&change)
+    }
+
+    /// What this PC has seen of a record: per installation, its newest stamp.
+    fn seen(&self, id: &str) -> Result<String> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT installation_id, max(hlc) FROM change_log WHERE record_id = ?1 GROUP BY installation_id",
+        )?;
+        let seen: BTreeMap<String, String> =
+            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(serde_json::to_string(&seen).expect("JSON of text"))
+    }
+
+    /// Appends a change to the log, chained (see `audit`).
+    fn append(&mut self, c: &Change) -> Result<()> {
         if self.chain.is_none() {
             self.chain = Some(crate::audit::ChainHead::load(&self.tx, crate::audit::Log::ChangeLog)?);
         }
@@ -255,34 +548,37 @@ impl<'a> WriteTx<'a> {
         let hash = crate::audit::chain_hash(
             &head.hash,
             &[
-                Some(self.txn_id.as_str()),
-                Some(&hlc),
-                Some(&self.at),
-                Some(self.installation_id),
-                Some(&self.actor.user),
-                Some(table.name()),
-                Some(id),
-                Some(op),
-                Some(&fields),
+                Some(c.txn_id.as_str()),
+                Some(&c.hlc),
+                Some(&c.at),
+                Some(&c.installation_id),
+                Some(&c.user_name),
+                Some(&c.table_name),
+                Some(&c.record_id),
+                Some(&c.op),
+                Some(&c.fields),
             ],
         );
         self.tx
             .prepare_cached(
-                "INSERT INTO change_log (txn_id, hlc, at, installation_id, user_name, table_name, record_id, op, fields, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO change_log (txn_id, hlc, at, installation_id, user_name, table_name, record_id, op, fields, hash,
+                                         origin_seq, seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
-            .execute((
-                &self.txn_id,
-                &hlc,
-                &self.at,
-                self.installation_id,
-                &self.actor.user,
-                table.name(),
-                id,
-                op,
-                &fields,
-                &hash,
-            ))?;
+            .execute(rusqlite::params![
+                c.txn_id,
+                c.hlc,
+                c.at,
+                c.installation_id,
+                c.user_name,
+                c.table_name,
+                c.record_id,
+                c.op,
+                c.fields,
+                hash,
+                c.origin_seq,
+                c.seen,
+            ])?;
         head.seq = self.tx.last_insert_rowid();
         head.hash = hash;
         Ok(())
@@ -294,6 +590,19 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Real(x), Value::Real(y)) => x == y,
         (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => *x as f64 == *y,
         _ => a == b,
+    }
+}
+
+/// The stored form of a field value from the change log.
+pub fn from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Integer(*b as i64),
+        serde_json::Value::Number(n) => {
+            n.as_i64().map(Value::Integer).unwrap_or_else(|| Value::Real(n.as_f64().unwrap_or(0.0)))
+        }
+        serde_json::Value::String(s) => Value::Text(s.clone()),
+        other => Value::Text(other.to_string()),
     }
 }
 
