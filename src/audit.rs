@@ -36,10 +36,11 @@ pub enum Action {
     Unmask,
     Backup,
     Restore,
+    Sync,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Login,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -49,6 +50,7 @@ impl Action {
         Action::Unmask,
         Action::Backup,
         Action::Restore,
+        Action::Sync,
     ];
 
     pub fn from_code(code: &str) -> Option<Action> {
@@ -66,6 +68,7 @@ impl Action {
             Action::Unmask => "unmask",
             Action::Backup => "backup",
             Action::Restore => "restore",
+            Action::Sync => "sync",
         }
     }
 
@@ -80,6 +83,7 @@ impl Action {
             Action::Unmask => "查看完整信息",
             Action::Backup => "备份",
             Action::Restore => "恢复",
+            Action::Sync => "同步",
         }
     }
 }
@@ -731,20 +735,22 @@ fn local_time(at: &str) -> String {
 }
 
 /// Names shown instead of ids: PCs and communities.
-struct Names {
-    pcs: HashMap<String, String>,
+pub(crate) struct Names {
+    pub(crate) pcs: HashMap<String, String>,
     communities: HashMap<String, String>,
 }
 
 impl Names {
-    fn load(conn: &Connection) -> Result<Names> {
+    pub(crate) fn load(conn: &Connection) -> Result<Names> {
         let pairs = |sql: &str| -> Result<HashMap<String, String>> {
             let mut stmt = conn.prepare(sql)?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         };
         Ok(Names {
-            pcs: pairs("SELECT id, pc_name FROM installation")?,
+            pcs: pairs(
+                "SELECT installation_id, pc_name FROM sync_peer UNION ALL SELECT id, pc_name FROM installation",
+            )?,
             communities: pairs("SELECT id, name FROM community")?,
         })
     }
@@ -768,7 +774,7 @@ fn changes(table: Option<Table>, fields: &str, names: &Names) -> Vec<FieldChange
     out
 }
 
-fn shown(field: &str, value: Option<&serde_json::Value>, names: &Names) -> Option<String> {
+pub(crate) fn shown(field: &str, value: Option<&serde_json::Value>, names: &Names) -> Option<String> {
     let text = match value? {
         serde_json::Value::Null => return None,
         serde_json::Value::String(s) => s.clone(),
@@ -804,11 +810,11 @@ fn event_table(a: Action) -> Option<&'static str> {
     match a {
         Action::Login | Action::LoginFailed | Action::AccountLocked | Action::IdleLock | Action::Logout => Some("账号"),
         Action::Unmask => Some("人员"),
-        Action::Export | Action::Backup | Action::Restore => None,
+        Action::Export | Action::Backup | Action::Restore | Action::Sync => None,
     }
 }
 
-fn field_label(t: Table, field: &str) -> Option<&'static str> {
+pub(crate) fn field_label(t: Table, field: &str) -> Option<&'static str> {
     Some(match (t, field) {
         (Table::Office, "name") => "街道名称",
         (Table::Community, "name") => "社区名称",

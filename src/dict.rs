@@ -91,6 +91,12 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
     ("security.idle_minutes", "闲置几分钟后自动锁屏", "15", ""),
     ("backup.every_hours", "自动备份间隔（小时）", "24", "0 表示不自动备份"),
     ("backup.keep", "保留备份份数", "30", ""),
+    (
+        "sync.every_minutes",
+        "自动同步间隔（分钟）",
+        "30",
+        "程序开着时每隔多久同步一次；0 表示只在启动、退出和点“同步”时同步",
+    ),
     ("backup.dir", "备份文件夹", "", "留空则为数据目录下的 backups；可填U盘或共享文件夹路径"),
 ];
 

@@ -19,6 +19,8 @@ pub enum Error {
     Auth(crate::accounts::AuthError),
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
@@ -36,6 +38,7 @@ impl Error {
             Error::Access(_) => "access.denied",
             Error::Auth(e) => e.code(),
             Error::Backup(e) => e.code(),
+            Error::Sync(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",

@@ -17,6 +17,7 @@ pub mod office;
 pub mod person;
 pub mod pinyin;
 pub mod store;
+pub mod sync;
 pub mod validate;
 
 pub use error::{Error, ErrorPayload, Result};

@@ -61,11 +61,37 @@ enum Command {
         #[arg(long, conflicts_with = "list")]
         if_due: bool,
     },
+    /// 同步：在同步文件夹中读入其他电脑的同步包并写出本机的（密钥：STREET_LEDGER_SYNC_KEY 或提示输入）
+    Sync {
+        /// The sync folder (shared folder or USB stick); default: the one set in the app.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+    },
     /// 从备份恢复（程序须已关闭；恢复前的数据库会另存，可撤销）
     Restore {
         /// The backup file (street-ledger-YYYYMMDD-HHMMSS.db), or the database in a before-restore folder to undo a restore.
         file: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum SyncAction {
+    /// 写出本机的同步包（其他电脑可能还没有的修改）
+    Export {
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// 导入一个同步包
+    Import { file: PathBuf },
+    /// 写出快照（全部修改），供新电脑加入
+    Snapshot {
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// 新电脑加入街道办：导入其他电脑生成的快照
+    Join { file: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -159,9 +185,76 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let b = backup::backup_now(&store, &Actor::system(), if if_due { "定时备份" } else { "命令行备份" })?;
             println!("已备份到“{}”（{:.1} MB）。", b.path.display(), b.size as f64 / 1_048_576.0);
         }
+        Command::Sync { dir, action } => return sync(&mut store, dir, action),
         Command::Restore { .. } => unreachable!("restored above, before the store was opened"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sync runs as the OS user, like backup: a scheduled task has no one to log
+/// in, and a package reveals nothing without the office key.
+fn sync(store: &mut Store, dir: Option<PathBuf>, action: Option<SyncAction>) -> Result<ExitCode, Error> {
+    use street_ledger::sync::{self, Kind};
+    let actor = Actor::system();
+    if let Some(SyncAction::Join { file }) = &action {
+        let passphrase = sync_passphrase()?.ok_or_else(|| sync::SyncError::NotConfigured)?;
+        let a = sync::join(store, file, &passphrase)?;
+        println!("已加入街道办：导入{}条修改，{}条记录。请用原有账号登录。", a.received, a.records_changed);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let key = match sync_passphrase()? {
+        Some(p) => sync::office_key(store.conn(), &p)?,
+        None => sync::stored_key(store.conn())?,
+    };
+    match action {
+        Some(SyncAction::Export { output }) => {
+            sync::write_file(&output, &sync::export(store, Kind::Changes, &key)?)?;
+            println!("已写出同步包“{}”。", output.display());
+        }
+        Some(SyncAction::Snapshot { output }) => {
+            sync::write_file(&output, &sync::export(store, Kind::Snapshot, &key)?)?;
+            println!("已写出快照“{}”：新电脑可用 street-ledger sync join 加入。", output.display());
+        }
+        Some(SyncAction::Import { file }) => {
+            let a = sync::import_file(store, &actor, &file, &key)?;
+            println!(
+                "已导入：新修改{}条（已有{}条），更新记录{}条，冲突待核{}项，待关联{}条。",
+                a.received, a.known, a.records_changed, a.conflicts, a.pending
+            );
+        }
+        Some(SyncAction::Join { .. }) => unreachable!("joined above"),
+        None => {
+            let folder = match dir {
+                Some(d) => d,
+                None => PathBuf::from(sync::config(store.conn())?.folder.ok_or(sync::SyncError::NotConfigured)?),
+            };
+            let r = sync::run_in(store, &actor, "命令行", &folder, &key)?;
+            println!(
+                "同步完成：读入{}个同步包、{}条新修改，写出{}条修改，更新记录{}条，冲突待核{}项。",
+                r.read, r.changes_in, r.changes_out, r.records_changed, r.conflicts
+            );
+            for m in &r.messages {
+                println!("注意：{m}");
+            }
+            if !r.messages.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The office passphrase: STREET_LEDGER_SYNC_KEY, else a prompt at a
+/// terminal, else none (the key kept on this PC is used).
+fn sync_passphrase() -> Result<Option<String>, Error> {
+    if let Ok(p) = std::env::var("STREET_LEDGER_SYNC_KEY") {
+        return Ok(Some(p));
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    Ok(rpassword::prompt_password("同步密钥（直接回车则用本机保存的密钥）：").ok().filter(|p| !p.is_empty()))
 }
 
 /// The password for a prompt: STREET_LEDGER_PASSWORD (scheduled tasks), else

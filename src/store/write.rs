@@ -318,6 +318,15 @@ impl<'a> WriteTx<'a> {
         self.log(table, id, "delete", names.iter().zip(&old).map(|(f, v)| (*f, v, &Value::Null)))
     }
 
+    /// Brings back a deleted record (the other side of a delete conflict):
+    /// an insert that has seen the deletion and the edits made meanwhile.
+    pub fn restore(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
+        table.check_fields(fields);
+        self.log(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)))?;
+        self.materialize(table, id)?;
+        Ok(())
+    }
+
     fn logged(&self, id: &str) -> Result<bool> {
         let sql = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)";
         Ok(self.tx.prepare_cached(sql)?.query_row([id], |r| r.get(0))?)

@@ -17,5 +17,8 @@ mod roster;
 mod search;
 mod settings;
 mod store;
+mod sync_crash;
+mod sync_files;
+mod sync_merge;
 mod upgrade;
 mod writes;

@@ -59,8 +59,15 @@ CREATE TABLE sync_peer (
     installation_id TEXT PRIMARY KEY,
     pc_name         TEXT NOT NULL,
     seen            TEXT NOT NULL DEFAULT '{}',
-    last_package_id TEXT,
     last_read_at    TEXT
+);
+
+-- Packages taken in whole, so a run skips them (a PC's file is replaced by
+-- a new package, with a new id, on each of its runs).
+CREATE TABLE sync_package (
+    package_id TEXT PRIMARY KEY,
+    writer     TEXT NOT NULL,
+    read_at    TEXT NOT NULL
 );
 
 -- 同步记录: one row per run.

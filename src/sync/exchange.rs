@@ -1,0 +1,194 @@
+//! What goes into a package and how a package comes in: changes from every
+//! PC (so a PC that never meets another still hears from it through a
+//! third), minus what every PC this one has heard from already holds.
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::package::{Body, Kind};
+use super::SyncError;
+use crate::access::Actor;
+use crate::store::write::Change;
+use crate::store::{Hlc, Store, Table};
+use crate::Result;
+
+/// A package's content once opened: who wrote it, what it had seen, the
+/// changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    pub writer: String,
+    pub writer_pc: String,
+    pub seen: BTreeMap<String, i64>,
+    pub body: Body,
+}
+
+/// What taking in a package did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Applied {
+    /// Changes new to this PC.
+    pub received: usize,
+    /// Changes this PC already had.
+    pub known: usize,
+    /// Changes left for later: an earlier change of their PC is missing.
+    pub deferred: usize,
+    /// Records whose stored form changed.
+    pub records_changed: usize,
+    /// Conflicts (fields with two heads) listed after the import.
+    pub conflicts: usize,
+    /// Records waiting for another (待关联) after the import.
+    pub pending: usize,
+}
+
+/// Per installation, the last origin_seq this PC holds. Changes are taken
+/// in without gaps, so this says exactly what it holds.
+pub fn holdings(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT installation_id, max(origin_seq) FROM change_log GROUP BY installation_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The office this PC belongs to: (id, name).
+pub fn office(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn.query_row("SELECT id, name FROM office LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+}
+
+/// The changes to send: for each PC's changes, those after what every PC
+/// this one has read a package from said it holds. A snapshot sends all.
+pub fn bundle(conn: &Connection, installation_id: &str, kind: Kind) -> Result<Bundle> {
+    let holds = holdings(conn)?;
+    let mut peers: Vec<BTreeMap<String, i64>> = Vec::new();
+    if kind == Kind::Changes {
+        let mut stmt =
+            conn.prepare_cached("SELECT seen FROM sync_peer WHERE last_read_at IS NOT NULL AND installation_id <> ?1")?;
+        for seen in stmt.query_map([installation_id], |r| r.get::<_, String>(0))? {
+            peers.push(serde_json::from_str(&seen?).unwrap_or_default());
+        }
+    }
+    let mut changes = Vec::new();
+    let sql = format!(
+        "SELECT {} FROM change_log WHERE installation_id = ?1 AND origin_seq > ?2 ORDER BY origin_seq",
+        Change::COLUMNS
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for (origin, last) in &holds {
+        let cutoff = if peers.is_empty() {
+            0
+        } else {
+            peers.iter().map(|p| p.get(origin).copied().unwrap_or(0)).min().unwrap_or(0)
+        };
+        if cutoff < *last {
+            for c in stmt.query_map((origin, cutoff), Change::from_row)? {
+                changes.push(c?);
+            }
+        }
+    }
+    // Stamp order: a record's insert before its edits, a person before the
+    // roster entry that refers to it.
+    changes.sort_by(|a, b| (&a.hlc, &a.installation_id).cmp(&(&b.hlc, &b.installation_id)));
+    let mut pcs = pc_names(conn)?;
+    let own: String = conn.query_row("SELECT pc_name FROM installation", [], |r| r.get(0))?;
+    pcs.insert(installation_id.to_string(), own.clone());
+    Ok(Bundle { writer: installation_id.to_string(), writer_pc: own, seen: holds, body: Body { changes, pcs } })
+}
+
+pub fn pc_names(conn: &Connection) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT installation_id, pc_name FROM sync_peer")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A PC whose clock runs more than a day ahead would win every later edit;
+/// its changes wait until this PC's clock catches up or it is corrected.
+pub fn refuse_far_future(bundle: &Bundle, now_millis: u64) -> Result<(), SyncError> {
+    let limit = now_millis + 24 * 3600 * 1000;
+    if let Some(c) = bundle.body.changes.iter().find(|c| Hlc::parse(&c.hlc).is_some_and(|h| h.millis() > limit)) {
+        let ahead = Hlc::parse(&c.hlc).map(|h| h.millis() - now_millis).unwrap_or(0);
+        let pc = bundle.body.pcs.get(&c.installation_id).cloned().unwrap_or_else(|| c.installation_id.clone());
+        return Err(SyncError::ClockAhead { pc, days: ahead.div_ceil(24 * 3600 * 1000) });
+    }
+    Ok(())
+}
+
+/// Takes in a package's changes in one transaction: all of them or, on any
+/// failure, none. Reading the same package twice changes nothing.
+pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
+    refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
+    let own = store.installation_id().to_string();
+    let mut holds = holdings(store.conn())?;
+    store.write(actor, |w| {
+        let mut applied = Applied::default();
+        let mut touched: BTreeSet<(usize, String)> = BTreeSet::new();
+        for c in &bundle.body.changes {
+            let Some(table) = Table::from_name(&c.table_name) else {
+                return Err(SyncError::Damaged(format!("{}的变更", bundle.writer_pc)).into());
+            };
+            let last = holds.entry(c.installation_id.clone()).or_insert(0);
+            if c.origin_seq <= *last {
+                applied.known += 1;
+                continue;
+            }
+            if c.origin_seq > *last + 1 {
+                applied.deferred += 1;
+                continue;
+            }
+            *last = c.origin_seq;
+            if w.receive(c)? {
+                applied.received += 1;
+                touched.insert((table_rank(table), c.record_id.clone()));
+            } else {
+                applied.known += 1;
+            }
+        }
+        // Records waiting for another may be complete now.
+        let waiting: Vec<(String, String)> = w
+            .conn()
+            .prepare("SELECT table_name, record_id FROM sync_pending")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (table, id) in waiting {
+            if let Some(t) = Table::from_name(&table) {
+                touched.insert((table_rank(t), id));
+            }
+        }
+        // Parents before children: the tables are listed in that order.
+        for (rank, id) in &touched {
+            if w.materialize(Table::ALL[*rank], id)? {
+                applied.records_changed += 1;
+            }
+        }
+        let conn = w.conn();
+        for (id, name) in &bundle.body.pcs {
+            if *id != own {
+                conn.prepare_cached(
+                    "INSERT INTO sync_peer (installation_id, pc_name) VALUES (?1, ?2)
+                     ON CONFLICT (installation_id) DO UPDATE SET pc_name = excluded.pc_name",
+                )?
+                .execute((id, name))?;
+            }
+        }
+        if bundle.writer != own {
+            conn.prepare_cached(
+                "INSERT INTO sync_peer (installation_id, pc_name, seen, last_read_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (installation_id) DO UPDATE SET pc_name = excluded.pc_name, seen = excluded.seen,
+                     last_read_at = excluded.last_read_at",
+            )?
+            .execute((
+                &bundle.writer,
+                &bundle.writer_pc,
+                serde_json::to_string(&bundle.seen).expect("JSON of numbers"),
+                chrono::Utc::now().to_rfc3339(),
+            ))?;
+        }
+        applied.conflicts = conn
+            .query_row("SELECT count(DISTINCT record_id || field) FROM sync_conflict", [], |r| r.get::<_, i64>(0))?
+            as usize;
+        applied.pending = conn.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get::<_, i64>(0))? as usize;
+        Ok(applied)
+    })
+}
+
+fn table_rank(t: Table) -> usize {
+    Table::ALL.iter().position(|x| *x == t).expect("every table is listed")
+}

@@ -1,0 +1,465 @@
+//! File-based sync (同步) between the office's PCs, which share no network:
+//! each run leaves this PC's package in a shared folder or on a USB stick and
+//! takes in the others' packages found there.
+//!
+//! Built on the change log of the one write path: a package carries change
+//! log entries, a PC takes them in through `WriteTx::receive`, and records
+//! are what `store::merge` makes of all the changes a PC holds. Packages are
+//! sealed with the office key (see `package`); a file that is not a package
+//! of this office under this key, or is cut or altered, is refused before
+//! anything is written.
+pub mod exchange;
+pub mod package;
+pub mod review;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+pub use exchange::{apply, bundle, Applied, Bundle};
+pub use package::{Kind, OfficeKey};
+
+use crate::access::{Actor, Permission};
+use crate::audit::{self, Action};
+use crate::store::{Store, LATEST_VERSION};
+use crate::{Error, Result};
+
+/// Extension of package files in the sync folder.
+pub const EXTENSION: &str = "slsync";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("还没有设置同步：请管理员在“同步”页面填写同步文件夹和同步密钥")]
+    NotConfigured,
+    #[error("本机还没有加入街道办：请先完成初始设置，或导入其他电脑生成的快照")]
+    NotJoined,
+    #[error("同步文件夹“{0}”不存在或无法访问。如用U盘，请确认已插好；如用共享文件夹，请确认网络路径可以打开")]
+    Folder(String),
+    #[error("无法写入同步文件夹“{0}”。请确认U盘没有写保护、共享文件夹有写入权限")]
+    Write(String),
+    #[error("同步密钥至少需要8个字符")]
+    WeakKey,
+    #[error("文件“{0}”不是街道民生台账的同步包，未导入。请不要把其他文件放进同步文件夹")]
+    NotAPackage(String),
+    #[error("同步包“{0}”不完整（可能还没复制完，或U盘被提前拔出），未导入。请重新复制该文件后再同步")]
+    Truncated(String),
+    #[error("同步包“{0}”已损坏（内容被改动过），未导入。请在生成它的电脑上重新同步，生成新的同步包")]
+    Damaged(String),
+    #[error("同步包“{file}”由更新版本的程序生成（文件格式第{format}版），本机无法读取，未导入。请升级本机的街道民生台账后再同步；文件保留不动")]
+    NewerFormat { file: String, format: u16 },
+    #[error("同步包“{file}”来自更新版本的街道民生台账（数据结构第{found}版，本机第{supported}版），暂不导入。请升级本机程序；升级后再同步即可导入，文件保留不动")]
+    NewerSchema { file: String, found: i64, supported: i64 },
+    #[error(
+        "同步密钥不对：同步包“{0}”是用另一个密钥加密的，未导入。请向管理员确认本街道办的同步密钥，在“同步”页面重新输入"
+    )]
+    WrongKey(String),
+    #[error("同步包“{file}”属于另一个街道办（{office}），未导入。请检查同步文件夹是否选错")]
+    OtherOffice { file: String, office: String },
+    #[error("电脑“{pc}”的时钟比本机快了约{days}天，它的修改暂不导入，以免盖过其他电脑的修改。请校正该电脑的日期和时间，再在那台电脑上同步")]
+    ClockAhead { pc: String, days: u64 },
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotConfigured => "sync.not_configured",
+            SyncError::NotJoined => "sync.not_joined",
+            SyncError::Folder(_) => "sync.folder",
+            SyncError::Write(_) => "sync.write",
+            SyncError::WeakKey => "sync.weak_key",
+            SyncError::NotAPackage(_) => "sync.not_a_package",
+            SyncError::Truncated(_) => "sync.truncated",
+            SyncError::Damaged(_) => "sync.damaged",
+            SyncError::NewerFormat { .. } => "sync.newer_format",
+            SyncError::NewerSchema { .. } => "sync.newer_schema",
+            SyncError::WrongKey(_) => "sync.wrong_key",
+            SyncError::OtherOffice { .. } => "sync.other_office",
+            SyncError::ClockAhead { .. } => "sync.clock_ahead",
+        }
+    }
+}
+
+/// This PC's sync settings, as the settings page shows them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SyncConfig {
+    pub pc_name: String,
+    pub installation_id: String,
+    pub folder: Option<String>,
+    pub key_set: bool,
+    pub every_minutes: f64,
+}
+
+pub fn config(conn: &Connection) -> Result<SyncConfig> {
+    let (installation_id, pc_name) =
+        conn.query_row("SELECT id, pc_name FROM installation", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let every_minutes = crate::dict::setting(conn, "sync.every_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(30.0);
+    Ok(SyncConfig {
+        pc_name,
+        installation_id,
+        folder: local(conn, "folder")?,
+        key_set: local(conn, "key")?.is_some(),
+        every_minutes,
+    })
+}
+
+fn local(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM sync_config WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_config (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )?;
+    Ok(())
+}
+
+/// Names this PC (本机名称), as the other PCs will see it.
+pub fn set_pc_name(store: &Store, actor: &Actor, name: &str) -> Result<()> {
+    actor.require(Permission::Administer)?;
+    let name = crate::validate::required("pc_name", "本机名称", name)?;
+    store.conn().execute("UPDATE installation SET pc_name = ?1", [name])?;
+    Ok(())
+}
+
+/// Sets the sync folder; it must exist now.
+pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
+    actor.require(Permission::Administer)?;
+    let folder = folder.trim();
+    if folder.is_empty() {
+        store.conn().execute("DELETE FROM sync_config WHERE key = 'folder'", [])?;
+        return Ok(());
+    }
+    if !Path::new(folder).is_dir() {
+        return Err(SyncError::Folder(folder.to_string()).into());
+    }
+    set_local(store.conn(), "folder", folder)
+}
+
+/// Sets the office key from its passphrase. When the folder already holds
+/// another PC's package of this office, the key must open it: a mistyped
+/// passphrase is caught here, before any package is written with it.
+pub fn set_key(store: &Store, actor: &Actor, passphrase: &str) -> Result<()> {
+    actor.require(Permission::Administer)?;
+    if passphrase.chars().count() < 8 {
+        return Err(SyncError::WeakKey.into());
+    }
+    let (office_id, _) = exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
+    let key = OfficeKey::derive(passphrase, &office_id);
+    if let Some(folder) = local(store.conn(), "folder")? {
+        for (name, bytes) in packages_in(Path::new(&folder), store.installation_id())? {
+            if let Ok((h, _)) = package::read_header(&name, &bytes) {
+                if h.office_id == office_id && h.key_check != key.check_value() {
+                    return Err(SyncError::WrongKey(name).into());
+                }
+            }
+        }
+    }
+    set_local(store.conn(), "key", &key.to_hex())
+}
+
+/// The key this PC keeps (set on the sync page, or when joining).
+pub fn stored_key(conn: &Connection) -> Result<OfficeKey> {
+    local(conn, "key")?.and_then(|k| OfficeKey::from_hex(&k)).ok_or_else(|| SyncError::NotConfigured.into())
+}
+
+/// The key of this PC's office for a passphrase (the CLI's
+/// STREET_LEDGER_SYNC_KEY or prompt).
+pub fn office_key(conn: &Connection, passphrase: &str) -> Result<OfficeKey> {
+    let (office_id, _) = exchange::office(conn)?.ok_or(SyncError::NotJoined)?;
+    Ok(OfficeKey::derive(passphrase, &office_id))
+}
+
+/// Writes a package of the changes some PC may lack (or a snapshot of all).
+pub fn export(store: &Store, kind: Kind, key: &OfficeKey) -> Result<Vec<u8>> {
+    let conn = store.conn();
+    let (office_id, office_name) = exchange::office(conn)?.ok_or(SyncError::NotJoined)?;
+    let b = bundle(conn, store.installation_id(), kind)?;
+    let header = package::Header {
+        kind,
+        package_id: crate::store::new_id(),
+        office_id,
+        office_name,
+        writer: b.writer.clone(),
+        writer_pc: b.writer_pc.clone(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        schema_version: LATEST_VERSION,
+        app_version: env!("CARGO_PKG_VERSION").to_string(),
+        seen: b.seen,
+        changes: 0,
+        key_check: String::new(),
+        nonce: String::new(),
+        body_len: 0,
+    };
+    Ok(package::seal(header, &b.body, key))
+}
+
+/// Opens a package of this office with this PC's key: every check that can
+/// refuse it comes before anything is written.
+fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Result<(package::Header, Bundle)> {
+    let (header, _) = package::read_header(name, bytes)?;
+    if let Some((office_id, _)) = exchange::office(conn)? {
+        if header.office_id != office_id {
+            return Err(SyncError::OtherOffice { file: name.into(), office: header.office_name }.into());
+        }
+    }
+    if header.schema_version > LATEST_VERSION {
+        return Err(SyncError::NewerSchema {
+            file: name.into(),
+            found: header.schema_version,
+            supported: LATEST_VERSION,
+        }
+        .into());
+    }
+    let (header, body) = package::open(name, bytes, key)?;
+    let b =
+        Bundle { writer: header.writer.clone(), writer_pc: header.writer_pc.clone(), seen: header.seen.clone(), body };
+    Ok((header, b))
+}
+
+/// Takes in one package file (CLI `sync import`).
+pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<Applied> {
+    let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|_| SyncError::Folder(path.display().to_string()))?;
+    let (_, b) = open_with(store.conn(), &name, &bytes, key)?;
+    let applied = apply(store, actor, &b)?;
+    audit::record(store, &actor.user, Action::Sync, &name, &summary_text(&applied))?;
+    Ok(applied)
+}
+
+/// Joins an office on a new PC: takes in a snapshot made by any PC of the
+/// office, with the office passphrase, and keeps the key for later syncs.
+pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied> {
+    let name = file_name(path);
+    let bytes = std::fs::read(path).map_err(|_| SyncError::Folder(path.display().to_string()))?;
+    let (header, _) = package::read_header(&name, &bytes)?;
+    let key = OfficeKey::derive(passphrase, &header.office_id);
+    let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
+    let applied = apply(store, &Actor::system(), &b)?;
+    set_local(store.conn(), "key", &key.to_hex())?;
+    store.conn().execute(
+        "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
+        (&header.package_id, &header.writer, chrono::Utc::now().to_rfc3339()),
+    )?;
+    if let Some(dir) = path.parent().filter(|d| d.is_dir() && !d.as_os_str().is_empty()) {
+        if local(store.conn(), "folder")?.is_none() {
+            set_local(store.conn(), "folder", &dir.display().to_string())?;
+        }
+    }
+    audit::record(store, "系统", Action::Sync, &name, &format!("加入街道办，导入快照：{}", summary_text(&applied)))?;
+    Ok(applied)
+}
+
+/// Writes a package file, whole or not at all: a temporary name first, then
+/// a rename, so that a PC reading the folder meanwhile never sees half.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_file_name(format!(".{}.tmp", file_name(path)));
+    let failed = |_| Error::from(SyncError::Write(path.display().to_string()));
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&tmp).map_err(failed)?;
+        f.write_all(bytes).map_err(failed)?;
+        f.sync_all().map_err(failed)?;
+    }
+    std::fs::rename(&tmp, path).map_err(failed)?;
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// This PC's package in the folder: one file per PC, replaced on each run.
+fn own_file(folder: &Path, conn: &Connection, installation_id: &str) -> Result<PathBuf> {
+    let pc: String = conn.query_row("SELECT pc_name FROM installation", [], |r| r.get(0))?;
+    let safe: String =
+        pc.chars().map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(40).collect();
+    // The end of a UUIDv7 is random; its start is the time it was made.
+    let tail = &installation_id[installation_id.len().saturating_sub(12)..];
+    Ok(folder.join(format!("{safe}-{tail}.{EXTENSION}")))
+}
+
+/// The package files in a folder, except this PC's own.
+fn packages_in(folder: &Path, installation_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let own = |bytes: &[u8]| package::read_header("", bytes).is_ok_and(|(h, _)| h.writer == installation_id);
+    let entries = std::fs::read_dir(folder).map_err(|_| SyncError::Folder(folder.display().to_string()))?;
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_package = Path::new(&name).extension().is_some_and(|x| x == EXTENSION) && !name.starts_with('.');
+        if !is_package {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(e.path()) {
+            if !own(&bytes) {
+                out.push((name, bytes));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// One sync run, as the history page lists it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct RunReport {
+    pub id: i64,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub trigger_kind: String,
+    pub user_name: String,
+    pub written: i64,
+    pub read: i64,
+    pub changes_in: i64,
+    pub changes_out: i64,
+    pub records_changed: i64,
+    pub conflicts: i64,
+    /// Problems and warnings, in Chinese, one per file or step.
+    pub messages: Vec<String>,
+}
+
+/// A sync run on the folder: takes in every package there not taken in yet
+/// (each in its own transaction), then writes this PC's package. A bad file
+/// is reported and skipped; the others still go in.
+pub fn run(store: &mut Store, actor: &Actor, trigger: &str) -> Result<RunReport> {
+    let folder = local(store.conn(), "folder")?.ok_or(SyncError::NotConfigured)?;
+    let key = stored_key(store.conn())?;
+    run_in(store, actor, trigger, Path::new(&folder), &key)
+}
+
+/// A sync run on a given folder with a given key (the CLI's `--dir`).
+pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, key: &OfficeKey) -> Result<RunReport> {
+    let folder = folder.to_path_buf();
+    if !folder.is_dir() {
+        return Err(SyncError::Folder(folder.display().to_string()).into());
+    }
+    let mut report = RunReport {
+        started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        trigger_kind: trigger.to_string(),
+        user_name: actor.user.clone(),
+        ..RunReport::default()
+    };
+    let own = store.installation_id().to_string();
+    let mut waiting = Vec::new();
+    for (name, bytes) in packages_in(&folder, &own)? {
+        if let Ok((h, _)) = package::read_header(&name, &bytes) {
+            let sql = "SELECT EXISTS (SELECT 1 FROM sync_package WHERE package_id = ?1)";
+            if store.conn().query_row(sql, [&h.package_id], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
+        }
+        match open_with(store.conn(), &name, &bytes, key) {
+            Ok((h, b)) => waiting.push((name, h.package_id, b)),
+            Err(e) => report.messages.push(e.to_string()),
+        }
+    }
+    // A package may need another's changes first (gaps): go round while any
+    // package brings something new.
+    loop {
+        let mut progress = false;
+        let mut still = Vec::new();
+        for (name, package_id, b) in waiting {
+            match apply(store, actor, &b) {
+                Ok(a) => {
+                    report.read += 1;
+                    report.changes_in += a.received as i64;
+                    report.records_changed += a.records_changed as i64;
+                    progress |= a.received > 0;
+                    if a.deferred > 0 {
+                        still.push((name, package_id, b));
+                    } else {
+                        store.conn().execute(
+                            "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
+                            (&package_id, &b.writer, chrono::Utc::now().to_rfc3339()),
+                        )?;
+                    }
+                }
+                Err(e) => report.messages.push(e.to_string()),
+            }
+        }
+        waiting = still;
+        if !progress || waiting.is_empty() {
+            break;
+        }
+    }
+    for (name, _, _) in &waiting {
+        report
+            .messages
+            .push(format!("同步包“{name}”中有部分修改需要等其他电脑的同步包到来后才能导入，下次同步时会再试"));
+    }
+    match export(store, Kind::Changes, key) {
+        Ok(bytes) => {
+            let path = own_file(&folder, store.conn(), &own)?;
+            report.changes_out = package::read_header("", &bytes).map(|(h, _)| h.changes as i64).unwrap_or(0);
+            match write_file(&path, &bytes) {
+                Ok(()) => report.written = 1,
+                Err(e) => report.messages.push(e.to_string()),
+            }
+        }
+        Err(e) => report.messages.push(e.to_string()),
+    }
+    let conn = store.conn();
+    report.conflicts =
+        conn.query_row("SELECT count(DISTINCT record_id || field) FROM sync_conflict", [], |r| r.get(0))?;
+    let pending: i64 = conn.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0))?;
+    if pending > 0 {
+        report.messages.push(format!("有{pending}条记录在等待其他电脑同步来的关联记录（待关联），不影响其他记录"));
+    }
+    report.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    conn.execute(
+        "INSERT INTO sync_run (started_at, finished_at, trigger_kind, user_name, written, read, changes_in, changes_out,
+                               records_changed, conflicts, messages)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            report.started_at,
+            report.finished_at,
+            report.trigger_kind,
+            report.user_name,
+            report.written,
+            report.read,
+            report.changes_in,
+            report.changes_out,
+            report.records_changed,
+            report.conflicts,
+            serde_json::to_string(&report.messages).expect("JSON of text"),
+        ],
+    )?;
+    report.id = conn.last_insert_rowid();
+    let detail = format!(
+        "读入{}个同步包、{}条修改，写出{}条修改，冲突待核{}项",
+        report.read, report.changes_in, report.changes_out, report.conflicts
+    );
+    audit::record(store, &actor.user, Action::Sync, &folder.display().to_string(), &detail)?;
+    Ok(report)
+}
+
+fn summary_text(a: &Applied) -> String {
+    format!("新修改{}条，已有{}条，更新记录{}条，冲突待核{}项", a.received, a.known, a.records_changed, a.conflicts)
+}
+
+/// The sync history (同步记录), newest first.
+pub fn history(conn: &Connection, limit: i64) -> Result<Vec<RunReport>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, started_at, finished_at, trigger_kind, user_name, written, read, changes_in, changes_out,
+                records_changed, conflicts, messages
+         FROM sync_run ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(RunReport {
+            id: r.get(0)?,
+            started_at: r.get(1)?,
+            finished_at: r.get(2)?,
+            trigger_kind: r.get(3)?,
+            user_name: r.get(4)?,
+            written: r.get(5)?,
+            read: r.get(6)?,
+            changes_in: r.get(7)?,
+            changes_out: r.get(8)?,
+            records_changed: r.get(9)?,
+            conflicts: r.get(10)?,
+            messages: serde_json::from_str(&r.get::<_, String>(11)?).unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
