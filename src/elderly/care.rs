@@ -111,6 +111,24 @@ pub fn add_visit(
     store.write(actor, |w| record_visit(w, elderly_id, input, today))
 }
 
+/// Deletes a service or visit entered by mistake (its roster entry stays).
+/// The deletion is logged with the values it had and syncs as a tombstone.
+pub fn delete_entry(store: &mut Store, actor: &Actor, table: Table, id: &str) -> Result<()> {
+    if !matches!(table, Table::ElderlyService | Table::ElderlyVisit) {
+        return Err(Error::NotFound { what: "服务或探访记录" });
+    }
+    store.write(actor, |w| {
+        let sql = format!("SELECT elderly_id FROM {} WHERE id = ?1", table.name());
+        let elderly_id: String = w
+            .conn()
+            .query_row(&sql, [id], |r| r.get(0))
+            .optional()?
+            .ok_or(Error::NotFound { what: "服务或探访记录" })?;
+        super::require_writable(w, &elderly_id)?;
+        w.delete(table, id)
+    })
+}
+
 /// [`add_service`] inside a larger write (import, demo).
 pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, today: NaiveDate) -> Result<String> {
     // Access first: a refusal must not tell the person's status.
