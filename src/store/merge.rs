@@ -111,7 +111,9 @@ pub fn merge(entries: &[Entry]) -> Merged {
         } else {
             out.values.insert(field.to_string(), winner.clone());
         }
-        if heads.len() > 1 {
+        // Two PCs that set the same value (two deletions of one record) do
+        // not disagree: nothing to review.
+        if heads.iter().any(|(_, v)| v != winner) {
             out.conflicts.insert(field.to_string(), heads.iter().map(|(i, _)| entries[*i].stamp.clone()).collect());
         }
     }
