@@ -39,12 +39,27 @@ pub(crate) fn seed(w: &mut WriteTx) -> Result<()> {
     Ok(())
 }
 
-/// The active labels of a dictionary, in their set order.
+/// The active labels of a dictionary, in their set order. A dictionary
+/// added by a later version than the one the office was set up with has no
+/// entries yet: its seed labels stand in until someone edits it.
 pub fn labels(conn: &Connection, dict: &str) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT label FROM dict_entry WHERE dict = ?1 AND active = 1 ORDER BY sort, label")?;
-    let rows = stmt.query_map([dict], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<String> = stmt.query_map([dict], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if rows.is_empty() {
+        let any = "SELECT EXISTS (SELECT 1 FROM dict_entry WHERE dict = ?1)";
+        if !conn.prepare_cached(any)?.query_row([dict], |r| r.get::<_, bool>(0))? {
+            return Ok(seed_labels(dict));
+        }
+    }
     Ok(rows)
+}
+
+fn seed_labels(dict: &str) -> Vec<String> {
+    static SEEDED: std::sync::OnceLock<Seed> = std::sync::OnceLock::new();
+    let seed = SEEDED.get_or_init(|| serde_json::from_str(SEED).expect("assets/dictionaries.json is valid"));
+    let labels = seed.dictionaries.get(dict).and_then(|v| v.as_array());
+    labels.into_iter().flatten().filter_map(|l| l.as_str().map(String::from)).collect()
 }
 
 /// Every active dictionary, for the UI's drop-downs.
@@ -55,6 +70,12 @@ pub fn all(conn: &Connection) -> Result<std::collections::BTreeMap<String, Vec<S
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (d, l) = row?;
         out.entry(d).or_default().push(l);
+    }
+    let seed: Seed = serde_json::from_str(SEED).expect("assets/dictionaries.json is valid");
+    for dict in seed.dictionaries.keys() {
+        if !out.contains_key(dict) {
+            out.insert(dict.clone(), labels(conn, dict)?);
+        }
     }
     Ok(out)
 }

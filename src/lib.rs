@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dict;
 pub mod dump;
 pub mod elderly;
+pub mod employment;
 pub mod error;
 pub mod idcard;
 pub mod office;

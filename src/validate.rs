@@ -65,3 +65,23 @@ pub fn phone(field: &'static str, input: Option<&str>) -> Result<Option<String>,
         Err(invalid(field, "电话号码格式不对，请填写手机号或座机号（7到13位数字）"))
     }
 }
+
+/// A date not after today.
+pub fn past_date(field: &'static str, label: &str, input: &str, today: NaiveDate) -> Result<NaiveDate, Invalid> {
+    let d = date(field, label, input)?;
+    if d > today {
+        return Err(invalid(field, format!("{label}不能晚于今天")));
+    }
+    Ok(d)
+}
+
+/// Yuan as typed ("12.50", "12.5元"), to whole fen (分); absent is 0.
+pub fn yuan_to_cents(field: &'static str, label: &str, input: Option<&str>, max_yuan: f64) -> Result<i64, Invalid> {
+    let Some(s) = optional(input) else { return Ok(0) };
+    let yuan: f64 =
+        s.trim_end_matches('元').parse().map_err(|_| invalid(field, format!("{label}“{s}”不是数字，请填写如 12.50")))?;
+    if !(0.0..=max_yuan).contains(&yuan) {
+        return Err(invalid(field, format!("{label}应在0到{max_yuan}元之间")));
+    }
+    Ok((yuan * 100.0).round() as i64)
+}

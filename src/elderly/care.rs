@@ -71,24 +71,11 @@ fn require_active(conn: &Connection, elderly_id: &str) -> Result<()> {
 }
 
 fn past_date(field: &'static str, label: &str, input: &str, today: NaiveDate) -> Result<NaiveDate> {
-    let d = validate::date(field, label, input)?;
-    if d > today {
-        return Err(invalid(field, format!("{label}不能晚于今天")).into());
-    }
-    Ok(d)
+    Ok(validate::past_date(field, label, input, today)?)
 }
 
-/// Yuan as typed, to whole fen (分).
 fn cents(input: Option<&str>) -> Result<i64> {
-    let Some(s) = optional(input) else { return Ok(0) };
-    let yuan: f64 = s
-        .trim_end_matches('元')
-        .parse()
-        .map_err(|_| invalid("charge", format!("收费金额“{s}”不是数字，请填写如 12.50")))?;
-    if !(0.0..=1_000_000.0).contains(&yuan) {
-        return Err(invalid("charge", "收费金额应在0到1000000元之间").into());
-    }
-    Ok((yuan * 100.0).round() as i64)
+    Ok(validate::yuan_to_cents("charge", "收费金额", input, 1_000_000.0)?)
 }
 
 pub fn add_service(

@@ -24,10 +24,21 @@ pub enum Table {
     Elderly,
     ElderlyService,
     ElderlyVisit,
+    Household,
+    HouseholdMember,
+    ZeroEmployment,
+    EmploymentCase,
+    EmploymentTraining,
+    EmploymentFollowup,
+    WelfarePost,
+    PostPlacement,
+    StartupLoan,
+    HardshipRelief,
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    /// Parents before children: sync stores records in this order.
+    pub const ALL: [Table; 19] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -37,6 +48,16 @@ impl Table {
         Table::Elderly,
         Table::ElderlyService,
         Table::ElderlyVisit,
+        Table::Household,
+        Table::HouseholdMember,
+        Table::ZeroEmployment,
+        Table::EmploymentCase,
+        Table::EmploymentTraining,
+        Table::EmploymentFollowup,
+        Table::WelfarePost,
+        Table::PostPlacement,
+        Table::StartupLoan,
+        Table::HardshipRelief,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +71,16 @@ impl Table {
             Table::Elderly => "elderly",
             Table::ElderlyService => "elderly_service",
             Table::ElderlyVisit => "elderly_visit",
+            Table::Household => "household",
+            Table::HouseholdMember => "household_member",
+            Table::ZeroEmployment => "zero_employment",
+            Table::EmploymentCase => "employment_case",
+            Table::EmploymentTraining => "employment_training",
+            Table::EmploymentFollowup => "employment_followup",
+            Table::WelfarePost => "welfare_post",
+            Table::PostPlacement => "post_placement",
+            Table::StartupLoan => "startup_loan",
+            Table::HardshipRelief => "hardship_relief",
         }
     }
 
@@ -99,6 +130,51 @@ impl Table {
             Table::ElderlyVisit => {
                 &["elderly_id", "date", "visitor", "way", "health", "economy", "family_support", "home_safety", "needs"]
             }
+            Table::Household => &["community_id", "address", "registered_on", "notes"],
+            Table::HouseholdMember => &[
+                "household_id",
+                "person_id",
+                "relation",
+                "work_status",
+                "employer",
+                "since",
+                "able",
+                "willing",
+                "active",
+            ],
+            Table::ZeroEmployment => &["household_id", "confirmed_on", "eliminated_on", "eliminated_by"],
+            Table::EmploymentCase => &[
+                "person_id",
+                "categories",
+                "registered_on",
+                "education",
+                "skills",
+                "wishes",
+                "status",
+                "placed_employer",
+                "placed_post",
+                "placed_on",
+                "placed_way",
+                "closed_on",
+                "closed_reason",
+            ],
+            Table::EmploymentTraining => &["case_id", "kind", "course", "start_on", "end_on", "result"],
+            Table::EmploymentFollowup => &["case_id", "date", "place", "way", "content", "staff"],
+            Table::WelfarePost => &["post_type", "unit", "community_id", "active"],
+            Table::PostPlacement => &["post_id", "case_id", "start_on", "end_on"],
+            Table::StartupLoan => &[
+                "person_id",
+                "amount_cents",
+                "bank",
+                "guarantee",
+                "granted_on",
+                "term_months",
+                "extension_months",
+                "interest_subsidy_cents",
+                "repayment",
+                "settled_on",
+            ],
+            Table::HardshipRelief => &["person_id", "programme", "date", "help", "amount_cents"],
         }
     }
 
@@ -113,6 +189,12 @@ impl Table {
             Table::Account | Table::Person => &[("community_id", Table::Community)],
             Table::Elderly => &[("person_id", Table::Person)],
             Table::ElderlyService | Table::ElderlyVisit => &[("elderly_id", Table::Elderly)],
+            Table::Household | Table::WelfarePost => &[("community_id", Table::Community)],
+            Table::HouseholdMember => &[("household_id", Table::Household), ("person_id", Table::Person)],
+            Table::ZeroEmployment => &[("household_id", Table::Household)],
+            Table::EmploymentCase | Table::StartupLoan | Table::HardshipRelief => &[("person_id", Table::Person)],
+            Table::EmploymentTraining | Table::EmploymentFollowup => &[("case_id", Table::EmploymentCase)],
+            Table::PostPlacement => &[("post_id", Table::WelfarePost), ("case_id", Table::EmploymentCase)],
             _ => &[],
         }
     }
@@ -120,7 +202,14 @@ impl Table {
     /// Records nothing else refers to may be deleted (a mistaken entry).
     /// The others end by a status (迁出, 去世, 结案), never by deletion.
     pub fn deletable(self) -> bool {
-        matches!(self, Table::ElderlyService | Table::ElderlyVisit)
+        matches!(
+            self,
+            Table::ElderlyService
+                | Table::ElderlyVisit
+                | Table::EmploymentTraining
+                | Table::EmploymentFollowup
+                | Table::HardshipRelief
+        )
     }
 
     fn check_fields(self, fields: &[(&str, Value)]) {

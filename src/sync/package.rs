@@ -150,7 +150,9 @@ pub fn read_header(name: &str, bytes: &[u8]) -> Result<(Header, usize), SyncErro
     }
     let header: Header =
         serde_json::from_slice(&bytes[PREFIX..header_end]).map_err(|_| SyncError::Damaged(name.into()))?;
-    let end = header_end as u64 + header.body_len;
+    let Some(end) = (header_end as u64).checked_add(header.body_len) else {
+        return Err(SyncError::Damaged(name.into()));
+    };
     if (bytes.len() as u64) < end {
         return Err(SyncError::Truncated(name.into()));
     }

@@ -1,0 +1,440 @@
+//! Households (户) and zero-employment households (零就业家庭).
+//!
+//! A household is a candidate when at least one member is of working age
+//! (16 to the retirement age of `rules`), able and willing to work, and
+//! every such member is unemployed (失业). Students, conscripts, retirees and
+//! those unable to work do not count either way. A user confirms (认定) a
+//! candidate with a date; placing a member in work eliminates it (消除),
+//! dated; a household that falls back is proposed again.
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::rules::{working_age, RetirementRule};
+use super::{person_for, require_person, sex_and_birth};
+use crate::access::{Actor, Permission};
+use crate::dict;
+use crate::person::PersonInput;
+use crate::store::{new_id, Store, Table, WriteTx};
+use crate::validate::{self, invalid, optional};
+use crate::{Error, Result};
+
+pub const EMPLOYED: &str = "就业";
+pub const UNEMPLOYED: &str = "失业";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberStatus {
+    pub work_status: String,
+    pub employer: Option<String>,
+    /// Since when employed, or registered unemployed.
+    pub since: Option<String>,
+    #[serde(default = "yes")]
+    pub able: bool,
+    #[serde(default = "yes")]
+    pub willing: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberInput {
+    pub person: PersonInput,
+    pub relation: String,
+    #[serde(flatten)]
+    pub status: MemberStatus,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HouseholdInput {
+    pub community_id: String,
+    pub address: String,
+    pub notes: Option<String>,
+    pub members: Vec<MemberInput>,
+}
+
+/// Registers a household with its members, in one write.
+pub fn create(store: &mut Store, actor: &Actor, input: &HouseholdInput, today: NaiveDate) -> Result<String> {
+    store.write(actor, |w| create_in(w, input, today))
+}
+
+pub fn create_in(w: &mut WriteTx, input: &HouseholdInput, today: NaiveDate) -> Result<String> {
+    w.actor().require(Permission::Write)?;
+    let community = crate::office::resolve(w.conn(), &validate::required("community_id", "社区", &input.community_id)?)?;
+    w.actor().require_community(Some(&community))?;
+    let address = validate::required("address", "住址", &input.address)?;
+    if input.members.is_empty() {
+        return Err(invalid("members", "请至少填写一名家庭成员").into());
+    }
+    let id = new_id();
+    w.insert(
+        Table::Household,
+        &id,
+        &[
+            ("community_id", community.into()),
+            ("address", address.into()),
+            ("registered_on", today.to_string().into()),
+            ("notes", optional(input.notes.as_deref()).into()),
+        ],
+    )?;
+    for m in &input.members {
+        add_member_in(w, &id, m, today)?;
+    }
+    Ok(id)
+}
+
+pub fn add_member(store: &mut Store, actor: &Actor, household_id: &str, m: &MemberInput, today: NaiveDate) -> Result<String> {
+    store.write(actor, |w| {
+        require_household(w, household_id)?;
+        add_member_in(w, household_id, m, today)
+    })
+}
+
+fn add_member_in(w: &mut WriteTx, household_id: &str, m: &MemberInput, today: NaiveDate) -> Result<String> {
+    let mut person = m.person.clone();
+    if optional(person.community_id.as_deref()).is_none() {
+        person.community_id = Some(household_community(w.conn(), household_id)?);
+    }
+    let person_id = person_for(w, &person, today)?;
+    let taken = "SELECT EXISTS (SELECT 1 FROM household_member WHERE person_id = ?1 AND active = 1)";
+    if w.conn().prepare_cached(taken)?.query_row([&person_id], |r| r.get::<_, bool>(0))? {
+        return Err(invalid("id_number", "此人已是某一家庭户的成员，请先在原家庭户中移出").into());
+    }
+    let relations = dict::labels(w.conn(), "household_relation")?;
+    let relation = validate::one_of("relation", "与户主关系", &m.relation, &relations)?;
+    let mut f = status_fields(w.conn(), &m.status, today)?;
+    f.extend([
+        ("household_id", household_id.to_string().into()),
+        ("person_id", person_id.into()),
+        ("relation", relation.into()),
+        ("active", 1.into()),
+    ]);
+    let id = new_id();
+    w.insert(Table::HouseholdMember, &id, &f)?;
+    reconsider(w, household_id, today)?;
+    Ok(id)
+}
+
+fn status_fields(
+    conn: &Connection,
+    s: &MemberStatus,
+    today: NaiveDate,
+) -> Result<Vec<(&'static str, rusqlite::types::Value)>> {
+    let statuses = dict::labels(conn, "work_status")?;
+    let status = validate::one_of("work_status", "就业状况", &s.work_status, &statuses)?;
+    let since = super::optional_past_date("since", "起始日期", s.since.as_deref(), today)?;
+    let employer = optional(s.employer.as_deref());
+    if status == EMPLOYED && employer.is_none() {
+        return Err(invalid("employer", "就业的成员请填写工作单位（灵活就业可填“灵活就业”）").into());
+    }
+    Ok(vec![
+        ("work_status", status.into()),
+        ("employer", employer.into()),
+        ("since", since.map(|d| d.to_string()).into()),
+        ("able", (s.able as i64).into()),
+        ("willing", (s.willing as i64).into()),
+    ])
+}
+
+/// Changes a member's work status. A member placed in work eliminates the
+/// household's zero-employment confirmation, dated by `since`.
+pub fn set_member_status(
+    store: &mut Store,
+    actor: &Actor,
+    member_id: &str,
+    status: &MemberStatus,
+    today: NaiveDate,
+) -> Result<()> {
+    store.write(actor, |w| set_member_status_in(w, member_id, status, today))
+}
+
+pub(crate) fn set_member_status_in(w: &mut WriteTx, member_id: &str, status: &MemberStatus, today: NaiveDate) -> Result<()> {
+    let (household_id, person_id): (String, String) = w
+        .conn()
+        .prepare_cached("SELECT household_id, person_id FROM household_member WHERE id = ?1")?
+        .query_row([member_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::NotFound { what: "家庭成员" })?;
+    require_person(w, &person_id)?;
+    let f = status_fields(w.conn(), status, today)?;
+    w.update(Table::HouseholdMember, member_id, None, &f)?;
+    reconsider(w, &household_id, today)
+}
+
+/// The members of a person's household placed in work (from a case's
+/// placement): their status follows.
+pub(crate) fn placed(w: &mut WriteTx, person_id: &str, employer: &str, on: NaiveDate, today: NaiveDate) -> Result<()> {
+    let member: Option<(String, i64, i64)> = w
+        .conn()
+        .prepare_cached("SELECT id, able, willing FROM household_member WHERE person_id = ?1 AND active = 1")?
+        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((id, able, willing)) = member else { return Ok(()) };
+    let status = MemberStatus {
+        work_status: EMPLOYED.into(),
+        employer: Some(employer.into()),
+        since: Some(on.to_string()),
+        able: able != 0,
+        willing: willing != 0,
+    };
+    set_member_status_in(w, &id, &status, today)
+}
+
+/// After a member changes: a confirmed household with someone in work is
+/// eliminated, dated when that member started.
+fn reconsider(w: &mut WriteTx, household_id: &str, today: NaiveDate) -> Result<()> {
+    let Some(open) = open_confirmation(w.conn(), household_id)? else { return Ok(()) };
+    let worker: Option<(String, Option<String>)> = w
+        .conn()
+        .prepare_cached(
+            "SELECT p.name, m.since FROM household_member m JOIN person p ON p.id = m.person_id
+             WHERE m.household_id = ?1 AND m.active = 1 AND m.work_status = ?2 ORDER BY m.since LIMIT 1",
+        )?
+        .query_row((household_id, EMPLOYED), |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if let Some((name, since)) = worker {
+        let on = since.unwrap_or_else(|| today.to_string());
+        w.update(
+            Table::ZeroEmployment,
+            &open,
+            None,
+            &[("eliminated_on", on.into()), ("eliminated_by", format!("{name}就业").into())],
+        )?;
+    }
+    Ok(())
+}
+
+fn open_confirmation(conn: &Connection, household_id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM zero_employment WHERE household_id = ?1 AND eliminated_on IS NULL")?
+        .query_row([household_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// 认定: confirms a candidate household as a zero-employment household.
+pub fn confirm(store: &mut Store, actor: &Actor, household_id: &str, on: &str, today: NaiveDate) -> Result<String> {
+    store.write(actor, |w| {
+        require_household(w, household_id)?;
+        let on = validate::past_date("confirmed_on", "认定日期", on, today)?;
+        if open_confirmation(w.conn(), household_id)?.is_some() {
+            return Err(invalid("confirmed_on", "该户已认定为零就业家庭，尚未消除").into());
+        }
+        if !is_zero_employment(w.conn(), household_id, today)? {
+            return Err(invalid(
+                "confirmed_on",
+                "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态",
+            )
+            .into());
+        }
+        let id = new_id();
+        w.insert(
+            Table::ZeroEmployment,
+            &id,
+            &[("household_id", household_id.to_string().into()), ("confirmed_on", on.to_string().into())],
+        )?;
+        Ok(id)
+    })
+}
+
+/// Whether every working-age member able and willing to work is unemployed
+/// (and there is at least one).
+pub fn is_zero_employment(conn: &Connection, household_id: &str, today: NaiveDate) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT person_id, work_status, able, willing FROM household_member WHERE household_id = ?1 AND active = 1",
+    )?;
+    let members: Vec<(String, String, bool, bool)> = stmt
+        .query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut seekers = 0;
+    for (person_id, status, able, willing) in members {
+        if status == EMPLOYED {
+            return Ok(false);
+        }
+        if status != UNEMPLOYED || !able || !willing {
+            continue;
+        }
+        let Some((sex, birth)) = sex_and_birth(conn, &person_id)? else { continue };
+        if working_age(&RetirementRule::for_sex(conn, sex)?, birth, today) {
+            seekers += 1;
+        }
+    }
+    Ok(seekers > 0)
+}
+
+fn household_community(conn: &Connection, household_id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT community_id FROM household WHERE id = ?1")?
+        .query_row([household_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "家庭户" })
+}
+
+fn require_household(w: &WriteTx, household_id: &str) -> Result<()> {
+    w.actor().require(Permission::Write)?;
+    w.actor().require_community(Some(&household_community(w.conn(), household_id)?))?;
+    Ok(())
+}
+
+/// Where a household stands on the zero-employment list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ZeroState {
+    /// Not zero-employment.
+    No,
+    /// Meets the rule, not confirmed: 待认定 (`again`: it was eliminated before).
+    Candidate { again: bool },
+    /// 已认定, not yet eliminated.
+    Confirmed { since: String },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MemberView {
+    pub id: String,
+    pub person_id: String,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub age: Option<u32>,
+    pub sex: Option<String>,
+    pub relation: String,
+    pub work_status: String,
+    pub employer: Option<String>,
+    pub since: Option<String>,
+    pub able: bool,
+    pub willing: bool,
+    pub working_age: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HouseholdView {
+    pub id: String,
+    pub community_id: String,
+    pub community: String,
+    pub address: String,
+    pub registered_on: String,
+    pub notes: Option<String>,
+    pub members: Vec<MemberView>,
+    pub zero: ZeroState,
+    /// Past confirmations: (认定, 消除, 原因).
+    pub history: Vec<(String, Option<String>, Option<String>)>,
+}
+
+pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<HouseholdView> {
+    let community_id = household_community(conn, id)?;
+    actor.require_community(Some(&community_id))?;
+    let (community, address, registered_on, notes): (String, String, String, Option<String>) = conn.query_row(
+        "SELECT c.name, h.address, h.registered_on, h.notes FROM household h JOIN community c ON c.id = h.community_id
+         WHERE h.id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.id, m.person_id, p.name, p.id_number, p.sex, p.birth_date, m.relation, m.work_status, m.employer,
+                m.since, m.able, m.willing
+         FROM household_member m JOIN person p ON p.id = m.person_id
+         WHERE m.household_id = ?1 AND m.active = 1 ORDER BY m.relation = '户主' DESC, p.birth_date",
+    )?;
+    let mut members = Vec::new();
+    let mut rows = stmt.query([id])?;
+    while let Some(r) = rows.next()? {
+        let person_id: String = r.get(1)?;
+        let birth: Option<String> = r.get(5)?;
+        let working = match sex_and_birth(conn, &person_id)? {
+            Some((sex, b)) => working_age(&RetirementRule::for_sex(conn, sex)?, b, today),
+            None => false,
+        };
+        members.push(MemberView {
+            id: r.get(0)?,
+            name: r.get(2)?,
+            id_number: r.get::<_, Option<String>>(3)?.map(|n| crate::person::mask_id(&n)),
+            sex: r.get(4)?,
+            age: crate::person::age(birth.as_deref(), today),
+            relation: r.get(6)?,
+            work_status: r.get(7)?,
+            employer: r.get(8)?,
+            since: r.get(9)?,
+            able: r.get(10)?,
+            willing: r.get(11)?,
+            working_age: working,
+            person_id,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT confirmed_on, eliminated_on, eliminated_by FROM zero_employment WHERE household_id = ?1 ORDER BY confirmed_on",
+    )?;
+    let history = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(HouseholdView {
+        id: id.to_string(),
+        zero: zero_state(conn, id, today)?,
+        community_id,
+        community,
+        address,
+        registered_on,
+        notes,
+        members,
+        history,
+    })
+}
+
+fn zero_state(conn: &Connection, id: &str, today: NaiveDate) -> Result<ZeroState> {
+    let open: Option<String> = conn
+        .prepare_cached("SELECT confirmed_on FROM zero_employment WHERE household_id = ?1 AND eliminated_on IS NULL")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(since) = open {
+        return Ok(ZeroState::Confirmed { since });
+    }
+    if is_zero_employment(conn, id, today)? {
+        let again = "SELECT EXISTS (SELECT 1 FROM zero_employment WHERE household_id = ?1)";
+        return Ok(ZeroState::Candidate { again: conn.prepare_cached(again)?.query_row([id], |r| r.get(0))? });
+    }
+    Ok(ZeroState::No)
+}
+
+/// A household in the list.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HouseholdRow {
+    pub id: String,
+    pub community: String,
+    pub address: String,
+    pub head: String,
+    pub members: i64,
+    pub employed: i64,
+    pub zero: ZeroState,
+}
+
+/// Households of a community (or the actor's), the zero-employment list
+/// first: confirmed, then candidates (待认定), then the rest.
+pub fn list(conn: &Connection, actor: &Actor, community: Option<&str>, today: NaiveDate) -> Result<Vec<HouseholdRow>> {
+    let community = actor.scope().map(String::from).or_else(|| community.filter(|c| !c.is_empty()).map(String::from));
+    let mut stmt = conn.prepare(
+        "SELECT h.id, c.name, h.address,
+                coalesce((SELECT p.name FROM household_member m JOIN person p ON p.id = m.person_id
+                          WHERE m.household_id = h.id AND m.active = 1 ORDER BY m.relation = '户主' DESC LIMIT 1), ''),
+                (SELECT count(*) FROM household_member m WHERE m.household_id = h.id AND m.active = 1),
+                (SELECT count(*) FROM household_member m WHERE m.household_id = h.id AND m.active = 1 AND m.work_status = '就业')
+         FROM household h JOIN community c ON c.id = h.community_id
+         WHERE ?1 IS NULL OR h.community_id = ?1
+         ORDER BY c.sort, h.address",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query([&community])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        out.push(HouseholdRow {
+            zero: zero_state(conn, &id, today)?,
+            id,
+            community: r.get(1)?,
+            address: r.get(2)?,
+            head: r.get(3)?,
+            members: r.get(4)?,
+            employed: r.get(5)?,
+        });
+    }
+    let rank = |z: &ZeroState| match z {
+        ZeroState::Confirmed { .. } => 0,
+        ZeroState::Candidate { .. } => 1,
+        ZeroState::No => 2,
+    };
+    out.sort_by_key(|h| rank(&h.zero));
+    Ok(out)
+}
