@@ -112,6 +112,16 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
     ("security.idle_minutes", "闲置几分钟后自动锁屏", "15", ""),
     ("backup.every_hours", "自动备份间隔（小时）", "24", "0 表示不自动备份"),
     ("backup.keep", "保留备份份数", "30", ""),
+    ("employment.followup_days", "就业援助跟踪服务间隔（天）", "30", "在册援助对象超过此天数未跟踪服务即列入待跟踪"),
+    ("employment.subsidy_max_months", "公益性岗位补贴最长月数", "36", ""),
+    ("employment.loan_alert_days", "贷款到期提前提醒（天）", "60", ""),
+    (
+        "employment.retire.male.age",
+        "男性原法定退休年龄（岁）",
+        "60",
+        "按渐进式延迟退休规定自动延迟：1965年1月起出生的每4个月延迟1个月，最多36个月",
+    ),
+    ("employment.retire.female.age", "女性原法定退休年龄（岁）", "50", "50（女职工）或55（女干部），按规定自动延迟"),
     (
         "sync.every_minutes",
         "自动同步间隔（分钟）",

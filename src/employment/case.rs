@@ -41,14 +41,14 @@ pub fn register(store: &mut Store, actor: &Actor, input: &CaseInput, today: Naiv
 }
 
 pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Result<String> {
+    let mut f = detail_fields(w.conn(), input)?;
     let person_id = person_for(w, &input.person, today)?;
     let exists = "SELECT EXISTS (SELECT 1 FROM employment_case WHERE person_id = ?1)";
     if w.conn().prepare_cached(exists)?.query_row([&person_id], |r| r.get::<_, bool>(0))? {
         return Err(invalid("id_number", "此人已在就业援助台账中，请在列表中打开，不要重复登记").into());
     }
-    let registered = super::optional_past_date("registered_on", "登记日期", input.registered_on.as_deref(), today)?
-        .unwrap_or(today);
-    let mut f = detail_fields(w.conn(), input)?;
+    let registered =
+        super::optional_past_date("registered_on", "登记日期", input.registered_on.as_deref(), today)?.unwrap_or(today);
     f.extend([
         ("person_id", person_id.into()),
         ("registered_on", registered.to_string().into()),
@@ -131,7 +131,8 @@ pub fn categories_of(conn: &Connection, person_id: &str, stored: &str, today: Na
         .query_row([person_id], |r| r.get(0))
         .optional()?;
     if let Some(h) = household {
-        let confirmed = "SELECT EXISTS (SELECT 1 FROM zero_employment WHERE household_id = ?1 AND eliminated_on IS NULL)";
+        let confirmed =
+            "SELECT EXISTS (SELECT 1 FROM zero_employment WHERE household_id = ?1 AND eliminated_on IS NULL)";
         if conn.prepare_cached(confirmed)?.query_row([&h], |r| r.get::<_, bool>(0))? {
             out.push(CATEGORY_ZERO.into());
         }
@@ -148,7 +149,13 @@ pub struct TrainingInput {
     pub result: Option<String>,
 }
 
-pub fn add_training(store: &mut Store, actor: &Actor, case_id: &str, t: &TrainingInput, today: NaiveDate) -> Result<String> {
+pub fn add_training(
+    store: &mut Store,
+    actor: &Actor,
+    case_id: &str,
+    t: &TrainingInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| {
         require_case(w, case_id)?;
         require_open(w.conn(), case_id)?;
@@ -189,7 +196,13 @@ pub struct FollowupInput {
     pub staff: String,
 }
 
-pub fn add_followup(store: &mut Store, actor: &Actor, case_id: &str, f: &FollowupInput, today: NaiveDate) -> Result<String> {
+pub fn add_followup(
+    store: &mut Store,
+    actor: &Actor,
+    case_id: &str,
+    f: &FollowupInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| record_followup(w, case_id, f, today))
 }
 
@@ -260,7 +273,11 @@ pub fn close(store: &mut Store, actor: &Actor, case_id: &str, on: &str, reason: 
             Table::EmploymentCase,
             case_id,
             None,
-            &[("status", CLOSED.to_string().into()), ("closed_on", on.to_string().into()), ("closed_reason", reason.into())],
+            &[
+                ("status", CLOSED.to_string().into()),
+                ("closed_on", on.to_string().into()),
+                ("closed_reason", reason.into()),
+            ],
         )?;
         Ok(())
     })
@@ -308,7 +325,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &CaseQuery, today: NaiveDate) -
         conds.push("e.status = ?".into());
         params.push(s);
     }
-    if let Some((sql, tokens)) = q.q.as_deref().and_then(|text| crate::person::search::matches_sql("e.person_id", text)) {
+    if let Some((sql, tokens)) = q.q.as_deref().and_then(|text| crate::person::search::matches_sql("e.person_id", text))
+    {
         conds.push(sql);
         params.extend(tokens);
     }
@@ -465,7 +483,12 @@ pub struct DueFollowup {
     pub days_overdue: i64,
 }
 
-pub fn followups_due(conn: &Connection, actor: &Actor, community: Option<&str>, today: NaiveDate) -> Result<Vec<DueFollowup>> {
+pub fn followups_due(
+    conn: &Connection,
+    actor: &Actor,
+    community: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<DueFollowup>> {
     let days = dict::setting_i64(conn, "employment.followup_days", 30)?;
     let community = actor.scope().map(String::from).or_else(|| community.filter(|c| !c.is_empty()).map(String::from));
     let mut stmt = conn.prepare(

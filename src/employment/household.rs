@@ -61,7 +61,8 @@ pub fn create(store: &mut Store, actor: &Actor, input: &HouseholdInput, today: N
 
 pub fn create_in(w: &mut WriteTx, input: &HouseholdInput, today: NaiveDate) -> Result<String> {
     w.actor().require(Permission::Write)?;
-    let community = crate::office::resolve(w.conn(), &validate::required("community_id", "社区", &input.community_id)?)?;
+    let community =
+        crate::office::resolve(w.conn(), &validate::required("community_id", "社区", &input.community_id)?)?;
     w.actor().require_community(Some(&community))?;
     let address = validate::required("address", "住址", &input.address)?;
     if input.members.is_empty() {
@@ -84,7 +85,13 @@ pub fn create_in(w: &mut WriteTx, input: &HouseholdInput, today: NaiveDate) -> R
     Ok(id)
 }
 
-pub fn add_member(store: &mut Store, actor: &Actor, household_id: &str, m: &MemberInput, today: NaiveDate) -> Result<String> {
+pub fn add_member(
+    store: &mut Store,
+    actor: &Actor,
+    household_id: &str,
+    m: &MemberInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| {
         require_household(w, household_id)?;
         add_member_in(w, household_id, m, today)
@@ -149,7 +156,12 @@ pub fn set_member_status(
     store.write(actor, |w| set_member_status_in(w, member_id, status, today))
 }
 
-pub(crate) fn set_member_status_in(w: &mut WriteTx, member_id: &str, status: &MemberStatus, today: NaiveDate) -> Result<()> {
+pub(crate) fn set_member_status_in(
+    w: &mut WriteTx,
+    member_id: &str,
+    status: &MemberStatus,
+    today: NaiveDate,
+) -> Result<()> {
     let (household_id, person_id): (String, String) = w
         .conn()
         .prepare_cached("SELECT household_id, person_id FROM household_member WHERE id = ?1")?

@@ -54,8 +54,13 @@ pub fn add_loan(store: &mut Store, actor: &Actor, case_id: &str, l: &LoanInput, 
                 ("extension_months", 0.into()),
                 (
                     "interest_subsidy_cents",
-                    validate::yuan_to_cents("interest_subsidy", "贴息金额", l.interest_subsidy.as_deref(), 1_000_000.0)?
-                        .into(),
+                    validate::yuan_to_cents(
+                        "interest_subsidy",
+                        "贴息金额",
+                        l.interest_subsidy.as_deref(),
+                        1_000_000.0,
+                    )?
+                    .into(),
                 ),
                 ("repayment", "正常还款".to_string().into()),
             ],
@@ -95,7 +100,14 @@ pub fn extend(store: &mut Store, actor: &Actor, loan_id: &str, months: u32) -> R
 }
 
 /// Records the repayment status (正常还款, 逾期) or settlement (已结清, dated).
-pub fn set_repayment(store: &mut Store, actor: &Actor, loan_id: &str, status: &str, on: Option<&str>, today: NaiveDate) -> Result<()> {
+pub fn set_repayment(
+    store: &mut Store,
+    actor: &Actor,
+    loan_id: &str,
+    status: &str,
+    on: Option<&str>,
+    today: NaiveDate,
+) -> Result<()> {
     store.write(actor, |w| {
         let (case_id, _, _) = loan_case(w.conn(), loan_id)?;
         require_case(w, &case_id)?;
@@ -202,7 +214,13 @@ pub struct ReliefInput {
 }
 
 /// Hardship relief for the person of a case.
-pub fn add_relief(store: &mut Store, actor: &Actor, case_id: &str, r: &ReliefInput, today: NaiveDate) -> Result<String> {
+pub fn add_relief(
+    store: &mut Store,
+    actor: &Actor,
+    case_id: &str,
+    r: &ReliefInput,
+    today: NaiveDate,
+) -> Result<String> {
     store.write(actor, |w| {
         let person_id = require_case(w, case_id)?;
         let programme =

@@ -28,7 +28,8 @@ pub fn add_post(store: &mut Store, actor: &Actor, input: &PostInput) -> Result<S
             None => None,
         };
         w.actor().require_community(community.as_deref())?;
-        let post_type = validate::one_of("post_type", "岗位类型", &input.post_type, &dict::labels(w.conn(), "post_type")?)?;
+        let post_type =
+            validate::one_of("post_type", "岗位类型", &input.post_type, &dict::labels(w.conn(), "post_type")?)?;
         let id = new_id();
         w.insert(
             Table::WelfarePost,
@@ -58,7 +59,9 @@ pub fn place_in_post(
         require_case(w, case_id)?;
         let (post_type, unit): (String, String) = w
             .conn()
-            .query_row("SELECT post_type, unit FROM welfare_post WHERE id = ?1", [post_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT post_type, unit FROM welfare_post WHERE id = ?1", [post_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?
             .ok_or(Error::NotFound { what: "公益性岗位" })?;
         let held = "SELECT EXISTS (SELECT 1 FROM post_placement WHERE post_id = ?1 AND end_on IS NULL)";
@@ -80,14 +83,23 @@ pub fn place_in_post(
                 ("start_on", start.to_string().into()),
             ],
         )?;
-        let placement = Placement { employer: unit, post: Some(post_type), placed_on: start.to_string(), way: "公益性岗位".into() };
+        let placement =
+            Placement {
+                employer: unit, post: Some(post_type), placed_on: start.to_string(), way: "公益性岗位".into()
+            };
         place_in(w, case_id, &placement, today)?;
         Ok(id)
     })
 }
 
 /// 离岗: the placement ends.
-pub fn end_placement(store: &mut Store, actor: &Actor, placement_id: &str, end_on: &str, today: NaiveDate) -> Result<()> {
+pub fn end_placement(
+    store: &mut Store,
+    actor: &Actor,
+    placement_id: &str,
+    end_on: &str,
+    today: NaiveDate,
+) -> Result<()> {
     store.write(actor, |w| {
         let (case_id, start): (String, String) = w
             .conn()

@@ -42,7 +42,9 @@ impl RetirementRule {
             60 => RetirementRule::MEN,
             55 => RetirementRule::WOMEN_CADRES,
             50 => RetirementRule::WOMEN_WORKERS,
-            other => RetirementRule { original_age: other, first_cohort_year: i32::MAX, step_months: 1, max_delay_months: 0 },
+            other => {
+                RetirementRule { original_age: other, first_cohort_year: i32::MAX, step_months: 1, max_delay_months: 0 }
+            }
         })
     }
 

@@ -9,6 +9,7 @@ mod audit;
 mod backup;
 mod care;
 mod cli;
+mod employment;
 mod errors;
 mod idnumbers;
 mod integrity;

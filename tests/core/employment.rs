@@ -1,0 +1,301 @@
+//! The re-employment register: 4050 and retirement ages at their edges,
+//! zero-employment households found, confirmed and eliminated, follow-ups
+//! and loans falling due, public-welfare post subsidy months.
+use chrono::NaiveDate;
+use street_ledger::access::{Actor, Role};
+use street_ledger::check;
+use street_ledger::employment::case::{self, CaseInput, CaseQuery, FollowupInput, Placement};
+use street_ledger::employment::household::{self, HouseholdInput, MemberInput, MemberStatus, ZeroState};
+use street_ledger::employment::loans::{self, LoanInput};
+use street_ledger::employment::posts::{self, PostInput};
+use street_ledger::employment::rules::{is_4050, working_age, RetirementRule};
+use street_ledger::idcard::Sex;
+use street_ledger::person::PersonInput;
+
+use crate::support::{clerk, date, id_number, new_office, today, Office};
+
+fn person(name: &str, idn: &str) -> PersonInput {
+    PersonInput { name: name.into(), id_number: Some(idn.into()), ..Default::default() }
+}
+
+fn member(name: &str, idn: &str, relation: &str, work_status: &str) -> MemberInput {
+    MemberInput {
+        person: person(name, idn),
+        relation: relation.into(),
+        status: MemberStatus {
+            work_status: work_status.into(),
+            employer: (work_status == "就业").then(|| "某公司".to_string()),
+            able: true,
+            willing: true,
+            ..Default::default()
+        },
+    }
+}
+
+#[test]
+fn the_4050_rule_starts_on_the_40th_or_50th_birthday() {
+    let on = date(2025, 6, 16);
+    assert!(is_4050(Sex::Female, date(1985, 6, 16), on), "40 today");
+    assert!(!is_4050(Sex::Female, date(1985, 6, 17), on), "40 tomorrow");
+    assert!(is_4050(Sex::Male, date(1975, 6, 16), on), "50 today");
+    assert!(!is_4050(Sex::Male, date(1975, 6, 17), on));
+    assert!(!is_4050(Sex::Male, date(1985, 1, 1), on), "a man of 40 is not 4050");
+    // 29 February: the birthday falls on 1 March in other years.
+    assert!(!is_4050(Sex::Female, date(1984, 2, 29), date(2024, 2, 28)));
+    assert!(is_4050(Sex::Female, date(1984, 2, 29), date(2024, 2, 29)));
+}
+
+#[test]
+fn working_age_ends_at_the_gradually_raised_retirement_age() {
+    let men = RetirementRule::MEN;
+    // Born December 1964: retired at 60 exactly, before the reform.
+    assert!(working_age(&men, date(1964, 12, 10), date(2024, 12, 9)));
+    assert!(!working_age(&men, date(1964, 12, 10), date(2024, 12, 10)));
+    // Born March 1966: 60 and 5 months (months 14 → 14/4+1 = 4? no: 1966-03 is 14 months after 1965-01).
+    let birth = date(1966, 3, 10);
+    assert_eq!(men.delay_months(birth), 4);
+    assert!(working_age(&men, birth, date(2026, 7, 9)));
+    assert!(!working_age(&men, birth, date(2026, 7, 10)));
+    let women = RetirementRule::WOMEN_WORKERS;
+    assert!(working_age(&women, date(1976, 1, 5), date(2026, 1, 5)), "50 but retires later now");
+    assert_eq!(women.retirement_date(date(1976, 1, 5)), date(2026, 8, 5), "+7 months");
+    assert!(!working_age(&women, date(2010, 6, 17), date(2026, 6, 16)), "under 16");
+    assert!(working_age(&women, date(2010, 6, 16), date(2026, 6, 16)), "16 today");
+}
+
+#[test]
+fn the_retirement_age_for_women_follows_the_setting() {
+    let mut o = new_office();
+    assert_eq!(RetirementRule::for_sex(o.store.conn(), Sex::Female).unwrap(), RetirementRule::WOMEN_WORKERS);
+    crate::support::set_setting(&mut o.store, "employment.retire.female.age", "55");
+    assert_eq!(RetirementRule::for_sex(o.store.conn(), Sex::Female).unwrap(), RetirementRule::WOMEN_CADRES);
+}
+
+fn household_of(o: &mut Office, members: Vec<MemberInput>) -> String {
+    let input =
+        HouseholdInput { community_id: o.dongfeng.clone(), address: "东风路1号".into(), notes: None, members };
+    household::create(&mut o.store, &clerk(), &input, today()).unwrap()
+}
+
+fn zero(o: &Office, h: &str) -> bool {
+    household::is_zero_employment(o.store.conn(), h, today()).unwrap()
+}
+
+#[test]
+fn a_household_whose_working_age_members_are_all_unemployed_is_proposed() {
+    let mut o = new_office();
+    let h = household_of(
+        &mut o,
+        vec![
+            member("张父", &id_number(1975, 3, 1, 11), "户主", "失业"),
+            member("张母", &id_number(1978, 4, 1, 12), "配偶", "失业"),
+            member("张子", &id_number(2008, 5, 1, 13), "子女", "在校学生"),
+        ],
+    );
+    assert!(zero(&o, &h));
+    assert_eq!(
+        household::list(o.store.conn(), &clerk(), None, today()).unwrap()[0].zero,
+        ZeroState::Candidate { again: false }
+    );
+}
+
+#[test]
+fn an_employed_member_a_student_and_a_retiree_each_change_the_answer() {
+    let mut o = new_office();
+    // One unemployed parent, one employed: not zero-employment.
+    let h = household_of(
+        &mut o,
+        vec![
+            member("李父", &id_number(1975, 3, 1, 21), "户主", "失业"),
+            member("李女", &id_number(2000, 5, 1, 22), "子女", "就业"),
+        ],
+    );
+    assert!(!zero(&o, &h));
+    let daughter = &household::detail(o.store.conn(), &clerk(), &h, today()).unwrap().members[1];
+    assert_eq!(daughter.name, "李女");
+    // The employed daughter goes back to study: now zero-employment.
+    let student = MemberStatus { work_status: "在校学生".into(), able: true, willing: true, ..Default::default() };
+    household::set_member_status(&mut o.store, &clerk(), &daughter.id, &student, today()).unwrap();
+    assert!(zero(&o, &h));
+    // The father retires early: no one left seeking work, not zero-employment.
+    let father = household::detail(o.store.conn(), &clerk(), &h, today()).unwrap().members[0].id.clone();
+    let retired = MemberStatus { work_status: "退休".into(), able: true, willing: false, ..Default::default() };
+    household::set_member_status(&mut o.store, &clerk(), &father, &retired, today()).unwrap();
+    assert!(!zero(&o, &h));
+}
+
+#[test]
+fn members_past_retirement_age_or_unwilling_do_not_make_a_household_zero_employment() {
+    let mut o = new_office();
+    let old = household_of(&mut o, vec![member("王老汉", &id_number(1950, 1, 1, 31), "户主", "失业")]);
+    assert!(!zero(&o, &old), "75, past retirement");
+    let mut unwilling = member("赵某", &id_number(1980, 1, 1, 33), "户主", "失业");
+    unwilling.status.willing = false;
+    let h = household_of(&mut o, vec![unwilling]);
+    assert!(!zero(&o, &h));
+}
+
+#[test]
+fn confirmed_households_stay_until_a_member_is_placed_then_are_eliminated_and_can_fall_back() {
+    let mut o = new_office();
+    let father_idn = id_number(1975, 3, 1, 41);
+    let h = household_of(&mut o, vec![member("周父", &father_idn, "户主", "失业")]);
+    let refused = household::confirm(&mut o.store, &clerk(), &h, "2025-06-17", today()).unwrap_err();
+    assert_eq!(refused.payload().field.as_deref(), Some("confirmed_on"), "a date after today");
+    household::confirm(&mut o.store, &clerk(), &h, "2025-06-01", today()).unwrap();
+    assert_eq!(
+        household::detail(o.store.conn(), &clerk(), &h, today()).unwrap().zero,
+        ZeroState::Confirmed { since: "2025-06-01".into() }
+    );
+    // His case shows the derived category; a public-welfare post places him.
+    let c = case::register(
+        &mut o.store,
+        &clerk(),
+        &CaseInput { person: person("周父", &father_idn), ..Default::default() },
+        today(),
+    )
+    .unwrap();
+    let d = case::detail(o.store.conn(), &clerk(), &c, today()).unwrap();
+    assert!(d.categories.contains(&"零就业家庭成员".to_string()) && d.categories.contains(&"4050".to_string()));
+    let post = posts::add_post(
+        &mut o.store,
+        &clerk(),
+        &PostInput { post_type: "保洁".into(), unit: "东风社区居委会".into(), community_id: None },
+    )
+    .unwrap();
+    posts::place_in_post(&mut o.store, &clerk(), &post, &c, "2025-06-10", today()).unwrap();
+    let view = household::detail(o.store.conn(), &clerk(), &h, today()).unwrap();
+    assert_eq!(view.zero, ZeroState::No);
+    assert_eq!(
+        view.history,
+        vec![("2025-06-01".to_string(), Some("2025-06-10".to_string()), Some("周父就业".to_string()))]
+    );
+    assert_eq!(case::detail(o.store.conn(), &clerk(), &c, today()).unwrap().status, "已就业");
+    // He loses the job: the household is proposed again, marked as fallen back.
+    let member_id = view.members[0].id.clone();
+    let lost = MemberStatus { work_status: "失业".into(), able: true, willing: true, ..Default::default() };
+    household::set_member_status(&mut o.store, &clerk(), &member_id, &lost, today()).unwrap();
+    assert_eq!(
+        household::detail(o.store.conn(), &clerk(), &h, today()).unwrap().zero,
+        ZeroState::Candidate { again: true }
+    );
+    assert!(check::check(o.store.conn()).unwrap().ok());
+}
+
+#[test]
+fn subsidy_months_count_every_month_begun_and_the_quarterly_roster_lists_the_quarter() {
+    let mut o = new_office();
+    let c = case::register(
+        &mut o.store,
+        &clerk(),
+        &CaseInput { person: person("吴某", &id_number(1980, 2, 2, 51)), ..Default::default() },
+        today(),
+    )
+    .unwrap();
+    let post = posts::add_post(
+        &mut o.store,
+        &clerk(),
+        &PostInput { post_type: "社区保安".into(), unit: "西城社区".into(), community_id: None },
+    )
+    .unwrap();
+    posts::place_in_post(&mut o.store, &clerk(), &post, &c, "2025-02-20", today()).unwrap();
+    assert_eq!(posts::months_used(o.store.conn(), &c, today()).unwrap(), 5, "Feb–Jun");
+    let q1 = posts::subsidy_roster(o.store.conn(), &clerk(), 2025, 1).unwrap();
+    assert_eq!((q1.len(), q1[0].months, q1[0].months_used), (1, 2, 2));
+    assert!(q1[0].id_number.as_deref().unwrap().contains('*'), "masked");
+    assert!(posts::subsidy_roster(o.store.conn(), &clerk(), 2024, 4).unwrap().is_empty());
+    let v = &posts::posts(o.store.conn(), &clerk(), today()).unwrap()[0];
+    assert_eq!((v.holder.as_deref(), v.months_used, v.max_months), (Some("吴某"), 5, 36));
+}
+
+#[test]
+fn follow_ups_fall_due_on_the_day_the_interval_ends() {
+    let mut o = new_office();
+    let input = CaseInput {
+        person: person("郑某", &id_number(1990, 2, 2, 61)),
+        registered_on: Some("2025-05-01".into()),
+        ..Default::default()
+    };
+    let c = case::register(&mut o.store, &clerk(), &input, today()).unwrap();
+    let due = |o: &Office, d: NaiveDate| case::followups_due(o.store.conn(), &clerk(), None, d).unwrap();
+    assert!(due(&o, date(2025, 5, 30)).is_empty());
+    assert_eq!(due(&o, date(2025, 5, 31))[0].days_overdue, 0, "30 days after registration");
+    let f = FollowupInput {
+        date: "2025-06-01".into(),
+        way: "电话".into(),
+        content: "了解求职意向".into(),
+        staff: "小王".into(),
+        ..Default::default()
+    };
+    case::add_followup(&mut o.store, &clerk(), &c, &f, today()).unwrap();
+    assert!(due(&o, date(2025, 6, 30)).is_empty());
+    assert_eq!(due(&o, date(2025, 7, 1)).len(), 1);
+    case::place(
+        &mut o.store,
+        &clerk(),
+        &c,
+        &Placement {
+            employer: "某超市".into(), post: None, placed_on: "2025-06-10".into(), way: "市场就业".into()
+        },
+        today(),
+    )
+    .unwrap();
+    assert!(due(&o, date(2025, 8, 1)).is_empty(), "placed cases need no follow-up");
+}
+
+#[test]
+fn loans_alert_before_maturity_and_when_overdue_and_extend_once() {
+    let mut o = new_office();
+    let c = case::register(
+        &mut o.store,
+        &clerk(),
+        &CaseInput { person: person("冯某", &id_number(1985, 2, 2, 71)), ..Default::default() },
+        today(),
+    )
+    .unwrap();
+    let l = LoanInput {
+        amount: "100000".into(),
+        bank: "农商银行".into(),
+        granted_on: "2023-08-15".into(),
+        term_months: 24,
+        ..Default::default()
+    };
+    let loan = loans::add_loan(&mut o.store, &clerk(), &c, &l, today()).unwrap();
+    let alerts = |o: &Office, d: NaiveDate| loans::alerts(o.store.conn(), &clerk(), d).unwrap();
+    // Due 2025-08-15; alert window 60 days.
+    assert!(alerts(&o, date(2025, 6, 15)).is_empty(), "61 days before");
+    assert_eq!(alerts(&o, date(2025, 6, 16))[0].days_left, Some(60));
+    assert_eq!(alerts(&o, date(2025, 8, 16))[0].days_left, Some(-1), "overdue");
+    loans::extend(&mut o.store, &clerk(), &loan, 12).unwrap();
+    assert_eq!(loans::all(o.store.conn(), &clerk(), today()).unwrap()[0].due_on, "2026-08-15");
+    let again = loans::extend(&mut o.store, &clerk(), &loan, 3).unwrap_err();
+    assert!(again.to_string().contains("只能展期一次"));
+    loans::set_repayment(&mut o.store, &clerk(), &loan, "已结清", Some("2025-06-01"), today()).unwrap();
+    assert!(alerts(&o, date(2026, 9, 1)).is_empty(), "settled loans never alert");
+}
+
+#[test]
+fn the_case_list_filters_by_derived_category_and_a_community_worker_sees_only_their_own() {
+    let mut o = new_office();
+    let woman_41 = CaseInput { person: person("陈女", &id_number(1984, 1, 1, 82)), ..Default::default() };
+    let man_30 = CaseInput {
+        person: PersonInput { community_id: Some(o.xicheng.clone()), ..person("陈男", &id_number(1995, 1, 1, 81)) },
+        categories: vec!["退役军人".into()],
+        ..Default::default()
+    };
+    let mut woman_41 = woman_41;
+    woman_41.person.community_id = Some(o.dongfeng.clone());
+    case::register(&mut o.store, &clerk(), &woman_41, today()).unwrap();
+    case::register(&mut o.store, &clerk(), &man_30, today()).unwrap();
+    let q = |category: &str| CaseQuery { category: Some(category.into()), ..Default::default() };
+    let names = |p: street_ledger::person::Page<case::CaseRow>| p.items.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    assert_eq!(names(case::list(o.store.conn(), &clerk(), &q("4050"), today()).unwrap()), ["陈女"]);
+    assert_eq!(names(case::list(o.store.conn(), &clerk(), &q("退役军人"), today()).unwrap()), ["陈男"]);
+    let worker = Actor::new("社区小李", Role::CommunityStaff, Some(o.dongfeng.clone()));
+    assert_eq!(names(case::list(o.store.conn(), &worker, &CaseQuery::default(), today()).unwrap()), ["陈女"]);
+    let bad = CaseInput { categories: vec!["外星人".into()], ..man_30 };
+    assert_eq!(
+        case::register(&mut o.store, &clerk(), &bad, today()).unwrap_err().payload().field.as_deref(),
+        Some("categories")
+    );
+}
