@@ -41,6 +41,10 @@ pub struct DemoSummary {
     pub elderly: usize,
     pub services: usize,
     pub visits: usize,
+    pub cases: usize,
+    pub households: usize,
+    pub zero_households: usize,
+    pub loans: usize,
 }
 
 /// SplitMix64: small, fast and the same on every platform.
@@ -108,6 +112,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             accounts::insert(w, &account)?;
         }
         let mut sum = DemoSummary::default();
+        let mut working = Vec::new();
         for _ in 0..spec.persons {
             let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;
             let birth = NaiveDate::from_ymd_opt(today.year() - age - 1, 1, 1).expect("valid")
@@ -136,6 +141,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             };
             sum.persons += 1;
             if id.age_on(today) < 60 {
+                if (18..58).contains(&id.age_on(today)) {
+                    working.push(p.clone());
+                }
                 person::create(w, &p, today)?;
                 continue;
             }
@@ -160,10 +168,142 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 elderly::change_status_in(w, &elderly_id, &change, today)?;
             }
         }
+        employment(w, &mut rng, working, spec.persons, today, &mut sum)?;
         Ok(sum)
     })?;
     store.optimize()?;
     Ok(summary)
+}
+
+/// The re-employment register at the scale of the street: about 3% of
+/// residents as cases, households of which some were confirmed
+/// zero-employment over five years and most since eliminated, posts, loans.
+fn employment(
+    w: &mut crate::store::WriteTx,
+    rng: &mut Rng,
+    mut pool: Vec<PersonInput>,
+    persons: usize,
+    today: NaiveDate,
+    sum: &mut DemoSummary,
+) -> Result<()> {
+    use crate::employment::{case, household, loans, posts};
+    let posts_ids: Vec<String> = (0..(persons / 1500).max(2))
+        .map(|i| {
+            let input = posts::PostInput {
+                post_type: ["社区保安", "保绿", "保洁", "助老助残", "停车管理", "协管员"][i % 6].into(),
+                unit: format!("{}居委会", ["东", "南", "西", "北", "中"][i % 5]),
+                community_id: None,
+            };
+            posts::add_post_in(w, &input)
+        })
+        .collect::<Result<_>>()?;
+    let mut free_posts = posts_ids.clone();
+    // Households first: their members become cases.
+    let households = (persons / 120).max(3);
+    for _ in 0..households {
+        if pool.len() < 3 {
+            break;
+        }
+        let size = 1 + rng.below(3);
+        let members: Vec<household::MemberInput> = (0..size)
+            .map(|i| {
+                let p = pool.swap_remove(rng.below(pool.len()));
+                let employed = rng.chance(if i == 0 { 15 } else { 35 });
+                household::MemberInput {
+                    relation: ["户主", "配偶", "子女"][i].into(),
+                    status: household::MemberStatus {
+                        work_status: if employed { "就业" } else { "失业" }.into(),
+                        employer: employed.then(|| "个体经营".to_string()),
+                        able: true,
+                        willing: true,
+                        ..Default::default()
+                    },
+                    person: p,
+                }
+            })
+            .collect();
+        let community_id = members[0].person.community_id.clone().unwrap_or_default();
+        let address = members[0].person.address.clone().unwrap_or_default();
+        let cases: Vec<PersonInput> = members.iter().map(|m| m.person.clone()).collect();
+        let input = household::HouseholdInput { community_id, address, notes: None, members };
+        let h = household::create_in(w, &input, today)?;
+        sum.households += 1;
+        if !household::is_zero_employment(w.conn(), &h, today)? {
+            continue;
+        }
+        let confirmed = today - Duration::days(30 + rng.below(5 * 365) as i64);
+        household::confirm_in(w, &h, confirmed, today)?;
+        sum.zero_households += 1;
+        let c = case::register_in(w, &case::CaseInput { person: cases[0].clone(), ..Default::default() }, today)?;
+        sum.cases += 1;
+        if rng.chance(80) {
+            let on = (confirmed + Duration::days(rng.below(300) as i64)).min(today);
+            let post = if rng.chance(50) { free_posts.pop() } else { None };
+            match post {
+                Some(post) => {
+                    posts::place_in_post_in(w, &post, &c, &on.to_string(), today)?;
+                }
+                None => case::place_in(
+                    w,
+                    &c,
+                    &case::Placement {
+                        employer: "某物业公司".into(),
+                        post: Some("保洁员".into()),
+                        placed_on: on.to_string(),
+                        way: "市场就业".into(),
+                    },
+                    today,
+                )?,
+            }
+        }
+    }
+    let categories = ["残疾", "低保", "连续失业一年以上", "失地农民", "单亲抚养未成年子女", "退役军人"];
+    let target = persons * 3 / 100;
+    while sum.cases < target && !pool.is_empty() {
+        let p = pool.swap_remove(rng.below(pool.len()));
+        let input = case::CaseInput {
+            person: p,
+            categories: if rng.chance(60) { vec![rng.pick(&categories).to_string()] } else { Vec::new() },
+            registered_on: Some(days_ago(rng, today, 5 * 365)),
+            education: Some(["初中", "高中/中专", "大专"][rng.below(3)].into()),
+            skills: rng.chance(40).then(|| ["电工", "烹饪", "驾驶", "家政"][rng.below(4)].to_string()),
+            wishes: Some("就近就业".into()),
+        };
+        let c = case::register_in(w, &input, today)?;
+        sum.cases += 1;
+        for _ in 0..rng.below(4) {
+            let f = case::FollowupInput {
+                date: days_ago(rng, today, 120),
+                place: None,
+                way: ["电话", "上门"][rng.below(2)].into(),
+                content: "了解就业意向，推荐岗位信息".into(),
+                staff: "社区劳动保障员".into(),
+            };
+            case::record_followup(w, &c, &f, today)?;
+        }
+        if rng.chance(30) {
+            let placement = case::Placement {
+                employer: "某商贸公司".into(),
+                post: Some("营业员".into()),
+                placed_on: days_ago(rng, today, 365),
+                way: ["市场就业", "自主创业"][rng.below(2)].into(),
+            };
+            case::place_in(w, &c, &placement, today)?;
+        }
+        if rng.chance(5) {
+            let loan = loans::LoanInput {
+                amount: format!("{}", 50_000 + 10_000 * rng.below(6)),
+                bank: ["农商银行", "邮储银行", "工商银行"][rng.below(3)].into(),
+                guarantee: Some("担保基金".into()),
+                granted_on: days_ago(rng, today, 3 * 365),
+                term_months: [12, 24, 36][rng.below(3)],
+                interest_subsidy: Some("1500".into()),
+            };
+            loans::add_loan_in(w, &c, &loan, today)?;
+            sum.loans += 1;
+        }
+    }
+    Ok(())
 }
 
 fn days_ago(rng: &mut Rng, today: NaiveDate, max: usize) -> String {

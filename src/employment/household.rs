@@ -227,26 +227,30 @@ fn open_confirmation(conn: &Connection, household_id: &str) -> Result<Option<Str
 /// 认定: confirms a candidate household as a zero-employment household.
 pub fn confirm(store: &mut Store, actor: &Actor, household_id: &str, on: &str, today: NaiveDate) -> Result<String> {
     store.write(actor, |w| {
-        require_household(w, household_id)?;
         let on = validate::past_date("confirmed_on", "认定日期", on, today)?;
-        if open_confirmation(w.conn(), household_id)?.is_some() {
-            return Err(invalid("confirmed_on", "该户已认定为零就业家庭，尚未消除").into());
-        }
-        if !is_zero_employment(w.conn(), household_id, today)? {
-            return Err(invalid(
-                "confirmed_on",
-                "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态",
-            )
-            .into());
-        }
-        let id = new_id();
-        w.insert(
-            Table::ZeroEmployment,
-            &id,
-            &[("household_id", household_id.to_string().into()), ("confirmed_on", on.to_string().into())],
-        )?;
-        Ok(id)
+        confirm_in(w, household_id, on, today)
     })
+}
+
+pub fn confirm_in(w: &mut WriteTx, household_id: &str, on: NaiveDate, today: NaiveDate) -> Result<String> {
+    require_household(w, household_id)?;
+    if open_confirmation(w.conn(), household_id)?.is_some() {
+        return Err(invalid("confirmed_on", "该户已认定为零就业家庭，尚未消除").into());
+    }
+    if !is_zero_employment(w.conn(), household_id, today)? {
+        return Err(invalid(
+            "confirmed_on",
+            "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态",
+        )
+        .into());
+    }
+    let id = new_id();
+    w.insert(
+        Table::ZeroEmployment,
+        &id,
+        &[("household_id", household_id.to_string().into()), ("confirmed_on", on.to_string().into())],
+    )?;
+    Ok(id)
 }
 
 /// Whether every working-age member able and willing to work is unemployed

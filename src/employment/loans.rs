@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::case::require_case;
 use crate::access::Actor;
 use crate::dict;
-use crate::store::{new_id, Store, Table};
+use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{Error, Result};
 
@@ -30,43 +30,40 @@ pub struct LoanInput {
 
 /// Registers a loan to the person of a case.
 pub fn add_loan(store: &mut Store, actor: &Actor, case_id: &str, l: &LoanInput, today: NaiveDate) -> Result<String> {
-    store.write(actor, |w| {
-        let person_id = require_case(w, case_id)?;
-        let amount = validate::yuan_to_cents("amount", "贷款金额", Some(&l.amount), 3_000_000.0)?;
-        if amount == 0 {
-            return Err(invalid("amount", "请填写贷款金额").into());
-        }
-        if !(1..=36).contains(&l.term_months) {
-            return Err(invalid("term_months", "贷款期限应为1到36个月").into());
-        }
-        let granted = validate::past_date("granted_on", "放款日期", &l.granted_on, today)?;
-        let id = new_id();
-        w.insert(
-            Table::StartupLoan,
-            &id,
-            &[
-                ("person_id", person_id.into()),
-                ("amount_cents", amount.into()),
-                ("bank", validate::required("bank", "贷款银行", &l.bank)?.into()),
-                ("guarantee", optional(l.guarantee.as_deref()).into()),
-                ("granted_on", granted.to_string().into()),
-                ("term_months", (l.term_months as i64).into()),
-                ("extension_months", 0.into()),
-                (
-                    "interest_subsidy_cents",
-                    validate::yuan_to_cents(
-                        "interest_subsidy",
-                        "贴息金额",
-                        l.interest_subsidy.as_deref(),
-                        1_000_000.0,
-                    )?
+    store.write(actor, |w| add_loan_in(w, case_id, l, today))
+}
+
+pub fn add_loan_in(w: &mut WriteTx, case_id: &str, l: &LoanInput, today: NaiveDate) -> Result<String> {
+    let person_id = require_case(w, case_id)?;
+    let amount = validate::yuan_to_cents("amount", "贷款金额", Some(&l.amount), 3_000_000.0)?;
+    if amount == 0 {
+        return Err(invalid("amount", "请填写贷款金额").into());
+    }
+    if !(1..=36).contains(&l.term_months) {
+        return Err(invalid("term_months", "贷款期限应为1到36个月").into());
+    }
+    let granted = validate::past_date("granted_on", "放款日期", &l.granted_on, today)?;
+    let id = new_id();
+    w.insert(
+        Table::StartupLoan,
+        &id,
+        &[
+            ("person_id", person_id.into()),
+            ("amount_cents", amount.into()),
+            ("bank", validate::required("bank", "贷款银行", &l.bank)?.into()),
+            ("guarantee", optional(l.guarantee.as_deref()).into()),
+            ("granted_on", granted.to_string().into()),
+            ("term_months", (l.term_months as i64).into()),
+            ("extension_months", 0.into()),
+            (
+                "interest_subsidy_cents",
+                validate::yuan_to_cents("interest_subsidy", "贴息金额", l.interest_subsidy.as_deref(), 1_000_000.0)?
                     .into(),
-                ),
-                ("repayment", "正常还款".to_string().into()),
-            ],
-        )?;
-        Ok(id)
-    })
+            ),
+            ("repayment", "正常还款".to_string().into()),
+        ],
+    )?;
+    Ok(id)
 }
 
 fn loan_case(conn: &Connection, loan_id: &str) -> Result<(String, i64, Option<String>)> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::case::{place_in, require_case, Placement};
 use crate::access::{Actor, Permission};
 use crate::dict;
-use crate::store::{new_id, Store, Table};
+use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{Error, Result};
 
@@ -21,28 +21,29 @@ pub struct PostInput {
 }
 
 pub fn add_post(store: &mut Store, actor: &Actor, input: &PostInput) -> Result<String> {
-    store.write(actor, |w| {
-        w.actor().require(Permission::Write)?;
-        let community = match optional(input.community_id.as_deref()) {
-            Some(c) => Some(crate::office::resolve(w.conn(), &c)?),
-            None => None,
-        };
-        w.actor().require_community(community.as_deref())?;
-        let post_type =
-            validate::one_of("post_type", "岗位类型", &input.post_type, &dict::labels(w.conn(), "post_type")?)?;
-        let id = new_id();
-        w.insert(
-            Table::WelfarePost,
-            &id,
-            &[
-                ("post_type", post_type.into()),
-                ("unit", validate::required("unit", "用人单位", &input.unit)?.into()),
-                ("community_id", community.into()),
-                ("active", 1.into()),
-            ],
-        )?;
-        Ok(id)
-    })
+    store.write(actor, |w| add_post_in(w, input))
+}
+
+pub fn add_post_in(w: &mut WriteTx, input: &PostInput) -> Result<String> {
+    w.actor().require(Permission::Write)?;
+    let community = match optional(input.community_id.as_deref()) {
+        Some(c) => Some(crate::office::resolve(w.conn(), &c)?),
+        None => None,
+    };
+    w.actor().require_community(community.as_deref())?;
+    let post_type = validate::one_of("post_type", "岗位类型", &input.post_type, &dict::labels(w.conn(), "post_type")?)?;
+    let id = new_id();
+    w.insert(
+        Table::WelfarePost,
+        &id,
+        &[
+            ("post_type", post_type.into()),
+            ("unit", validate::required("unit", "用人单位", &input.unit)?.into()),
+            ("community_id", community.into()),
+            ("active", 1.into()),
+        ],
+    )?;
+    Ok(id)
 }
 
 /// Places a case's person in a post from a date: the case is placed (way
@@ -55,41 +56,47 @@ pub fn place_in_post(
     start_on: &str,
     today: NaiveDate,
 ) -> Result<String> {
-    store.write(actor, |w| {
-        require_case(w, case_id)?;
-        let (post_type, unit): (String, String) = w
-            .conn()
-            .query_row("SELECT post_type, unit FROM welfare_post WHERE id = ?1", [post_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .ok_or(Error::NotFound { what: "公益性岗位" })?;
-        let held = "SELECT EXISTS (SELECT 1 FROM post_placement WHERE post_id = ?1 AND end_on IS NULL)";
-        if w.conn().query_row(held, [post_id], |r| r.get::<_, bool>(0))? {
-            return Err(invalid("post_id", "该岗位已有在岗人员，请先办理离岗").into());
-        }
-        let start = validate::past_date("start_on", "上岗日期", start_on, today)?;
-        let max = dict::setting_i64(w.conn(), "employment.subsidy_max_months", 36)?;
-        if months_used(w.conn(), case_id, today)? >= max {
-            return Err(invalid("case_id", format!("此人已享受公益性岗位补贴{max}个月，达到上限")).into());
-        }
-        let id = new_id();
-        w.insert(
-            Table::PostPlacement,
-            &id,
-            &[
-                ("post_id", post_id.to_string().into()),
-                ("case_id", case_id.to_string().into()),
-                ("start_on", start.to_string().into()),
-            ],
-        )?;
-        let placement =
-            Placement {
-                employer: unit, post: Some(post_type), placed_on: start.to_string(), way: "公益性岗位".into()
-            };
-        place_in(w, case_id, &placement, today)?;
-        Ok(id)
-    })
+    store.write(actor, |w| place_in_post_in(w, post_id, case_id, start_on, today))
+}
+
+pub fn place_in_post_in(
+    w: &mut WriteTx,
+    post_id: &str,
+    case_id: &str,
+    start_on: &str,
+    today: NaiveDate,
+) -> Result<String> {
+    require_case(w, case_id)?;
+    let (post_type, unit): (String, String) = w
+        .conn()
+        .query_row("SELECT post_type, unit FROM welfare_post WHERE id = ?1", [post_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::NotFound { what: "公益性岗位" })?;
+    let held = "SELECT EXISTS (SELECT 1 FROM post_placement WHERE post_id = ?1 AND end_on IS NULL)";
+    if w.conn().query_row(held, [post_id], |r| r.get::<_, bool>(0))? {
+        return Err(invalid("post_id", "该岗位已有在岗人员，请先办理离岗").into());
+    }
+    let start = validate::past_date("start_on", "上岗日期", start_on, today)?;
+    let max = dict::setting_i64(w.conn(), "employment.subsidy_max_months", 36)?;
+    if months_used(w.conn(), case_id, today)? >= max {
+        return Err(invalid("case_id", format!("此人已享受公益性岗位补贴{max}个月，达到上限")).into());
+    }
+    let id = new_id();
+    w.insert(
+        Table::PostPlacement,
+        &id,
+        &[
+            ("post_id", post_id.to_string().into()),
+            ("case_id", case_id.to_string().into()),
+            ("start_on", start.to_string().into()),
+        ],
+    )?;
+    let placement =
+        Placement {
+            employer: unit, post: Some(post_type), placed_on: start.to_string(), way: "公益性岗位".into()
+        };
+    place_in(w, case_id, &placement, today)?;
+    Ok(id)
 }
 
 /// 离岗: the placement ends.
