@@ -14,6 +14,8 @@ use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, S
 use street_ledger::office::{self, Community, Office};
 use street_ledger::person::{self, Page, Revealed};
 use street_ledger::store::Store;
+use street_ledger::sync::review::{Conflict, PendingRecord};
+use street_ledger::sync::{self, Applied, RunReport, SyncConfig};
 use street_ledger::{dict, Error, ErrorPayload};
 use tauri::State;
 
@@ -227,8 +229,11 @@ pub struct Exported {
 /// Exports go to 文档/街道民生台账导出 (the data folder where there is no
 /// documents folder), named by what and when; the page shows the path.
 fn export_path(state: &AppState, what: &str) -> std::path::PathBuf {
-    let dir = dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出");
-    dir.join(format!("{what}-{}.xlsx", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+    export_in(&dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出"), what, "xlsx")
+}
+
+fn export_in(dir: &std::path::Path, what: &str, ext: &str) -> std::path::PathBuf {
+    dir.join(format!("{what}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")))
 }
 
 fn dirs_documents() -> Option<std::path::PathBuf> {
@@ -309,6 +314,118 @@ fn reopen_around<T>(state: &AppState, f: impl FnOnce(&std::path::Path) -> street
     out
 }
 
+#[derive(Serialize)]
+pub struct SyncView {
+    #[serde(flatten)]
+    config: SyncConfig,
+    last_auto: Option<crate::AutoSync>,
+}
+
+#[tauri::command]
+fn sync_config(state: State<AppState>) -> Reply<SyncView> {
+    let last_auto = state.last_auto_sync.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    with(&state, |s, _| Ok(SyncView { config: sync::config(s.conn())?, last_auto }))
+}
+
+/// This PC's name, the sync folder and the office key (administrators; the
+/// core checks each). `None` or an empty key leaves that one as it is; the
+/// folder comes before the key, which is checked against its packages.
+#[tauri::command(rename_all = "snake_case")]
+fn set_sync_settings(
+    state: State<AppState>,
+    pc_name: Option<String>,
+    folder: Option<String>,
+    key: Option<String>,
+) -> Reply<SyncConfig> {
+    with(&state, |s, a| {
+        pc_name.map_or(Ok(()), |n| sync::set_pc_name(s, a, &n))?;
+        folder.map_or(Ok(()), |f| sync::set_folder(s, a, &f))?;
+        key.filter(|k| !k.is_empty()).map_or(Ok(()), |k| sync::set_key(s, a, &k))?;
+        sync::config(s.conn())
+    })
+}
+
+/// Async, so the window stays responsive while the folder is read and written.
+#[tauri::command]
+async fn sync_now(state: State<'_, AppState>) -> Reply<RunReport> {
+    let folder = with(&state, |s, _| Ok(sync::config(s.conn())?.folder))?;
+    crate::folder_reachable(folder.as_deref())?;
+    with(&state, |s, a| sync::run(s, a, "手动"))
+}
+
+#[tauri::command]
+fn sync_history(state: State<AppState>) -> Reply<Vec<RunReport>> {
+    with(&state, |s, _| sync::history(s.conn(), 50))
+}
+
+#[tauri::command]
+fn sync_conflicts(state: State<AppState>) -> Reply<Vec<Conflict>> {
+    with(&state, |s, a| sync::review::conflicts(s.conn(), a))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+fn resolve_conflict(
+    state: State<AppState>,
+    record_id: String,
+    field: String,
+    hlc: String,
+    installation_id: String,
+) -> Reply<()> {
+    with(&state, |s, a| sync::review::resolve(s, a, &record_id, &field, &hlc, &installation_id))
+}
+
+#[tauri::command]
+fn sync_pending(state: State<AppState>) -> Reply<Vec<PendingRecord>> {
+    with(&state, |s, _| sync::review::pending(s.conn()))
+}
+
+#[derive(Serialize)]
+pub struct Snapshot {
+    path: String,
+    bytes: usize,
+}
+
+/// A snapshot of the whole office, sealed with the office key, for a new PC
+/// to join by (administrators): to `path` (a file, or a folder to put it
+/// in), else to the export folder.
+#[tauri::command]
+async fn make_snapshot(state: State<'_, AppState>, path: Option<String>) -> Reply<Snapshot> {
+    let dir = dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出");
+    let path = path.map(|p| std::path::PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()).unwrap_or(dir);
+    let path = if path.is_dir() { export_in(&path, "街道民生台账快照", sync::EXTENSION) } else { path };
+    with(&state, |s, a| {
+        a.require(street_ledger::access::Permission::Administer)?;
+        let bytes = sync::export(s, sync::Kind::Snapshot, &sync::stored_key(s.conn())?)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        sync::write_file(&path, &bytes)?;
+        Ok(Snapshot { path: path.display().to_string(), bytes: bytes.len() })
+    })
+}
+
+/// First start on a new PC of an existing office: take in a snapshot made on
+/// another PC; its accounts log in here afterwards. No session, like setup.
+#[tauri::command(rename_all = "snake_case")]
+async fn join_office(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: String,
+    pc_name: Option<String>,
+) -> Reply<Applied> {
+    with_store(&state, |s| {
+        if office::get(s.conn())?.is_some() {
+            return Err(Error::AlreadyConfigured);
+        }
+        if path.trim().is_empty() {
+            return Err(street_ledger::validate::invalid("path", "请填写快照文件的位置").into());
+        }
+        let applied = sync::join(s, std::path::Path::new(path.trim()), &passphrase)?;
+        pc_name.filter(|n| !n.trim().is_empty()).map_or(Ok(()), |n| sync::set_pc_name(s, &Actor::system(), &n))?;
+        Ok(applied)
+    })
+}
+
 #[tauri::command]
 fn settings(state: State<AppState>) -> Reply<Vec<dict::SettingView>> {
     with(&state, |s, a| {
@@ -365,6 +482,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         audit_export,
         settings,
         set_setting,
-        update_account
+        update_account,
+        sync_config,
+        set_sync_settings,
+        sync_now,
+        sync_history,
+        sync_conflicts,
+        resolve_conflict,
+        sync_pending,
+        make_snapshot,
+        join_office
     ]
 }

@@ -8,12 +8,14 @@ mod session;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use street_ledger::access::Actor;
-use street_ledger::backup;
 use street_ledger::store::{default_data_dir, Store};
-use street_ledger::ErrorPayload;
-use tauri::Manager;
+use street_ledger::sync::{self, SyncError};
+use street_ledger::{backup, Error, ErrorPayload};
+use tauri::{Emitter, Manager};
 
 /// What every command reaches: the open store (or why it could not open),
 /// and the session of the person at the keyboard.
@@ -21,6 +23,25 @@ pub struct AppState {
     store: Mutex<Result<Store, ErrorPayload>>,
     session: Mutex<Option<session::Session>>,
     data_dir: PathBuf,
+    /// How the last automatic sync (at start, on the timer, at exit) ended;
+    /// a run refused before it began (folder missing) is in no history.
+    last_auto_sync: Mutex<Option<AutoSync>>,
+}
+
+/// One automatic sync as the sync page and the top bar show it (also sent
+/// to the window as the `sync-finished` event).
+#[derive(Clone, Serialize)]
+pub struct AutoSync {
+    trigger: String,
+    at: String,
+    /// Whether the run was made; it may still have `notes`.
+    ok: bool,
+    /// The summary, or what went wrong, in Chinese.
+    message: String,
+    /// Files skipped and other warnings of a run that was made.
+    notes: Vec<String>,
+    records_changed: i64,
+    conflicts: i64,
 }
 
 /// `--data-dir DIR` on the command line, else the core's default.
@@ -59,9 +80,80 @@ fn backup_if_due(app: &tauri::AppHandle, reason: &str, always: bool) {
     }
 }
 
+/// Whether the sync folder answers within a few seconds. Asked before the
+/// store is locked: a share that is down, or a stick just pulled, must not
+/// hold the database (and so the window) while the system gives up on it.
+pub fn folder_reachable(folder: Option<&str>) -> Result<(), ErrorPayload> {
+    let Some(folder) = folder else { return Ok(()) };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = PathBuf::from(folder);
+    std::thread::spawn(move || {
+        let _ = tx.send(path.is_dir());
+    });
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(true) => Ok(()),
+        _ => Err(Error::from(SyncError::Folder(folder.to_string())).payload()),
+    }
+}
+
+/// Syncs as the OS administrator when this PC has a sync folder and key,
+/// like the automatic backup. A failure is kept for the sync page and told
+/// to the window, never raised: the app goes on without it.
+fn auto_sync(app: &tauri::AppHandle, trigger: &str) {
+    let state = app.state::<AppState>();
+    let folder = match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        Ok(store) => sync::config(store.conn()).ok().filter(|c| c.key_set).and_then(|c| c.folder),
+        Err(_) => None,
+    };
+    let Some(folder) = folder else { return };
+    let outcome = folder_reachable(Some(&folder)).and_then(|()| {
+        let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store = guard.as_mut().map_err(|e| e.clone())?;
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sync::run(store, &Actor::system(), trigger)));
+        let failed = || ErrorPayload {
+            code: "sync.failed".into(),
+            message: "同步时程序出错，本次同步未完成，下次会再试；如反复出现，请联系技术支持".into(),
+            field: None,
+        };
+        run.map_err(|_| failed())?.map_err(ErrorPayload::from)
+    });
+    let at = chrono::Local::now().to_rfc3339();
+    let event = match outcome {
+        Ok(r) => AutoSync {
+            trigger: trigger.into(),
+            at,
+            ok: true,
+            message: format!("读入{}个同步包、{}条修改，写出{}条修改", r.read, r.changes_in, r.changes_out),
+            notes: r.messages,
+            records_changed: r.records_changed,
+            conflicts: r.conflicts,
+        },
+        Err(e) => {
+            eprintln!("自动同步失败（{trigger}）：{}", e.message);
+            let (message, notes) = (e.message, Vec::new());
+            AutoSync { trigger: trigger.into(), at, ok: false, message, notes, records_changed: 0, conflicts: 0 }
+        }
+    };
+    *state.last_auto_sync.lock().unwrap_or_else(|p| p.into_inner()) = Some(event.clone());
+    let _ = app.emit("sync-finished", event);
+}
+
+/// Minutes between timed syncs (setting sync.every_minutes; 0: none).
+fn sync_every_minutes(app: &tauri::AppHandle) -> f64 {
+    let state = app.state::<AppState>();
+    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
+    guard.as_ref().ok().and_then(|s| sync::config(s.conn()).ok()).map(|c| c.every_minutes).unwrap_or(0.0)
+}
+
 fn main() {
     let data_dir = data_dir();
-    let state = AppState { store: Mutex::new(open(&data_dir)), session: Mutex::new(None), data_dir };
+    let state = AppState {
+        store: Mutex::new(open(&data_dir)),
+        session: Mutex::new(None),
+        data_dir,
+        last_auto_sync: Mutex::new(None),
+    };
     let app = tauri::Builder::default()
         .manage(state)
         .invoke_handler(commands::handler())
@@ -71,12 +163,28 @@ fn main() {
                 backup_if_due(&handle, "定时自动备份", false);
                 std::thread::sleep(std::time::Duration::from_secs(600));
             });
+            // Sync once the store is open, then every sync.every_minutes
+            // (read each time: the administrator may change it meanwhile).
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                auto_sync(&handle, "启动时");
+                let mut last = Instant::now();
+                loop {
+                    std::thread::sleep(Duration::from_secs(5));
+                    let every = sync_every_minutes(&handle);
+                    if every > 0.0 && last.elapsed().as_secs_f64() >= every * 60.0 {
+                        auto_sync(&handle, "定时");
+                        last = Instant::now();
+                    }
+                }
+            });
             Ok(())
         })
         .build(tauri::generate_context!())
         .expect("error while building 街道民生台账");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
+            auto_sync(handle, "退出时");
             backup_if_due(handle, "退出时自动备份", true);
         }
     });
