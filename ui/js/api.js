@@ -49,4 +49,18 @@ export const api = {
   addService: (elderly_id, input) => invoke('add_service', { elderly_id, input }),
   addVisit: (elderly_id, input) => invoke('add_visit', { elderly_id, input }),
   dueVisits: (community_id) => invoke('due_visits', { community_id }),
+  syncConfig: () => invoke('sync_config'),
+  setSyncSettings: (pc_name, folder, key) => invoke('set_sync_settings', { pc_name, folder, key }),
+  syncNow: () => invoke('sync_now'),
+  syncHistory: () => invoke('sync_history'),
+  syncConflicts: () => invoke('sync_conflicts'),
+  resolveConflict: (record_id, field, hlc, installation_id) => invoke('resolve_conflict', { record_id, field, hlc, installation_id }),
+  syncPending: () => invoke('sync_pending'),
+  makeSnapshot: (path) => invoke('make_snapshot', { path }),
+  joinOffice: (path, passphrase, pc_name) => invoke('join_office', { path, passphrase, pc_name }),
 };
+
+/** Calls `f(payload)` for every event of that name the desktop core sends. */
+export function onEvent(name, f) {
+  window.__TAURI__?.event?.listen(name, (ev) => f(ev.payload));
+}

@@ -1,7 +1,7 @@
 // The shell: first-start setup, login and the idle lock, then routing
 // between pages by the address hash (#/roster, #/elderly/<id>, ...).
-import { api, whenSessionLost } from './api.js';
-import { errorBox, mount, today } from './dom.js';
+import { api, onEvent, whenSessionLost } from './api.js';
+import { errorBox, mount, toast, today } from './dom.js';
 import { setupPage } from './setup.js';
 import { loginPage, lockScreen } from './login.js';
 import { rosterPage } from './roster.js';
@@ -13,6 +13,7 @@ import { accountsPage, communitiesPage, passwordPage, settingsPage } from './adm
 import { backupsPage, damagedPage } from './backups.js';
 import { auditPage } from './audit.js';
 import { helpPage, topicFor } from './help.js';
+import { runSummary, syncPage } from './sync.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -29,6 +30,7 @@ const routes = [
   [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
   [/^#\/audit$/, () => auditPage(ctx), 'audit'],
   [/^#\/about$/, () => aboutPage(ctx), 'about'],
+  [/^#\/sync$/, () => syncPage(ctx), 'sync'],
   [/^#\/help(?:\/(\w+))?$/, (m) => helpPage(m[1]), ''],
 ];
 
@@ -66,7 +68,7 @@ async function start() {
   }
   const { office, session } = ctx.status;
   if (office) document.getElementById('office-name').textContent = office.name;
-  if (!office) return setupPage(loggedIn);
+  if (!office) return setupPage(loggedIn, start);
   if (!session) return loginPage(office.name, loggedIn);
   if (session.locked) return locked(session);
   return loggedIn(session);
@@ -115,6 +117,46 @@ for (const ev of ['keydown', 'mousedown', 'wheel']) document.addEventListener(ev
 const openHelp = () => { if (ctx.session && !ctx.session.locked) location.hash = `#/help/${topicFor(location.hash)}`; };
 document.getElementById('help').addEventListener('click', openHelp);
 document.addEventListener('keydown', (ev) => { if (ev.key === 'F1') { ev.preventDefault(); openHelp(); } });
+
+// 同步 in the top bar: sync now, say what came of it, and show fresh data on
+// the pages that only list (a half-filled form is left alone).
+const syncTop = document.getElementById('sync-top');
+const refreshAfterSync = () => {
+  const hash = location.hash || '#/roster';
+  if (document.activeElement?.closest('form')) return;
+  if (['#/sync', '#/roster', '#/due'].includes(hash)) route();
+};
+syncTop.addEventListener('click', async () => {
+  syncTop.disabled = true;
+  syncTop.textContent = '同步中…';
+  try {
+    const r = await api.syncNow();
+    const warn = r.messages.length ? `。注意：${r.messages.join('；')}` : '';
+    toast(`同步完成：${runSummary(r)}${warn}`, r.messages.length ? 8000 : 4000);
+    syncTop.classList.toggle('sync-failed', r.messages.length > 0);
+    syncTop.title = `上次同步：${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`;
+    refreshAfterSync();
+  } catch (e) {
+    if (!e.code?.startsWith('auth.')) {
+      toast(e.message, 8000);
+      syncTop.classList.add('sync-failed');
+      syncTop.title = e.message;
+    }
+  } finally {
+    syncTop.disabled = false;
+    syncTop.textContent = '同步';
+  }
+});
+// Automatic syncs (start, timer, exit) report here when they end.
+onEvent('sync-finished', (s) => {
+  const notes = s.notes.length ? `。注意：${s.notes.join('；')}` : '';
+  syncTop.classList.toggle('sync-failed', !s.ok || s.notes.length > 0);
+  syncTop.title = `上次自动同步（${s.trigger}）：${s.message}${notes}`;
+  if (!ctx.session || ctx.session.locked) return;
+  if (!s.ok) toast(`自动同步未完成：${s.message}`, 8000);
+  else if (s.records_changed > 0 || notes) toast(`自动同步：更新了${s.records_changed}条记录${s.conflicts ? `，冲突待核${s.conflicts}项` : ''}${notes}`, notes ? 8000 : 4000);
+  if (s.records_changed > 0 || location.hash === '#/sync') refreshAfterSync();
+});
 
 whenSessionLost((err) => {
   if (err.code === 'auth.idle_locked' && ctx.session) locked(ctx.session);

@@ -80,12 +80,12 @@ export function clearErrors(form) {
 }
 
 let toastTimer;
-export function toast(message) {
+export function toast(message, ms = 2500) {
   const t = document.getElementById('toast');
   t.textContent = message;
   t.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { t.hidden = true; }, 2500);
+  toastTimer = setTimeout(() => { t.hidden = true; }, ms);
 }
 
 export function today() {

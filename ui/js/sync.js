@@ -1,0 +1,206 @@
+// 同步: this PC's sync settings, "sync now", the history of runs, the
+// conflicts to review (冲突待核), records waiting for another (待关联), and
+// the snapshot a new PC joins by. The core checks every permission and masks
+// every value shown here; the key is never sent back to the window.
+import { api } from './api.js';
+import { clearErrors, errorBox, field, h, mount, showError, toast } from './dom.js';
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
+
+/** One line for a run: what came in, what went out. */
+export function runSummary(r) {
+  return `读入${r.read}个同步包、${r.changes_in}条修改，写出${r.changes_out}条修改，更新记录${r.records_changed}条，冲突待核${r.conflicts}项`;
+}
+
+// Errors of the settings that belong beside a field.
+const FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_key': 'key', 'sync.not_joined': 'key' };
+
+/** The page; `outcome` is the result of a sync just run ({report} or {error}). */
+export async function syncPage(ctx, outcome) {
+  const admin = ctx.session.role === 'admin';
+  const [cfg, history, pending] = await Promise.all([api.syncConfig(), api.syncHistory(), api.syncPending()]);
+  let conflicts = null;
+  try {
+    conflicts = await api.syncConflicts();
+  } catch (e) {
+    if (e.code?.startsWith('auth.')) throw e;
+  }
+  const configured = Boolean(cfg.folder && cfg.key_set);
+  const result = h('div#sync-result', {}, outcomeBox(outcome));
+  const now = h('button.primary#sync-now', { type: 'button', onclick: async () => {
+    now.disabled = true;
+    now.textContent = '正在同步……';
+    try {
+      syncPage(ctx, { report: await api.syncNow() });
+    } catch (e) {
+      if (e.code?.startsWith('auth.')) return;
+      result.replaceChildren(outcomeBox({ error: e }));
+      now.disabled = false;
+      now.textContent = '立即同步';
+    }
+  } }, '立即同步');
+
+  mount(h('div.page.sync', {},
+    h('div.page-head', {}, h('h1', {}, '同步'), now,
+      h('span.muted', {}, configured ? autoText(cfg.every_minutes) : '尚未设置同步')),
+    !configured && h('p.notice', {}, admin
+      ? '请先在下方“同步设置”中填写同步文件夹和同步密钥。各台电脑使用同一个共享文件夹（或轮流插同一个U盘），密钥必须相同。'
+      : '本机还没有设置同步，请管理员在本页面填写同步文件夹和同步密钥。'),
+    cfg.last_auto && !cfg.last_auto.ok && h('div.error-box#sync-last-auto', {},
+      `上次自动同步（${cfg.last_auto.trigger}，${when(cfg.last_auto.at)}）未完成：${cfg.last_auto.message}`),
+    result,
+    conflictSection(ctx, conflicts),
+    pendingSection(pending),
+    historySection(history),
+    h('div.sync-bottom', {},
+      admin ? settingsForm(ctx, cfg) : settingsFacts(cfg),
+      admin && configured ? snapshotCard() : null)));
+}
+
+function autoText(minutes) {
+  return minutes > 0
+    ? `启动、退出时和每 ${minutes} 分钟自动同步`
+    : '启动和退出时自动同步（未开启定时同步）';
+}
+
+function outcomeBox(outcome) {
+  if (!outcome) return null;
+  if (outcome.error) return errorBox(outcome.error);
+  const r = outcome.report;
+  return h('div.ok-box', {},
+    h('div', {}, `同步完成：${runSummary(r)}。`),
+    r.messages.map((m) => h('div.warn', {}, `注意：${m}`)));
+}
+
+function conflictSection(ctx, conflicts) {
+  if (conflicts === null) {
+    return h('section#conflicts', {}, h('h2', {}, '冲突待核'),
+      h('p.muted', {}, '冲突由管理员或街道工作人员核实处理。'));
+  }
+  return h('section#conflicts', {},
+    h('h2', {}, `冲突待核（${conflicts.length}）`),
+    conflicts.length
+      ? [h('p.muted', {}, '以下内容在两台电脑上被改成了不同的值（改的时候两台电脑还没有同步）。目前暂用时间较新的值；请核实后点“采用此值”，选定的值会在下次同步时传到所有电脑。'),
+        ...conflicts.map((c) => conflictCard(ctx, c))]
+      : h('p.muted#no-conflicts', {}, '没有待核的冲突。'));
+}
+
+function conflictCard(ctx, c) {
+  const message = h('div');
+  const title = [c.table_label, c.record_label, c.field_label].filter(Boolean).join(' · ');
+  return h('div.card.conflict', { dataset: { record: c.record_id, field: c.field } },
+    h('h3', {}, c.table === 'elderly' ? h('a', { href: `#/elderly/${c.record_id}` }, title) : title),
+    h('table.list.conflict-values', {},
+      h('thead', {}, h('tr', {}, ['值', '电脑', '修改人', '修改时间', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, c.heads.map((v) => h('tr', {},
+        h('td.value', {}, v.value, v.in_force ? h('span.tag.in-force', {}, '目前使用') : null),
+        h('td', {}, v.pc_name), h('td', {}, v.user_name), h('td', {}, when(v.at)),
+        h('td', {}, h('button.pick', { type: 'button', onclick: async (ev) => {
+          ev.target.disabled = true;
+          try {
+            await api.resolveConflict(c.record_id, c.field, v.hlc, v.installation_id);
+            toast(`已采用“${v.value}”，下次同步时其他电脑也会改为此值`, 4000);
+            syncPage(ctx);
+          } catch (e) {
+            message.replaceChildren(errorBox(e));
+            ev.target.disabled = false;
+          }
+        } }, '采用此值')))))),
+    message);
+}
+
+function pendingSection(pending) {
+  return h('section#pending', {},
+    h('h2', {}, `待关联（${pending.length}）`),
+    pending.length
+      ? [h('p.muted', {}, '这些记录引用了本机还没有收到的其他记录（例如服务记录比老人档案先到），等相关电脑同步过来后会自动关联，无需处理。'),
+        h('div.table-wrap', {}, h('table.list#pending-table', {},
+          h('thead', {}, h('tr', {}, ['类别', '记录编号', '原因'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, pending.map((p) => h('tr', {}, h('td', {}, p.table_label), h('td.mono', {}, p.record_id), h('td.wrap', {}, p.reason))))))]
+      : h('p.muted#no-pending', {}, '没有待关联的记录。'));
+}
+
+function historySection(history) {
+  const heads = ['时间', '方式', '操作人', '同步包 写出/读入', '修改 读入/写出', '更新记录', '冲突', '说明'];
+  return h('section#history', {},
+    h('h2', {}, '同步记录'),
+    h('div.table-wrap', {}, h('table.list.sync-history#sync-history-table', {},
+      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
+      h('tbody', {}, history.length
+        ? history.map((r) => h('tr', {},
+          h('td', {}, when(r.started_at)), h('td', {}, r.trigger_kind), h('td', {}, r.user_name),
+          h('td.num', {}, `${r.written} / ${r.read}`), h('td.num', {}, `${r.changes_in} / ${r.changes_out}`),
+          h('td.num', {}, r.records_changed), h('td.num', {}, r.conflicts),
+          h('td.wrap', {}, r.messages.length ? r.messages.join('；') : '正常')))
+        : h('tr', {}, h('td.empty', { colSpan: heads.length }, '还没有同步过'))))));
+}
+
+function settingsFacts(cfg) {
+  return h('div.card', {}, h('h2', {}, '同步设置'),
+    h('dl.facts', {},
+      h('dt', {}, '本机名称'), h('dd#sync-pc-name-shown', {}, cfg.pc_name),
+      h('dt', {}, '同步文件夹'), h('dd.mono', {}, cfg.folder || '未设置'),
+      h('dt', {}, '同步密钥'), h('dd', {}, cfg.key_set ? '已设置' : '未设置'),
+      h('dt', {}, '自动同步'), h('dd', {}, autoText(cfg.every_minutes))),
+    h('p.muted', {}, '同步设置由管理员修改。'));
+}
+
+function settingsForm(ctx, cfg) {
+  const form = h('form.card#sync-settings-form', {},
+    h('h2', {}, '同步设置'),
+    h('div.form-error'),
+    h('div.grid', {},
+      field('本机名称', h('input#sync-pc-name', { name: 'pc_name', value: cfg.pc_name, autocomplete: 'off' }), { required: true }),
+      field('自动同步间隔（分钟）', h('input#sync-every', { name: 'every_minutes', value: String(cfg.every_minutes), inputMode: 'decimal' })),
+      field('同步文件夹', h('input#sync-folder', { name: 'folder', value: cfg.folder || '', autocomplete: 'off',
+        placeholder: '共享文件夹或U盘上的文件夹，例如 \\\\街道服务器\\台账同步 或 E:\\台账同步' }), { wide: true }),
+      field('同步密钥', h('input#sync-key', { name: 'key', type: 'password', autocomplete: 'new-password',
+        placeholder: cfg.key_set ? '已设置（不显示）；只在更换时填写' : '至少8个字符，各台电脑必须相同' }), { wide: true })),
+    h('p.muted', {}, `本机名称会显示在其他电脑的同步记录和冲突中。同步密钥用来加密同步包，请勿告诉无关人员；${cfg.key_set ? '密钥已设置，留空则不修改。' : ''}间隔填 0 则只在启动、退出和点“同步”时同步。`),
+    h('div.actions', {}, h('button.primary#sync-save', { type: 'submit' }, '保存设置')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = { pc_name: form.pc_name.value, folder: form.folder.value, key: form.key.value, every: form.every_minutes.value.trim() };
+    try {
+      await api.setSyncSettings(v.pc_name, v.folder, v.key || null);
+    } catch (e) {
+      if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: e.field || FIELD_OF[e.code] });
+      return;
+    }
+    if (v.every !== String(cfg.every_minutes)) {
+      try {
+        await api.setSetting('sync.every_minutes', v.every);
+      } catch (e) {
+        if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: 'every_minutes' });
+        return;
+      }
+    }
+    toast('同步设置已保存');
+    syncPage(ctx);
+  });
+  return form;
+}
+
+function snapshotCard() {
+  const path = h('input#snapshot-path', { autocomplete: 'off', placeholder: '保存位置：文件或文件夹（可留空）' });
+  const result = h('div#snapshot-result');
+  const make = h('button#make-snapshot', { type: 'button', onclick: async () => {
+    make.disabled = true;
+    result.replaceChildren(h('span.muted', {}, '正在生成快照……'));
+    try {
+      const s = await api.makeSnapshot(path.value.trim() || null);
+      result.replaceChildren(h('div.ok-box', {}, `快照已生成：`, h('span.mono', {}, s.path), `（${(s.bytes / 1048576).toFixed(1)} MB）`));
+    } catch (e) {
+      result.replaceChildren(errorBox(e));
+    } finally {
+      make.disabled = false;
+    }
+  } }, '生成快照');
+  return h('div.card#snapshot-card', {},
+    h('h2', {}, '增加一台电脑：生成快照'),
+    h('p.muted', {}, '快照包含本街道办的全部数据和账号，已用同步密钥加密。把快照文件复制到新电脑（或放在共享文件夹里），在新电脑上首次打开本程序时选择“加入已有街道办（导入快照）”，填写快照文件的位置和同步密钥，然后用原有账号登录。快照用完后请删除。'),
+    h('div.snapshot-row', {}, path, make),
+    h('p.muted.small', {}, '保存位置留空时，快照保存在“文档\\街道民生台账导出”文件夹中。'),
+    result);
+}
