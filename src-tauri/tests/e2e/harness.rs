@@ -143,6 +143,32 @@ impl App {
         out
     }
 
+    /// An attribute of an element ("placeholder"), or "" when it has none.
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.find(css).await.attr(name).await.unwrap().unwrap_or_default()
+    }
+
+    /// What an input holds now (its value property, not the attribute).
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css).await.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    /// Waits for the row of a table whose text contains `text`, and returns it.
+    pub async fn row_with(&self, table_css: &str, text: &str) -> Element {
+        let started = Instant::now();
+        loop {
+            for tr in self.client.find_all(Locator::Css(&format!("{table_css} tbody tr"))).await.unwrap() {
+                if tr.text().await.unwrap_or_default().contains(text) {
+                    return tr;
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("no row of {table_css} shows “{text}”");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Saves a PNG into STREET_LEDGER_SCREENSHOTS (set by `cargo xtask test`).
     pub async fn screenshot(&self, name: &str) {
         let Some(dir) = std::env::var_os("STREET_LEDGER_SCREENSHOTS").map(PathBuf::from) else { return };
