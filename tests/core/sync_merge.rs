@@ -13,6 +13,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use rusqlite::types::Value;
 use street_ledger::elderly::care::{self, ServiceInput};
+use street_ledger::employment::case::{self, CaseInput};
+use street_ledger::employment::household;
+use street_ledger::person::PersonInput;
 use street_ledger::store::{Actor, Store, Table};
 use street_ledger::sync::{self, Kind};
 use street_ledger::{check, dump};
@@ -151,12 +154,15 @@ enum Op {
 
 const VALUES: [&str; 3] = ["甲", "乙", "丙"];
 /// What an edit may change: (table, field).
-const EDITS: [(&str, &str); 5] = [
+const EDITS: [(&str, &str); 8] = [
     ("person", "address"),
     ("person", "phone"),
     ("elderly", "health_notes"),
     ("elderly", "status"),
     ("elderly_service", "notes"),
+    ("employment_case", "wishes"),
+    ("employment_case", "skills"),
+    ("household", "address"),
 ];
 
 fn op() -> impl Strategy<Value = Op> {
@@ -196,7 +202,11 @@ impl World {
                 let records = ids(store, table);
                 let Some(record) = records.get(k % records.len().max(1)).cloned() else { return };
                 let knew = stamps_of(store, &record);
-                let v = if field == "status" { ["在册", "迁出", "在册"][value] } else { VALUES[value] };
+                let v = if table == "elderly" && field == "status" {
+                    ["在册", "迁出", "在册"][value]
+                } else {
+                    VALUES[value]
+                };
                 let t = Table::from_name(table).unwrap();
                 let changed = store
                     .write(&clerk(), |w| w.update(t, &record, None, &[(field, Value::Text(v.to_string()))]))
@@ -211,8 +221,18 @@ impl World {
                 let store = &mut self.pcs[pc % n].store;
                 let community = ids(store, "community")[0].clone();
                 let seq = 100 + 2 * self.created + 2 * 1000 * (pc % n) as u16;
-                let input = elder(&format!("新人{pc}{}", self.created), &id_number(1950, 3, 3, seq), &community);
-                street_ledger::elderly::register(store, &clerk(), &input, today()).unwrap();
+                if self.created % 2 == 0 {
+                    let input = elder(&format!("新人{pc}{}", self.created), &id_number(1950, 3, 3, seq), &community);
+                    street_ledger::elderly::register(store, &clerk(), &input, today()).unwrap();
+                } else {
+                    let person = PersonInput {
+                        name: format!("求职{pc}{}", self.created),
+                        id_number: Some(id_number(1985, 3, 3, seq)),
+                        community_id: Some(community),
+                        ..Default::default()
+                    };
+                    case::register(store, &clerk(), &CaseInput { person, ..Default::default() }, today()).unwrap();
+                }
             }
             Op::AddService { pc, k } => {
                 let store = &mut self.pcs[pc % n].store;
