@@ -171,6 +171,21 @@ pub fn backup_now(store: &Store, actor: &Actor, reason: &str) -> Result<BackupIn
     Ok(info)
 }
 
+/// The automatic backup made before a newer version upgrades the database
+/// (called by `Store::open` before its migrations): an ordinary, checked
+/// backup in the backup folder, which the 备份与恢复 page can restore.
+pub(crate) fn before_upgrade(conn: &Connection, data_dir: &Path) -> Result<PathBuf> {
+    let configured = dict::setting(conn, "backup.dir").ok().flatten();
+    let dir = resolve_dir(data_dir, configured);
+    fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let temp = dir.join(format!("{TEMP_BACKUP}{}.tmp", uuid::Uuid::new_v4()));
+    if let Err(e) = copy_online(conn, &temp).and_then(|_| Ok(check_file(&temp).map(drop)?)) {
+        remove_with_sidecars(&temp);
+        return Err(e);
+    }
+    Ok(place(&dir, &temp)?.path)
+}
+
 /// The online backup into a new file, made a single self-contained file
 /// (rollback journal, not WAL) and flushed to disk.
 fn copy_online(src: &Connection, temp: &Path) -> Result<()> {

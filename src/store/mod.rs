@@ -30,6 +30,8 @@ pub enum StoreError {
     Busy,
     #[error("该记录刚被其他人修改过，您的修改未保存。请刷新后重新填写")]
     Stale,
+    #[error("升级前的自动备份没有成功（{0}），数据库未做任何改动。请确认数据目录所在的磁盘有空余空间、备份文件夹可以写入，然后重新打开程序")]
+    UpgradeBackup(String),
     #[error("数据库操作失败（{0}），本次修改未保存。请重试；如仍失败，请运行 street-ledger check 并联系技术支持")]
     Sqlite(rusqlite::Error),
 }
@@ -42,6 +44,7 @@ impl StoreError {
             StoreError::Io { .. } => "store.io",
             StoreError::Busy => "store.busy",
             StoreError::Stale => "store.stale",
+            StoreError::UpgradeBackup(_) => "store.upgrade_backup",
             StoreError::Sqlite(_) => "store.sqlite",
         }
     }
@@ -93,6 +96,11 @@ impl Store {
         // Large writes (demo, import) stay in memory instead of spilling.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.set_prepared_statement_cache_capacity(64);
+        if found > 0 && found < LATEST_VERSION {
+            // An older version's database: keep a copy before changing it.
+            let data_dir = path.parent().unwrap_or(Path::new("."));
+            crate::backup::before_upgrade(&conn, data_dir).map_err(|e| StoreError::UpgradeBackup(e.to_string()))?;
+        }
         migrations::migrate(&mut conn)?;
         let installation_id = installation(&conn)?;
         let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;

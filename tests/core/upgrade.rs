@@ -29,6 +29,12 @@ fn every_released_database_opens_migrates_and_keeps_its_records_and_audit_trail(
         std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
         let mut store = Store::open_dir(dir.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(store.schema_version().unwrap(), LATEST_VERSION, "{name}");
+        // The database as it was is kept first, as an ordinary backup.
+        let backups = street_ledger::backup::list(&dir.path().join("backups")).unwrap();
+        assert_eq!(backups.len(), 1, "{name}: one automatic backup before the upgrade");
+        let kept = rusqlite::Connection::open(&backups[0].path).unwrap();
+        let old_version: i64 = kept.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert!(old_version < LATEST_VERSION, "{name}: the backup holds the old schema");
         let report = check::check(store.conn()).unwrap();
         assert!(report.ok(), "{name}: {:?}", report.problems);
         let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
