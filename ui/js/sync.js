@@ -111,13 +111,13 @@ function conflictCard(ctx, c) {
 
 function pendingSection(pending) {
   return h('section#pending', {},
-    h('h2', {}, `待关联（${pending.length}）`),
+    h('h2', {}, `待关联与重复（${pending.length}）`),
     pending.length
-      ? [h('p.muted', {}, '这些记录引用了本机还没有收到的其他记录（例如服务记录比老人档案先到），等相关电脑同步过来后会自动关联，无需处理。'),
+      ? [h('p.muted', {}, '待关联：记录引用了本机还没有收到的其他记录（例如服务记录比老人档案先到），等相关电脑同步过来后会自动关联，无需处理。重复：同一人（相同身份证号）在两台电脑上各登记了一次，后到的一条暂不显示，目前还不能自动合并，请联系管理员核对。'),
         h('div.table-wrap', {}, h('table.list#pending-table', {},
           h('thead', {}, h('tr', {}, ['类别', '记录编号', '原因'].map((t) => h('th', {}, t)))),
           h('tbody', {}, pending.map((p) => h('tr', {}, h('td', {}, p.table_label), h('td.mono', {}, p.record_id), h('td.wrap', {}, p.reason))))))]
-      : h('p.muted#no-pending', {}, '没有待关联的记录。'));
+      : h('p.muted#no-pending', {}, '没有待关联或重复的记录。'));
 }
 
 function historySection(history) {
