@@ -216,7 +216,7 @@ fn sync(store: &mut Store, dir: Option<PathBuf>, action: Option<SyncAction>) -> 
             println!("已写出同步包“{}”。", output.display());
         }
         Some(SyncAction::Snapshot { output }) => {
-            sync::write_file(&output, &sync::export(store, Kind::Snapshot, &key)?)?;
+            sync::snapshot(store, &actor, &output, &key)?;
             println!("已写出快照“{}”：新电脑可用 street-ledger sync join 加入。", output.display());
         }
         Some(SyncAction::Import { file }) => {

@@ -393,14 +393,12 @@ async fn make_snapshot(state: State<'_, AppState>, path: Option<String>) -> Repl
     let dir = dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出");
     let path = path.map(|p| std::path::PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()).unwrap_or(dir);
     let path = if path.is_dir() { export_in(&path, "街道民生台账快照", sync::EXTENSION) } else { path };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(parent);
+    }
     with(&state, |s, a| {
-        a.require(street_ledger::access::Permission::Administer)?;
-        let bytes = sync::export(s, sync::Kind::Snapshot, &sync::stored_key(s.conn())?)?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        sync::write_file(&path, &bytes)?;
-        Ok(Snapshot { path: path.display().to_string(), bytes: bytes.len() })
+        let bytes = sync::snapshot(s, a, &path, &sync::stored_key(s.conn())?)?;
+        Ok(Snapshot { path: path.display().to_string(), bytes })
     })
 }
 

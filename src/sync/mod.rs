@@ -36,6 +36,8 @@ pub enum SyncError {
     NotJoined,
     #[error("同步文件夹“{0}”不存在或无法访问。如用U盘，请确认已插好；如用共享文件夹，请确认网络路径可以打开")]
     Folder(String),
+    #[error("无法读取文件“{0}”：请确认文件存在、U盘已插好，且本机有读取权限")]
+    Unreadable(String),
     #[error("无法写入同步文件夹“{0}”。请确认U盘没有写保护、共享文件夹有写入权限")]
     Write(String),
     #[error("同步密钥至少需要8个字符")]
@@ -67,6 +69,7 @@ impl SyncError {
             SyncError::NotJoined => "sync.not_joined",
             SyncError::Folder(_) => "sync.folder",
             SyncError::Write(_) => "sync.write",
+            SyncError::Unreadable(_) => "sync.unreadable",
             SyncError::WeakKey => "sync.weak_key",
             SyncError::NotAPackage(_) => "sync.not_a_package",
             SyncError::Truncated(_) => "sync.truncated",
@@ -119,8 +122,8 @@ fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()> {
 pub fn set_pc_name(store: &Store, actor: &Actor, name: &str) -> Result<()> {
     actor.require(Permission::Administer)?;
     let name = crate::validate::required("pc_name", "本机名称", name)?;
-    store.conn().execute("UPDATE installation SET pc_name = ?1", [name])?;
-    Ok(())
+    store.conn().execute("UPDATE installation SET pc_name = ?1", [&name])?;
+    audit::record(store, &actor.user, Action::Sync, "本机名称", &name)
 }
 
 /// Sets the sync folder; it must exist now.
@@ -129,12 +132,13 @@ pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
     let folder = folder.trim();
     if folder.is_empty() {
         store.conn().execute("DELETE FROM sync_config WHERE key = 'folder'", [])?;
-        return Ok(());
+        return audit::record(store, &actor.user, Action::Sync, "同步文件夹", "已清除");
     }
     if !Path::new(folder).is_dir() {
         return Err(SyncError::Folder(folder.to_string()).into());
     }
-    set_local(store.conn(), "folder", folder)
+    set_local(store.conn(), "folder", folder)?;
+    audit::record(store, &actor.user, Action::Sync, "同步文件夹", folder)
 }
 
 /// Sets the office key from its passphrase. When the folder already holds
@@ -156,7 +160,8 @@ pub fn set_key(store: &Store, actor: &Actor, passphrase: &str) -> Result<()> {
             }
         }
     }
-    set_local(store.conn(), "key", &key.to_hex())
+    set_local(store.conn(), "key", &key.to_hex())?;
+    audit::record(store, &actor.user, Action::Sync, "同步密钥", "已设置（密钥本身不记录）")
 }
 
 /// The key this PC keeps (set on the sync page, or when joining).
@@ -218,10 +223,20 @@ fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Re
     Ok((header, b))
 }
 
+/// Writes a snapshot (every change, every register, full ID numbers) for a
+/// new PC: administrators only, and audited.
+pub fn snapshot(store: &Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<usize> {
+    actor.require(Permission::Administer)?;
+    let bytes = export(store, Kind::Snapshot, key)?;
+    write_file(path, &bytes)?;
+    audit::record(store, &actor.user, Action::Export, &file_name(path), "同步快照：全部记录，已加密")?;
+    Ok(bytes.len())
+}
+
 /// Takes in one package file (CLI `sync import`).
 pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<Applied> {
     let name = file_name(path);
-    let bytes = std::fs::read(path).map_err(|_| SyncError::Folder(path.display().to_string()))?;
+    let bytes = std::fs::read(path).map_err(|_| SyncError::Unreadable(path.display().to_string()))?;
     let (_, b) = open_with(store.conn(), &name, &bytes, key)?;
     let applied = apply(store, actor, &b)?;
     audit::record(store, &actor.user, Action::Sync, &name, &summary_text(&applied))?;
@@ -231,8 +246,11 @@ pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKe
 /// Joins an office on a new PC: takes in a snapshot made by any PC of the
 /// office, with the office passphrase, and keeps the key for later syncs.
 pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied> {
+    if exchange::office(store.conn())?.is_some() {
+        return Err(Error::AlreadyConfigured);
+    }
     let name = file_name(path);
-    let bytes = std::fs::read(path).map_err(|_| SyncError::Folder(path.display().to_string()))?;
+    let bytes = std::fs::read(path).map_err(|_| SyncError::Unreadable(path.display().to_string()))?;
     let (header, _) = package::read_header(&name, &bytes)?;
     let key = OfficeKey::derive(passphrase, &header.office_id);
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
