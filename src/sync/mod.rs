@@ -341,16 +341,57 @@ pub struct RunReport {
 /// (each in its own transaction), then writes this PC's package. A bad file
 /// is reported and skipped; the others still go in.
 pub fn run(store: &mut Store, actor: &Actor, trigger: &str) -> Result<RunReport> {
-    let folder = local(store.conn(), "folder")?.ok_or(SyncError::NotConfigured)?;
-    let key = stored_key(store.conn())?;
+    let folder = local(store.conn(), "folder")?.ok_or(SyncError::NotConfigured);
+    let attempt = folder.map_err(Error::from).and_then(|f| Ok((f, stored_key(store.conn())?)));
+    let (folder, key) = match attempt {
+        Ok(ready) => ready,
+        Err(e) => return Err(failed(store.conn(), actor, trigger, e)?),
+    };
     run_in(store, actor, trigger, Path::new(&folder), &key)
+}
+
+/// A run that could not start is in the history too, with why.
+fn failed(conn: &Connection, actor: &Actor, trigger: &str, e: Error) -> Result<Error> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let report = RunReport {
+        started_at: now.clone(),
+        finished_at: Some(now),
+        trigger_kind: trigger.to_string(),
+        user_name: actor.user.clone(),
+        messages: vec![e.to_string()],
+        ..RunReport::default()
+    };
+    record_run(conn, &report)?;
+    Ok(e)
+}
+
+fn record_run(conn: &Connection, report: &RunReport) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO sync_run (started_at, finished_at, trigger_kind, user_name, written, read, changes_in, changes_out,
+                               records_changed, conflicts, messages)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        rusqlite::params![
+            report.started_at,
+            report.finished_at,
+            report.trigger_kind,
+            report.user_name,
+            report.written,
+            report.read,
+            report.changes_in,
+            report.changes_out,
+            report.records_changed,
+            report.conflicts,
+            serde_json::to_string(&report.messages).expect("JSON of text"),
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// A sync run on a given folder with a given key (the CLI's `--dir`).
 pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, key: &OfficeKey) -> Result<RunReport> {
     let folder = folder.to_path_buf();
     if !folder.is_dir() {
-        return Err(SyncError::Folder(folder.display().to_string()).into());
+        return Err(failed(store.conn(), actor, trigger, SyncError::Folder(folder.display().to_string()).into())?);
     }
     let mut report = RunReport {
         started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -425,25 +466,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
         report.messages.push(format!("有{pending}条记录在等待其他电脑同步来的关联记录（待关联），不影响其他记录"));
     }
     report.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    conn.execute(
-        "INSERT INTO sync_run (started_at, finished_at, trigger_kind, user_name, written, read, changes_in, changes_out,
-                               records_changed, conflicts, messages)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        rusqlite::params![
-            report.started_at,
-            report.finished_at,
-            report.trigger_kind,
-            report.user_name,
-            report.written,
-            report.read,
-            report.changes_in,
-            report.changes_out,
-            report.records_changed,
-            report.conflicts,
-            serde_json::to_string(&report.messages).expect("JSON of text"),
-        ],
-    )?;
-    report.id = conn.last_insert_rowid();
+    report.id = record_run(conn, &report)?;
     let detail = format!(
         "读入{}个同步包、{}条修改，写出{}条修改，冲突待核{}项",
         report.read, report.changes_in, report.changes_out, report.conflicts
