@@ -812,6 +812,11 @@ pub fn table_label(t: Table) -> &'static str {
         Table::PostPlacement => "岗位安置",
         Table::StartupLoan => "创业担保贷款",
         Table::HardshipRelief => "困难帮扶",
+        Table::Mediator => "调解员",
+        Table::MediationCase => "调解案件",
+        Table::MediationParty => "当事人",
+        Table::MediationStep => "办理步骤",
+        Table::PreventionEntry => "矛盾纠纷排查",
     }
 }
 
@@ -910,6 +915,16 @@ pub(crate) fn field_label(t: Table, field: &str) -> Option<&'static str> {
         (Table::StartupLoan, "amount_cents") => "贷款金额（分）",
         (Table::StartupLoan, "bank") => "贷款银行",
         (Table::StartupLoan, "repayment") => "还款情况",
+        (Table::MediationCase, "dispute_type") => "纠纷类型",
+        (Table::MediationCase, "source") => "案件来源",
+        (Table::MediationCase, "summary") => "纠纷简要情况",
+        (Table::MediationCase, "agreement_terms") => "协议内容",
+        (Table::MediationCase, "performance_deadline") => "履行期限",
+        (Table::MediationCase, "number") => "案号",
+        (Table::MediationParty, "name") => "当事人姓名",
+        (Table::Mediator, "name") => "调解员姓名",
+        (Table::Mediator, "cert_no") => "证书编号",
+        (_, "status") => "状态",
         (_, "date") => "日期",
         (_, "registered_on") => "登记日期",
         _ => return None,

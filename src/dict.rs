@@ -122,6 +122,9 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
         "按渐进式延迟退休规定自动延迟：1965年1月起出生的每4个月延迟1个月，最多36个月",
     ),
     ("employment.retire.female.age", "女性原法定退休年龄（岁）", "50", "50（女职工）或55（女干部），按规定自动延迟"),
+    ("mediation.open_days", "调解案件超期天数", "30", "受理后超过此天数未结案即提醒"),
+    ("mediation.followup_days", "履行后几天内回访", "15", ""),
+    ("mediation.judicial_alert_days", "司法确认到期前几天提醒", "7", "书面协议生效后30日内可申请司法确认"),
     (
         "sync.every_minutes",
         "自动同步间隔（分钟）",

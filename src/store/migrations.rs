@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_audit_chain.sql"),
     include_str!("migrations/0004_sync.sql"),
     include_str!("migrations/0005_employment.sql"),
+    include_str!("migrations/0006_mediation.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -34,11 +34,16 @@ pub enum Table {
     PostPlacement,
     StartupLoan,
     HardshipRelief,
+    Mediator,
+    MediationCase,
+    MediationParty,
+    MediationStep,
+    PreventionEntry,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 19] = [
+    pub const ALL: [Table; 24] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -58,6 +63,11 @@ impl Table {
         Table::PostPlacement,
         Table::StartupLoan,
         Table::HardshipRelief,
+        Table::Mediator,
+        Table::MediationCase,
+        Table::MediationParty,
+        Table::MediationStep,
+        Table::PreventionEntry,
     ];
 
     pub fn name(self) -> &'static str {
@@ -81,6 +91,11 @@ impl Table {
             Table::PostPlacement => "post_placement",
             Table::StartupLoan => "startup_loan",
             Table::HardshipRelief => "hardship_relief",
+            Table::Mediator => "mediator",
+            Table::MediationCase => "mediation_case",
+            Table::MediationParty => "mediation_party",
+            Table::MediationStep => "mediation_step",
+            Table::PreventionEntry => "prevention_entry",
         }
     }
 
@@ -175,6 +190,54 @@ impl Table {
                 "settled_on",
             ],
             Table::HardshipRelief => &["person_id", "programme", "date", "help", "amount_cents"],
+            Table::Mediator => &["name", "community_id", "cert_no", "phone", "active"],
+            Table::MediationCase => &[
+                "number",
+                "year",
+                "pc_number",
+                "seq",
+                "community_id",
+                "dispute_type",
+                "source",
+                "mediators",
+                "summary",
+                "requests",
+                "amount_cents",
+                "received_on",
+                "status",
+                "agreement_kind",
+                "agreement_on",
+                "agreement_terms",
+                "performance_way",
+                "performance_place",
+                "performance_deadline",
+                "failed_reason",
+                "referral",
+                "performance",
+                "performed_on",
+                "judicial_applied_on",
+                "judicial_result",
+                "closed_on",
+            ],
+            Table::MediationParty => {
+                &["case_id", "side", "person_id", "name", "sex", "ethnicity", "age", "occupation", "phone", "address"]
+            }
+            Table::MediationStep => {
+                &["case_id", "step", "date", "staff", "place", "participants", "content", "satisfaction", "risk"]
+            }
+            Table::PreventionEntry => &[
+                "community_id",
+                "date",
+                "screenings",
+                "disputes_found",
+                "disputes_prevented",
+                "criminal_cases",
+                "criminal_persons",
+                "petition_cases",
+                "petition_persons",
+                "fights_prevented",
+                "notes",
+            ],
         }
     }
 
@@ -195,6 +258,9 @@ impl Table {
             Table::EmploymentCase | Table::StartupLoan | Table::HardshipRelief => &[("person_id", Table::Person)],
             Table::EmploymentTraining | Table::EmploymentFollowup => &[("case_id", Table::EmploymentCase)],
             Table::PostPlacement => &[("post_id", Table::WelfarePost), ("case_id", Table::EmploymentCase)],
+            Table::Mediator | Table::MediationCase | Table::PreventionEntry => &[("community_id", Table::Community)],
+            Table::MediationParty => &[("case_id", Table::MediationCase), ("person_id", Table::Person)],
+            Table::MediationStep => &[("case_id", Table::MediationCase)],
             _ => &[],
         }
     }
@@ -296,6 +362,11 @@ impl<'a> WriteTx<'a> {
     /// Who this write acts for: the registers check permissions against it.
     pub fn actor(&self) -> &Actor {
         self.actor
+    }
+
+    /// The PC this write is made on.
+    pub fn installation_id(&self) -> &str {
+        self.installation_id
     }
 
     /// Reads inside the transaction (they see this transaction's writes).

@@ -178,12 +178,23 @@ pub fn office_key(conn: &Connection, passphrase: &str) -> Result<OfficeKey> {
 
 /// Writes a package of the changes some PC may lack (or a snapshot of all).
 pub fn export(store: &Store, kind: Kind, key: &OfficeKey) -> Result<Vec<u8>> {
+    seal_package(store, kind, key, crate::store::new_id(), None)
+}
+
+fn seal_package(
+    store: &Store,
+    kind: Kind,
+    key: &OfficeKey,
+    package_id: String,
+    pc_number: Option<i64>,
+) -> Result<Vec<u8>> {
     let conn = store.conn();
     let (office_id, office_name) = exchange::office(conn)?.ok_or(SyncError::NotJoined)?;
     let b = bundle(conn, store.installation_id(), kind)?;
     let header = package::Header {
         kind,
-        package_id: crate::store::new_id(),
+        package_id,
+        pc_number,
         office_id,
         office_name,
         writer: b.writer.clone(),
@@ -225,9 +236,12 @@ fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Re
 
 /// Writes a snapshot (every change, every register, full ID numbers) for a
 /// new PC: administrators only, and audited.
-pub fn snapshot(store: &Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<usize> {
+pub fn snapshot(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<usize> {
     actor.require(Permission::Administer)?;
-    let bytes = export(store, Kind::Snapshot, key)?;
+    exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
+    let package_id = crate::store::new_id();
+    let pc_number = crate::mediation::numbering::reserve(store, &package_id)?;
+    let bytes = seal_package(store, Kind::Snapshot, key, package_id, Some(pc_number))?;
     write_file(path, &bytes)?;
     audit::record(store, &actor.user, Action::Export, &file_name(path), "同步快照：全部记录，已加密")?;
     Ok(bytes.len())
@@ -255,6 +269,9 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
     let key = OfficeKey::derive(passphrase, &header.office_id);
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
     let applied = apply(store, &Actor::system(), &b)?;
+    if let Some(n) = header.pc_number {
+        crate::mediation::numbering::adopt(store, n)?;
+    }
     set_local(store.conn(), "key", &key.to_hex())?;
     store.conn().execute(
         "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",

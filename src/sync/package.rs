@@ -53,6 +53,10 @@ pub struct Header {
     pub key_check: String,
     pub nonce: String,
     pub body_len: u64,
+    /// In a snapshot: the PC number (本机编号) reserved for the PC that joins
+    /// by it (see `mediation::numbering`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pc_number: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

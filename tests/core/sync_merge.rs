@@ -42,6 +42,33 @@ fn templates() -> &'static Templates {
                 office.register(&elder(&format!("老人{i}"), &id_number(1940, 1, 1 + i, 11), &office.dongfeng.clone()));
             care::add_service(&mut office.store, &clerk(), &e, &service("起始"), today()).unwrap();
         }
+        // The re-employment register too: a household and a case.
+        let member = |name: &str, idn: String| household::MemberInput {
+            person: PersonInput { name: name.into(), id_number: Some(idn), ..Default::default() },
+            relation: "户主".into(),
+            status: household::MemberStatus {
+                work_status: "失业".into(),
+                able: true,
+                willing: true,
+                ..Default::default()
+            },
+        };
+        let h = household::HouseholdInput {
+            community_id: office.dongfeng.clone(),
+            address: "东风路1号".into(),
+            notes: None,
+            members: vec![member("户主甲", id_number(1980, 1, 1, 21))],
+        };
+        household::create(&mut office.store, &clerk(), &h, today()).unwrap();
+        let c = CaseInput {
+            person: PersonInput {
+                name: "户主甲".into(),
+                id_number: Some(id_number(1980, 1, 1, 21)),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        case::register(&mut office.store, &clerk(), &c, today()).unwrap();
         let snapshot = sync::bundle(office.store.conn(), office.store.installation_id(), Kind::Snapshot).unwrap();
         let mut files = vec![dir.path().join("pc0.db")];
         // Closed first: closing folds the write-ahead log into the file.
