@@ -211,10 +211,11 @@ pub struct Page<T> {
     pub page_size: u32,
 }
 
-/// Page numbers start at 1; a page holds at most 200 rows.
+/// Page numbers start at 1; a page holds at most 200 rows, 50 if unset.
 pub fn limit_offset(page: u32, page_size: u32) -> (u32, u32, i64, i64) {
     let page = page.max(1);
-    let size = page_size.clamp(1, 200);
+    // Unset (0) means the usual page of 50.
+    let size = if page_size == 0 { 50 } else { page_size.min(200) };
     (page, size, size as i64, ((page - 1) * size) as i64)
 }
 

@@ -12,6 +12,7 @@ mod cli;
 mod employment;
 mod errors;
 mod idnumbers;
+mod mediation;
 mod integrity;
 mod kill;
 mod roster;

@@ -1,0 +1,247 @@
+//! People's mediation: every allowed and refused step of a case's life,
+//! case numbers that stay unique when two PCs register cases offline, and
+//! alerts on the days at their edges.
+use chrono::NaiveDate;
+use street_ledger::mediation::lifecycle::{self, StepInput, TRANSITIONS};
+use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
+use street_ledger::store::Store;
+use street_ledger::{check, dump, sync};
+use tempfile::TempDir;
+
+use crate::support::{clerk, date, id_number, new_office, today, Office};
+
+const STATUSES: [&str; 8] = ["受理", "调查", "调解", "协议", "调解不成", "履行", "回访", "结案"];
+
+fn party(side: &str, name: &str, idn: Option<String>) -> PartyInput {
+    PartyInput { side: side.into(), name: name.into(), id_number: idn, ..Default::default() }
+}
+
+fn case_input(store: &mut Store, received_on: &str) -> CaseInput {
+    case_with_parties(store, received_on, 11)
+}
+
+/// Parties with ID numbers made from `seq` (two PCs registering the same
+/// person offline keep both apart: see the sync page's 重复).
+fn case_with_parties(store: &mut Store, received_on: &str, seq: u16) -> CaseInput {
+    let mediator = match mediation::mediators(store.conn(), &clerk()).unwrap().first() {
+        Some(m) => m.id.clone(),
+        None => mediation::add_mediator(
+            store,
+            &clerk(),
+            &MediatorInput { name: "老调解".into(), cert_no: Some("TJ-001".into()), ..Default::default() },
+        )
+        .unwrap(),
+    };
+    CaseInput {
+        dispute_type: "邻里".into(),
+        source: "当事人申请".into(),
+        mediator_ids: vec![mediator],
+        summary: "楼上漏水引起纠纷".into(),
+        amount: Some("3000".into()),
+        received_on: received_on.into(),
+        parties: vec![
+            party("申请方", "甲一", Some(id_number(1970, 1, 1, seq))),
+            party("申请方", "甲二", None),
+            party("被申请方", "乙一", Some(id_number(1975, 2, 2, seq + 1))),
+            party("被申请方", "乙二", None),
+        ],
+        staff: "小王".into(),
+        ..Default::default()
+    }
+}
+
+fn step(kind: &str, on: &str) -> StepInput {
+    StepInput {
+        step: kind.into(),
+        date: on.into(),
+        staff: "老调解".into(),
+        content: Some("双方陈述，调解员释法说理".into()),
+        agreement_kind: Some("书面".into()),
+        terms: Some("乙方赔偿甲方3000元".into()),
+        performance_deadline: Some("2025-06-30".into()),
+        reason: Some("双方分歧过大".into()),
+        performance: Some("履行".into()),
+        satisfaction: Some("满意".into()),
+        ..Default::default()
+    }
+}
+
+/// A case brought to `status` by the allowed path.
+fn case_at(o: &mut Office, status: &str) -> String {
+    let input = case_input(&mut o.store, "2025-06-01");
+    let id = mediation::register(&mut o.store, &clerk(), &input, today()).unwrap();
+    let path: &[&str] = match status {
+        "受理" => &[],
+        "调查" => &["调查"],
+        "调解" => &["调查", "调解"],
+        "协议" => &["调查", "调解", "协议"],
+        "调解不成" => &["调查", "调解", "调解不成"],
+        "履行" => &["调查", "调解", "协议", "履行"],
+        "回访" => &["调查", "调解", "协议", "履行", "回访"],
+        "结案" => &["调查", "调解", "协议", "履行", "回访", "结案"],
+        other => panic!("{other}"),
+    };
+    for s in path {
+        lifecycle::record(&mut o.store, &clerk(), &id, &step(s, "2025-06-10"), today()).unwrap();
+    }
+    id
+}
+
+#[test]
+fn every_step_is_allowed_exactly_from_the_statuses_the_rules_name() {
+    let mut o = new_office();
+    for from in STATUSES {
+        for (to, allowed_from) in TRANSITIONS {
+            let id = case_at(&mut o, from);
+            let result = lifecycle::record(&mut o.store, &clerk(), &id, &step(to, "2025-06-12"), today());
+            let status = mediation::detail(o.store.conn(), &clerk(), &id).unwrap().row.status;
+            if allowed_from.contains(&from) {
+                result.unwrap_or_else(|e| panic!("{from} → {to}: {e}"));
+                assert_eq!(status, *to);
+            } else {
+                let e = result.expect_err(&format!("{from} → {to} must be refused"));
+                assert_eq!(e.payload().field.as_deref(), Some("step"), "{from} → {to}");
+                assert_eq!(status, from, "a refused step changes nothing");
+            }
+        }
+    }
+    assert!(check::check(o.store.conn()).unwrap().ok());
+}
+
+#[test]
+fn a_case_records_both_sides_and_its_timeline() {
+    let mut o = new_office();
+    let id = case_at(&mut o, "协议");
+    let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
+    assert_eq!(d.row.number, "(2025)和平街人调字第1-1号");
+    assert_eq!((d.row.applicants.as_str(), d.row.respondents.as_str()), ("甲一、甲二", "乙一、乙二"));
+    assert_eq!(d.parties.iter().filter(|p| p.id_number.is_some()).count(), 2, "linked to persons by ID number");
+    assert!(d.parties[0].id_number.as_deref().unwrap().contains('*'), "masked");
+    let steps: Vec<&str> = d.timeline.iter().map(|s| s.step.as_str()).collect();
+    assert_eq!(steps, ["受理", "调查", "调解", "协议"]);
+    assert_eq!(d.next_steps, ["履行"]);
+    assert_eq!(d.agreement_terms.as_deref(), Some("乙方赔偿甲方3000元"));
+}
+
+#[test]
+fn a_written_agreement_needs_a_deadline_an_oral_one_does_not_and_cannot_be_confirmed_by_a_court() {
+    let mut o = new_office();
+    let id = case_at(&mut o, "调解");
+    let mut written = step("协议", "2025-06-10");
+    written.performance_deadline = None;
+    let e = lifecycle::record(&mut o.store, &clerk(), &id, &written, today()).unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("performance_deadline"));
+    let mut oral = written.clone();
+    oral.agreement_kind = Some("口头".into());
+    lifecycle::record(&mut o.store, &clerk(), &id, &oral, today()).unwrap();
+    let e = lifecycle::record(&mut o.store, &clerk(), &id, &step("司法确认", "2025-06-12"), today()).unwrap_err();
+    assert!(e.to_string().contains("书面"));
+}
+
+#[test]
+fn judicial_confirmation_is_open_for_thirty_days_after_a_written_agreement() {
+    let mut o = new_office();
+    let id = case_at(&mut o, "协议"); // agreed 2025-06-10
+    let late =
+        StepInput {
+            step: "司法确认".into(), date: "2025-07-11".into(), staff: "小王".into(), ..Default::default()
+        };
+    let later_today = date(2025, 8, 1);
+    let e = lifecycle::record(&mut o.store, &clerk(), &id, &late, later_today).unwrap_err();
+    assert!(e.to_string().contains("30日"), "{e}");
+    let last_day = StepInput { date: "2025-07-10".into(), ..late };
+    lifecycle::record(&mut o.store, &clerk(), &id, &last_day, later_today).unwrap();
+    let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
+    assert_eq!((d.row.status.as_str(), d.judicial_applied_on.as_deref()), ("协议", Some("2025-07-10")));
+}
+
+fn alert_kinds(o: &Office, on: NaiveDate) -> Vec<&'static str> {
+    mediation::alerts(o.store.conn(), &clerk(), on).unwrap().into_iter().map(|a| a.kind).collect()
+}
+
+#[test]
+fn alerts_fall_on_the_days_at_their_edges() {
+    let mut o = new_office();
+    // Received 2025-06-01: open more than 30 days from 2025-07-02.
+    let id = case_at(&mut o, "受理");
+    assert!(alert_kinds(&o, date(2025, 7, 1)).is_empty());
+    assert_eq!(alert_kinds(&o, date(2025, 7, 2)), ["超期未结"]);
+    drop(id);
+    let mut o = new_office();
+    let id = case_at(&mut o, "协议"); // agreed 2025-06-10, deadline 2025-06-30
+    let kinds = |o: &Office, d| alert_kinds(o, d).into_iter().filter(|k| *k != "超期未结").collect::<Vec<_>>();
+    assert!(kinds(&o, date(2025, 6, 30)).is_empty(), "deadline day itself is not late; window closes in 10 days");
+    assert_eq!(kinds(&o, date(2025, 7, 1)), ["逾期未履行"]);
+    // The judicial window closes 2025-07-10: alert from 7 days before.
+    assert!(!kinds(&o, date(2025, 7, 2)).contains(&"司法确认将到期"));
+    assert!(kinds(&o, date(2025, 7, 3)).contains(&"司法确认将到期"));
+    assert!(kinds(&o, date(2025, 7, 10)).contains(&"司法确认将到期"));
+    assert!(!kinds(&o, date(2025, 7, 11)).contains(&"司法确认将到期"));
+    lifecycle::record(&mut o.store, &clerk(), &id, &step("履行", "2025-06-14"), today()).unwrap();
+    // Performed 2025-06-14: follow-up visit due 15 days later.
+    assert!(!kinds(&o, date(2025, 6, 28)).contains(&"待回访"));
+    assert!(kinds(&o, date(2025, 6, 29)).contains(&"待回访"));
+}
+
+#[test]
+fn two_pcs_registering_cases_offline_never_make_the_same_number() {
+    let mut a = new_office();
+    let folder = TempDir::new().unwrap();
+    let key = sync::office_key(a.store.conn(), "和平街道同步密钥").unwrap();
+    let snapshot = folder.path().join("快照.slsync");
+    sync::snapshot(&mut a.store, &clerk(), &snapshot, &key).unwrap();
+    let b_dir = TempDir::new().unwrap();
+    let mut b = Store::open_dir(b_dir.path()).unwrap();
+    sync::join(&mut b, &snapshot, "和平街道同步密钥").unwrap();
+    // Both offline: two cases each, the same day.
+    let mut numbers = Vec::new();
+    for (pc, store) in [&mut a.store, &mut b].into_iter().enumerate() {
+        for n in 0..2 {
+            let input = case_with_parties(store, "2025-06-01", 100 + 10 * pc as u16 + 2 * n);
+            let id = mediation::register(store, &clerk(), &input, today()).unwrap();
+            numbers.push(mediation::detail(store.conn(), &clerk(), &id).unwrap().row.number);
+        }
+    }
+    assert_eq!(
+        numbers,
+        [
+            "(2025)和平街人调字第1-1号",
+            "(2025)和平街人调字第1-2号",
+            "(2025)和平街人调字第2-1号",
+            "(2025)和平街人调字第2-2号"
+        ]
+    );
+    let ab = sync::bundle(a.store.conn(), a.store.installation_id(), sync::Kind::Changes).unwrap();
+    let ba = sync::bundle(b.conn(), b.installation_id(), sync::Kind::Changes).unwrap();
+    sync::apply(&mut b, &clerk(), &ab).unwrap();
+    sync::apply(&mut a.store, &clerk(), &ba).unwrap();
+    assert_eq!(dump::records(a.store.conn()).unwrap(), dump::records(b.conn()).unwrap());
+    let all: Vec<String> =
+        mediation::list(b.conn(), &clerk(), &Default::default()).unwrap().items.into_iter().map(|c| c.number).collect();
+    let unique: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!((all.len(), unique.len()), (4, 4));
+}
+
+#[test]
+fn a_case_needs_both_sides_a_mediator_and_known_type_and_source() {
+    let mut o = new_office();
+    let mut input = case_input(&mut o.store, "2025-06-01");
+    input.parties.retain(|p| p.side == "申请方");
+    assert_eq!(
+        mediation::register(&mut o.store, &clerk(), &input, today()).unwrap_err().payload().field.as_deref(),
+        Some("parties")
+    );
+    let mut input = case_input(&mut o.store, "2025-06-01");
+    input.dispute_type = "吵架".into();
+    assert_eq!(
+        mediation::register(&mut o.store, &clerk(), &input, today()).unwrap_err().payload().field.as_deref(),
+        Some("dispute_type")
+    );
+    let mut input = case_input(&mut o.store, "2025-06-01");
+    input.mediator_ids.clear();
+    assert_eq!(
+        mediation::register(&mut o.store, &clerk(), &input, today()).unwrap_err().payload().field.as_deref(),
+        Some("mediator_ids")
+    );
+    assert_eq!(crate::support::count(o.store.conn(), "mediation_case"), 0, "nothing written");
+}
