@@ -45,6 +45,7 @@ pub struct DemoSummary {
     pub households: usize,
     pub zero_households: usize,
     pub loans: usize,
+    pub mediation_cases: usize,
 }
 
 /// SplitMix64: small, fast and the same on every platform.
@@ -169,6 +170,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             }
         }
         employment(w, &mut rng, working, spec.persons, today, &mut sum)?;
+        mediation(w, &mut rng, community_ids, spec.persons, today, &mut sum)?;
         Ok(sum)
     })?;
     store.optimize()?;
@@ -304,6 +306,122 @@ fn employment(
         }
     }
     Ok(())
+}
+
+/// Mediation cases: about 400 a year for a street of 100,000 over five
+/// years, with the usual shares of types and outcomes (most end in an
+/// agreement, about one in ten fails), and a year of prevention work.
+fn mediation(
+    w: &mut crate::store::WriteTx,
+    rng: &mut Rng,
+    community_ids: &[String],
+    persons: usize,
+    today: NaiveDate,
+    sum: &mut DemoSummary,
+) -> Result<()> {
+    use crate::mediation::lifecycle::{record_in, StepInput};
+    use crate::mediation::{add_mediator_in, register_in, CaseInput, MediatorInput, PartyInput};
+    let mut mediators = vec![add_mediator_in(
+        w,
+        &MediatorInput { name: "街道调委会主任".into(), cert_no: Some("TJ-0001".into()), ..Default::default() },
+    )?];
+    for (i, c) in community_ids.iter().enumerate() {
+        let m = MediatorInput {
+            name: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+            community_id: Some(c.clone()),
+            cert_no: Some(format!("TJ-{:04}", i + 2)),
+            ..Default::default()
+        };
+        mediators.push(add_mediator_in(w, &m)?);
+    }
+    // Shares in percent, from the usual street-level statistics.
+    let types = [
+        ("邻里", 28),
+        ("婚姻家庭", 20),
+        ("物业", 12),
+        ("损害赔偿", 10),
+        ("合同", 8),
+        ("劳动争议", 6),
+        ("房屋宅基地", 5),
+        ("消费", 4),
+        ("道路交通事故", 4),
+        ("其他", 3),
+    ];
+    let per_year = (persons * 400 / 100_000).max(5);
+    for n in (0..per_year * 5).rev() {
+        let received = today - Duration::days((n * 5 * 365 / (per_year * 5)) as i64 + 1);
+        let mut roll = rng.below(100);
+        let dispute_type = types
+            .iter()
+            .find(|(_, p)| {
+                if roll < *p {
+                    true
+                } else {
+                    roll -= p;
+                    false
+                }
+            })
+            .map_or("其他", |t| t.0);
+        let side = |rng: &mut Rng, side: &str| PartyInput {
+            side: side.into(),
+            name: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+            age: Some(25 + rng.below(50) as u32),
+            ..Default::default()
+        };
+        let parties: Vec<PartyInput> = std::iter::once(side(rng, "申请方"))
+            .chain((rng.chance(20)).then(|| side(rng, "申请方")))
+            .chain(std::iter::once(side(rng, "被申请方")))
+            .collect();
+        let committee = rng.below(community_ids.len() + 1);
+        let input = CaseInput {
+            community_id: community_ids.get(committee).cloned(),
+            dispute_type: dispute_type.into(),
+            source: ["当事人申请", "当事人申请", "主动调解", "公安机关移送"][rng.below(4)].into(),
+            mediator_ids: vec![mediators[committee.min(mediators.len() - 1)].clone()],
+            summary: format!("{dispute_type}纠纷，双方协商未果，申请调解"),
+            amount: rng.chance(50).then(|| format!("{}", 500 * (1 + rng.below(40)))),
+            received_on: received.to_string(),
+            parties,
+            staff: "调委会".into(),
+            ..Default::default()
+        };
+        let id = register_in(w, &input, today)?;
+        sum.mediation_cases += 1;
+        let at = |d: i64| (received + Duration::days(d)).min(today).to_string();
+        let step = |kind: &str, date: String| StepInput {
+            step: kind.into(),
+            date,
+            staff: "调解员".into(),
+            content: Some("听取双方陈述，释法说理".into()),
+            agreement_kind: Some(if rng_oral(n) { "口头" } else { "书面" }.into()),
+            terms: Some("双方达成一致，按约履行".into()),
+            performance_deadline: Some(at(20)),
+            reason: Some("双方分歧较大".into()),
+            referral: Some("引导诉讼".into()),
+            performance: Some("履行".into()),
+            satisfaction: Some("满意".into()),
+            ..Default::default()
+        };
+        // Recent cases are still open at various steps.
+        let age = (today - received).num_days();
+        let plan: &[(&str, i64)] = if rng.chance(10) {
+            &[("调查", 2), ("调解", 5), ("调解不成", 8), ("结案", 10)]
+        } else {
+            &[("调查", 2), ("调解", 5), ("协议", 7), ("履行", 15), ("回访", 25), ("结案", 28)]
+        };
+        for (kind, day) in plan {
+            if *day > age {
+                break;
+            }
+            record_in(w, &id, &step(kind, at(*day)), today)?;
+        }
+    }
+    Ok(())
+}
+
+/// One case in three ends in an oral agreement.
+fn rng_oral(n: usize) -> bool {
+    n % 3 == 0
 }
 
 fn days_ago(rng: &mut Rng, today: NaiveDate, max: usize) -> String {

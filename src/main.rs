@@ -143,7 +143,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let s = demo::generate(&mut store, &Actor::system(), &spec)?;
             println!("演示账号（密码均为 {}）：{}", demo::DEMO_PASSWORD, demo::DEMO_ACCOUNTS.map(|a| a.0).join("、"));
             println!(
-                "演示数据已生成：{}名居民，其中{}名老人，{}条服务记录，{}条探访记录；就业援助对象{}人，家庭户{}户（认定零就业家庭{}户），创业担保贷款{}笔；用时{:.1}秒",
+                "演示数据已生成：{}名居民，其中{}名老人，{}条服务记录，{}条探访记录；就业援助对象{}人，家庭户{}户（认定零就业家庭{}户），创业担保贷款{}笔；调解案件{}件；用时{:.1}秒",
                 s.persons,
                 s.elderly,
                 s.services,
@@ -152,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 s.households,
                 s.zero_households,
                 s.loans,
+                s.mediation_cases,
                 started.elapsed().as_secs_f64()
             );
         }
