@@ -140,6 +140,12 @@ pub fn create(store: &mut Store, actor: &Actor, a: &NewAccount) -> Result<String
     store.write(actor, |w| insert(w, a))
 }
 
+/// An account's display name (for 填报人 and the like).
+pub fn display_name(conn: &Connection, username: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn.query_row("SELECT display_name FROM account WHERE username = ?1", [username], |r| r.get(0)).optional()?)
+}
+
 pub fn list(conn: &Connection, actor: &Actor) -> Result<Vec<Account>> {
     actor.require(Permission::Administer)?;
     let mut stmt = conn.prepare_cached(

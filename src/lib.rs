@@ -18,6 +18,7 @@ pub mod mediation;
 pub mod office;
 pub mod person;
 pub mod pinyin;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod validate;

@@ -61,6 +61,25 @@ enum Command {
         #[arg(long, conflicts_with = "list")]
         if_due: bool,
     },
+    /// 报表：按期间和范围生成上报 Excel（--list 列出报表名称）
+    Report {
+        /// The report's name (see --list).
+        #[arg(required_unless_present = "list")]
+        name: Option<String>,
+        /// 2026, 2026Q3, 2026-07 or 2026-01-01..2026-06-30.
+        #[arg(long, required_unless_present = "list")]
+        period: Option<String>,
+        /// One community (name or id); default: the whole street.
+        #[arg(long)]
+        community: Option<String>,
+        #[arg(short = 'o', long, required_unless_present = "list")]
+        output: Option<PathBuf>,
+        /// Full ID numbers instead of masked ones (roles that may see them).
+        #[arg(long)]
+        unmasked: bool,
+        #[arg(long)]
+        list: bool,
+    },
     /// 同步：在同步文件夹中读入其他电脑的同步包并写出本机的（密钥：STREET_LEDGER_SYNC_KEY 或提示输入）
     Sync {
         /// The sync folder (shared folder or USB stick); default: the one set in the app.
@@ -191,6 +210,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("已备份到“{}”（{:.1} MB）。", b.path.display(), b.size as f64 / 1_048_576.0);
         }
         Command::Sync { dir, action } => return sync(&mut store, dir, action),
+        Command::Report { list: true, .. } => {
+            for (name, title) in street_ledger::report::CATALOGUE {
+                println!("{name}\t{title}");
+            }
+        }
+        Command::Report { name, period, community, output, unmasked, .. } => {
+            let actor = login(&mut store, cli.user.as_deref())?;
+            let req = street_ledger::report::Request {
+                name: name.unwrap_or_default(),
+                period: period.unwrap_or_default(),
+                community_id: community,
+                unmasked,
+            };
+            let output = output.expect("required by clap");
+            let path = street_ledger::report::export(&store, &actor, &req, &output, today)?;
+            println!("已生成“{}”。", path.display());
+        }
         Command::Restore { .. } => unreachable!("restored above, before the store was opened"),
     }
     Ok(ExitCode::SUCCESS)

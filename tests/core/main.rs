@@ -1,6 +1,7 @@
 //! Core integration tests: the library and the CLI against real SQLite files
 //! in temporary folders. Each module reads as a specification of one area.
 mod people;
+mod reports;
 mod support;
 
 mod access;

@@ -1,0 +1,221 @@
+//! Reports to upper levels, read back with a real reader (calamine): the
+//! official layout (merged title, 填报 row, merged headers, 合计 with rates
+//! recomputed, footer), and figures that match counts made directly in SQL.
+use std::path::Path;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use street_ledger::access::{Actor, Role};
+use street_ledger::demo::{self, DemoSpec};
+use street_ledger::report::{self, Request, CATALOGUE};
+use street_ledger::store::Store;
+use tempfile::TempDir;
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
+}
+
+fn street() -> (TempDir, Store) {
+    let dir = TempDir::new().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let spec = DemoSpec { office_name: "和平街道".into(), communities: 3, persons: 3000, seed: 7, today: day() };
+    demo::generate(&mut store, &Actor::system(), &spec).unwrap();
+    (dir, store)
+}
+
+fn admin() -> Actor {
+    Actor::admin("admin")
+}
+
+fn export(store: &Store, actor: &Actor, name: &str, period: &str, community: Option<String>, path: &Path) {
+    let req = Request { name: name.into(), period: period.into(), community_id: community, unmasked: false };
+    report::export(store, actor, &req, path, day()).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    range.get_value((row, col)).map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn number(range: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
+    match range.get_value((row, col)) {
+        Some(Data::Float(f)) => *f,
+        Some(Data::Int(i)) => *i as f64,
+        other => panic!("({row}, {col}) is not a number: {other:?}"),
+    }
+}
+
+/// The row of a sheet whose first cell is `first`.
+fn row_of(range: &calamine::Range<Data>, first: &str) -> u32 {
+    (0..range.height() as u32).find(|r| cell(range, *r, 0) == first).unwrap_or_else(|| panic!("no row “{first}”"))
+}
+
+#[test]
+fn every_report_opens_with_its_title_filled_in_row_headers_footer_and_print_layout() {
+    let (dir, store) = street();
+    for (name, title) in CATALOGUE {
+        let path = dir.path().join(format!("{name}.xlsx"));
+        export(&store, &admin(), name, "2026Q2", None, &path);
+        let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+        for sheet in book.sheet_names() {
+            let range = book.worksheet_range(&sheet).unwrap();
+            let merges = book.merge_cells_by_sheet_name(&sheet).unwrap();
+            let width = range.width() as u32;
+            let a1 = cell(&range, 0, 0);
+            assert!(a1.starts_with("和平街道 2026年第二季度 "), "{name}/{sheet}: {a1}");
+            assert!(a1.contains(title.trim_end_matches("花名册").trim_end_matches("统计表")), "{name}/{sheet}: {a1}");
+            assert!(
+                merges.iter().any(|m| m.start == (0, 0) && m.end.1 == width - 1),
+                "{name}/{sheet}: the title is merged across the table"
+            );
+            assert!(cell(&range, 1, 0).starts_with("填报单位：和平街道"), "{name}/{sheet}");
+            let filled: String = (0..width).map(|c| cell(&range, 1, c)).collect();
+            assert!(
+                filled.contains("填报日期：2026年6月30日") && filled.contains("填报人："),
+                "{name}/{sheet}: {filled}"
+            );
+            let footer = (0..range.height() as u32).map(|r| cell(&range, r, 0)).find(|t| t.starts_with("单位负责人"));
+            assert!(footer.is_some_and(|f| f.contains("填报日期")), "{name}/{sheet}: footer");
+            assert!((0..range.height() as u32).any(|r| cell(&range, r, 0).starts_with("说明：")), "{name}/{sheet}");
+        }
+    }
+}
+
+#[test]
+fn statistics_have_two_level_merged_headers_and_a_total_whose_rate_is_recomputed() {
+    let (dir, store) = street();
+    let path = dir.path().join("m.xlsx");
+    export(&store, &admin(), "mediation-stats", "2025", None, &path);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = book.worksheet_range("按调委会").unwrap();
+    let merges = book.merge_cells_by_sheet_name("按调委会").unwrap();
+    assert_eq!(cell(&range, 2, 0), "调委会");
+    assert!(merges.iter().any(|m| m.start == (2, 0) && m.end == (3, 0)), "the first header spans both header rows");
+    assert_eq!(cell(&range, 2, 4), "调解案件");
+    assert!(merges.iter().any(|m| m.start == (2, 4) && m.end == (2, 7)), "a group spans its four columns");
+    assert_eq!((cell(&range, 3, 4), cell(&range, 3, 6)), ("受理".to_string(), "成功率".to_string()));
+    // Per committee: 受理 and 调解成功 as counted in SQL.
+    let conn = store.conn();
+    let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> f64 {
+        conn.query_row(sql, p, |r| r.get::<_, i64>(0)).unwrap() as f64
+    };
+    let mut received_sum = 0.0;
+    let mut success_sum = 0.0;
+    for (id, name) in conn
+        .prepare("SELECT id, name FROM community ORDER BY sort")
+        .unwrap()
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+    {
+        let row = row_of(&range, &format!("{name}调委会"));
+        let received = count(
+            "SELECT count(*) FROM mediation_case WHERE community_id = ?1 AND received_on BETWEEN '2025-01-01' AND '2025-12-31'",
+            &[&id],
+        );
+        let success = count(
+            "SELECT count(*) FROM mediation_case WHERE community_id = ?1 AND agreement_on IS NOT NULL
+             AND received_on BETWEEN '2025-01-01' AND '2025-12-31'",
+            &[&id],
+        );
+        assert_eq!(number(&range, row, 4), received, "{name} 受理");
+        assert_eq!(number(&range, row, 5), success, "{name} 调解成功");
+        received_sum += received;
+        success_sum += success;
+    }
+    let street_row = row_of(&range, "街道调委会");
+    received_sum += number(&range, street_row, 4);
+    success_sum += number(&range, street_row, 5);
+    let total = row_of(&range, "合计");
+    assert_eq!(number(&range, total, 4), received_sum);
+    assert!(received_sum > 0.0, "the demo has cases in 2025");
+    assert!(
+        (number(&range, total, 6) - success_sum / received_sum).abs() < 1e-9,
+        "合计 rate = total success ÷ total received"
+    );
+    assert!(
+        book.sheet_names().contains(&"按纠纷类型".to_string())
+            && book.sheet_names().contains(&"按案件来源".to_string())
+    );
+}
+
+#[test]
+fn the_elderly_service_figures_match_the_registers_per_community() {
+    let (dir, store) = street();
+    let path = dir.path().join("s.xlsx");
+    export(&store, &admin(), "elderly-services", "2026-01-01..2026-06-30", None, &path);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = book.worksheet_range("统计表").unwrap();
+    assert_eq!((cell(&range, 2, 1), cell(&range, 3, 1)), ("在册老人（人）".to_string(), "合计".to_string()));
+    let conn = store.conn();
+    let names: Vec<(String, String)> = conn
+        .prepare("SELECT id, name FROM community ORDER BY sort")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for (id, name) in &names {
+        let row = row_of(&range, name);
+        let on_roster: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM elderly e JOIN person p ON p.id = e.person_id WHERE p.community_id = ?1
+                 AND e.registered_on <= '2026-06-30' AND (e.status = '在册' OR e.status_date > '2026-06-30')",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let care: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM elderly_service s JOIN elderly e ON e.id = s.elderly_id JOIN person p ON p.id = e.person_id
+                 WHERE p.community_id = ?1 AND s.service_type = '日常照料' AND s.date BETWEEN '2026-01-01' AND '2026-06-30'",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(number(&range, row, 1), on_roster as f64, "{name} 在册");
+        let col = (0..range.width() as u32).find(|c| cell(&range, 3, *c) == "日常照料").unwrap();
+        assert_eq!(number(&range, row, col), care as f64, "{name} 日常照料");
+    }
+    let total = row_of(&range, "合计");
+    let sum: f64 = names.iter().map(|(_, n)| number(&range, row_of(&range, n), 1)).sum();
+    assert_eq!(number(&range, total, 1), sum);
+}
+
+#[test]
+fn rosters_mask_id_numbers_and_keep_them_as_text_and_a_community_worker_gets_only_their_community() {
+    let (dir, store) = street();
+    let path = dir.path().join("r.xlsx");
+    export(&store, &admin(), "elderly-roster", "2026", None, &path);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["花名册", "新增", "减少"]);
+    let range = book.worksheet_range("花名册").unwrap();
+    assert_eq!(cell(&range, 2, 4), "身份证号");
+    let first = cell(&range, 3, 4);
+    assert!(matches!(range.get_value((3, 4)), Some(Data::String(_))), "ID numbers are text");
+    assert!(first.contains('*') && first.len() == 18, "{first}");
+    let community: String =
+        store.conn().query_row("SELECT id FROM community ORDER BY sort LIMIT 1", [], |r| r.get(0)).unwrap();
+    let other: String =
+        store.conn().query_row("SELECT name FROM community ORDER BY sort LIMIT 1 OFFSET 1", [], |r| r.get(0)).unwrap();
+    let worker = Actor::new("shequ", Role::CommunityStaff, Some(community));
+    let path = dir.path().join("w.xlsx");
+    export(&store, &worker, "elderly-roster", "2026", None, &path);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = book.worksheet_range("花名册").unwrap();
+    assert!((3..range.height() as u32).all(|r| cell(&range, r, 1) != other), "another community leaked");
+    let readonly = Actor::new("chakan", Role::ReadOnly, None);
+    let req = Request { name: "elderly-roster".into(), period: "2026".into(), unmasked: true, ..Default::default() };
+    let e = report::build(store.conn(), &readonly, &req).unwrap_err();
+    assert_eq!(e.code(), "access.denied");
+}
+
+#[test]
+fn periods_and_names_that_make_no_sense_are_refused_in_chinese() {
+    let (_dir, store) = street();
+    let bad = |name: &str, period: &str| {
+        let req = Request { name: name.into(), period: period.into(), ..Default::default() };
+        report::build(store.conn(), &admin(), &req).unwrap_err().payload()
+    };
+    assert_eq!(bad("elderly-roster", "2026Q5").field.as_deref(), Some("period"));
+    assert!(bad("no-such", "2026").message.contains("没有名为"));
+}
