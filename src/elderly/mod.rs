@@ -145,23 +145,32 @@ pub fn update(
     input: &ElderlyInput,
     today: NaiveDate,
 ) -> Result<()> {
-    store.write(actor, |w| {
-        w.actor().require(Permission::Write)?;
-        let person_id = person_of(w.conn(), id)?;
-        w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
-        if let Some(c) = optional(input.person.community_id.as_deref()) {
-            w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
-        }
-        let input = &keep_masked(w.conn(), id, &person_id, input)?;
-        let person_changed = person::update(w, &person_id, None, &input.person)?;
-        let f = fields(w.conn(), input, &person_id, today)?;
-        // The form edits entry and person as one: the entry's version covers
-        // both, so a stale form cannot put back a person field changed since.
-        if !w.update(Table::Elderly, id, expected_version, &f)? && person_changed {
-            w.touch(Table::Elderly, id)?;
-        }
-        Ok(())
-    })
+    store.write(actor, |w| update_in(w, id, expected_version, input, today))
+}
+
+/// [`update`] inside a larger write (import).
+pub fn update_in(
+    w: &mut WriteTx,
+    id: &str,
+    expected_version: Option<i64>,
+    input: &ElderlyInput,
+    today: NaiveDate,
+) -> Result<()> {
+    w.actor().require(Permission::Write)?;
+    let person_id = person_of(w.conn(), id)?;
+    w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
+    if let Some(c) = optional(input.person.community_id.as_deref()) {
+        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+    }
+    let input = &keep_masked(w.conn(), id, &person_id, input)?;
+    let person_changed = person::update(w, &person_id, None, &input.person)?;
+    let f = fields(w.conn(), input, &person_id, today)?;
+    // The form edits entry and person as one: the entry's version covers
+    // both, so a stale form cannot put back a person field changed since.
+    if !w.update(Table::Elderly, id, expected_version, &f)? && person_changed {
+        w.touch(Table::Elderly, id)?;
+    }
+    Ok(())
 }
 
 /// Moves a person off the roster or back; the entry and its history stay.

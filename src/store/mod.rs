@@ -132,6 +132,15 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `f` as [`Store::write`] would, then undoes everything: what an
+    /// import would do, to preview it with the very same checks.
+    pub fn dry_run<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock);
+        f(&mut w)
+        // Dropped without commit: rolled back.
+    }
+
     /// The one write path: runs `f` in one transaction that logs every
     /// changed field; an error anywhere in `f` rolls all of it back.
     pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {

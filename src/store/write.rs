@@ -364,6 +364,25 @@ impl<'a> WriteTx<'a> {
         self.actor
     }
 
+    /// Runs `f` so that its writes are kept when it succeeds and undone when
+    /// it fails, while the transaction goes on (an import keeps the good
+    /// rows of a file and reports the bad ones).
+    pub fn attempt<T>(&mut self, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
+        let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed);
+        self.tx.execute_batch("SAVEPOINT attempt")?;
+        match f(self) {
+            Ok(v) => {
+                self.tx.execute_batch("RELEASE attempt")?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
+                (self.chain, self.local_seq, self.conflicts_listed) = saved;
+                Err(e)
+            }
+        }
+    }
+
     /// The PC this write is made on.
     pub fn installation_id(&self) -> &str {
         self.installation_id
@@ -592,8 +611,18 @@ impl<'a> WriteTx<'a> {
                 }
             }
         }
-        let values: Vec<(&str, Value)> =
+        let all: Vec<(&str, Value)> =
             names.iter().filter_map(|f| m.values.get(*f).map(|v| (*f, from_json(v)))).collect();
+        // Only what differs from the stored record is written and reindexed:
+        // a received phone change must not rebuild every index of a person.
+        let old_of = |f: &str| -> Value {
+            match &stored {
+                Some(row) => row[names.iter().position(|n| *n == f).expect("a field")].clone(),
+                None => Value::Null,
+            }
+        };
+        let values: Vec<(&str, Value)> =
+            all.into_iter().filter(|(f, v)| stored.is_none() || !same(&old_of(f), v)).collect();
         let set: Vec<&str> = values.iter().map(|(f, _)| *f).collect();
         let sql = match &stored {
             None => format!(
@@ -603,8 +632,8 @@ impl<'a> WriteTx<'a> {
                 (3..set.len() + 3).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
             ),
             Some(_) => {
-                let sets: Vec<String> = set.iter().enumerate().map(|(n, f)| format!("{f} = ?{}", n + 3)).collect();
-                format!("UPDATE {} SET row_version = ?2, {} WHERE id = ?1", table.name(), sets.join(", "))
+                let sets: String = set.iter().enumerate().map(|(n, f)| format!(", {f} = ?{}", n + 3)).collect();
+                format!("UPDATE {} SET row_version = ?2{sets} WHERE id = ?1", table.name())
             }
         };
         let params = [Value::Text(id.into()), Value::Integer(m.changes)]
@@ -616,13 +645,12 @@ impl<'a> WriteTx<'a> {
             }
             return Err(e.into());
         }
-        let old: Vec<Value> = match &stored {
-            None => vec![Value::Null; set.len()],
-            Some(row) => set.iter().map(|f| row[names.iter().position(|n| n == f).expect("a field")].clone()).collect(),
-        };
-        let changed = stored.is_none() || old.iter().zip(&values).any(|(o, (_, v))| !same(o, v));
+        if values.is_empty() {
+            return Ok(Ok(false));
+        }
+        let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
         self.derive(table, id, &set, &old, &values, stored.is_none())?;
-        Ok(Ok(changed))
+        Ok(Ok(true))
     }
 
     /// Bumps a record's version without changing its fields (logged as an
