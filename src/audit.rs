@@ -37,10 +37,11 @@ pub enum Action {
     Backup,
     Restore,
     Sync,
+    Import,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::Login,
         Action::LoginFailed,
         Action::AccountLocked,
@@ -51,6 +52,7 @@ impl Action {
         Action::Backup,
         Action::Restore,
         Action::Sync,
+        Action::Import,
     ];
 
     pub fn from_code(code: &str) -> Option<Action> {
@@ -69,6 +71,7 @@ impl Action {
             Action::Backup => "backup",
             Action::Restore => "restore",
             Action::Sync => "sync",
+            Action::Import => "import",
         }
     }
 
@@ -84,6 +87,7 @@ impl Action {
             Action::Backup => "备份",
             Action::Restore => "恢复",
             Action::Sync => "同步",
+            Action::Import => "导入",
         }
     }
 }
@@ -825,7 +829,7 @@ fn event_table(a: Action) -> Option<&'static str> {
     match a {
         Action::Login | Action::LoginFailed | Action::AccountLocked | Action::IdleLock | Action::Logout => Some("账号"),
         Action::Unmask => Some("人员"),
-        Action::Export | Action::Backup | Action::Restore | Action::Sync => None,
+        Action::Export | Action::Backup | Action::Restore | Action::Sync | Action::Import => None,
     }
 }
 

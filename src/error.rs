@@ -21,6 +21,8 @@ pub enum Error {
     Backup(#[from] crate::backup::BackupError),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
@@ -39,6 +41,7 @@ impl Error {
             Error::Auth(e) => e.code(),
             Error::Backup(e) => e.code(),
             Error::Sync(e) => e.code(),
+            Error::Import(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",

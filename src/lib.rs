@@ -14,6 +14,7 @@ pub mod elderly;
 pub mod employment;
 pub mod error;
 pub mod idcard;
+pub mod import;
 pub mod mediation;
 pub mod office;
 pub mod person;

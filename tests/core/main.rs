@@ -13,6 +13,7 @@ mod cli;
 mod employment;
 mod errors;
 mod idnumbers;
+mod import;
 mod mediation;
 mod integrity;
 mod kill;
