@@ -80,6 +80,30 @@ enum Command {
         #[arg(long)]
         list: bool,
     },
+    /// 导入已有表格（先预览问题；--dry-run 只预览）
+    Import {
+        /// What the file holds: elderly (老年人花名册).
+        register: String,
+        file: PathBuf,
+        /// Column choices as JSON {"field": "表头文字" or "C"}, or a file holding it.
+        #[arg(long)]
+        mapping: Option<String>,
+        /// Only show what would be imported and every problem.
+        #[arg(long)]
+        dry_run: bool,
+        /// People already on the register: update, skip or stop.
+        #[arg(long, default_value = "skip")]
+        existing: String,
+        /// Import nothing unless every row is right.
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// Where to write the rejected rows (.xlsx, with a reason column).
+        #[arg(long)]
+        rejected: Option<PathBuf>,
+        /// Write an empty import template to FILE instead.
+        #[arg(long)]
+        template: bool,
+    },
     /// 同步：在同步文件夹中读入其他电脑的同步包并写出本机的（密钥：STREET_LEDGER_SYNC_KEY 或提示输入）
     Sync {
         /// The sync folder (shared folder or USB stick); default: the one set in the app.
@@ -210,6 +234,52 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("已备份到“{}”（{:.1} MB）。", b.path.display(), b.size as f64 / 1_048_576.0);
         }
         Command::Sync { dir, action } => return sync(&mut store, dir, action),
+        Command::Import { register, file, mapping, dry_run, existing, all_or_nothing, rejected, template } => {
+            use street_ledger::import;
+            if template {
+                import::template(store.conn(), &register, &file)?;
+                println!("已生成导入模板“{}”。", file.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let actor = login(&mut store, cli.user.as_deref())?;
+            let mapping = match mapping {
+                Some(m) => {
+                    let text = std::fs::read_to_string(&m).unwrap_or(m);
+                    serde_json::from_str(&text).map_err(|_| {
+                        street_ledger::validate::invalid(
+                            "mapping",
+                            "--mapping 应为 JSON，如 {\"id_number\": \"证件号\"}",
+                        )
+                    })?
+                }
+                None => Default::default(),
+            };
+            let existing = match existing.as_str() {
+                "update" => import::Existing::Update,
+                "stop" => import::Existing::Stop,
+                _ => import::Existing::Skip,
+            };
+            let options = import::Options { mapping, existing, all_or_nothing, ..Default::default() };
+            if dry_run {
+                let p = import::preview(&mut store, &actor, &register, &file, &options, today)?;
+                println!(
+                    "工作表“{}”，表头在第{}行；共{}行：可新增{}行，已登记{}人。",
+                    p.sheet, p.header_row, p.rows, p.new, p.existing
+                );
+                for x in &p.problems {
+                    println!("第{}行 {}：{}", x.row, x.column, x.message);
+                }
+                return Ok(if p.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            }
+            let out = import::import(&mut store, &actor, &register, &file, &options, rejected.as_deref(), today)?;
+            println!(
+                "已导入：新增{}人，更新{}人，跳过{}人，退回{}行。",
+                out.imported, out.updated, out.skipped, out.rejected
+            );
+            for x in &out.problems {
+                println!("第{}行 {}：{}", x.row, x.column, x.message);
+            }
+        }
         Command::Report { list: true, .. } => {
             for (name, title) in street_ledger::report::CATALOGUE {
                 println!("{name}\t{title}");

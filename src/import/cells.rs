@@ -39,6 +39,9 @@ pub fn id_number(raw: &Raw) -> Result<Option<String>, String> {
     }
     let Some(text) = raw.text() else { return Ok(None) };
     let text: String = text.chars().filter(|c| !c.is_whitespace() && *c != '\'').collect();
+    if text.contains('*') {
+        return Err("身份证号已遮蔽（含*号），无法据此登记：请使用含完整身份证号的表格（导出报表时选择不遮蔽）".into());
+    }
     if text.contains(['E', 'e']) && text.contains('+') {
         return Err("身份证号显示为科学计数法（如 1.10105E+17），末几位已丢失：请把该列设为“文本”格式后重新输入".into());
     }
