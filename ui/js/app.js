@@ -14,6 +14,11 @@ import { backupsPage, damagedPage } from './backups.js';
 import { auditPage } from './audit.js';
 import { helpPage, topicFor } from './help.js';
 import { runSummary, syncPage } from './sync.js';
+import { casesPage, caseRegisterPage } from './cases.js';
+import { casePage } from './case.js';
+import { householdNewPage, householdPage, householdsPage } from './household.js';
+import { followupsPage, loansPage } from './employment.js';
+import { postsPage } from './posts.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -23,6 +28,15 @@ const routes = [
   [/^#\/roster$/, () => rosterPage(ctx), 'roster'],
   [/^#\/elderly\/([\w-]+)$/, (m) => personPage(ctx, m[1]), 'roster'],
   [/^#\/due$/, () => duePage(ctx), 'due'],
+  [/^#\/cases\/new$/, () => caseRegisterPage(ctx), 'cases'],
+  [/^#\/cases$/, () => casesPage(ctx), 'cases'],
+  [/^#\/case\/([\w-]+)(?:\/(\w+))?$/, (m) => casePage(ctx, m[1], m[2]), 'cases'],
+  [/^#\/households\/new$/, () => householdNewPage(ctx), 'households'],
+  [/^#\/households$/, () => householdsPage(ctx), 'households'],
+  [/^#\/household\/([\w-]+)$/, (m) => householdPage(ctx, m[1]), 'households'],
+  [/^#\/followups$/, () => followupsPage(ctx), 'followups'],
+  [/^#\/loans$/, () => loansPage(ctx), 'loans'],
+  [/^#\/posts$/, () => postsPage(ctx), 'posts'],
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/settings$/, () => settingsPage(ctx), 'settings'],
@@ -124,7 +138,7 @@ const syncTop = document.getElementById('sync-top');
 const refreshAfterSync = () => {
   const hash = location.hash || '#/roster';
   if (document.activeElement?.closest('form')) return;
-  if (['#/sync', '#/roster', '#/due'].includes(hash)) route();
+  if (['#/sync', '#/roster', '#/due', '#/cases', '#/households', '#/followups', '#/loans', '#/posts'].includes(hash)) route();
 };
 syncTop.addEventListener('click', async () => {
   syncTop.disabled = true;

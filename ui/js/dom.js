@@ -125,3 +125,30 @@ export function pager(state, load, { unit, empty, columns, row, body }) {
     },
   };
 }
+
+/** A small form on a card that saves with one button; errors beside the field named. */
+export function recordForm(id, title, fields, onSubmit, disabled) {
+  const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
+    h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await onSubmit(formValues(form));
+    } catch (err) {
+      showError(form, err);
+    } finally {
+      button.disabled = Boolean(disabled);
+    }
+  });
+  return form;
+}
+
+/** A plain table of text rows, with an empty line when there are none. */
+export function table(id, heads, rows) {
+  return h('div.table-wrap', {}, h(`table.list#${id}`, {},
+    h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))
+      : h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无记录')))));
+}

@@ -2,7 +2,7 @@
 // change (迁出 / 去世) that takes someone off the active list but keeps
 // their history.
 import { api } from './api.js';
-import { field, formValues, h, mount, options, showError, toast, today, yuan } from './dom.js';
+import { field, formValues, h, mount, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
 import { elderlyForm } from './register.js';
 
 export async function personPage(ctx, id, tab = 'info') {
@@ -73,20 +73,6 @@ function infoTab(ctx, e, reload) {
   return h('div', {}, h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), form);
 }
 
-function recordForm(id, title, fields, onSubmit, disabled) {
-  const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
-    h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      await onSubmit(formValues(form));
-    } catch (err) {
-      showError(form, err);
-    }
-  });
-  return form;
-}
-
 function servicesTab(ctx, e, services, reload) {
   const active = e.status === '在册';
   const form = recordForm('service-form', '登记服务', [
@@ -118,11 +104,4 @@ function visitsTab(ctx, e, visits, reload) {
   return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记探访；历史记录如下。`),
     table('visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
       visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs])));
-}
-
-function table(id, heads, rows) {
-  return h('div.table-wrap', {}, h(`table.list#${id}`, {},
-    h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))
-      : h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无记录')))));
 }

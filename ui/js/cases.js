@@ -1,0 +1,164 @@
+// 援助对象 (就业援助台账): the list of cases with filters, and registering
+// one (登记援助对象). The ID number comes first, as on the roster: the core
+// finds the person if already on file (another register, a household).
+import { api } from './api.js';
+import { clearErrors, errorBox, field, formValues, h, mount, options, pager, showError, toast, today } from './dom.js';
+import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, communityChoice, communityFilter, statusTag } from './employment.js';
+
+const PAGE_SIZE = 50;
+// Kept across visits, so that coming back from a case finds the same list.
+const state = { q: '', category: '', community_id: '', status: '', page: 1 };
+
+export async function casesPage(ctx) {
+  const search = h('input#case-search', { type: 'search', value: state.q, placeholder: '姓名、拼音首字母（如 zs）、身份证号后4-6位或电话', autofocus: true });
+  const community = communityFilter(ctx, 'case-community', state.community_id);
+  const category = h('select#case-category', {}, options(ctx.dicts.employment_category, state.category, '全部类别'));
+  const status = h('select#case-status', {}, options(CASE_STATUSES, state.status, '全部状态'));
+  const body = h('tbody');
+  const message = h('div');
+  let seq = 0;
+  const load = async () => {
+    const mine = ++seq;
+    try {
+      const res = await api.cases({
+        q: state.q || null, category: state.category || null, community_id: state.community_id || null,
+        status: state.status || null, page: state.page, page_size: PAGE_SIZE,
+      });
+      if (mine !== seq) return; // a newer keystroke's answer wins
+      message.replaceChildren();
+      pages.show(res);
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    }
+  };
+  const pages = pager(state, load, { unit: '人', empty: '没有符合条件的援助对象', columns: 9, row, body });
+  pages.total.id = 'case-total';
+  let timer;
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { state.q = search.value; state.page = 1; load(); }, 150);
+  });
+  for (const [el, key] of [[community, 'community_id'], [category, 'category'], [status, 'status']]) {
+    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
+  }
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '就业援助对象'), pages.total,
+      h('a.button.primary#case-new', { href: '#/cases/new' }, '+ 登记援助对象')),
+    h('div.toolbar', {}, search, community, category, status),
+    message,
+    h('div.table-wrap', {}, h('table.list#case-table', {},
+      h('thead', {}, h('tr', {}, ['姓名', '性别', '年龄', '身份证号', '社区', '人员类别', '登记日期', '最近跟踪', '状态'].map((t) => h('th', {}, t)))),
+      body)),
+    pages.el));
+  await load();
+}
+
+function row(r) {
+  return h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = `#/case/${r.id}`; } },
+    h('td.name', {}, r.name),
+    h('td', {}, r.sex || ''),
+    h('td.num', {}, r.age ?? ''),
+    h('td.mono', {}, r.id_number || ''),
+    h('td', {}, r.community || ''),
+    h('td.wrap-tags', {}, categoryTags(r.categories)),
+    h('td', {}, r.registered_on),
+    h('td', {}, r.last_followup || '—'),
+    h('td', {}, statusTag(r.status)));
+}
+
+// A member of a household to register as a case: the household page puts
+// the name and community here (the ID number is never shown in full).
+let draft = null;
+export function registerMember(member, communityId) {
+  draft = { name: member.name, community_id: communityId, id_hint: member.id_number };
+  location.hash = '#/cases/new';
+}
+
+export function caseRegisterPage(ctx) {
+  const d = draft;
+  draft = null;
+  const form = caseForm(ctx, d, async (input) => {
+    const id = await api.registerCase(input);
+    toast('已登记为援助对象');
+    location.hash = `#/case/${id}`;
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('a.back', { href: '#/cases' }, '← 援助对象'), h('h1', {}, '登记援助对象')),
+    d ? h('p.notice#case-draft', {}, `为家庭成员“${d.name}”登记：请对照身份证输入完整的身份证号（家庭户中为 ${d.id_hint || '—'}）。`) : null,
+    form));
+}
+
+/** The categories a user may tick (the derived ones follow by rule). */
+export function categoryChecks(ctx, chosen = []) {
+  return h('div.checks', { dataset: { name: 'categories' } },
+    (ctx.dicts.employment_category || []).filter((c) => !DERIVED_CATEGORIES.includes(c)).map((c) =>
+      h('label.check', {}, h('input', { type: 'checkbox', name: 'categories', value: c, dataset: { multi: '1' }, checked: chosen.includes(c) }), c)),
+    h('span.muted', {}, '（4050、零就业家庭成员按年龄和家庭户自动认定）'));
+}
+
+function caseForm(ctx, d, submit) {
+  const text = (name, attrs = {}) => h('input', { name, ...attrs });
+  const idInput = text('id_number', { id: 'case-id-number', maxLength: 18, placeholder: '18位身份证号', autocomplete: 'off' });
+  const derived = h('div.derived#case-derived', {}, '输入身份证号后自动显示性别、出生日期和年龄');
+  const form = h('form.card.form#case-form', {},
+    h('div.form-error'),
+    h('h2', {}, '基本信息'),
+    h('div.grid', {},
+      field('身份证号', idInput, { required: true }),
+      field('姓名', text('name', { id: 'case-name-input', value: d?.name || '' }), { required: true }),
+      h('div.field', {}, h('span.label', {}, '性别 / 出生日期 / 年龄'), derived),
+      field('联系电话', text('phone')),
+      field('所属社区', communityChoice(ctx, 'community_id', d?.community_id), { required: true }),
+      field('居住地址', text('address')),
+      field('户籍', text('hukou'))),
+    h('h2', {}, '援助情况'),
+    field('人员类别', categoryChecks(ctx), { wide: true }),
+    h('div.grid', {},
+      field('登记日期', h('input', { name: 'registered_on', type: 'date', value: today() }), { required: true }),
+      field('文化程度', h('select', { name: 'education' }, options(ctx.dicts.education, '', '（未填）'))),
+      field('技能特长', text('skills', { placeholder: '如 电工证、驾驶' })),
+      field('求职意愿', text('wishes', { placeholder: '希望从事的工作、地点、时间等' }), { wide: true })),
+    h('div.actions', {}, h('button.primary#case-submit', { type: 'submit' }, '登记')));
+
+  let seq = 0;
+  idInput.addEventListener('input', async () => {
+    const mine = ++seq;
+    const v = idInput.value.trim();
+    if (v.length < 15) { derived.textContent = '输入身份证号后自动显示性别、出生日期和年龄'; return; }
+    try {
+      const r = await api.lookupId(v);
+      if (mine !== seq) return;
+      clearErrors(form);
+      derived.textContent = `${r.sex}　${r.birth_date}　${r.age}岁`;
+      if (r.existing) {
+        derived.append(h('div.muted', {}, `已有人员：${r.existing.name}（${r.existing.community_name || ''}），登记后使用已有人员信息。`));
+        if (!form.name.value) form.name.value = r.existing.name;
+      }
+    } catch (e) {
+      if (mine !== seq) return;
+      derived.textContent = '';
+      if (v.length >= 18 || e.code !== 'invalid_input') showError(form, e);
+    }
+  });
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = formValues(form);
+    const input = {
+      person: { name: v.name || '', id_number: v.id_number, phone: v.phone, community_id: v.community_id, address: v.address, hukou: v.hukou },
+      categories: v.categories || [],
+      registered_on: v.registered_on, education: v.education, skills: v.skills, wishes: v.wishes,
+    };
+    const button = form.querySelector('#case-submit');
+    button.disabled = true;
+    try {
+      await submit(input);
+    } catch (e) {
+      showError(form, e);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}

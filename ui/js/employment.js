@@ -1,0 +1,107 @@
+// 社区再就业 (就业援助): what its pages share, and the two reminder lists:
+// 待跟踪 (follow-ups due) and 贷款到期 (start-up loans maturing or overdue).
+import { api } from './api.js';
+import { errorBox, h, mount, options, toast, yuan } from './dom.js';
+
+export const CASE_STATUSES = ['在册', '已就业', '已结案'];
+/** Categories the core derives (by age and household): never ticked by hand. */
+export const DERIVED_CATEGORIES = ['4050', '零就业家庭成员'];
+
+/** The community filter of a list: a community worker sees only their own. */
+export function communityFilter(ctx, id, selected) {
+  const own = ctx.session.community_id;
+  return own
+    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, c.name]), own))
+    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, c.name]), selected || '', '全部社区'));
+}
+
+/** The community choice of a form (a worker's own community first). */
+export function communityChoice(ctx, name, selected, blank = '请选择') {
+  const value = selected || ctx.session.community_id || '';
+  return h('select', { name, dataset: { name } }, options(ctx.office.communities.map((c) => [c.id, c.name]), value, blank));
+}
+
+/** A whole number as the core takes it; anything else goes as 0, which the
+ *  core refuses with its own message. */
+export function wholeNumber(text) {
+  const n = Number(String(text ?? '').trim());
+  return Number.isInteger(n) && n >= 0 && n <= 4294967295 && String(text ?? '').trim() !== '' ? n : 0;
+}
+
+export function statusTag(status, id) {
+  return h(`span.status.status-${status}${id ? `#${id}` : ''}`, {}, status);
+}
+
+export function categoryTags(categories) {
+  return (categories || []).map((c) => h(`span.tag${DERIVED_CATEGORIES.includes(c) ? '.derived-tag' : ''}`, {}, c));
+}
+
+/** Days left to a loan's due date, said plainly (overdue in red). */
+export function daysLeft(loan) {
+  if (loan.days_left === null || loan.days_left === undefined) return h('span.muted', {}, '已结清');
+  if (loan.days_left < 0) return h('span.overdue', {}, `已逾期 ${-loan.days_left} 天`);
+  if (loan.days_left === 0) return h('span.overdue', {}, '今天到期');
+  return h('span.due-soon', {}, `${loan.days_left} 天`);
+}
+
+/** Opens the case of a person (a loan knows the person, not the case). */
+export async function openCaseOf(personId, name) {
+  try {
+    const res = await api.cases({ q: name, page: 1, page_size: 200 });
+    const row = res.items.find((r) => r.person_id === personId);
+    if (row) location.hash = `#/case/${row.id}/loans`;
+    else toast('没有找到此人的援助对象记录');
+  } catch (e) {
+    toast(e.message);
+  }
+}
+
+export async function followupsPage(ctx) {
+  const community = communityFilter(ctx, 'followup-community', '');
+  const body = h('tbody');
+  const count = h('span.muted#followup-total');
+  const message = h('div');
+  const load = async () => {
+    try {
+      const rows = await api.followupsDue(community.value || null);
+      message.replaceChildren();
+      count.textContent = `共 ${rows.length} 人待跟踪`;
+      body.replaceChildren(...rows.map((r) => h('tr', { dataset: { id: r.case_id }, onclick: () => { location.hash = `#/case/${r.case_id}/followups`; } },
+        h('td.name', {}, r.name), h('td', {}, r.community || ''), h('td', {}, r.last || '从未跟踪'),
+        h('td', {}, r.due_on), h('td.num', {}, r.days_overdue))));
+      if (!rows.length) body.append(h('tr', {}, h('td.empty', { colSpan: 5 }, '没有到期待跟踪的援助对象')));
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    }
+  };
+  community.addEventListener('change', load);
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '待跟踪'), count),
+    h('p.muted', {}, '在册的援助对象自上次跟踪服务（没有跟踪过的自登记日期）起，超过跟踪间隔（默认30天，可在系统设置中调整）即列在这里，逾期最久的在前。'),
+    h('div.toolbar', {}, community),
+    message,
+    h('div.table-wrap', {}, h('table.list#followup-table', {},
+      h('thead', {}, h('tr', {}, ['姓名', '社区', '上次跟踪', '应跟踪日期', '逾期天数'].map((t) => h('th', {}, t)))),
+      body))));
+  await load();
+}
+
+// Kept across visits: whether every loan is shown, not only the alerts.
+const loanState = { all: false };
+
+export async function loansPage(ctx) {
+  const rows = loanState.all ? await api.loans() : await api.loanAlerts();
+  const toggle = h('label.check', {}, h('input#loan-all', { type: 'checkbox', checked: loanState.all, onchange: (ev) => { loanState.all = ev.target.checked; loansPage(ctx); } }), '显示全部贷款');
+  const heads = ['姓名', '社区', '金额（元）', '贷款银行', '放款日期', '期限（月）', '展期（月）', '到期日', '剩余', '还款情况'];
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, loanState.all ? '创业担保贷款' : '贷款到期'),
+      h('span.muted#loan-total', {}, loanState.all ? `共 ${rows.length} 笔` : `${rows.length} 笔将到期或已逾期`), toggle),
+    h('p.muted', {}, '列出60天内到期（天数可在系统设置中调整）和已逾期、尚未结清的创业担保贷款，最紧急的在前。点击一行打开借款人的援助对象页面，在“创业贷款”中办理展期或登记还款情况。'),
+    h('div.table-wrap', {}, h('table.list#loan-alert-table', {},
+      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
+      h('tbody', {}, rows.length ? rows.map((l) => h('tr', { dataset: { id: l.id }, onclick: () => openCaseOf(l.person_id, l.name) },
+        h('td.name', {}, l.name), h('td', {}, l.community || ''), h('td.num', {}, yuan(l.amount_cents)), h('td', {}, l.bank),
+        h('td', {}, l.granted_on), h('td.num', {}, l.term_months), h('td.num', {}, l.extension_months || ''),
+        h('td', {}, l.due_on), h('td', {}, daysLeft(l)), h('td', {}, l.repayment)))
+        : h('tr', {}, h('td.empty', { colSpan: heads.length }, loanState.all ? '还没有登记贷款' : '没有60天内到期或逾期的贷款')))))));
+}
