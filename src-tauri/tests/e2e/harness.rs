@@ -169,6 +169,56 @@ impl App {
         }
     }
 
+    /// Clicks the row of a table whose text contains `text` (it opens what
+    /// the row is about).
+    /// A table being redrawn meanwhile is read again.
+    pub async fn click_row(&self, table_css: &str, text: &str) {
+        let started = Instant::now();
+        loop {
+            for tr in self.client.find_all(Locator::Css(&format!("{table_css} tbody tr"))).await.unwrap_or_default() {
+                if tr.text().await.is_ok_and(|t| t.contains(text)) {
+                    if let Ok(td) = tr.find(Locator::Css("td")).await {
+                        if td.click().await.is_ok() {
+                            return;
+                        }
+                    }
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("no row of {table_css} shows “{text}” to click");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for the row of a table whose text contains `text`, and returns
+    /// that text; a table being redrawn meanwhile is read again.
+    pub async fn row_text(&self, table_css: &str, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            for tr in self.client.find_all(Locator::Css(&format!("{table_css} tbody tr"))).await.unwrap_or_default() {
+                if let Ok(t) = tr.text().await {
+                    if t.contains(text) {
+                        return t;
+                    }
+                }
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("no row of {table_css} shows “{text}”");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Fills a date field as its date picker would (the picker's typed
+    /// order follows the system's locale): the value, then `input`/`change`.
+    pub async fn set_date(&self, css: &str, date: &str) {
+        self.find(css).await;
+        let script = "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.client.execute(script, vec![css.into(), date.into()]).await.unwrap();
+    }
+
     /// Saves a PNG into STREET_LEDGER_SCREENSHOTS (set by `cargo xtask test`).
     pub async fn screenshot(&self, name: &str) {
         let Some(dir) = std::env::var_os("STREET_LEDGER_SCREENSHOTS").map(PathBuf::from) else { return };
