@@ -30,6 +30,10 @@ use tauri::State;
 use crate::session::{Session, SessionInfo};
 use crate::AppState;
 
+// 人民调解 commands, in a file of their own.
+#[path = "mediation_commands.rs"]
+mod mediation;
+
 type Reply<T> = Result<T, ErrorPayload>;
 
 fn today() -> NaiveDate {
@@ -656,6 +660,15 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         set_loan_repayment,
         loan_alerts,
         loan_list,
-        add_relief
+        add_relief,
+        mediation::mediation_list,
+        mediation::mediation_register,
+        mediation::mediation_detail,
+        mediation::mediation_step,
+        mediation::mediation_alerts,
+        mediation::mediators,
+        mediation::add_mediator,
+        mediation::prevention_list,
+        mediation::add_prevention
     ]
 }
