@@ -5,7 +5,7 @@
 let onSessionLost = () => {};
 export function whenSessionLost(f) { onSessionLost = f; }
 
-const invoke = (cmd, args) => {
+export const invoke = (cmd, args) => {
   if (!window.__TAURI__) {
     return Promise.reject({ code: 'no_backend', message: '未连接到程序后台，请从桌面程序中打开本页面' });
   }

@@ -19,6 +19,7 @@ import { casePage } from './case.js';
 import { householdNewPage, householdPage, householdsPage } from './household.js';
 import { followupsPage, loansPage } from './employment.js';
 import { postsPage } from './posts.js';
+import { mediationRoutes } from './mediation.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -37,6 +38,7 @@ const routes = [
   [/^#\/followups$/, () => followupsPage(ctx), 'followups'],
   [/^#\/loans$/, () => loansPage(ctx), 'loans'],
   [/^#\/posts$/, () => postsPage(ctx), 'posts'],
+  ...mediationRoutes(ctx),
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/settings$/, () => settingsPage(ctx), 'settings'],

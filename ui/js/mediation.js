@@ -1,0 +1,257 @@
+// 人民调解: the case list with its filters, the alerts (提醒), the mediator
+// roster (调解员名册) and the prevention entries (排查预防); the routes of
+// the register for app.js. 受理登记 is in mediation_register.js, the case page
+// in mediation_case.js, the printable documents in print.js.
+import { invoke } from './api.js';
+import { errorBox, field, formValues, h, mount, options, pager, showError, toast, today } from './dom.js';
+import { mediationRegisterPage } from './mediation_register.js';
+import { mediationCasePage } from './mediation_case.js';
+
+export const med = {
+  list: (query) => invoke('mediation_list', { query }),
+  register: (input) => invoke('mediation_register', { input }),
+  detail: (id) => invoke('mediation_detail', { id }),
+  step: (case_id, input) => invoke('mediation_step', { case_id, input }),
+  alerts: () => invoke('mediation_alerts'),
+  mediators: () => invoke('mediators'),
+  addMediator: (input) => invoke('add_mediator', { input }),
+  prevention: (from, to) => invoke('prevention_list', { from, to }),
+  addPrevention: (input) => invoke('add_prevention', { input }),
+};
+
+/** The pages of the register, as app.js routes them: [hash, page, nav]. */
+export function mediationRoutes(ctx) {
+  return [
+    [/^#\/mediation$/, () => mediationListPage(ctx), 'mediation'],
+    [/^#\/mediation\/new$/, () => mediationRegisterPage(ctx), 'mediation-new'],
+    [/^#\/mediation\/case\/([\w-]+)$/, (m) => mediationCasePage(ctx, m[1]), 'mediation'],
+    [/^#\/mediation\/alerts$/, () => alertsPage(ctx), 'mediation-alerts'],
+    [/^#\/mediation\/mediators$/, () => mediatorsPage(ctx), 'mediators'],
+    [/^#\/mediation\/prevention$/, () => preventionPage(ctx), 'prevention'],
+  ];
+}
+
+/** A case's statuses, in the order of its life (see the core's lifecycle). */
+export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案'];
+
+export function statusTag(status) {
+  return h(`span.mstatus.mstatus-${status}`, {}, status);
+}
+
+/** The name a user signs with: the display name, without the "(username)" the session adds. */
+export function signName(ctx) {
+  return ctx.session.user.replace(/\([^()]*\)$/, '');
+}
+
+/** "2026-03-05" as 2026年3月5日. */
+export function cnDate(d) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(d || '');
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '';
+}
+
+/** The committee a case or mediator belongs to: the street's, or a community's. */
+export function committeeChoice(ctx, name, selected, id) {
+  const own = ctx.session.community_id;
+  const communities = ctx.office.communities.filter((c) => !own || c.id === own);
+  const choices = [...(own ? [] : [['', `${ctx.office.name}人民调解委员会`]]),
+    ...communities.map((c) => [c.id, `${c.name}人民调解委员会`])];
+  return h('select', { name, id }, options(choices, selected ?? (own || '')));
+}
+
+/** The committee filter of a list: a community worker sees their own only. */
+function committeeFilter(ctx, id, selected) {
+  const own = ctx.session.community_id;
+  return own
+    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, `${c.name}调委会`]), own))
+    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, `${c.name}调委会`]), selected, '全部调委会'));
+}
+
+const PAGE_SIZE = 50;
+// Kept across visits, so that coming back from a case finds the same list.
+const state = { dispute_type: '', source: '', status: '', mediator_id: '', community_id: '', from: '', to: '', page: 1 };
+
+export async function mediationListPage(ctx) {
+  const mediators = await med.mediators();
+  const controls = {
+    dispute_type: h('select#med-type', {}, options(ctx.dicts.dispute_type, state.dispute_type, '全部类型')),
+    source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
+    status: h('select#med-status', {}, options(STATUSES, state.status, '全部状态')),
+    mediator_id: h('select#med-mediator', {}, options(mediators.map((m) => [m.id, m.name]), state.mediator_id, '全部调解员')),
+    community_id: committeeFilter(ctx, 'med-community', state.community_id),
+    from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),
+    to: h('input#med-to', { type: 'date', value: state.to, title: '受理日期至' }),
+  };
+  const body = h('tbody');
+  const message = h('div');
+  let seq = 0;
+  const load = async () => {
+    const mine = ++seq;
+    try {
+      const q = { page: state.page, page_size: PAGE_SIZE };
+      for (const k of Object.keys(controls)) q[k] = state[k] || null;
+      const res = await med.list(q);
+      if (mine !== seq) return;
+      message.replaceChildren();
+      pages.show(res);
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    }
+  };
+  const pages = pager(state, load, { unit: '件', empty: '没有符合条件的调解案件', columns: 9, row, body });
+  pages.total.id = 'med-total';
+  for (const [key, el] of Object.entries(controls)) {
+    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
+  }
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '人民调解案件'), pages.total,
+      h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记')),
+    h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
+      h('span.period', {}, h('span.muted', {}, '受理日期'), controls.from, h('span.muted', {}, '至'), controls.to)),
+    message,
+    h('div.table-wrap', {}, h('table.list#med-table', {},
+      h('thead', {}, h('tr', {}, ['案号', '纠纷类型', '来源', '调委会', '申请方', '被申请方', '调解员', '受理日期', '状态'].map((t) => h('th', {}, t)))),
+      body)),
+    pages.el));
+  await load();
+}
+
+function row(r) {
+  return h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = `#/mediation/case/${r.id}`; } },
+    h('td.case-number', {}, r.number),
+    h('td', {}, r.dispute_type),
+    h('td', {}, r.source),
+    h('td', {}, r.committee),
+    h('td.names', {}, r.applicants),
+    h('td.names', {}, r.respondents),
+    h('td.names', {}, r.mediators),
+    h('td', {}, r.received_on),
+    h('td', {}, statusTag(r.status)));
+}
+
+const ALERT_HINTS = {
+  超期未结: '受理后超过规定天数仍未结案',
+  逾期未履行: '已过协议约定的履行期限',
+  待回访: '履行后应回访',
+  司法确认将到期: '书面协议生效后30日内可申请司法确认',
+};
+
+export async function alertsPage() {
+  const alerts = await med.alerts();
+  const when = (a) => (a.days > 0 ? `已过 ${a.days} 天` : a.days === 0 ? '今天' : `还有 ${-a.days} 天`);
+  const counts = Object.keys(ALERT_HINTS).map((k) => [k, alerts.filter((a) => a.kind === k).length]);
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '调解提醒'), h('span.muted#alert-total', {}, `共 ${alerts.length} 项`)),
+    h('div.alert-counts', {}, counts.map(([k, n]) => h(`span.alert-kind.alert-${k}`, { title: ALERT_HINTS[k] }, `${k} ${n}`))),
+    h('div.table-wrap', {}, h('table.list#alert-table', {},
+      h('thead', {}, h('tr', {}, ['案号', '提醒', '日期', '距今', '说明'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, alerts.length
+        ? alerts.map((a) => h('tr', { dataset: { id: a.case_id }, onclick: () => { location.hash = `#/mediation/case/${a.case_id}`; } },
+          h('td.case-number', {}, a.number),
+          h('td', {}, h(`span.alert-kind.alert-${a.kind}`, {}, a.kind)),
+          h('td', {}, a.date),
+          h(`td${a.days > 0 ? '.overdue' : '.due-soon'}`, {}, when(a)),
+          h('td.muted', {}, ALERT_HINTS[a.kind] || '')))
+        : h('tr', {}, h('td.empty', { colSpan: 5 }, '没有需要提醒的案件')))))));
+}
+
+export async function mediatorsPage(ctx) {
+  const list = await med.mediators();
+  const form = h('form.card.inline#mediator-form', {},
+    h('h2', {}, '添加调解员'),
+    h('div.form-error'),
+    h('div.grid', {},
+      field('姓名', h('input#mediator-name', { name: 'name' }), { required: true }),
+      field('所属调委会', committeeChoice(ctx, 'community_id', undefined, 'mediator-committee'), { required: true }),
+      field('调解员证书编号', h('input#mediator-cert', { name: 'cert_no', placeholder: '如 TJ-2024-001' })),
+      field('联系电话', h('input#mediator-phone', { name: 'phone' }))),
+    h('div.actions', {}, h('button.primary#mediator-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '添加')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    try {
+      await med.addMediator({ ...v, name: v.name || '' });
+      toast('调解员已添加');
+      mediatorsPage(ctx);
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '调解员名册'), h('span.muted#mediator-total', {}, `共 ${list.length} 人`)),
+    h('div.med-columns', {},
+      h('div.table-wrap', {}, h('table.list.plain#mediator-table', {},
+        h('thead', {}, h('tr', {}, ['姓名', '所属调委会', '证书编号', '联系电话'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, list.length
+          ? list.map((m) => h('tr', {}, h('td.name', {}, m.name), h('td', {}, m.committee), h('td.mono', {}, m.cert_no || '—'), h('td.mono', {}, m.phone || '—')))
+          : h('tr', {}, h('td.empty', { colSpan: 4 }, '名册中还没有调解员，请在右侧添加'))))),
+      form)));
+  if (!list.length) document.getElementById('mediator-name')?.focus();
+}
+
+/** The prevention counts, as the statistics name them. */
+const PREVENTION = [
+  ['screenings', '排查次数'],
+  ['disputes_found', '排查出纠纷（件）'],
+  ['disputes_prevented', '预防纠纷（件）'],
+  ['criminal_cases', '防止民转刑（件）'],
+  ['criminal_persons', '防止民转刑（人）'],
+  ['petition_cases', '防止群体性上访（件）'],
+  ['petition_persons', '防止群体性上访（人）'],
+  ['fights_prevented', '防止群体性械斗（件）'],
+];
+const period = { from: `${today().slice(0, 4)}-01-01`, to: today() };
+
+export async function preventionPage(ctx) {
+  const from = h('input#prev-from', { type: 'date', value: period.from });
+  const to = h('input#prev-to', { type: 'date', value: period.to });
+  const result = h('div#prevention-result');
+  const load = async () => {
+    period.from = from.value;
+    period.to = to.value;
+    try {
+      const rows = await med.prevention(period.from || '0000-01-01', period.to || '9999-12-31');
+      const sum = (k) => rows.reduce((n, r) => n + (r[k] || 0), 0);
+      result.replaceChildren(h('div.table-wrap', {}, h('table.list.plain.prevention#prevention-table', {},
+        h('thead', {}, h('tr', {}, ['日期', '调委会', ...PREVENTION.map(([, l]) => l), '备注'].map((t) => h('th', {}, t)))),
+        h('tbody', {}, rows.length
+          ? rows.map((r) => h('tr', {}, h('td', {}, r.date), h('td', {}, r.committee), PREVENTION.map(([k]) => h('td.num', {}, r[k])), h('td.wrap', {}, r.notes || '')))
+          : h('tr', {}, h('td.empty', { colSpan: PREVENTION.length + 3 }, '该期间没有排查预防记录'))),
+        rows.length ? h('tfoot', {}, h('tr', {}, h('th', {}, '合计'), h('th', {}, `${rows.length} 条`), PREVENTION.map(([k]) => h('th.num', {}, sum(k))), h('th'))) : null)));
+    } catch (e) {
+      result.replaceChildren(errorBox(e));
+    }
+  };
+  from.addEventListener('change', load);
+  to.addEventListener('change', load);
+  const number = (name) => h('input', { name, type: 'number', min: 0, step: 1, value: '0' });
+  const form = h('form.card.inline#prevention-form', {},
+    h('h2', {}, '登记排查预防'),
+    h('div.form-error'),
+    h('div.grid.grid-narrow', {},
+      field('日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+      field('调委会', committeeChoice(ctx, 'community_id', undefined, 'prevention-committee'), { required: true }),
+      PREVENTION.map(([k, l]) => field(l, number(k))),
+      field('备注', h('input', { name: 'notes', placeholder: '排查的重点、化解的情况' }), { wide: true })),
+    h('div.actions', {}, h('button.primary#prevention-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '保存')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const v = formValues(form);
+    const input = { community_id: v.community_id, date: v.date || '', notes: v.notes };
+    // Whole numbers as typed; a blank one counts 0, anything else the core checks.
+    for (const [k] of PREVENTION) input[k] = v[k] === null ? 0 : Number(v[k]);
+    try {
+      await med.addPrevention(input);
+      toast('排查预防记录已保存');
+      form.reset();
+      await load();
+    } catch (err) {
+      showError(form, err);
+    }
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('h1', {}, '矛盾纠纷排查预防'),
+      h('span.period', {}, h('span.muted', {}, '期间'), from, h('span.muted', {}, '至'), to)),
+    result,
+    form));
+  await load();
+}

@@ -1,0 +1,163 @@
+// 受理登记: a dispute with its committee, mediators and the parties on both
+// sides (one row per party, added and removed per side). The core numbers the
+// case and checks everything; an ID number typed in a party row is checked
+// as it is typed, like on the roster.
+import { api } from './api.js';
+import { clearErrors, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
+import { committeeChoice, med, signName } from './mediation.js';
+
+export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
+/** Fields of one party: the core names these when a party is refused. */
+const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
+
+export async function mediationRegisterPage(ctx) {
+  const mediators = await med.mediators();
+  const text = (name, attrs = {}) => h('input', { name, ...attrs });
+  const mediatorBox = mediators.length
+    ? h('div.checks.mediator-checks#mediator-checks', { dataset: { name: 'mediator_ids' } },
+      mediators.map((m) => h('label.check', { title: m.cert_no ? `证书编号 ${m.cert_no}` : '' },
+        h('input', { type: 'checkbox', name: 'mediator_ids', value: m.id, dataset: { multi: '1' } }),
+        m.name, h('span.muted', {}, `（${m.committee}）`))))
+    : h('div.notice#mediator-checks', { dataset: { name: 'mediator_ids' } }, '调解员名册中还没有调解员，请先到', h('a', { href: '#/mediation/mediators' }, '调解员名册'), '添加。');
+  const sides = SIDES.map(([side, key]) => partySide(side, key));
+  const form = h('form.card.form#mediation-form', {},
+    h('div.form-error'),
+    h('h2', {}, '纠纷情况'),
+    h('div.grid', {},
+      field('受理调委会', committeeChoice(ctx, 'community_id', undefined, 'med-committee'), { required: true }),
+      field('纠纷类型', h('select#med-dispute-type', { name: 'dispute_type' }, options(ctx.dicts.dispute_type, '', '请选择')), { required: true }),
+      field('案件来源', h('select#med-source-input', { name: 'source' }, options(ctx.dicts.dispute_source, '', '请选择')), { required: true }),
+      field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
+      field('受理人', text('staff', { value: signName(ctx) }), { required: true }),
+      field('涉及金额（元）', text('amount', { inputMode: 'decimal', placeholder: '没有可不填' })),
+      field('纠纷简要情况', h('textarea#med-summary', { name: 'summary', rows: 3 }), { required: true, wide: true }),
+      field('当事人申请事项', h('textarea#med-requests', { name: 'requests', rows: 2, placeholder: '当事人请求调委会解决的事项' }), { wide: true }),
+      field('调解员', mediatorBox, { required: true, wide: true })),
+    h('h2', {}, '当事人', h('span.muted.small-note', {}, '每方可有多名当事人；填写身份证号的，性别和年龄按身份证号计算')),
+    h('span.field-error.parties-error', { dataset: { for: 'parties' } }),
+    sides.map((s) => s.el),
+    h('div.actions', {}, h('button.primary#med-submit', { type: 'submit' }, '受理登记'), h('a.button', { href: '#/mediation' }, '取消')));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const v = formValues(form);
+    const input = {
+      community_id: v.community_id,
+      dispute_type: v.dispute_type || '',
+      source: v.source || '',
+      mediator_ids: v.mediator_ids || [],
+      summary: v.summary || '',
+      requests: v.requests,
+      amount: v.amount,
+      received_on: v.received_on || '',
+      staff: v.staff || '',
+      parties: sides.flatMap((s) => s.parties()),
+    };
+    const button = form.querySelector('#med-submit');
+    button.disabled = true;
+    try {
+      const id = await med.register(input);
+      toast('已受理登记');
+      location.hash = `#/mediation/case/${id}`;
+    } catch (err) {
+      showPartyAwareError(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  mount(h('div.page', {},
+    h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
+      h('span.muted', {}, '案号在登记时按本机编号和年度自动生成')),
+    form));
+}
+
+/** A party's error goes beside the parties (the core does not say which row);
+ *  a missing name also marks the rows that have none. */
+function showPartyAwareError(form, err) {
+  if (!PARTY_FIELDS.includes(err.field)) return showError(form, err);
+  showError(form, { ...err, field: 'parties' });
+  if (err.field === 'name') {
+    form.querySelectorAll('tr.party-row').forEach((tr) => {
+      if (!tr.querySelector('.p-name').value.trim()) tr.classList.add('has-error');
+    });
+  }
+}
+
+/** One side's table of party rows, with 添加 and 删除. */
+function partySide(side, key) {
+  const body = h(`tbody#${key}-rows`);
+  let next = 0;
+  const renumber = () => {
+    const rows = [...body.querySelectorAll('tr.party-row')];
+    rows.forEach((tr, i) => { tr.querySelector('.p-no').textContent = `${side}${rows.length > 1 ? i + 1 : ''}`; });
+    rows.forEach((tr) => { tr.querySelector('.p-remove').disabled = rows.length === 1; });
+  };
+  const add = () => {
+    body.append(partyRow(side, next++, () => renumber()));
+    renumber();
+  };
+  add();
+  const el = h(`div.party-side.card#${key}-side`, {},
+    h('div.party-head', {}, h('h3', {}, side),
+      h(`button.small-button#add-${key}`, { type: 'button', onclick: () => { add(); body.lastElementChild.querySelector('.p-name').focus(); } }, `+ 添加${side}`)),
+    h('table.party-edit', {},
+      h('thead', {}, h('tr', {}, ['', '姓名*', '身份证号', '性别', '民族', '年龄', '职业', '联系电话', '住址', ''].map((t) => h('th', {}, t)))),
+      body));
+  const parties = () => [...body.querySelectorAll('tr.party-row')].map((tr) => {
+    const val = (c) => tr.querySelector(`.${c}`).value.trim() || null;
+    const age = val('p-age');
+    return {
+      side, name: val('p-name') || '', id_number: val('p-id'), sex: val('p-sex'), ethnicity: val('p-ethnicity'),
+      age: age === null ? null : Number(age), occupation: val('p-occupation'), phone: val('p-phone'), address: val('p-address'),
+    };
+  // A row left wholly blank is no party.
+  }).filter((p) => Object.entries(p).some(([k, v]) => k !== 'side' && v));
+  return { el, parties };
+}
+
+function partyRow(side, n, changed) {
+  const input = (cls, attrs = {}) => h(`input.${cls}`, attrs);
+  const id = input('p-id', { maxLength: 18, placeholder: '18位，可不填', autocomplete: 'off' });
+  const derived = h('div.p-derived');
+  const tr = h('tr.party-row', { dataset: { row: String(n), side } },
+    h('td.p-no'),
+    h('td', {}, input('p-name')),
+    h('td', {}, id, derived),
+    h('td', {}, h('select.p-sex', {}, options(['男', '女'], '', '—'))),
+    h('td', {}, input('p-ethnicity', { placeholder: '汉族', list: 'ethnicity-list' })),
+    h('td', {}, input('p-age', { type: 'number', min: 0, max: 150 })),
+    h('td', {}, input('p-occupation')),
+    h('td', {}, input('p-phone', { inputMode: 'tel' })),
+    h('td', {}, input('p-address')),
+    h('td', {}, h('button.p-remove.small-button', { type: 'button', title: '删除此当事人', onclick: () => { tr.remove(); changed(); } }, '删除')));
+  // The ID number checked as typed: sex and age follow from it.
+  let seq = 0;
+  id.addEventListener('input', async () => {
+    const mine = ++seq;
+    const v = id.value.trim();
+    derived.className = 'p-derived';
+    derived.textContent = '';
+    tr.classList.remove('has-error');
+    if (v.length < 15) return;
+    try {
+      const r = await api.lookupId(v);
+      if (mine !== seq) return;
+      derived.textContent = `${r.sex} ${r.age}岁`;
+      tr.querySelector('.p-sex').value = r.sex;
+      tr.querySelector('.p-age').value = r.age;
+      const name = tr.querySelector('.p-name');
+      if (r.existing && !name.value) name.value = r.existing.name;
+    } catch (e) {
+      // A person on file in another community is still a party here.
+      if (mine !== seq || e.code?.startsWith('access') || (v.length < 18 && e.code === 'invalid_input')) return;
+      derived.className = 'p-derived field-error';
+      derived.textContent = e.message;
+      tr.classList.add('has-error');
+    }
+  });
+  return tr;
+}
+
+// Ethnicities offered as typed (any may be entered).
+document.body.append(h('datalist#ethnicity-list', {}, ['汉族', '回族', '满族', '蒙古族', '壮族', '维吾尔族', '藏族', '苗族', '彝族', '土家族', '朝鲜族'].map((e) => h('option', { value: e }))));
