@@ -2,6 +2,7 @@
 //! data folder of its own. `cargo xtask test` runs them under Xvfb.
 mod employment;
 mod harness;
+mod mediation;
 mod sync;
 
 use chrono::NaiveDate;
