@@ -34,6 +34,10 @@ use crate::AppState;
 #[path = "mediation_commands.rs"]
 mod mediation;
 
+// 统计报表, 统计概览 and 导入, in a file of their own.
+#[path = "report_commands.rs"]
+mod reports;
+
 type Reply<T> = Result<T, ErrorPayload>;
 
 fn today() -> NaiveDate {
@@ -661,6 +665,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         loan_alerts,
         loan_list,
         add_relief,
+        reports::report_catalogue,
+        reports::report_preview,
+        reports::report_export,
+        reports::import_template,
+        reports::import_preview,
+        reports::import_run,
         mediation::mediation_list,
         mediation::mediation_register,
         mediation::mediation_detail,

@@ -1,0 +1,108 @@
+//! 统计报表, 统计概览 and 导入: reports previewed and written as .xlsx,
+//! spreadsheets previewed and imported. Like every command: the session, one
+//! core call, the error as `{code, message, field?}`. The long ones are
+//! `async` so the window stays responsive. Declared from `commands`, whose
+//! `with` helper, `today` and export folder these share.
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use street_ledger::import::{self, Options, Outcome, Preview};
+use street_ledger::report::{self, Report, Request};
+use tauri::State;
+
+use super::{dirs_documents, export_in, today, with, Exported, Reply};
+use crate::AppState;
+
+/// The folder exports go to unless the user names another.
+fn export_dir(state: &AppState) -> PathBuf {
+    dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出")
+}
+
+/// Where to write: the path typed (a file, or a folder to put it in), else
+/// the export folder; named by what and when. Its folder is made.
+fn target(state: &AppState, typed: Option<&str>, what: &str) -> PathBuf {
+    let typed = typed.map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from);
+    let path = typed.unwrap_or_else(|| export_dir(state));
+    let path = if path.is_dir() || path.extension().is_none() { export_in(&path, what, "xlsx") } else { path };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    path
+}
+
+#[derive(Serialize)]
+pub struct Catalogue {
+    /// (name, title)
+    reports: Vec<(&'static str, &'static str)>,
+    /// (code, label)
+    registers: Vec<(&'static str, &'static str)>,
+    export_dir: String,
+}
+
+#[tauri::command]
+pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
+    let export_dir = export_dir(&state).display().to_string();
+    with(&state, |_, _| {
+        Ok(Catalogue { reports: report::CATALOGUE.to_vec(), registers: import::registers(), export_dir })
+    })
+}
+
+/// The report as the file would hold it; ID numbers always masked on screen
+/// (unmasking is for the audited export).
+#[tauri::command]
+pub async fn report_preview(state: State<'_, AppState>, request: Request) -> Reply<Report> {
+    with(&state, |s, a| report::build(s.conn(), a, &Request { unmasked: false, ..request }))
+}
+
+#[tauri::command]
+pub async fn report_export(state: State<'_, AppState>, request: Request, path: Option<String>) -> Reply<Exported> {
+    let title = report::CATALOGUE.iter().find(|(n, _)| *n == request.name).map_or("报表", |(_, t)| t);
+    let path = target(&state, path.as_deref(), title);
+    with(&state, |s, a| {
+        let written = report::export(s, a, &request, &path, today())?;
+        Ok(Exported { path: written.display().to_string(), rows: 0 })
+    })
+}
+
+/// The import template of a register, written to the export folder.
+#[tauri::command]
+pub fn import_template(state: State<AppState>, register: String) -> Reply<Exported> {
+    let path = target(&state, None, "老年人花名册导入模板");
+    with(&state, |s, _| {
+        import::template(s.conn(), &register, &path)?;
+        Ok(Exported { path: path.display().to_string(), rows: 0 })
+    })
+}
+
+#[tauri::command]
+pub async fn import_preview(
+    state: State<'_, AppState>,
+    register: String,
+    path: String,
+    options: Options,
+) -> Reply<Preview> {
+    with(&state, |s, a| import::preview(s, a, &register, Path::new(path.trim()), &options, today()))
+}
+
+#[derive(Serialize)]
+pub struct Imported {
+    #[serde(flatten)]
+    outcome: Outcome,
+    /// The rows not imported, with why, when there were any.
+    rejected_path: Option<String>,
+}
+
+#[tauri::command]
+pub async fn import_run(
+    state: State<'_, AppState>,
+    register: String,
+    path: String,
+    options: Options,
+) -> Reply<Imported> {
+    let out = target(&state, None, "导入未通过的行");
+    with(&state, |s, a| {
+        let outcome = import::import(s, a, &register, Path::new(path.trim()), &options, Some(&out), today())?;
+        let rejected_path = (outcome.rejected > 0).then(|| out.display().to_string());
+        Ok(Imported { outcome, rejected_path })
+    })
+}
