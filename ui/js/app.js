@@ -20,6 +20,7 @@ import { householdNewPage, householdPage, householdsPage } from './household.js'
 import { followupsPage, loansPage } from './employment.js';
 import { postsPage } from './posts.js';
 import { mediationRoutes } from './mediation.js';
+import { statsRoutes } from './reports.js';
 
 /** What every page may read: the office, the dictionaries, the session. */
 export const ctx = { office: null, dicts: {}, status: null, session: null };
@@ -39,6 +40,7 @@ const routes = [
   [/^#\/loans$/, () => loansPage(ctx), 'loans'],
   [/^#\/posts$/, () => postsPage(ctx), 'posts'],
   ...mediationRoutes(ctx),
+  ...statsRoutes(ctx),
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/settings$/, () => settingsPage(ctx), 'settings'],

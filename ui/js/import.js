@@ -1,0 +1,195 @@
+// 导入: an office's existing spreadsheet onto a register. The preview is the
+// import run and rolled back by the core, so what it says is what importing
+// will do: the header row found, each field's column (changeable), every
+// problem by row and column, values to map to known ones. Then the import,
+// and the rejected rows written back as .xlsx for fixing.
+import { invoke } from './api.js';
+import { clearErrors, errorBox, field, h, mount, options, showError, toast } from './dom.js';
+
+const api = {
+  catalogue: () => invoke('report_catalogue'),
+  template: (register) => invoke('import_template', { register }),
+  preview: (register, path, options) => invoke('import_preview', { register, path, options }),
+  run: (register, path, options) => invoke('import_run', { register, path, options }),
+};
+
+/** The known values offered for an unknown one, by field. */
+function knownValues(ctx, key) {
+  const dict = {
+    kinds: 'elderly_kind', living_arrangement: 'living_arrangement', economic_status: 'economic_status',
+    disability_type: 'disability_type', disability_grade: 'disability_grade', care_mode: 'care_mode',
+  }[key];
+  if (key === 'community') return ctx.office.communities.map((c) => c.name);
+  if (key === 'sanwu' || key === 'enterprise_retiree') return ['是', '否'];
+  return (ctx.dicts[dict] || []).filter((v) => v !== '高龄');
+}
+
+/** Where a file error belongs on the form. */
+const FIELD_OF = { 'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet' };
+
+function columnLetter(i) {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+export async function importPage(ctx) {
+  const cat = await api.catalogue();
+  const st = { sheet: null, mapping: {}, values: {}, existing: 'skip', all_or_nothing: false, preview: null };
+
+  const register = h('select#import-register', { name: 'register' }, options(cat.registers, cat.registers[0]?.[0]));
+  const path = h('input#import-path', { name: 'path', placeholder: '如 D:\\台账\\老年人花名册.xlsx（.xlsx、.xls 或 .csv）' });
+  const sheet = h('select#import-sheet', { name: 'sheet' }, options([], '', '自动识别'));
+  const existing = h('select#import-existing', { name: 'existing' },
+    options([['update', '更新为文件中的信息'], ['skip', '跳过，保持台账不变'], ['stop', '停止，不导入任何数据']], st.existing));
+  const mode = h('select#import-mode', { name: 'all_or_nothing' },
+    options([['rows', '只导入正确的行'], ['all', '全部正确才导入']], 'rows'));
+  const templateButton = h('button#import-template', { type: 'button' }, '下载导入模板');
+  const previewButton = h('button.primary#import-preview', { type: 'submit' }, '预览');
+  const runButton = h('button.primary#import-run', { type: 'button', disabled: true }, '开始导入');
+  const message = h('div#import-message');
+  const result = h('div#import-result');
+  const outcome = h('div#import-outcome');
+
+  const opts = () => ({
+    sheet: st.sheet || null, mapping: st.mapping, values: st.values,
+    existing: existing.value, all_or_nothing: mode.value === 'all',
+  });
+
+  const form = h('form.card#import-form', {},
+    h('div.form-error'),
+    h('div.import-controls', {},
+      field('导入内容', register),
+      field('文件位置', path, { required: true }),
+      field('工作表', sheet)),
+    h('div.actions', {}, previewButton, templateButton,
+      h('span.muted.small-note', {}, '模板含表头、填写说明和下拉选项；已有的表格也可直接导入，表头可在预览中调整')),
+    message);
+
+  async function doPreview() {
+    clearErrors(form);
+    outcome.replaceChildren();
+    previewButton.disabled = true;
+    runButton.disabled = true;
+    result.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在读取和检查…'));
+    try {
+      const p = await api.preview(register.value, path.value.trim(), opts());
+      st.preview = p;
+      st.sheet = p.sheet;
+      sheet.replaceChildren(...options(p.sheets, p.sheet));
+      result.replaceChildren(renderPreview(p));
+      runButton.disabled = false;
+    } catch (e) {
+      st.preview = null;
+      result.replaceChildren();
+      showError(form, { ...e, field: e.field || FIELD_OF[e.code] });
+    } finally {
+      previewButton.disabled = false;
+    }
+  }
+
+  function renderPreview(p) {
+    const bad = new Set(p.problems.map((x) => x.row)).size;
+    const counts = h('div.import-counts#import-counts', {},
+      h('span', {}, '工作表“', h('b', {}, p.sheet), `”，表头在第 ${p.header_row} 行`),
+      h('span.count', {}, '共 ', h('b', {}, p.rows), ' 行'),
+      h('span.count.ok', {}, '新增 ', h('b', {}, p.new), ' 人'),
+      h('span.count', {}, '已在台账 ', h('b', {}, p.existing), ' 人'),
+      h(`span.count${bad ? '.bad' : ''}`, {}, '有问题 ', h('b', {}, bad), ' 行'));
+
+    // Each field with a choice of the file's columns; a change previews again.
+    const headerChoices = p.headers.map((t, i) => [columnLetter(i), `${columnLetter(i)}列：${t || '（无表头）'}`]);
+    const mapping = h('table.list.plain.import-mapping#import-mapping', {},
+      h('thead', {}, h('tr', {}, h('th', {}, '台账字段'), h('th', {}, '文件中的列'))),
+      h('tbody', {}, p.fields.map(([key, label, required]) => {
+        const col = p.mapping[key];
+        const select = h('select.map-select', { dataset: { field: key } },
+          options(headerChoices, col === undefined ? '-' : columnLetter(col), undefined),
+          h('option', { value: '-', selected: col === undefined }, '（不导入）'));
+        select.addEventListener('change', () => { st.mapping[key] = select.value; doPreview(); });
+        return h(`tr${col === undefined ? '.unmapped' : ''}`, {},
+          h('td', {}, label, required ? h('b.req', {}, '*') : null), h('td', {}, select));
+      })));
+
+    const unknownFields = Object.entries(p.unknown);
+    const unknown = unknownFields.length ? h('div.card.import-unknown#import-unknown', {},
+      h('h2', {}, '需要对应的值'),
+      h('p.small.muted', {}, '文件中这些值不在可选范围内，请选择对应的已有选项（选择后重新预览）；不对应的行不会导入。'),
+      h('table.list.plain', {},
+        h('thead', {}, h('tr', {}, h('th', {}, '字段'), h('th', {}, '文件中的值'), h('th', {}, '对应为'))),
+        h('tbody', {}, unknownFields.flatMap(([key, values]) => values.map((v) => {
+          const label = p.fields.find(([k]) => k === key)?.[1] || key;
+          const chosen = st.values[key]?.[v] || '';
+          const select = h('select.value-select', { dataset: { field: key, value: v } },
+            options(knownValues(ctx, key), chosen, '（请选择）'));
+          select.addEventListener('change', () => {
+            st.values[key] = st.values[key] || {};
+            if (select.value) st.values[key][v] = select.value; else delete st.values[key][v];
+            doPreview();
+          });
+          return h('tr', {}, h('td', {}, label), h('td', {}, v), h('td', {}, select));
+        }))))) : null;
+
+    const problems = h('div.card.import-problems', {},
+      h('h2', {}, p.problems.length ? `问题（${p.problems.length}处，${bad}行）` : '问题'),
+      p.problems.length
+        ? h('div.table-wrap.problems-wrap', {}, h('table.list.plain#import-problems', {},
+          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '列'), h('th', {}, '问题'))),
+          h('tbody', {}, p.problems.map((x) => h('tr', {},
+            h('td.num', {}, `第${x.row}行`), h('td', {}, x.column || '整行'), h('td.wrap', {}, x.message))))))
+        : h('p.ok-box#import-no-problems', {}, '没有发现问题，可以导入。'));
+
+    return h('div.import-preview', {},
+      counts,
+      h('div.import-columns', {},
+        h('div.card', {}, h('h2', {}, '列对应'), h('div.table-wrap.mapping-wrap', {}, mapping)),
+        h('div.import-right', {},
+          h('div.card.import-run', {},
+            h('div.import-options', {}, field('已在台账中的人员', existing), field('有问题的行', mode),
+              h('div.run-cell', {}, runButton)),
+            h('p.muted.small-note', {},
+              '导入在一次操作中完成，记入操作日志；未导入的行会另存为 Excel，改好后可再导入。'),
+            outcome),
+          problems, unknown)));
+  }
+
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); st.sheet = null; st.mapping = {}; st.values = {}; doPreview(); });
+  sheet.addEventListener('change', () => { st.sheet = sheet.value; st.mapping = {}; doPreview(); });
+  templateButton.addEventListener('click', async () => {
+    templateButton.disabled = true;
+    try {
+      const r = await api.template(register.value);
+      message.replaceChildren(h('p.notice#import-template-saved', {}, '导入模板已保存到：', h('span.mono', {}, r.path)));
+    } catch (e) {
+      message.replaceChildren(errorBox(e));
+    } finally {
+      templateButton.disabled = false;
+    }
+  });
+  runButton.addEventListener('click', async () => {
+    runButton.disabled = true;
+    previewButton.disabled = true;
+    runButton.textContent = '正在导入…';
+    outcome.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在导入，请稍候…'));
+    try {
+      const o = await api.run(register.value, path.value.trim(), opts());
+      outcome.replaceChildren(h('div.ok-box#import-done', {},
+        h('div', {}, `导入完成：新增 ${o.imported} 人，更新 ${o.updated} 人，跳过 ${o.skipped} 人，未导入 ${o.rejected} 行。`),
+        o.rejected_path ? h('div#import-rejected', {}, '未导入的行及原因已保存到：', h('span.mono', {}, o.rejected_path),
+          '，改好后可再导入。') : null));
+      toast(`已导入 ${o.imported + o.updated} 人`);
+      outcome.scrollIntoView({ block: 'nearest' });
+    } catch (e) {
+      outcome.replaceChildren(errorBox(e));
+      runButton.disabled = false;
+    } finally {
+      previewButton.disabled = false;
+      runButton.textContent = '开始导入';
+    }
+  });
+
+  mount(h('div.page.import', {},
+    h('div.page-head', {}, h('h1', {}, '导入'), h('span.muted', {}, '把已有的 Excel 台账导入本系统；先预览，确认无误再导入')),
+    form,
+    result));
+}
