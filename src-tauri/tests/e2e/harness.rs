@@ -53,6 +53,8 @@ impl App {
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("STREET_LEDGER_DATA_DIR", data.path())
+            // Exports go into the test's own folder, never the real documents.
+            .env("STREET_LEDGER_EXPORT_DIR", data.path().join("exports"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -3,6 +3,7 @@
 mod employment;
 mod harness;
 mod mediation;
+mod reports;
 mod sync;
 
 use chrono::NaiveDate;

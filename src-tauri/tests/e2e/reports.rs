@@ -1,0 +1,187 @@
+//! 统计报表, 统计概览 and 导入 through the desktop: a statistics report
+//! previewed with its merged headers and 合计 and written as .xlsx (read back
+//! with calamine); the overview's charts over a demo street and the table
+//! behind one; a roster file with a title row, good rows and bad ones
+//! previewed, its good rows imported and the bad ones written back.
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use street_ledger::elderly::care::{add_service, ServiceInput};
+use street_ledger::store::Actor;
+
+use super::{count, id_born, seed_elderly, seed_elderly_in, today};
+use crate::harness::{office_dir, store, App, PASSWORD};
+
+/// The path a page shows after “…保存到：”.
+async fn saved_path(app: &App, css: &str) -> std::path::PathBuf {
+    let text = app.text_with(css, ".xlsx").await;
+    let path = text.split_once('：').map_or(text.as_str(), |(_, p)| p).trim();
+    let path = path.split_once("，").map_or(path, |(p, _)| p).trim();
+    std::path::PathBuf::from(path)
+}
+
+fn sheet_cells(path: &std::path::Path) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_statistics_report_is_previewed_with_its_merged_headers_and_total_then_exported() {
+    let dir = office_dir();
+    let first = seed_elderly(dir.path(), "曾国藩", super::ZENG_ID);
+    seed_elderly_in(dir.path(), "李建设", &id_born(1944, 4, 4, 3), 1);
+    let service = ServiceInput {
+        date: today().to_string(),
+        service_type: "日常照料".into(),
+        paid: "无偿".into(),
+        ..Default::default()
+    };
+    add_service(&mut store(dir.path()), &Actor::admin("测试"), &first, &service, today()).unwrap();
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+
+    app.click("#nav a[data-nav=reports]").await;
+    app.select("#report-name", "居家养老服务情况统计表").await;
+    app.select("#report-period-kind", "年度").await;
+    app.click("#report-preview").await;
+    app.text_with("#report-sheet-0 thead", "在册老人（人）").await;
+    // 社区 spans both header rows; 在册老人（人） spans its eight columns.
+    assert_eq!(app.attr("#report-sheet-0 thead tr:first-child th:first-child", "rowspan").await, "2");
+    assert_eq!(app.attr("#report-sheet-0 thead tr:first-child th:nth-child(2)", "colspan").await, "8");
+    let rows = app.rows("#report-sheet-0").await;
+    assert!(rows.iter().any(|r| r.contains("和平社区")) && rows.iter().any(|r| r.contains("建设社区")), "{rows:?}");
+    app.text_with("#report-sheet-0 tfoot tr.total td:first-child", "合计").await;
+    let on_roster = app.find("#report-sheet-0 tfoot tr.total td:nth-child(2)").await.text().await.unwrap();
+    assert_eq!(on_roster, "2");
+    app.screenshot("60-reports").await;
+
+    // A period the core cannot read is refused beside the period.
+    app.select("#report-period-kind", "自定义起止日期").await;
+    app.set_date("#report-from", &today().to_string()).await;
+    app.set_date("#report-to", "2000-01-01").await;
+    app.click("#report-preview").await;
+    app.text_with(".field-error[data-for=period]", "结束日期早于开始日期").await;
+    app.select("#report-period-kind", "年度").await;
+
+    let out = app.data_path().join("报表输出");
+    app.type_into("#report-path", &out.display().to_string()).await;
+    app.click("#report-export").await;
+    let path = saved_path(&app, "#report-saved").await;
+    assert!(path.starts_with(&out) && path.exists(), "{}", path.display());
+    let cells = sheet_cells(&path);
+    assert!(cells[0][0].contains("居家养老服务情况统计表") && cells[0][0].contains("和平街道"), "{:?}", cells[0]);
+    assert!(cells.iter().any(|r| r.first().is_some_and(|c| c == "合计")), "no 合计 row");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_overview_draws_the_year_as_charts_and_shows_the_figures_behind_one() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let spec = street_ledger::demo::DemoSpec { persons: 3000, ..street_ledger::demo::DemoSpec::street(today()) };
+    street_ledger::demo::generate(&mut store(dir.path()), &Actor::admin("测试"), &spec).unwrap();
+    let app = App::start_as(dir, "admin", street_ledger::demo::DEMO_PASSWORD).await;
+    app.click("#nav a[data-nav=overview]").await;
+    for chart in ["elderly", "services", "employment", "mediation", "trend-mediation", "trend-services"] {
+        app.find(&format!("#chart-{chart} svg rect")).await;
+    }
+    app.find("#chart-alerts .alert-tile").await;
+    assert!(!app.find("#chart-elderly .chart-data").await.is_displayed().await.unwrap());
+    app.screenshot("61-overview").await;
+    app.click("#chart-mediation .show-data").await;
+    let data = app.text_with("#chart-mediation .chart-data", "街道调委会").await;
+    assert!(data.contains("人民调解工作统计表"), "{data}");
+    app.click("#chart-elderly .show-data").await;
+    let rows = app.rows("#chart-elderly .chart-data table").await;
+    let bars = app.client.find_all(fantoccini::Locator::Css("#chart-elderly svg rect")).await.unwrap();
+    assert_eq!(rows.len(), bars.len(), "one bar per community: {rows:?}");
+    app.screenshot("62-overview-data").await;
+    app.stop().await;
+}
+
+/// A roster kept in Excel: a title row, the header, two good rows, a wrong
+/// ID number and an unknown community.
+fn roster_file(path: &std::path::Path) -> [String; 4] {
+    let good1 = id_born(1940, 2, 3, 41);
+    let good2 = id_born(1946, 7, 8, 42);
+    let mut bad_id = id_born(1942, 5, 6, 43);
+    let last = bad_id.pop().unwrap();
+    bad_id.push(if last == '0' { '1' } else { '0' });
+    let unknown = id_born(1944, 9, 10, 44);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let s = book.add_worksheet();
+    s.set_name("老人名单").unwrap();
+    s.write_string(0, 0, "和平街道老年人花名册（2026年）").unwrap();
+    for (c, h) in ["序号", "姓名", "身份证号码", "所属社区", "联系电话", "老人类别"].iter().enumerate()
+    {
+        s.write_string(1, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("周桂英", &good1, "和平社区"),
+        ("吴德明", &good2, "建设社区"),
+        ("郑错号", &bad_id, "和平社区"),
+        ("王远方", &unknown, "幸福社区"),
+    ];
+    for (i, (name, id, community)) in rows.iter().enumerate() {
+        let r = i as u32 + 2;
+        s.write_number(r, 0, i as f64 + 1.0).unwrap();
+        s.write_string(r, 1, *name).unwrap();
+        s.write_string(r, 2, id.as_str()).unwrap();
+        s.write_string(r, 3, *community).unwrap();
+        s.write_string(r, 4, "13912345678").unwrap();
+        s.write_string(r, 5, "独居").unwrap();
+    }
+    book.save(path).unwrap();
+    [good1, good2, bad_id, unknown]
+}
+
+#[tokio::test]
+async fn a_roster_file_is_previewed_with_its_problems_and_only_its_good_rows_are_imported() {
+    let dir = office_dir();
+    let file = dir.path().join("roster-2026.xlsx");
+    roster_file(&file);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=import]").await;
+    app.find("#import-form").await;
+
+    // A file that is not there is named beside the path.
+    app.type_into("#import-path", &app.data_path().join("nowhere.xlsx").display().to_string()).await;
+    app.click("#import-preview").await;
+    app.text_with(".field-error[data-for=path]", "无法读取文件").await;
+
+    app.type_into("#import-path", &file.display().to_string()).await;
+    app.click("#import-preview").await;
+    let counts = app.text_with("#import-counts", "共 4 行").await;
+    assert!(
+        counts.contains("表头在第 2 行") && counts.contains("新增 2 人") && counts.contains("有问题 2 行"),
+        "{counts}"
+    );
+    let problems = app.rows("#import-problems").await;
+    assert!(problems.iter().any(|r| r.contains("第5行") && r.contains("身份证号码")), "{problems:?}");
+    assert!(problems.iter().any(|r| r.contains("第6行") && r.contains("幸福社区")), "{problems:?}");
+    app.text_with("#import-unknown", "幸福社区").await;
+    app.find("#import-unknown select.value-select[data-field=community]").await;
+    // The guessed columns: 身份证号 from the file's 身份证号码 (column C).
+    assert_eq!(app.value("#import-mapping select[data-field=id_number]").await, "C");
+    app.screenshot("63-import-preview").await;
+
+    app.click("#import-run").await;
+    let done = app.text_with("#import-done", "导入完成").await;
+    assert!(done.contains("新增 2 人") && done.contains("未导入 2 行"), "{done}");
+    let rejected = saved_path(&app, "#import-rejected").await;
+    app.screenshot("64-import-done").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly"), 2);
+    let cells = sheet_cells(&rejected);
+    assert_eq!(cells.len(), 3, "the header and the two bad rows: {cells:?}");
+    assert!(cells[1].iter().any(|c| c == "郑错号") && cells[1][0].contains("原第5行"), "{:?}", cells[1]);
+    assert!(cells[2].iter().any(|c| c == "王远方") && cells[2][0].contains("原第6行"), "{:?}", cells[2]);
+}
