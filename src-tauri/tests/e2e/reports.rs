@@ -185,3 +185,32 @@ async fn a_roster_file_is_previewed_with_its_problems_and_only_its_good_rows_are
     assert!(cells[1].iter().any(|c| c == "郑错号") && cells[1][0].contains("原第5行"), "{:?}", cells[1]);
     assert!(cells[2].iter().any(|c| c == "王远方") && cells[2][0].contains("原第6行"), "{:?}", cells[2]);
 }
+
+#[tokio::test]
+async fn an_unknown_community_mapped_to_a_known_one_and_a_column_changed_are_previewed_again() {
+    let dir = office_dir();
+    let file = dir.path().join("roster-2026.xlsx");
+    roster_file(&file);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.go("#/import").await;
+    app.type_into("#import-path", &file.display().to_string()).await;
+    app.click("#import-preview").await;
+    app.text_with("#import-counts", "有问题 2 行").await;
+    app.select("#import-unknown select.value-select[data-field=community]", "建设社区").await;
+    let counts = app.text_with("#import-counts", "有问题 1 行").await;
+    assert!(counts.contains("新增 3 人"), "{counts}");
+    assert!(!app.rows("#import-problems").await.iter().any(|r| r.contains("第6行")));
+    // 联系电话 not imported: still every row but the bad ID number is new.
+    app.select("#import-mapping select[data-field=phone]", "（不导入）").await;
+    app.text_with("#import-counts", "新增 3 人").await;
+    assert_eq!(app.value("#import-mapping select[data-field=phone]").await, "-");
+    app.click("#import-run").await;
+    app.text_with("#import-done", "新增 3 人").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly"), 3);
+    let phones: i64 = store(dir.path())
+        .conn()
+        .query_row("SELECT count(*) FROM person WHERE phone IS NOT NULL AND phone != ''", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(phones, 0, "the phone column was not imported");
+}
