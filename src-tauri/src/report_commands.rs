@@ -67,7 +67,8 @@ pub async fn report_export(state: State<'_, AppState>, request: Request, path: O
 /// The import template of a register, written to the export folder.
 #[tauri::command]
 pub fn import_template(state: State<AppState>, register: String) -> Reply<Exported> {
-    let path = target(&state, None, "老年人花名册导入模板");
+    let label = import::registers().into_iter().find(|(c, _)| *c == register).map_or("导入", |(_, l)| l);
+    let path = target(&state, None, &format!("{label}导入模板"));
     with(&state, |s, _| {
         import::template(s.conn(), &register, &path)?;
         Ok(Exported { path: path.display().to_string(), rows: 0 })

@@ -193,6 +193,14 @@ async fn an_unknown_community_mapped_to_a_known_one_and_a_column_changed_are_pre
     roster_file(&file);
     let app = App::start_as(dir, "admin", PASSWORD).await;
     app.go("#/import").await;
+    app.click("#import-template").await;
+    let template = saved_path(&app, "#import-template-saved").await;
+    assert!(
+        template.exists() && template.display().to_string().contains("老年人花名册导入模板"),
+        "{}",
+        template.display()
+    );
+    assert!(sheet_cells(&template)[0].iter().any(|c| c.starts_with("身份证号")), "the template's header");
     app.type_into("#import-path", &file.display().to_string()).await;
     app.click("#import-preview").await;
     app.text_with("#import-counts", "有问题 2 行").await;
