@@ -110,9 +110,11 @@ fn a_dump_is_sorted_by_table_then_id_and_leaves_out_the_log() {
 }
 
 /// Renames every record id to "<table>#<n>", n counting inserts in the
-/// change log, so two databases written alike compare equal whatever their
+/// change log, and this PC's installation id (in its 本机编号 setting) to
+/// "本机", so two databases written alike compare equal whatever their
 /// random ids.
 fn by_creation_order(store: &Store) -> Value {
+    let installation = store.installation_id().to_string();
     let mut names = HashMap::new();
     let mut per_table: HashMap<String, usize> = HashMap::new();
     let mut stmt =
@@ -125,7 +127,18 @@ fn by_creation_order(store: &Store) -> Value {
     }
     fn rename(v: &Value, names: &HashMap<String, String>) -> Value {
         match v {
-            Value::String(s) => Value::String(names.get(s).cloned().unwrap_or_else(|| s.clone())),
+            // Ids also sit in JSON lists (a case's mediators).
+            Value::String(s) if s.starts_with("[\"") => {
+                let ids: Vec<String> = serde_json::from_str(s).unwrap_or_default();
+                let renamed: Vec<&String> = ids.iter().map(|i| names.get(i).unwrap_or(i)).collect();
+                Value::String(serde_json::to_string(&renamed).unwrap())
+            }
+            Value::String(s) => Value::String(
+                names
+                    .get(s)
+                    .cloned()
+                    .unwrap_or_else(|| names.get("本机").map_or(s.clone(), |own| s.replace(own, "本机"))),
+            ),
             Value::Object(m) => {
                 let sorted: BTreeMap<String, Value> = m
                     .iter()
@@ -136,6 +149,7 @@ fn by_creation_order(store: &Store) -> Value {
             other => other.clone(),
         }
     }
+    names.insert("本机".to_string(), installation);
     rename(&dump::records(store.conn()).unwrap(), &names)
 }
 
