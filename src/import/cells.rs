@@ -45,7 +45,17 @@ pub fn id_number(raw: &Raw) -> Result<Option<String>, String> {
     if text.contains(['E', 'e']) && text.contains('+') {
         return Err("身份证号显示为科学计数法（如 1.10105E+17），末几位已丢失：请把该列设为“文本”格式后重新输入".into());
     }
-    IdNumber::parse(&text).map(|id| Some(id.to_string())).map_err(|e| format!("身份证号“{text}”不正确：{e}"))
+    // The message shows the number masked: messages never carry ID numbers.
+    IdNumber::parse(&text).map(|id| Some(id.to_string())).map_err(|e| format!("身份证号“{}”不正确：{e}", masked(&text)))
+}
+
+fn masked(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() < 10 {
+        return "*".repeat(chars.len());
+    }
+    let (head, tail) = (&chars[..6], &chars[chars.len() - 4..]);
+    format!("{}{}{}", head.iter().collect::<String>(), "*".repeat(chars.len() - 10), tail.iter().collect::<String>())
 }
 
 /// A date: a real date cell, an Excel serial number, or text in the usual

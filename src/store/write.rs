@@ -304,6 +304,8 @@ pub struct WriteTx<'a> {
     /// Whether any conflict is listed, read at the first log entry: a change
     /// made here settles the conflicts of the fields it sets.
     conflicts_listed: Option<bool>,
+    /// Whether any record waits (待关联), read when first needed.
+    pending_listed: Option<bool>,
 }
 
 /// One change-log entry as it travels between PCs (see `sync`).
@@ -356,6 +358,7 @@ impl<'a> WriteTx<'a> {
             chain: None,
             local_seq: None,
             conflicts_listed: None,
+            pending_listed: None,
         }
     }
 
@@ -368,7 +371,7 @@ impl<'a> WriteTx<'a> {
     /// it fails, while the transaction goes on (an import keeps the good
     /// rows of a file and reports the bad ones).
     pub fn attempt<T>(&mut self, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
-        let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed);
+        let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed, self.pending_listed);
         self.tx.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
             Ok(v) => {
@@ -377,7 +380,7 @@ impl<'a> WriteTx<'a> {
             }
             Err(e) => {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
-                (self.chain, self.local_seq, self.conflicts_listed) = saved;
+                (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
                 Err(e)
             }
         }
@@ -533,7 +536,17 @@ impl<'a> WriteTx<'a> {
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
         let merged = self.merged(id)?;
-        self.tx.prepare_cached("DELETE FROM sync_conflict WHERE record_id = ?1")?.execute([id])?;
+        if self.conflicts_listed.is_none() {
+            self.conflicts_listed =
+                Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
+        }
+        // Most records have no conflict, and most imports none at all.
+        if self.conflicts_listed == Some(true) {
+            self.tx.prepare_cached("DELETE FROM sync_conflict WHERE record_id = ?1")?.execute([id])?;
+        }
+        if !merged.conflicts.is_empty() {
+            self.conflicts_listed = Some(true);
+        }
         for (field, heads) in &merged.conflicts {
             for h in heads {
                 self.tx
@@ -546,7 +559,9 @@ impl<'a> WriteTx<'a> {
         }
         let reason = match self.store_merged(table, id, &merged)? {
             Ok(changed) => {
-                self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
+                if self.pending_listed()? {
+                    self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
+                }
                 return Ok(changed);
             }
             Err(reason) => reason,
@@ -557,7 +572,16 @@ impl<'a> WriteTx<'a> {
                  ON CONFLICT (record_id) DO UPDATE SET reason = excluded.reason",
             )?
             .execute((id, table.name(), reason))?;
+        self.pending_listed = Some(true);
         Ok(false)
+    }
+
+    fn pending_listed(&mut self) -> Result<bool> {
+        if self.pending_listed.is_none() {
+            self.pending_listed =
+                Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_pending)", [], |r| r.get(0))?);
+        }
+        Ok(self.pending_listed == Some(true))
     }
 
     fn merged(&self, id: &str) -> Result<super::merge::Merged> {
@@ -669,11 +693,19 @@ impl<'a> WriteTx<'a> {
         match table {
             Table::Person => {
                 crate::person::search::reindex(&self.tx, id, names, old, fields, new)?;
-                if !new {
+                if !new && names.iter().any(|n| ["name_key", "community_id", "birth_date"].contains(n)) {
                     crate::elderly::roster::reindex_person(&self.tx, id)?;
                 }
             }
-            Table::Elderly => crate::elderly::roster::reindex(&self.tx, id)?,
+            // The roster list shows these; health notes and the like it does not.
+            Table::Elderly
+                if new
+                    || names
+                        .iter()
+                        .any(|n| ["person_id", "kinds", "sanwu", "enterprise_retiree", "status"].contains(n)) =>
+            {
+                crate::elderly::roster::reindex(&self.tx, id)?
+            }
             _ => {}
         }
         Ok(())

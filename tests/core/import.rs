@@ -136,6 +136,7 @@ fn every_problem_is_named_per_row_and_column_and_the_rejected_rows_come_back_in_
     };
     assert!(at(3)[0].starts_with("身份证号|") && at(3)[0].contains("文本"), "{:?}", at(3));
     assert!(at(4)[0].contains("校验"), "{:?}", at(4));
+    assert!(!at(4)[0].contains("110105194401010021"), "messages never carry a full ID number");
     assert!(at(5)[0].contains("与第2行是同一人"), "{:?}", at(5));
     assert!(at(6)[0].starts_with("所属社区|") && at(6)[0].contains("南山社区"), "{:?}", at(6));
     assert_eq!(p.unknown.get("community").cloned(), Some(vec!["南山社区".to_string()]));
