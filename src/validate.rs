@@ -78,8 +78,10 @@ pub fn past_date(field: &'static str, label: &str, input: &str, today: NaiveDate
 /// Yuan as typed ("12.50", "12.5元"), to whole fen (分); absent is 0.
 pub fn yuan_to_cents(field: &'static str, label: &str, input: Option<&str>, max_yuan: f64) -> Result<i64, Invalid> {
     let Some(s) = optional(input) else { return Ok(0) };
-    let yuan: f64 =
-        s.trim_end_matches('元').parse().map_err(|_| invalid(field, format!("{label}“{s}”不是数字，请填写如 12.50")))?;
+    let yuan: f64 = s
+        .trim_end_matches('元')
+        .parse()
+        .map_err(|_| invalid(field, format!("{label}“{s}”不是数字，请填写如 12.50")))?;
     if !(0.0..=max_yuan).contains(&yuan) {
         return Err(invalid(field, format!("{label}应在0到{max_yuan}元之间")));
     }
