@@ -50,3 +50,27 @@ fn a_folder_setting_not_seeded_is_created_on_first_save() {
     dict::set_setting(&mut o.store, &clerk(), "backup.dir", "/media/usb/备份").unwrap();
     assert_eq!(dict::setting(o.store.conn(), "backup.dir").unwrap().as_deref(), Some("/media/usb/备份"));
 }
+
+#[test]
+fn an_administrator_adds_and_retires_dictionary_options_and_the_registers_follow() {
+    use street_ledger::dict;
+    let mut o = crate::support::new_office();
+    dict::add_entry(&mut o.store, &crate::support::clerk(), "employment_category", "高校毕业生").unwrap();
+    let labels = dict::labels(o.store.conn(), "employment_category").unwrap();
+    assert!(labels.contains(&"高校毕业生".to_string()) && labels.contains(&"4050".to_string()), "the seed stays");
+    let again =
+        dict::add_entry(&mut o.store, &crate::support::clerk(), "employment_category", "高校毕业生").unwrap_err();
+    assert_eq!(again.payload().field.as_deref(), Some("label"));
+    let entries = dict::dictionaries(o.store.conn()).unwrap();
+    let living = entries.iter().find(|d| d.dict == "living_arrangement").unwrap();
+    assert_eq!(living.name, "居住情况");
+    let id = living.entries.iter().find(|e| e.label == "空巢").unwrap().id.clone().unwrap();
+    dict::set_entry_active(&mut o.store, &crate::support::clerk(), &id, false).unwrap();
+    let mut input = crate::support::elder("周老", &crate::support::id_number(1940, 1, 1, 91), &o.dongfeng.clone());
+    input.living_arrangement = Some("空巢".into());
+    let e = street_ledger::elderly::register(&mut o.store, &crate::support::clerk(), &input, crate::support::today())
+        .unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("living_arrangement"), "a retired option is refused");
+    let worker = street_ledger::access::Actor::new("小李", street_ledger::access::Role::StreetStaff, None);
+    assert_eq!(dict::add_entry(&mut o.store, &worker, "education", "博士").unwrap_err().code(), "access.denied");
+}
