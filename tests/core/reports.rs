@@ -219,3 +219,68 @@ fn periods_and_names_that_make_no_sense_are_refused_in_chinese() {
     assert_eq!(bad("elderly-roster", "2026Q5").field.as_deref(), Some("period"));
     assert!(bad("no-such", "2026").message.contains("没有名为"));
 }
+
+#[test]
+fn every_total_is_the_sum_of_its_column_and_rates_are_recomputed_not_summed() {
+    let (_dir, store) = street();
+    for (name, _) in CATALOGUE {
+        let req = Request { name: name.to_string(), period: "2025".into(), ..Default::default() };
+        let r = report::build(store.conn(), &admin(), &req).unwrap();
+        for sheet in r.sheets.iter().filter(|s| s.total.is_some()) {
+            let total = sheet.total.as_ref().unwrap();
+            for (col, t) in total.iter().enumerate().skip(1) {
+                let sum: f64 = sheet.rows.iter().map(|row| row[col].as_f64()).sum();
+                match t {
+                    report::Cell::Int(_) | report::Cell::Money(_) => {
+                        assert!((t.as_f64() - sum).abs() < 1e-6, "{name}/{}: column {col}", sheet.name)
+                    }
+                    report::Cell::Rate(Some(x)) => {
+                        // 成功率 = 调解成功 ÷ 受理 of the totals.
+                        let (received, success) = (total[4].as_f64(), total[5].as_f64());
+                        assert!((x - success / received).abs() < 1e-9, "{name}/{}", sheet.name);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows() {
+    let (_dir, mut store) = street();
+    street_ledger::office::add_community(&mut store, &admin(), "新建社区").unwrap();
+    for (name, _) in CATALOGUE {
+        for (period, community) in [("1999", None), ("2025", Some("新建社区".to_string()))] {
+            let req = Request {
+                name: name.to_string(),
+                period: period.into(),
+                community_id: community.clone(),
+                ..Default::default()
+            };
+            let r = report::build(store.conn(), &admin(), &req).unwrap_or_else(|e| panic!("{name} {period}: {e}"));
+            for sheet in &r.sheets {
+                if let Some(total) = &sheet.total {
+                    // Statistics keep a row per community (and committee), all zero.
+                    assert!(
+                        !sheet.rows.is_empty() || sheet.name == "补贴花名册",
+                        "{name}/{} {period}: rows",
+                        sheet.name
+                    );
+                    assert!(
+                        total.iter().skip(1).all(|c| c.as_f64() == 0.0),
+                        "{name}/{} {period}: {total:?}",
+                        sheet.name
+                    );
+                } else {
+                    assert!(sheet.rows.is_empty(), "{name}/{} {period}: a list with rows", sheet.name);
+                }
+            }
+            let dir = TempDir::new().unwrap();
+            let path = dir.path().join("r.xlsx");
+            report::export(&store, &admin(), &req, &path, day()).unwrap();
+            let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+            assert_eq!(book.sheet_names().len(), r.sheets.len());
+        }
+    }
+}
