@@ -155,6 +155,26 @@ fn dictionaries(state: State<AppState>) -> Reply<BTreeMap<String, Vec<String>>> 
     with(&state, |s, _| dict::all(s.conn()))
 }
 
+/// 字典管理: every dictionary with all its options, retired ones too.
+#[tauri::command]
+fn dictionary_list(state: State<AppState>) -> Reply<Vec<dict::Dictionary>> {
+    with(&state, |s, a| {
+        a.require(street_ledger::access::Permission::Administer)?;
+        dict::dictionaries(s.conn())
+    })
+}
+
+#[tauri::command]
+fn add_dictionary_entry(state: State<AppState>, dict: String, label: String) -> Reply<()> {
+    with(&state, |s, a| dict::add_entry(s, a, &dict, &label))
+}
+
+/// 停用 / 启用 one option; records keep what they hold.
+#[tauri::command]
+fn set_dictionary_entry_active(state: State<AppState>, id: String, active: bool) -> Reply<()> {
+    with(&state, |s, a| dict::set_entry_active(s, a, &id, active))
+}
+
 #[tauri::command]
 fn roster_list(state: State<AppState>, query: RosterQuery) -> Reply<Page<RosterRow>> {
     with(&state, |s, a| roster::list(s.conn(), a, &query, today()))
@@ -606,6 +626,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         logout,
         change_password,
         dictionaries,
+        dictionary_list,
+        add_dictionary_entry,
+        set_dictionary_entry_active,
         roster_list,
         lookup_id_number,
         register_elderly,

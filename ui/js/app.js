@@ -11,6 +11,7 @@ import { duePage } from './due.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
+import { dictionariesPage } from './dictionaries.js';
 import { auditPage } from './audit.js';
 import { helpPage, topicFor } from './help.js';
 import { runSummary, syncPage } from './sync.js';
@@ -44,6 +45,7 @@ const routes = [
   [/^#\/accounts$/, () => accountsPage(ctx), 'accounts'],
   [/^#\/communities$/, () => communitiesPage(ctx), 'communities'],
   [/^#\/settings$/, () => settingsPage(ctx), 'settings'],
+  [/^#\/dictionaries$/, () => dictionariesPage(ctx), 'dictionaries'],
   [/^#\/password$/, () => passwordPage(ctx), ''],
   [/^#\/backups$/, () => backupsPage(ctx), 'backups'],
   [/^#\/audit$/, () => auditPage(ctx), 'audit'],

@@ -1,5 +1,6 @@
 //! Desktop end-to-end tests: the real app, driven as a user would, each on a
 //! data folder of its own. `cargo xtask test` runs them under Xvfb.
+mod dictionaries;
 mod employment;
 mod harness;
 mod mediation;
