@@ -124,6 +124,7 @@ pub(super) fn row(
     options: &Options,
     seen: &mut BTreeMap<String, usize>,
     today: NaiveDate,
+    guarded: bool,
 ) -> RowResult {
     let mut problems = Vec::new();
     let mut problem = |key: &str, message: String| {
@@ -233,10 +234,13 @@ pub(super) fn row(
     let result = match (&on_roster, options.existing) {
         (Some(_), Existing::Skip | Existing::Stop) => return RowResult::Skipped,
         (Some(id), Existing::Update) => {
-            w.attempt(|w| elderly::update_in(w, id, None, &input, today)).map(|_| RowResult::Updated)
+            guard(w, guarded, |w| elderly::update_in(w, id, None, &input, today)).map(|_| RowResult::Updated)
         }
-        (None, _) => w.attempt(|w| elderly::register_in(w, &input, today)).map(|_| RowResult::Imported),
+        (None, _) => guard(w, guarded, |w| elderly::register_in(w, &input, today)).map(|_| RowResult::Imported),
     };
+    if !guarded && result.is_err() {
+        return RowResult::Unguarded;
+    }
     result.unwrap_or_else(|e| {
         let field = match &e {
             Error::Invalid(i) => i.field,
@@ -249,4 +253,14 @@ pub(super) fn row(
             message: e.to_string(),
         }])
     })
+}
+
+/// A row in its own savepoint when guarded; straight in otherwise (the fast
+/// first try of an import, restarted guarded if any row fails).
+fn guard<T>(w: &mut WriteTx, guarded: bool, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
+    if guarded {
+        w.attempt(f)
+    } else {
+        f(w)
+    }
 }

@@ -42,6 +42,9 @@ pub enum ImportError {
     Rejected(usize),
     #[error("没有名为“{0}”的导入类型：可选 elderly（老年人花名册）")]
     NoRegister(String),
+    /// Internal: the fast first try met a row that fails; never shown.
+    #[error("导入需要逐行重试")]
+    Unguarded,
 }
 
 impl ImportError {
@@ -55,6 +58,7 @@ impl ImportError {
             ImportError::Existing(_) => "import.existing",
             ImportError::Rejected(_) => "import.rejected",
             ImportError::NoRegister(_) => "import.no_register",
+            ImportError::Unguarded => "import.retry",
         }
     }
 }
@@ -256,7 +260,7 @@ pub fn preview(
         fields: fields.iter().map(|f| (f.key.to_string(), f.label.to_string(), f.required)).collect(),
         ..Preview::default()
     };
-    let outcome = store.dry_run(actor, |w| run(w, register, &layout, options, today, true))?;
+    let outcome = store.dry_run(actor, |w| run(w, register, &layout, options, today, true, true))?;
     preview.rows = outcome.imported + outcome.updated + outcome.skipped + outcome.rejected;
     preview.new = outcome.imported;
     preview.existing = outcome.updated + outcome.skipped;
@@ -296,7 +300,16 @@ pub fn import(
     let grids = read::read(path)?;
     let grid = sheet_for(&grids, fields, options)?;
     let layout = layout(grid, fields, options)?;
-    let mut outcome = store.write(actor, |w| run(w, register, &layout, options, today, false))?;
+    // Rows are checked before they are written, so nearly always every row
+    // that passes goes in: first without per-row savepoints (much faster);
+    // if a row fails in the registers' own checks after all, the whole
+    // attempt is rolled back and the import runs again row by row.
+    let mut outcome = match store.write(actor, |w| run(w, register, &layout, options, today, false, false)) {
+        Err(crate::Error::Import(ImportError::Unguarded)) => {
+            store.write(actor, |w| run(w, register, &layout, options, today, false, true))?
+        }
+        other => other?,
+    };
     outcome.problems = outcome.problems.into_iter().map(readable).collect();
     if let Some(out) = rejected_out.filter(|_| outcome.rejected > 0) {
         write_rejected(&layout, &outcome.problems, out)?;
@@ -333,6 +346,7 @@ fn run(
     options: &Options,
     today: NaiveDate,
     dry: bool,
+    guarded: bool,
 ) -> Result<Outcome> {
     let mut outcome = Outcome::default();
     let mut seen_ids: BTreeMap<String, usize> = BTreeMap::new();
@@ -343,7 +357,7 @@ fn run(
         }
         let line = i + 1;
         let result = match register {
-            "elderly" => elderly::row(w, layout, row, line, options, &mut seen_ids, today),
+            "elderly" => elderly::row(w, layout, row, line, options, &mut seen_ids, today, guarded),
             other => return Err(ImportError::NoRegister(other.to_string()).into()),
         };
         match result {
@@ -360,6 +374,7 @@ fn run(
                 outcome.rejected += 1;
                 outcome.problems.extend(problems);
             }
+            RowResult::Unguarded => return Err(ImportError::Unguarded.into()),
         }
     }
     if options.existing == Existing::Stop && existing_found > 0 && !dry {
@@ -372,6 +387,8 @@ fn run(
 }
 
 pub(crate) enum RowResult {
+    /// A row failed while written without its own savepoint: start again.
+    Unguarded,
     Imported,
     Updated,
     Skipped,
