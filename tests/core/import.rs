@@ -277,3 +277,23 @@ proptest! {
         prop_assert_eq!(cells::id_number(&Raw::Text(format!(" {wide} "))).unwrap(), Some(id));
     }
 }
+
+#[test]
+fn a_row_that_only_the_register_itself_refuses_is_rejected_alone() {
+    let mut o = new_office();
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("年龄.csv");
+    let text = format!(
+        "姓名,身份证号,社区\n年长,{},东风社区\n年轻,{},东风社区\n另一位,{},西城社区\n",
+        id_number(1940, 1, 1, 51),
+        id_number(1995, 1, 1, 53),
+        id_number(1941, 1, 1, 55)
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), None, today()).unwrap();
+    assert_eq!((out.imported, out.rejected), (2, 1));
+    assert_eq!(out.problems[0].row, 3);
+    assert!(out.problems[0].message.contains("60"), "{:?}", out.problems);
+    assert_eq!(o.count("person"), 2, "the refused row left nothing behind");
+    assert!(check::check(o.store.conn()).unwrap().ok());
+}
