@@ -1,8 +1,8 @@
 //! 人民调解 through the desktop: a mediator added to the roster, a dispute
 //! with two parties on each side registered, investigated, mediated and
 //! settled by a written agreement whose print preview holds every party, the
-//! terms, the signature and seal spaces and one copy per party plus the
-//! committee's; then the alerts, the list filters, the other two printed
+//! terms, the case number, the signature and seal spaces and one copy per
+//! party plus the committee's, then carried out, visited and closed; then the alerts, the list filters, the other two printed
 //! documents and the prevention entries on cases an earlier session made.
 use chrono::Duration;
 use street_ledger::mediation::lifecycle::{self, StepInput};
@@ -66,6 +66,16 @@ async fn submit_step(app: &App, step: &str, shown: &str) {
     app.find(&format!("#step-form[data-step='{step}']")).await;
     app.click("#step-submit").await;
     app.text_with("#mediation-timeline", shown).await;
+}
+
+/// Picks the step among the panel's choices (there are none when only one
+/// step can follow) and waits for its form.
+async fn choose_step(app: &App, step: &str) {
+    let css = format!(".step-choice[data-step='{step}']");
+    if app.client.find(fantoccini::Locator::Css(&css)).await.is_ok() {
+        app.click(&css).await;
+    }
+    app.find(&format!("#step-form[data-step='{step}']")).await;
 }
 
 #[tokio::test]
@@ -166,9 +176,14 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     ] {
         assert!(preview.contains(expected), "{expected} missing in the preview");
     }
-    assert!(preview.contains(&format!("({year})和平街人调字第1-1号")));
+    // The case number heads every copy of the agreement.
+    let number = format!("({year})和平街人调字第1-1号");
     let copies = app.client.find_all(fantoccini::Locator::Css("#print-view .sheet")).await.unwrap();
     assert_eq!(copies.len(), 5);
+    for copy in &copies {
+        let text = copy.text().await.unwrap();
+        assert!(text.contains(&number), "a copy without the case number {number}: {text}");
+    }
     let first = copies[0].text().await.unwrap();
     assert!(first.contains("第1份（共5份）"), "{first}");
     for name in ["李德胜", "王桂芝", "张建国", "赵丽华", "李调解"] {
@@ -209,14 +224,51 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     }
     scroll_to(&app, "#print-view .sheet:first-child .seal").await;
     app.screenshot("44-mediation-agreement-signatures").await;
+    // WebKitWebDriver (2.50) has no W3C "Print Page" (POST /session/{id}/print):
+    // the printed agreement is seen through these screenshots, not as a PDF.
     app.click("#print-close").await;
     app.find("#step-panel").await;
     assert!(app.client.find(fantoccini::Locator::Css("#print-view")).await.is_err());
 
+    // 履行: the agreement carried out, the status following.
+    choose_step(&app, "履行").await;
+    app.select("#step-form select[name=performance]", "履行").await;
+    app.type_into("#step-form textarea[name=content]", "张建国已修复防水层，并当场支付赔偿款3000元。").await;
+    submit_step(&app, "履行", "当场支付赔偿款3000元").await;
+    app.text_with("#mediation-status", "履行").await;
+
+    // 回访: satisfaction required; the visit shows on the timeline.
+    choose_step(&app, "回访").await;
+    app.select("#step-form select[name=satisfaction]", "满意").await;
+    app.type_into("#step-form input[name=participants]", "李德胜、王桂芝").await;
+    app.type_into("#step-form input[name=place]", "入户回访").await;
+    app.type_into("#step-form textarea[name=content]", "厨房吊顶已修好，未再漏水，双方关系缓和。").await;
+    submit_step(&app, "回访", "未再漏水").await;
+    app.text_with("#mediation-timeline", "满意度：满意").await;
+    app.text_with("#mediation-status", "回访").await;
+    assert!(app.find("#print-visit").await.is_displayed().await.unwrap());
+
+    // 结案: the case closed, nothing left to do.
+    choose_step(&app, "结案").await;
+    app.type_into("#step-form textarea[name=content]", "协议已履行完毕，当事人满意。").await;
+    submit_step(&app, "结案", "协议已履行完毕").await;
+    app.text_with("#case-closed", "结案").await;
+    app.text_with("#mediation-status", "结案").await;
+    let steps: Vec<String> = {
+        let items = app.client.find_all(fantoccini::Locator::Css("#mediation-timeline li")).await.unwrap();
+        let mut out = Vec::new();
+        for li in items {
+            out.push(li.attr("data-step").await.unwrap().unwrap_or_default());
+        }
+        out
+    };
+    assert_eq!(steps, ["受理", "调查", "调解", "协议", "履行", "回访", "结案"], "the timeline in order");
+    app.screenshot("44b-mediation-case-closed").await;
+
     let dir = app.stop().await;
     assert_eq!(count(dir.path(), "mediation_case"), 1);
     assert_eq!(count(dir.path(), "mediation_party"), 4);
-    assert_eq!(count(dir.path(), "mediation_step"), 4, "受理, 调查, 调解, 协议");
+    assert_eq!(count(dir.path(), "mediation_step"), 7, "受理, 调查, 调解, 协议, 履行, 回访, 结案");
 }
 
 fn day(n: i64) -> String {
