@@ -67,7 +67,9 @@ fn empty_office() -> (TempDir, Store) {
 
 fn main() {
     let bench = std::env::args().any(|a| a == "--bench");
-    let rows = if bench { 100_000 } else { 1_000 };
+    // STREET_LEDGER_BENCH_ROWS: a smaller file, to see how time grows.
+    let rows = std::env::var("STREET_LEDGER_BENCH_ROWS").ok().and_then(|r| r.parse().ok());
+    let rows = rows.unwrap_or(if bench { 100_000 } else { 1_000 });
     let started = Instant::now();
     let path = file(rows);
     eprintln!("file of {rows} rows ready in {:.1} s: {}", started.elapsed().as_secs_f64(), path.display());
