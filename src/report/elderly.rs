@@ -154,6 +154,8 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
     let mut widths = vec![7.0; width];
     widths[0] = 14.0;
     widths[width - 3] = 11.0;
+    widths[width - 2] = 11.0;
+    widths[width - 1] = 11.0;
     Ok(vec![Sheet {
         name: "统计表".into(),
         title: "居家养老服务情况统计表".into(),

@@ -94,6 +94,10 @@ fn write_sheet(ws: &mut Worksheet, report: &Report, sheet: &Sheet, signing: &Sig
     // Headers, merged as defined.
     let top = 2u32;
     let hrows = sheet.header_rows() as u32;
+    // Room for headers that wrap (协议涉及金额（万元）).
+    for r in top..top + hrows {
+        ws.set_row_height(r, 30)?;
+    }
     for h in &sheet.headers {
         let (r0, c0) = (top + h.row as u32, h.col);
         merge(ws, r0, c0, r0 + h.rows as u32 - 1, c0 + h.cols - 1, &h.text, &head)?;
