@@ -14,14 +14,18 @@ pub fn invalid(field: &'static str, message: impl Into<String>) -> Invalid {
     Invalid { field, message: message.into() }
 }
 
-/// Trims and folds full-width ASCII (common in text pasted from Word or
-/// typed with a Chinese IME) to half-width; empty means absent.
+/// Trims and folds full-width digits and letters (common in text pasted
+/// from Word or typed with a Chinese IME) to half-width; empty means absent.
 pub fn clean(input: &str) -> Option<String> {
     let s: String = input
         .chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            // Digits, letters and the marks of codes, dates and numbers; not
+            // Chinese punctuation (，；：（）), which prose keeps as typed.
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '＋' | '－' | '．' | '／' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
             _ => c,
         })
         .collect();
