@@ -44,8 +44,13 @@ pub fn optional(input: Option<&str>) -> Option<String> {
 /// A date as the UI and CLI send it (YYYY-MM-DD).
 pub fn date(field: &'static str, label: &str, input: &str) -> Result<NaiveDate, Invalid> {
     let s = required(field, label, input)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|_| invalid(field, format!("{label}“{s}”不是有效日期，请按 2026-01-31 的格式填写")))
+    let d = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| invalid(field, format!("{label}“{s}”不是有效日期，请按 2026-01-31 的格式填写")))?;
+    // A date field typed in the wrong order (month/day/year) can give year 18.
+    if !(1900..=2200).contains(&chrono::Datelike::year(&d)) {
+        return Err(invalid(field, format!("{label}“{s}”的年份不合理，请核对")));
+    }
+    Ok(d)
 }
 
 /// A value that must be one of a dictionary's labels.
