@@ -28,9 +28,9 @@ const CHILD_ENV: &str = "STREET_LEDGER_KILL_TEST_DIR";
 /// median of whole runs made between the kills: a busy machine (the rest of
 /// the suite runs alongside) slows every run, and the kills must still land
 /// before, during and after the writes.
-struct Pace {
-    seed: u64,
-    runs: Vec<Duration>,
+pub(crate) struct Pace {
+    pub(crate) seed: u64,
+    pub(crate) runs: Vec<Duration>,
 }
 
 impl Pace {
@@ -44,14 +44,14 @@ impl Pace {
         self.runs.push(started.elapsed());
     }
 
-    fn run(&self) -> Duration {
+    pub(crate) fn run(&self) -> Duration {
         let mut runs = self.runs.clone();
         runs.sort();
         runs[runs.len() / 2]
     }
 
     /// In `[0, 1.15 × run)`: some kills come after the end.
-    fn next_delay(&mut self) -> Duration {
+    pub(crate) fn next_delay(&mut self) -> Duration {
         self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.seed;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

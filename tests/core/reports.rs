@@ -279,7 +279,7 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
             let dir = TempDir::new().unwrap();
             let path = dir.path().join("r.xlsx");
             report::export(&store, &admin(), &req, &path, day()).unwrap();
-            let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+            let book: Xlsx<_> = open_workbook(&path).unwrap();
             assert_eq!(book.sheet_names().len(), r.sheets.len());
         }
     }

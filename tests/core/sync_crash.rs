@@ -18,6 +18,8 @@ use street_ledger::sync::{self, Kind};
 use street_ledger::{check, dump, elderly, idcard};
 use tempfile::TempDir;
 
+// When to kill: as in `kill.rs`.
+use crate::kill::Pace;
 use crate::support::{all_counts, clerk, date, elder, today};
 
 const KILLS: usize = 100;
@@ -36,32 +38,6 @@ const PERSONS: usize = 200;
 const REGISTRATIONS: u64 = 150;
 const ROUNDS: usize = 1;
 const PASSPHRASE: &str = "正确的同步密钥2025";
-
-/// When to kill: a pseudo-random share (splitmix64, seeded, so a failure
-/// recurs alike) of the median time a whole run takes here and now, as in
-/// `kill.rs`.
-struct Pace {
-    seed: u64,
-    runs: Vec<Duration>,
-}
-
-impl Pace {
-    fn run(&self) -> Duration {
-        let mut runs = self.runs.clone();
-        runs.sort();
-        runs[runs.len() / 2]
-    }
-
-    /// In `[0, 1.15 × run)`: some kills come after the end.
-    fn next_delay(&mut self) -> Duration {
-        self.seed = self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        self.run().mul_f64(1.15 * (z >> 11) as f64 / (1u64 << 53) as f64)
-    }
-}
 
 /// The receiving PC B as it was before the import (closed, its database one
 /// file), the package from A, and what B holds before and A after.
