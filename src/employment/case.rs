@@ -416,7 +416,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
     )?;
     let (version, stored, (registered_on, education, skills, wishes, status), placed) = row;
     let (placed_employer, placed_post, placed_on, placed_way, closed_on, closed_reason) = placed;
-    let rows = |sql: &str, key: &str| -> Result<Vec<serde_json::Value>> { json_rows(conn, sql, key) };
+    let rows = |sql: &str, key: &str| crate::store::json_rows(conn, sql, [key]);
     Ok(CaseDetail {
         id: id.to_string(),
         version,
@@ -453,22 +453,6 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
             id,
         )?,
     })
-}
-
-/// Rows of a query as JSON objects named by their columns (child lists).
-pub(crate) fn json_rows(conn: &Connection, sql: &str, key: &str) -> Result<Vec<serde_json::Value>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
-    let mut out = Vec::new();
-    let mut rows = stmt.query([key])?;
-    while let Some(r) = rows.next()? {
-        let mut obj = serde_json::Map::new();
-        for (i, n) in names.iter().enumerate() {
-            obj.insert(n.clone(), crate::store::write::to_json(&r.get::<_, Value>(i)?));
-        }
-        out.push(serde_json::Value::Object(obj));
-    }
-    Ok(out)
 }
 
 /// An open case whose last follow-up (or registration) is older than the

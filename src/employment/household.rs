@@ -14,6 +14,7 @@ use super::rules::{working_age, RetirementRule};
 use super::{person_for, require_person, sex_and_birth};
 use crate::access::{Actor, Permission};
 use crate::dict;
+use crate::idcard::Sex;
 use crate::person::PersonInput;
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
@@ -262,6 +263,7 @@ pub fn is_zero_employment(conn: &Connection, household_id: &str, today: NaiveDat
     let members: Vec<(String, String, bool, bool)> = stmt
         .query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let rules = [RetirementRule::for_sex(conn, Sex::Male)?, RetirementRule::for_sex(conn, Sex::Female)?];
     let mut seekers = 0;
     for (person_id, status, able, willing) in members {
         if status == EMPLOYED {
@@ -271,7 +273,7 @@ pub fn is_zero_employment(conn: &Connection, household_id: &str, today: NaiveDat
             continue;
         }
         let Some((sex, birth)) = sex_and_birth(conn, &person_id)? else { continue };
-        if working_age(&RetirementRule::for_sex(conn, sex)?, birth, today) {
+        if working_age(&rules[(sex == Sex::Female) as usize], birth, today) {
             seekers += 1;
         }
     }

@@ -95,7 +95,7 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
         }
         _ => return None,
     };
-    if !(1890..=2200).contains(&y) {
+    if !(1900..=2200).contains(&y) {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)

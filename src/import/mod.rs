@@ -222,21 +222,6 @@ fn column_letter(s: &str) -> Option<usize> {
         .then(|| s.chars().fold(0usize, |acc, c| acc * 26 + (c as usize - 'A' as usize + 1)) - 1)
 }
 
-fn grid<'a>(grids: &'a [Grid], options: &Options) -> Result<&'a Grid> {
-    match &options.sheet {
-        Some(name) if !name.is_empty() => {
-            grids.iter().find(|g| g.name == *name).ok_or_else(|| ImportError::NoSheet(name.clone()).into())
-        }
-        // The first sheet with a header.
-        _ => grids
-            .iter()
-            .find(|g| !g.rows.is_empty() && layout(g, &[], &Options::default()).is_ok())
-            .or_else(|| grids.iter().find(|g| g.rows.len() > 1))
-            .or(grids.first())
-            .ok_or_else(|| ImportError::NoHeader(String::new()).into()),
-    }
-}
-
 /// What importing the file would do, without doing it.
 pub fn preview(
     store: &mut Store,
@@ -277,11 +262,18 @@ pub fn preview(
     Ok(preview)
 }
 
+/// The sheet named, or the first whose header names the register's fields,
+/// or else the first with rows (whose missing header is then reported).
 fn sheet_for<'a>(grids: &'a [Grid], fields: &'static [Field], options: &Options) -> Result<&'a Grid> {
-    if options.sheet.as_deref().is_some_and(|s| !s.is_empty()) {
-        return grid(grids, options);
+    if let Some(name) = options.sheet.as_deref().filter(|s| !s.is_empty()) {
+        return grids.iter().find(|g| g.name == name).ok_or_else(|| ImportError::NoSheet(name.to_string()).into());
     }
-    Ok(grids.iter().find(|g| layout(g, fields, options).is_ok()).unwrap_or(grid(grids, options)?))
+    grids
+        .iter()
+        .find(|g| layout(g, fields, options).is_ok())
+        .or_else(|| grids.iter().find(|g| g.rows.len() > 1))
+        .or(grids.first())
+        .ok_or_else(|| ImportError::NoHeader(String::new()).into())
 }
 
 /// Imports the file. With `rejected_out`, the rows not imported are written

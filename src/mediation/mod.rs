@@ -571,36 +571,12 @@ pub fn add_prevention(store: &mut Store, actor: &Actor, p: &PreventionInput, tod
 
 /// Prevention entries of a period (inclusive dates), newest first.
 pub fn prevention(conn: &Connection, actor: &Actor, from: &str, to: &str) -> Result<Vec<serde_json::Value>> {
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.date, coalesce(c.name, '街道'), p.screenings, p.disputes_found, p.disputes_prevented,
+    crate::store::json_rows(
+        conn,
+        "SELECT p.id, p.date, coalesce(c.name, '街道') AS committee, p.screenings, p.disputes_found, p.disputes_prevented,
                 p.criminal_cases, p.criminal_persons, p.petition_cases, p.petition_persons, p.fights_prevented, p.notes
          FROM prevention_entry p LEFT JOIN community c ON c.id = p.community_id
          WHERE p.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR p.community_id = ?3) ORDER BY p.date DESC",
-    )?;
-    let names: Vec<String> = [
-        "id",
-        "date",
-        "committee",
-        "screenings",
-        "disputes_found",
-        "disputes_prevented",
-        "criminal_cases",
-        "criminal_persons",
-        "petition_cases",
-        "petition_persons",
-        "fights_prevented",
-        "notes",
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut rows = stmt.query(rusqlite::params![from, to, actor.scope()])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let mut obj = serde_json::Map::new();
-        for (i, n) in names.iter().enumerate() {
-            obj.insert(n.clone(), crate::store::write::to_json(&r.get::<_, rusqlite::types::Value>(i)?));
-        }
-        out.push(serde_json::Value::Object(obj));
-    }
-    Ok(out)
+        rusqlite::params![from, to, actor.scope()],
+    )
 }

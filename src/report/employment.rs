@@ -46,7 +46,7 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
         let amount = n("SELECT sum(amount_cents) FROM startup_loan l JOIN person p ON p.id = l.person_id
              WHERE p.community_id = ?1 AND l.granted_on BETWEEN ?2 AND ?3")?;
         let overdue = n("SELECT count(*) FROM startup_loan l JOIN person p ON p.id = l.person_id
-             WHERE p.community_id = ?1 AND l.settled_on IS NULL AND ?2 = ?2
+             WHERE p.community_id = ?1 AND l.settled_on IS NULL
                AND date(l.granted_on, '+' || (l.term_months + l.extension_months) || ' months') < ?3")?;
         let confirmed = n("SELECT count(*) FROM zero_employment z JOIN household h ON h.id = z.household_id
              WHERE h.community_id = ?1 AND z.confirmed_on BETWEEN ?2 AND ?3")?;

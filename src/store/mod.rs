@@ -173,6 +173,27 @@ fn pc_name() -> String {
         .unwrap_or_else(|| "本机".to_string())
 }
 
+/// Rows of a query as JSON objects named by their columns (the child lists
+/// of a case page, prevention entries).
+pub(crate) fn json_rows(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> crate::Result<Vec<serde_json::Value>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let mut out = Vec::new();
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        let mut obj = serde_json::Map::new();
+        for (i, n) in names.iter().enumerate() {
+            obj.insert(n.clone(), write::to_json(&r.get::<_, rusqlite::types::Value>(i)?));
+        }
+        out.push(serde_json::Value::Object(obj));
+    }
+    Ok(out)
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

@@ -418,7 +418,7 @@ impl<'a> WriteTx<'a> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
         let old = vec![Value::Null; fields.len()];
         self.derive(table, id, &names, &old, fields, true)?;
-        self.log(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)))
+        self.log_as(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)), true)
     }
 
     /// Sets the given fields of a record; logs and bumps the row version only
@@ -718,6 +718,19 @@ impl<'a> WriteTx<'a> {
         op: &str,
         changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>,
     ) -> Result<()> {
+        self.log_as(table, id, op, changes, false)
+    }
+
+    /// `fresh`: a record just made under a new id, with no history to have
+    /// seen (no query on the hot path of a large insert).
+    fn log_as<'v>(
+        &mut self,
+        table: Table,
+        id: &str,
+        op: &str,
+        changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>,
+        fresh: bool,
+    ) -> Result<()> {
         let fields: BTreeMap<&str, serde_json::Value> =
             changes.map(|(f, old, new)| (f, json!({"old": to_json(old), "new": to_json(new)}))).collect();
         if self.conflicts_listed.is_none() {
@@ -732,7 +745,7 @@ impl<'a> WriteTx<'a> {
             }
         }
         let fields = serde_json::to_string(&fields).expect("JSON of plain values");
-        let seen = self.seen(id)?;
+        let seen = if fresh { "{}".to_string() } else { self.seen(id)? };
         let origin_seq = match self.local_seq {
             Some(n) => n + 1,
             None => {
