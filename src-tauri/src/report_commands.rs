@@ -51,7 +51,7 @@ pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
 /// (unmasking is for the audited export).
 #[tauri::command]
 pub async fn report_preview(state: State<'_, AppState>, request: Request) -> Reply<Report> {
-    with(&state, |s, a| report::build(s.conn(), a, &Request { unmasked: false, ..request }))
+    with(&state, |s, a| report::preview(s.conn(), a, &Request { unmasked: false, ..request }))
 }
 
 #[tauri::command]

@@ -1,7 +1,7 @@
 //! 五类老人花名册 and 居家养老服务情况统计表.
 use rusqlite::Connection;
 
-use super::{headers, total_row, Cell, Period, Scope, Sheet};
+use super::{headers, total_row, Cell, Out, Period, Scope, Sheet};
 use crate::access::Actor;
 use crate::elderly::{high_age_threshold, kinds_on};
 use crate::Result;
@@ -9,14 +9,15 @@ use crate::Result;
 const KINDS: [&str; 5] = ["独居", "困难", "残疾", "高龄", "有特殊贡献"];
 
 /// The roster at the end of the period, with who came (新增) and who left
-/// (减少, with the reason) during it.
-pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<Sheet>> {
+/// (减少, with the reason) during it. Each list streams from its query, so
+/// the roster of a whole street is never held.
+pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period, out: &mut Out) -> Result<()> {
     let high_age = high_age_threshold(conn)?;
     let cols =
         ["序号", "社区", "姓名", "性别", "身份证号", "年龄", "老人类别", "三无", "企业退休", "居住情况", "登记日期"];
-    let widths = vec![6.0, 12.0, 10.0, 6.0, 21.0, 6.0, 22.0, 6.0, 8.0, 12.0, 12.0];
     let leave_cols = ["序号", "社区", "姓名", "性别", "身份证号", "年龄", "老人类别", "变动", "变动日期", "原因"];
-    let query = |cond: &str| -> Result<Vec<Vec<Cell>>> {
+    // The columns both lists share, then each list's own.
+    let rows = |cond: &str, left: bool, emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
         let sql = format!(
             "SELECT c.name, p.name, p.sex, p.id_number, p.birth_date, e.kinds, e.sanwu, e.enterprise_retiree,
                     e.living_arrangement, e.registered_on, e.status, e.status_date, e.status_reason
@@ -25,65 +26,59 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec
              ORDER BY c.sort, p.name_key"
         );
         let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params![scope.community, p.from_str(), p.to_str()])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+        let mut it = stmt.query(rusqlite::params![scope.community, p.from_str(), p.to_str()])?;
+        let mut n = 0;
+        while let Some(r) = it.next()? {
+            n += 1;
+            let opt = |i: usize| -> rusqlite::Result<Cell> {
+                Ok(Cell::Text(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+            };
             let birth: Option<String> = r.get(4)?;
             let kinds = kinds_on(&r.get::<_, String>(5)?, birth.as_deref(), high_age, p.to).join("、");
             let yes = |v: bool| Cell::text(if v { "是" } else { "" });
-            out.push(vec![
-                Cell::Int(out.len() as i64 + 1),
-                Cell::Text(r.get::<_, Option<String>>(0)?.unwrap_or_default()),
+            let mut row = Vec::with_capacity(11);
+            row.extend([
+                Cell::Int(n),
+                opt(0)?,
                 Cell::Text(r.get(1)?),
-                Cell::Text(r.get::<_, Option<String>>(2)?.unwrap_or_default()),
+                opt(2)?,
                 scope.id_number(r.get(3)?),
                 crate::person::age(birth.as_deref(), p.to).map_or(Cell::text(""), |a| Cell::Int(a as i64)),
                 Cell::Text(kinds),
-                yes(r.get(6)?),
-                yes(r.get(7)?),
-                Cell::Text(r.get::<_, Option<String>>(8)?.unwrap_or_default()),
-                Cell::Text(r.get(9)?),
-                Cell::Text(r.get(10)?),
-                Cell::Text(r.get::<_, Option<String>>(11)?.unwrap_or_default()),
-                Cell::Text(r.get::<_, Option<String>>(12)?.unwrap_or_default()),
             ]);
+            if left {
+                row.extend([Cell::Text(r.get(10)?), opt(11)?, opt(12)?]);
+            } else {
+                row.extend([yes(r.get(6)?), yes(r.get(7)?), opt(8)?, Cell::Text(r.get(9)?)]);
+            }
+            emit(row)?;
         }
-        Ok(out)
+        Ok(())
     };
-    // On the roster at the period's end: registered by then, not left by then.
-    let on_roster = query("e.registered_on <= ?3 AND (e.status = '在册' OR e.status_date > ?3)")?;
-    let came = query("e.registered_on BETWEEN ?2 AND ?3")?;
-    let left = query("e.status <> '在册' AND e.status_date BETWEEN ?2 AND ?3")?;
-    let list = |name: &str, title: &str, rows: Vec<Vec<Cell>>| Sheet {
+    let list = |name: &str, title: &str| Sheet {
         name: name.into(),
         title: title.into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),
-        widths: widths.clone(),
-        rows: rows.into_iter().map(|r| r[..11].to_vec()).collect(),
-        total: None,
+        widths: vec![6.0, 12.0, 10.0, 6.0, 21.0, 6.0, 22.0, 6.0, 8.0, 12.0, 12.0],
         notes: vec!["老人类别中“高龄”按报表期末年龄计算；身份证号按本单位规定遮蔽显示。".into()],
+        ..Sheet::default()
     };
-    let left_rows: Vec<Vec<Cell>> = left
-        .into_iter()
-        .map(|r| {
-            let mut row = r[..7].to_vec();
-            row.extend([r[11].clone(), r[12].clone(), r[13].clone()]);
-            row
-        })
-        .collect();
-    Ok(vec![
-        list("花名册", "五类老人花名册", on_roster),
-        list("新增", "五类老人花名册（新增）", came),
-        Sheet {
-            name: "减少".into(),
-            title: "五类老人花名册（减少）".into(),
-            headers: headers(&leave_cols.map(|c| (c, &[][..]))),
-            widths: vec![6.0, 12.0, 10.0, 6.0, 21.0, 6.0, 22.0, 8.0, 12.0, 24.0],
-            rows: left_rows,
-            total: None,
-            notes: vec!["变动为迁出或去世，按变动日期计入报表期间。".into()],
-        },
-    ])
+    // On the roster at the period's end: registered by then, not left by then.
+    out.list(list("花名册", "五类老人花名册"), |emit| {
+        rows("e.registered_on <= ?3 AND (e.status = '在册' OR e.status_date > ?3)", false, emit)
+    })?;
+    out.list(list("新增", "五类老人花名册（新增）"), |emit| {
+        rows("e.registered_on BETWEEN ?2 AND ?3", false, emit)
+    })?;
+    let leave = Sheet {
+        name: "减少".into(),
+        title: "五类老人花名册（减少）".into(),
+        headers: headers(&leave_cols.map(|c| (c, &[][..]))),
+        widths: vec![6.0, 12.0, 10.0, 6.0, 21.0, 6.0, 22.0, 8.0, 12.0, 24.0],
+        notes: vec!["变动为迁出或去世，按变动日期计入报表期间。".into()],
+        ..Sheet::default()
+    };
+    out.list(leave, |emit| rows("e.status <> '在册' AND e.status_date BETWEEN ?2 AND ?3", true, emit))
 }
 
 /// Per community: elderly by kind, services by type, free and low-cost
@@ -157,6 +152,7 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
     widths[width - 2] = 11.0;
     widths[width - 1] = 11.0;
     Ok(vec![Sheet {
+        row_count: 0,
         name: "统计表".into(),
         title: "居家养老服务情况统计表".into(),
         headers: headers(&groups),

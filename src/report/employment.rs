@@ -75,6 +75,7 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
     let mut widths = vec![8.0; 18];
     widths[0] = 14.0;
     Ok(vec![Sheet {
+        row_count: 0,
         name: "统计表".into(),
         title: "就业援助工作统计表".into(),
         headers: headers(&groups),
@@ -126,6 +127,7 @@ pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Resul
     }
     let cols = ["序号", "社区", "户主", "身份证号", "住址", "家庭人口", "认定日期", "消除日期", "消除原因"];
     Ok(vec![Sheet {
+        row_count: 0,
         name: "零就业家庭".into(),
         title: "零就业家庭花名册".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),
@@ -166,6 +168,7 @@ pub(super) fn subsidy(conn: &Connection, scope: &Scope, p: &Period) -> Result<Ve
         ["序号", "季度", "岗位", "用人单位", "姓名", "身份证号", "上岗日期", "离岗日期", "本季度月数", "累计享受月数"];
     let max = crate::dict::setting_i64(conn, "employment.subsidy_max_months", 36)?;
     Ok(vec![Sheet {
+        row_count: 0,
         name: "补贴花名册".into(),
         title: "公益性岗位补贴花名册".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),

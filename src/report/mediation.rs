@@ -83,6 +83,7 @@ fn sheet(name: &str, title: &str, first: &'static str, rows: Vec<Vec<Cell>>, not
     widths[0] = 16.0;
     widths[7] = 11.0;
     Sheet {
+        row_count: 0,
         name: name.into(),
         title: title.into(),
         headers: headers(&g),
@@ -182,6 +183,7 @@ pub(super) fn register(conn: &Connection, scope: &Scope, p: &Period) -> Result<V
         "结案日期",
     ];
     Ok(vec![Sheet {
+        row_count: 0,
         name: "案件登记簿".into(),
         title: "人民调解案件登记簿".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),

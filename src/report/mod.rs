@@ -2,6 +2,10 @@
 //! builds a [`Report`] (sheets of headers and rows) from the registers for a
 //! period and a scope; the same model is previewed in the app and written
 //! to .xlsx in the official layout by `xlsx`.
+//!
+//! Builders hand their sheets to a [`Sink`]: collected for the preview, or
+//! written straight to the workbook. A long list (the roster) goes row by
+//! row from the query into the file, so exporting it holds no rows.
 mod elderly;
 mod employment;
 mod mediation;
@@ -78,7 +82,7 @@ pub fn headers(groups: &[(&str, &[&str])]) -> Vec<Header> {
     out
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Sheet {
     pub name: String,
     pub title: String,
@@ -89,6 +93,8 @@ pub struct Sheet {
     pub total: Option<Vec<Cell>>,
     /// 说明 lines under the table.
     pub notes: Vec<String>,
+    /// How many rows the sheet has; a preview holds only the first ones.
+    pub row_count: usize,
 }
 
 impl Sheet {
@@ -134,8 +140,28 @@ pub struct Request {
     pub unmasked: bool,
 }
 
-/// Builds a report: the preview and the file are this.
+/// Rows a preview holds per sheet; the file has them all.
+pub const PREVIEW_ROWS: usize = 500;
+
+/// Builds a report with every row (tests and small reports).
 pub fn build(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> {
+    collect(conn, actor, req, usize::MAX)
+}
+
+/// The report as the preview shows it: every figure, and the first
+/// [`PREVIEW_ROWS`] rows of a list (its `row_count` says how many in all).
+pub fn preview(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> {
+    collect(conn, actor, req, PREVIEW_ROWS)
+}
+
+fn collect(conn: &Connection, actor: &Actor, req: &Request, limit: usize) -> Result<Report> {
+    let mut sink = Collect { report: None, limit };
+    generate(conn, actor, req, &mut sink)?;
+    sink.report.ok_or(Error::NotFound { what: "报表" })
+}
+
+/// Builds the report named into `sink`: the preview and the file are this.
+fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink) -> Result<()> {
     let period = Period::parse(&req.period)?;
     let Some((name, title)) = CATALOGUE.iter().find(|(n, _)| *n == req.name) else {
         let names: Vec<&str> = CATALOGUE.iter().map(|(n, _)| *n).collect();
@@ -154,8 +180,17 @@ pub fn build(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> 
             None => None,
         };
     let scope = Scope::new(conn, community, req.unmasked)?;
-    let sheets = match *name {
-        "elderly-roster" => elderly::roster(conn, &scope, &period)?,
+    let prefix = format!("{} {}", scope.unit, period.label);
+    sink.start(&Report {
+        name,
+        title: format!("{prefix} {title}"),
+        unit: scope.unit.clone(),
+        period: period.clone(),
+        sheets: Vec::new(),
+    })?;
+    let mut out = Out { sink, prefix };
+    let built = match *name {
+        "elderly-roster" => return elderly::roster(conn, &scope, &period, &mut out),
         "elderly-services" => elderly::services(conn, actor, &scope, &period)?,
         "employment-stats" => employment::stats(conn, &scope, &period)?,
         "zero-employment-roster" => employment::zero_roster(conn, &scope, &period)?,
@@ -164,18 +199,11 @@ pub fn build(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> 
         "mediation-register" => mediation::register(conn, &scope, &period)?,
         _ => return Err(Error::NotFound { what: "报表" }),
     };
-    let title = format!("{} {} {title}", scope.unit, period.label);
-    let sheets = sheets
-        .into_iter()
-        .map(|mut s| {
-            s.title = format!("{} {} {}", scope.unit, period.label, s.title);
-            s
-        })
-        .collect();
-    Ok(Report { name, title, unit: scope.unit.clone(), period, sheets })
+    built.into_iter().try_for_each(|s| out.sheet(s))
 }
 
-/// Builds and writes a report file, audited as an export.
+/// Builds and writes a report file, audited as an export. List rows go
+/// from the query to the file one at a time.
 pub fn export(
     store: &crate::store::Store,
     actor: &Actor,
@@ -183,12 +211,91 @@ pub fn export(
     path: &std::path::Path,
     today: chrono::NaiveDate,
 ) -> Result<std::path::PathBuf> {
-    let report = build(store.conn(), actor, req)?;
     let preparer = crate::accounts::display_name(store.conn(), &actor.user)?.unwrap_or_else(|| actor.user.clone());
-    xlsx::write(&report, &xlsx::Signing { preparer: &preparer, date: today }, path)?;
-    let detail = format!("{}，{}", report.title, if req.unmasked { "未遮蔽" } else { "身份证号已遮蔽" });
+    let signing = xlsx::Signing { preparer: &preparer, date: today };
+    let mut writer = xlsx::Writer::new(&signing, path);
+    generate(store.conn(), actor, req, &mut writer)?;
+    let title = writer.finish()?;
+    let detail = format!("{title}，{}", if req.unmasked { "未遮蔽" } else { "身份证号已遮蔽" });
     crate::audit::record(store, &actor.user, crate::audit::Action::Export, &path.display().to_string(), &detail)?;
     Ok(path.to_path_buf())
+}
+
+/// Where built sheets go. `begin` gets a sheet whose rows follow one by
+/// one through `row`, then `end`.
+pub(crate) trait Sink {
+    /// The report, before its sheets (`sheets` empty).
+    fn start(&mut self, report: &Report) -> Result<()>;
+    fn begin(&mut self, sheet: &Sheet) -> Result<()>;
+    fn row(&mut self, row: Vec<Cell>) -> Result<()>;
+    fn end(&mut self) -> Result<()>;
+}
+
+/// What builders write to: whole sheets, or lists streamed row by row.
+pub(crate) struct Out<'s> {
+    sink: &'s mut dyn Sink,
+    /// Unit and period, before every sheet's title.
+    prefix: String,
+}
+
+impl Out<'_> {
+    /// A sheet built in memory (statistics: small, and the 合计 needs them all).
+    pub fn sheet(&mut self, mut sheet: Sheet) -> Result<()> {
+        let rows = std::mem::take(&mut sheet.rows);
+        self.list(sheet, |emit| rows.into_iter().try_for_each(emit))
+    }
+
+    /// A list whose rows `fill` hands over one at a time.
+    pub fn list(
+        &mut self,
+        mut sheet: Sheet,
+        fill: impl FnOnce(&mut dyn FnMut(Vec<Cell>) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
+        sheet.title = format!("{} {}", self.prefix, sheet.title);
+        self.sink.begin(&sheet)?;
+        let sink = &mut *self.sink;
+        fill(&mut |row| sink.row(row))?;
+        self.sink.end()
+    }
+}
+
+/// The report held in memory, lists cut at `limit` rows.
+struct Collect {
+    report: Option<Report>,
+    limit: usize,
+}
+
+impl Collect {
+    fn current(&mut self) -> Result<&mut Sheet> {
+        self.report.as_mut().and_then(|r| r.sheets.last_mut()).ok_or(Error::NotFound { what: "报表" })
+    }
+}
+
+impl Sink for Collect {
+    fn start(&mut self, report: &Report) -> Result<()> {
+        self.report = Some(report.clone());
+        Ok(())
+    }
+
+    fn begin(&mut self, sheet: &Sheet) -> Result<()> {
+        let report = self.report.as_mut().ok_or(Error::NotFound { what: "报表" })?;
+        report.sheets.push(Sheet { rows: Vec::new(), row_count: 0, ..sheet.clone() });
+        Ok(())
+    }
+
+    fn row(&mut self, row: Vec<Cell>) -> Result<()> {
+        let limit = self.limit;
+        let sheet = self.current()?;
+        sheet.row_count += 1;
+        if sheet.rows.len() < limit {
+            sheet.rows.push(row);
+        }
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Whom a report covers: the whole street or one community.

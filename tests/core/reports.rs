@@ -284,3 +284,32 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
         }
     }
 }
+
+#[test]
+fn a_preview_shows_the_first_rows_of_a_long_list_and_says_how_many_the_file_holds() {
+    let (dir, store) = street();
+    let on_roster: usize = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM elderly WHERE registered_on <= '2026-12-31' AND (status = '在册' OR status_date > '2026-12-31')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as usize;
+    assert!(on_roster > report::PREVIEW_ROWS, "the demo street must have a roster longer than a preview");
+    let req = Request { name: "elderly-roster".into(), period: "2026".into(), ..Default::default() };
+    let preview = report::preview(store.conn(), &admin(), &req).unwrap();
+    let roster = &preview.sheets[0];
+    assert_eq!((roster.rows.len(), roster.row_count), (report::PREVIEW_ROWS, on_roster));
+    let full = report::build(store.conn(), &admin(), &req).unwrap();
+    assert_eq!(full.sheets[0].rows.len(), on_roster);
+    assert_eq!(full.sheets[0].rows[..report::PREVIEW_ROWS], roster.rows[..]);
+    // The file has every row, numbered on: title, 填报 row and header above.
+    let path = dir.path().join("r.xlsx");
+    export(&store, &admin(), "elderly-roster", "2026", None, &path);
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let range = book.worksheet_range("花名册").unwrap();
+    let last = 3 + on_roster as u32 - 1;
+    assert_eq!(number(&range, last, 0), on_roster as f64);
+    assert!(cell(&range, last + 2, 0).starts_with("单位负责人"));
+}

@@ -167,8 +167,8 @@ export function renderSheet(sheet, index = 0) {
       h('tbody', {}, shown.length ? shown.map((r) => row(r, ''))
         : h('tr', {}, h('td.empty', { colSpan: columns }, '本期没有记录'))),
       sheet.total ? h('tfoot', {}, row(sheet.total, '.total')) : null)),
-    sheet.rows.length > PREVIEW_ROWS
-      ? h('p.notice', {}, `共 ${sheet.rows.length} 行，预览只显示前 ${PREVIEW_ROWS} 行；导出的文件包含全部。`) : null,
+    (sheet.row_count ?? sheet.rows.length) > shown.length
+      ? h('p.notice', {}, `共 ${sheet.row_count ?? sheet.rows.length} 行，预览只显示前 ${shown.length} 行；导出的文件包含全部。`) : null,
     sheet.notes.length ? h('ol.report-notes', {}, h('span.muted', {}, '说明：'), sheet.notes.map((n) => h('li', {}, n))) : null);
 }
 
