@@ -45,7 +45,7 @@ fn today() -> NaiveDate {
 }
 
 /// Runs a core call as the logged-in, unlocked user.
-fn with<T>(state: &AppState, f: impl FnOnce(&mut Store, &Actor) -> street_ledger::Result<T>) -> Reply<T> {
+pub(crate) fn with<T>(state: &AppState, f: impl FnOnce(&mut Store, &Actor) -> street_ledger::Result<T>) -> Reply<T> {
     with_store(state, |store| {
         let actor = match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             Some(s) => s.active(store)?,
@@ -56,7 +56,7 @@ fn with<T>(state: &AppState, f: impl FnOnce(&mut Store, &Actor) -> street_ledger
 }
 
 /// Runs a core call that needs no session (status, setup, login).
-fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> street_ledger::Result<T>) -> Reply<T> {
+pub(crate) fn with_store<T>(state: &AppState, f: impl FnOnce(&mut Store) -> street_ledger::Result<T>) -> Reply<T> {
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     let store = guard.as_mut().map_err(|e| e.clone())?;
     f(store).map_err(ErrorPayload::from)

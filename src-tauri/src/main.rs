@@ -4,9 +4,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod firstrun_commands;
 mod session;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,6 +25,10 @@ pub struct AppState {
     store: Mutex<Result<Store, ErrorPayload>>,
     session: Mutex<Option<session::Session>>,
     data_dir: PathBuf,
+    /// Whether `store` is the demo (先看看演示数据) rather than the real
+    /// database: nothing syncs or backs up automatically then. Set only
+    /// where the store is switched (firstrun_commands).
+    demo: AtomicBool,
     /// How the last automatic sync (at start, on the timer, at exit) ended;
     /// a run refused before it began (folder missing) is in no history.
     last_auto_sync: Mutex<Option<AutoSync>>,
@@ -70,6 +76,9 @@ pub fn open(data_dir: &std::path::Path) -> Result<Store, ErrorPayload> {
 /// default), as the OS administrator: it is the office's own safety net.
 fn backup_if_due(app: &tauri::AppHandle, reason: &str, always: bool) {
     let state = app.state::<AppState>();
+    if state.demo.load(Ordering::SeqCst) {
+        return; // The demo is thrown away, never backed up.
+    }
     let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     if let Ok(store) = guard.as_ref() {
         if always || backup::due(store, chrono::Utc::now()).unwrap_or(false) {
@@ -101,6 +110,9 @@ pub fn folder_reachable(folder: Option<&str>) -> Result<(), ErrorPayload> {
 /// to the window, never raised: the app goes on without it.
 fn auto_sync(app: &tauri::AppHandle, trigger: &str) {
     let state = app.state::<AppState>();
+    if state.demo.load(Ordering::SeqCst) {
+        return; // The demo never syncs.
+    }
     let folder = match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         Ok(store) => sync::config(store.conn()).ok().filter(|c| c.key_set).and_then(|c| c.folder),
         Err(_) => None,
@@ -148,15 +160,18 @@ fn sync_every_minutes(app: &tauri::AppHandle) -> f64 {
 
 fn main() {
     let data_dir = data_dir();
+    let (store, demo) = firstrun_commands::open_at_start(&data_dir);
     let state = AppState {
-        store: Mutex::new(open(&data_dir)),
+        store: Mutex::new(store),
         session: Mutex::new(None),
         data_dir,
+        demo: AtomicBool::new(demo),
         last_auto_sync: Mutex::new(None),
     };
     let app = tauri::Builder::default()
         .manage(state)
-        .invoke_handler(commands::handler())
+        // The first-run guide's commands, and what the demo refuses, in front.
+        .invoke_handler(firstrun_commands::handler(commands::handler()))
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {

@@ -12,6 +12,7 @@ mod care;
 mod cli;
 mod employment;
 mod errors;
+mod firstrun;
 mod idnumbers;
 mod import;
 mod integrity;

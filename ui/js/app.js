@@ -3,6 +3,7 @@
 import { api, onEvent, whenSessionLost } from './api.js';
 import { errorBox, mount, toast, today } from './dom.js';
 import { setupPage } from './setup.js';
+import { demoBanner } from './demo.js';
 import { loginPage, lockScreen } from './login.js';
 import { rosterPage } from './roster.js';
 import { registerPage } from './register.js';
@@ -86,6 +87,7 @@ async function start() {
     else mount(errorBox(e));
     return;
   }
+  await demoBanner();
   const { office, session } = ctx.status;
   if (office) document.getElementById('office-name').textContent = office.name;
   if (!office) return setupPage(loggedIn, start);

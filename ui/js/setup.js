@@ -1,21 +1,26 @@
 // First start: either set up a new office (its communities and the first
-// administrator create the database; the administrator is then logged in),
-// or join an existing one from a snapshot made on another of its PCs (the
-// accounts come with it, so the login page follows).
-import { api } from './api.js';
+// administrator create the database; the administrator is then logged in,
+// and the sync folder and key may be set or skipped), or join an existing
+// one from a snapshot made on another of its PCs (the accounts come with it,
+// so the login page follows). Beside both: a demo office to look around in
+// first, which lives apart from the real database and is deleted on leaving.
+import { api, invoke } from './api.js';
 import { field, h, mount, showError, toast } from './dom.js';
+import { demoBanner } from './demo.js';
 
 export function setupPage(done, joined, choice = 'new') {
   const tab = (key, label) => h(`button.tab${key === choice ? '.active' : ''}#setup-${key}-tab`, { type: 'button', onclick: () => setupPage(done, joined, key) }, label);
-  mount(h('div.card.setup#setup', {},
-    h('h1', {}, '欢迎使用街道民生台账'),
-    h('div.tabs', {}, tab('new', '新建街道办'), tab('join', '加入已有街道办（导入快照）')),
-    choice === 'join' ? joinForm(joined) : newForm(done)));
+  mount(h('div.setup-row', {},
+    h('div.card.setup#setup', {},
+      h('h1', {}, '欢迎使用街道民生台账'),
+      h('div.tabs', {}, tab('new', '新建街道办'), tab('join', '加入已有街道办（导入快照）')),
+      choice === 'join' ? joinForm(joined) : newForm(done)),
+    demoOffer(done)));
 }
 
 function newForm(done) {
   const form = h('form#setup-form', {},
-    h('p.muted', {}, '首次使用，请填写本街道的名称和下辖社区，并设置管理员账号。社区以后可以在“社区管理”中增加。'),
+    h('p.muted', {}, '第 1 步（共 2 步）：请填写本街道的名称和下辖社区，并设置管理员账号。社区以后可以在“社区管理”中增加。'),
     h('div.form-error'),
     field('街道名称', h('input#setup-office', { name: 'office_name', placeholder: '例如：和平街道', autofocus: true }), { required: true, wide: true }),
     field('下辖社区（每行一个）', h('textarea#setup-communities', { name: 'communities', rows: 5, placeholder: '和平社区\n建设社区\n光明社区' }), { required: true, wide: true }),
@@ -34,12 +39,71 @@ function newForm(done) {
     const admin = { username: form.username.value, display_name: form.display_name.value, role: 'admin', password: form.password.value };
     try {
       const session = await api.setup(form.office_name.value, form.communities.value.split('\n'), admin);
-      await done(session);
+      syncStep(session, done);
     } catch (e) {
       showError(form, e);
     }
   });
   return form;
+}
+
+// Errors of the sync step that belong beside a field.
+const SYNC_FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_key': 'key' };
+
+/** Step 2, once the office and its administrator exist: the sync folder and
+ *  key, or skip (the 同步 page has the same settings). */
+function syncStep(session, done) {
+  const form = h('form.card.setup#sync-step-form', {},
+    h('h1', {}, '同步设置（可稍后在“同步”页设置）'),
+    h('p.muted', {}, '第 2 步（共 2 步）。街道办已设置好，管理员已登录。'),
+    h('p', {}, '本街道办有几台电脑使用本程序时，它们通过同一个“同步文件夹”交换数据：可以是共享文件夹，也可以是轮流插到各台电脑上的U盘里的文件夹。“同步密钥”用来加密交换的数据，每台电脑都要填写同一个文件夹和同一个密钥。'),
+    h('div.form-error'),
+    field('同步文件夹', h('input#sync-step-folder', { name: 'folder', autocomplete: 'off', autofocus: true,
+      placeholder: '例如：\\街道服务器\台账同步 或 E:\台账同步' }), { wide: true }),
+    h('div.grid', {},
+      field('同步密钥（至少8个字符）', h('input#sync-step-key', { name: 'key', type: 'password', autocomplete: 'new-password' })),
+      field('再次输入同步密钥', h('input#sync-step-key2', { name: 'key_again', type: 'password', autocomplete: 'new-password' }))),
+    h('p.muted', {}, '请把密钥记在安全的地方，设置其他电脑时要用；只有一台电脑时可以先跳过。'),
+    h('div.actions', {},
+      h('button.primary#sync-step-save', { type: 'submit' }, '保存并开始使用'),
+      h('button#sync-step-skip', { type: 'button', onclick: () => done(session) }, '跳过，以后再设置')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await invoke('first_sync_settings', { folder: form.folder.value, key: form.key.value, key_again: form.key_again.value });
+    } catch (e) {
+      if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: e.field || SYNC_FIELD_OF[e.code] });
+      return;
+    }
+    toast('同步设置已保存');
+    await done(session);
+  });
+  mount(form);
+}
+
+/** 先看看演示数据: a made-up street in a folder of its own, the demo's
+ *  administrator logged in, the banner on every page until it is left. */
+function demoOffer(done) {
+  const button = h('button#demo-enter', { type: 'button', onclick: async () => {
+    button.disabled = true;
+    button.textContent = '正在生成演示数据，约需十几秒……';
+    try {
+      const login = await invoke('enter_demo');
+      await demoBanner();
+      await done(await api.login(login.username, login.password));
+    } catch (e) {
+      showError(offer, e);
+      button.disabled = false;
+      button.textContent = '先看看演示数据';
+    }
+  } }, '先看看演示数据');
+  const offer = h('div.card.setup.demo-offer#demo-offer', {},
+    h('h2', {}, '还没准备好？'),
+    h('p', {}, '可以先用演示数据看看程序怎么用：一个虚构的“示例街道”，有3000名居民和为老服务、就业援助、人民调解的记录。'),
+    h('p.muted', {}, '演示数据放在单独的文件夹里，不会和真实台账混在一起，也不会同步到其他电脑。看完后点页面上方的“退出演示并删除演示数据”，再回到这里设置本街道办。'),
+    h('div.form-error'),
+    h('div.actions', {}, button));
+  return offer;
 }
 
 // Errors of the join that belong beside a field.

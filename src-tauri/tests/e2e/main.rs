@@ -2,6 +2,7 @@
 //! data folder of its own. `cargo xtask test` runs them under Xvfb.
 mod dictionaries;
 mod employment;
+mod firstrun;
 mod harness;
 mod mediation;
 mod reports;
@@ -73,6 +74,7 @@ async fn first_start_asks_for_the_office_then_opens_the_roster() {
     app.type_into("#setup-password", PASSWORD).await;
     app.type_into("#setup-password2", PASSWORD).await;
     app.click("#setup-submit").await;
+    app.click("#sync-step-skip").await;
     app.text_with("#roster-total", "共 0 人").await;
     app.text_with("#office-name", "和平街道").await;
     let communities = app.find("#roster-community").await.text().await.unwrap();

@@ -1,0 +1,106 @@
+//! The first-run guide's commands: the demo office (先看看演示数据) opened in
+//! place of the real database and left again, and the sync step. While the
+//! demo is open, `handler` refuses whatever would carry its records out of
+//! its folder, whichever file the command lives in.
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use street_ledger::firstrun::{self, DemoLogin, FirstRunError};
+use street_ledger::store::Store;
+use street_ledger::sync::SyncConfig;
+use street_ledger::{Error, ErrorPayload};
+use tauri::{Manager, State};
+
+use crate::commands::{with, with_store};
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorPayload>;
+
+/// The commands this file serves; main.rs hands the rest to the others.
+const COMMANDS: &[&str] = &["demo_status", "enter_demo", "leave_demo", "first_sync_settings"];
+
+/// Commands refused on the demo database: sync and snapshots would carry
+/// demo records to the other PCs, a restore would put a demo backup over the
+/// real database. With what the refusal says cannot be done.
+const NOT_ON_DEMO: &[(&str, &str)] = &[
+    ("set_sync_settings", "设置同步"),
+    ("sync_now", "同步"),
+    ("make_snapshot", "生成快照"),
+    ("restore_backup", "恢复备份"),
+];
+
+/// One handler for the app: this file's commands, the others through `rest`,
+/// and the refusals of the demo in front of both.
+pub fn handler(
+    rest: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    let own = own();
+    move |invoke| {
+        let command = invoke.message.command();
+        let on_demo = invoke.message.webview_ref().state::<AppState>().demo.load(Ordering::SeqCst);
+        if let Some((_, what)) = NOT_ON_DEMO.iter().find(|(c, _)| on_demo && *c == command) {
+            invoke.resolver.reject(Error::from(FirstRunError::DemoRefuses(what)).payload());
+            return true;
+        }
+        if COMMANDS.contains(&command) {
+            own(invoke)
+        } else {
+            rest(invoke)
+        }
+    }
+}
+
+fn own() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![demo_status, enter_demo, leave_demo, first_sync_settings]
+}
+
+/// The store to start on, and whether it is the demo: a demo left open when
+/// the app was closed is opened again (the office not being set up yet).
+pub fn open_at_start(data_dir: &Path) -> (Result<Store, ErrorPayload>, bool) {
+    let real = crate::open(data_dir);
+    if let (true, Ok(store)) = (firstrun::has_demo(data_dir), &real) {
+        if let Ok(demo) = firstrun::open_demo(store, chrono::Local::now().date_naive()) {
+            return (Ok(demo), true);
+        }
+    }
+    (real, false)
+}
+
+/// How to log in to the demo while it is open (the banner), else nothing.
+#[tauri::command]
+fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
+    state.demo.load(Ordering::SeqCst).then(firstrun::demo_login)
+}
+
+/// 先看看演示数据: the demo office, made on first use (a few seconds), in
+/// place of the real database, which stays as it is. Async, so the window
+/// stays responsive meanwhile.
+#[tauri::command]
+async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
+    with_store(&state, |store| {
+        *store = firstrun::open_demo(store, chrono::Local::now().date_naive())?;
+        state.demo.store(true, Ordering::SeqCst);
+        Ok(firstrun::demo_login())
+    })
+}
+
+/// 退出演示并删除演示数据: back to the real database; the demo folder is
+/// deleted, and whoever was logged in to the demo is logged out.
+#[tauri::command]
+fn leave_demo(state: State<AppState>) -> Reply<()> {
+    let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
+    if !state.demo.swap(false, Ordering::SeqCst) {
+        return Ok(());
+    }
+    *state.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    match std::mem::replace(&mut *guard, crate::open(&state.data_dir)) {
+        Ok(demo) => firstrun::remove_demo(demo).map_err(ErrorPayload::from),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The guide's sync step (the administrator just set up is logged in).
+#[tauri::command(rename_all = "snake_case")]
+fn first_sync_settings(state: State<AppState>, folder: String, key: String, key_again: String) -> Reply<SyncConfig> {
+    with(&state, |s, a| firstrun::set_up_sync(s, a, &folder, &key, &key_again))
+}
