@@ -5,6 +5,7 @@
 
 mod commands;
 mod firstrun_commands;
+mod print_commands;
 mod session;
 
 use std::path::PathBuf;
@@ -171,7 +172,17 @@ fn main() {
     let app = tauri::Builder::default()
         .manage(state)
         // The first-run guide's commands, and what the demo refuses, in front.
-        .invoke_handler(firstrun_commands::handler(commands::handler()))
+        .invoke_handler(firstrun_commands::handler({
+            // 另存为PDF lives in print_commands; one handler serves both lists.
+            let (commands, print) = (commands::handler(), print_commands::handler());
+            move |invoke: tauri::ipc::Invoke| {
+                if print_commands::COMMANDS.contains(&invoke.message.command()) {
+                    print(invoke)
+                } else {
+                    commands(invoke)
+                }
+            }
+        }))
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {

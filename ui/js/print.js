@@ -1,12 +1,17 @@
 // Printable documents of a mediation case, as A4 pages in a print view over
 // the app: 受理登记表, 人民调解协议书 (written agreements: one copy per party
 // and one the committee keeps) and 回访记录. 打印 opens the system's print
-// dialog, which can also save a PDF; print.css lays the pages out.
+// dialog; 另存为PDF has the app print the same pages into a PDF file without
+// it. print.css lays the pages out for both.
+import { invoke } from './api.js';
 import { h, yuan } from './dom.js';
 import { cnDate } from './mediation.js';
 
 const TITLES = { register: '人民调解受理登记表', agreement: '人民调解协议书', visit: '人民调解回访记录' };
 const BLANK_DATE = '　　　　年　　月　　日';
+// WebKitGTK (Linux) and WebView2 (Windows, Chromium) scale printed pages
+// differently; print.css evens it out.
+const ENGINE = /Chrome\//.test(navigator.userAgent) ? 'chromium' : 'webkit';
 
 /** The committee's full name: 和平街道人民调解委员会, 和平街道和平社区人民调解委员会. */
 export function committeeName(d) {
@@ -18,12 +23,18 @@ export function committeeName(d) {
 export function openPrint(kind, d) {
   closePrint();
   const sheets = kind === 'agreement' ? agreementCopies(d) : [kind === 'visit' ? visitSheet(d) : registerSheet(d)];
-  const view = h('div#print-view', { dataset: { doc: kind }, role: 'dialog', 'aria-label': `打印预览：${TITLES[kind]}` },
+  const view = h('div#print-view', { dataset: { doc: kind, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${TITLES[kind]}` },
     h('div.print-toolbar', {},
       h('b', {}, `打印预览：${TITLES[kind]}`),
-      h('span.muted', {}, `A4 纸，共 ${sheets.length} 页${kind === 'agreement' ? `（${sheets.length} 份）` : ''}；打印对话框中可选择“另存为 PDF”`),
+      h('span.muted', {}, `A4 纸，共 ${sheets.length} 页${kind === 'agreement' ? `（${sheets.length} 份）` : ''}`,
+        ENGINE === 'webkit' ? '' : '；打印对话框中可选择“另存为 PDF”'),
       h('button.primary#print-go', { type: 'button', onclick: () => window.print() }, '打印'),
-      h('button#print-close', { type: 'button', onclick: closePrint }, '关闭')),
+      // Windows' print dialog saves PDFs itself; the app does it on Linux.
+      ENGINE === 'webkit'
+        ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(`${TITLES[kind]}-${d.row.number}`) }, '另存为PDF')
+        : null,
+      h('button#print-close', { type: 'button', onclick: closePrint }, '关闭'),
+      h('div#print-status.print-status', { role: 'status', hidden: true })),
     h('div.print-pages', {}, sheets));
   document.body.append(view);
   document.body.classList.add('printing');
@@ -37,8 +48,30 @@ export function closePrint() {
   document.removeEventListener('keydown', onKey);
 }
 
+/** Saves the pages as a PDF in the export folder and says where. */
+async function savePdf(name) {
+  const status = document.getElementById('print-status');
+  const buttons = [...document.querySelectorAll('.print-toolbar button')];
+  const show = (text, state) => Object.assign(status, { textContent: text, hidden: false, className: `print-status ${state}` });
+  buttons.forEach((b) => { b.disabled = true; });
+  saving = true;
+  show('正在保存PDF…', 'busy');
+  try {
+    const saved = await invoke('save_print_pdf', { name });
+    show(`PDF 已保存到：${saved.path}`, 'done');
+    status.dataset.path = saved.path;
+  } catch (err) {
+    show(err.message, 'failed');
+  } finally {
+    saving = false;
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+// The pages stay while they print: Escape waits for the PDF.
+let saving = false;
+
 function onKey(ev) {
-  if (ev.key === 'Escape') closePrint();
+  if (ev.key === 'Escape' && !saving) closePrint();
 }
 // Leaving the case (back, a nav link) closes the view too, and so does the
 // idle lock (it hides the navigation): the lock screen must not sit under a

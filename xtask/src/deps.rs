@@ -20,8 +20,10 @@ pub const BUILD: &[&str] = &[
 ];
 
 /// For the end-to-end tests: a virtual screen, the WebDriver server for WebKitGTK, and
-/// CJK fonts, without which Chinese renders as empty boxes in screenshots.
-pub const TEST: &[&str] = &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk", "imagemagick", "xdotool"];
+/// CJK fonts, without which Chinese renders as empty boxes in screenshots; poppler-utils
+/// reads the saved PDFs (their text, and page one as a PNG).
+pub const TEST: &[&str] =
+    &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk", "imagemagick", "xdotool", "poppler-utils"];
 
 pub fn ensure(sets: &[&[&str]]) -> Result {
     let wanted = sets.concat();

@@ -2,8 +2,12 @@
 //! with two parties on each side registered, investigated, mediated and
 //! settled by a written agreement whose print preview holds every party, the
 //! terms, the case number, the signature and seal spaces and one copy per
-//! party plus the committee's, then carried out, visited and closed; then the alerts, the list filters, the other two printed
+//! party plus the committee's, and which saves as a PDF of the same pages,
+//! then carried out, visited and closed; then the alerts, the list filters, the other two printed
 //! documents and the prevention entries on cases an earlier session made.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use chrono::Duration;
 use street_ledger::mediation::lifecycle::{self, StepInput};
 use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
@@ -76,6 +80,73 @@ async fn choose_step(app: &App, step: &str) {
         app.click(&css).await;
     }
     app.find(&format!("#step-form[data-step='{step}']")).await;
+}
+
+/// Waits (printing takes seconds) for 另存为PDF to say where it saved, and
+/// returns that path.
+async fn saved_pdf(app: &App) -> PathBuf {
+    for _ in 0..1200 {
+        let class = app.attr("#print-status", "class").await;
+        if class.contains("done") || class.contains("failed") {
+            let text = app.find("#print-status").await.text().await.unwrap();
+            assert!(class.contains("done"), "另存为PDF failed: {text}");
+            let path = app.attr("#print-status", "data-path").await;
+            assert!(text.contains(&path), "the path shown: {text}");
+            return PathBuf::from(path);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("另存为PDF never finished");
+}
+
+/// The PDF's `pdfinfo` and its text (spaces and line breaks taken out:
+/// justified Chinese comes out spaced); the PDF itself and its first page, as
+/// `<name>.pdf` and `<name>-pdf.png`, go among the screenshots. None without
+/// poppler-utils.
+fn pdf_text_and_picture(pdf: &Path, name: &str) -> Option<(String, String)> {
+    let run = |command: &mut Command| -> Option<String> {
+        let out = command.output().ok()?;
+        assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let info = run(Command::new("pdfinfo").arg(pdf))?;
+    let text = run(Command::new("pdftotext").arg(pdf).arg("-"))?;
+    let shots = std::env::var_os("STREET_LEDGER_SCREENSHOTS").map(PathBuf::from);
+    let dir = shots.unwrap_or_else(|| pdf.parent().unwrap().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    if dir != pdf.parent().unwrap() {
+        std::fs::copy(pdf, dir.join(format!("{name}.pdf"))).unwrap();
+    }
+    let png = dir.join(format!("{name}-pdf"));
+    run(Command::new("pdftoppm").args(["-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile"]).arg(pdf).arg(&png))?;
+    assert!(png.with_extension("png").exists());
+    Some((info, unradical(&text.split_whitespace().collect::<String>())))
+}
+
+/// The text with the characters it means: cairo names a glyph a font shares
+/// between a character and its Kangxi radical by the radical (⼈ for 人, ⺠
+/// for 民) in the PDF's text layer. The printed page is right; copied or
+/// searched text has radicals (a cairo limitation).
+fn unradical(text: &str) -> String {
+    const RADICALS: [(char, char); 16] = [
+        ('⺠', '民'),
+        ('⼀', '一'),
+        ('⼆', '二'),
+        ('⼈', '人'),
+        ('⼗', '十'),
+        ('⼥', '女'),
+        ('⼯', '工'),
+        ('⽅', '方'),
+        ('⽇', '日'),
+        ('⽉', '月'),
+        ('⽔', '水'),
+        ('⽣', '生'),
+        ('⽤', '用'),
+        ('⾃', '自'),
+        ('⾏', '行'),
+        ('⾝', '身'),
+    ];
+    text.chars().map(|c| RADICALS.iter().find(|(r, _)| *r == c).map_or(c, |(_, u)| *u)).collect()
 }
 
 #[tokio::test]
@@ -224,8 +295,43 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     }
     scroll_to(&app, "#print-view .sheet:first-child .seal").await;
     app.screenshot("44-mediation-agreement-signatures").await;
-    // WebKitWebDriver (2.50) has no W3C "Print Page" (POST /session/{id}/print):
-    // the printed agreement is seen through these screenshots, not as a PDF.
+    // 另存为PDF: WebKitWebDriver (2.50) has no W3C "Print Page", so the app's
+    // own button prints the agreement, as the print dialog would, into a PDF
+    // in the export folder: five A4 pages with every party, the terms, the
+    // case number and the seal line, and none of the app around them.
+    app.click("#print-pdf").await;
+    let pdf = saved_pdf(&app).await;
+    let exports = app.data_path().join("exports").join("街道民生台账导出");
+    assert_eq!(pdf, exports.join(format!("人民调解协议书-{number}.pdf")));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 20_000, "not a whole PDF: {} bytes", bytes.len());
+    assert!(std::fs::read_dir(&exports).unwrap().count() == 1, "no .part file left beside it");
+    app.screenshot("44a-mediation-agreement-pdf-saved").await;
+    match pdf_text_and_picture(&pdf, "mediation-agreement") {
+        Some((info, text)) => {
+            let pages = info.lines().find_map(|l| l.strip_prefix("Pages:")).map(str::trim);
+            assert_eq!(pages, Some("5"), "one page per copy: {info}");
+            assert!(info.contains("(A4)"), "A4 pages: {info}");
+            for expected in [
+                "人民调解协议书",
+                number.as_str(),
+                "李德胜",
+                "王桂芝",
+                "张建国",
+                "赵丽华",
+                "赔偿李德胜厨房吊顶损失人民币叁仟元整",
+                "和平街道和平社区人民调解委员会（盖章）",
+                "人民调解委员会留存",
+            ] {
+                assert!(text.contains(expected), "{expected} missing in the PDF");
+            }
+            assert!(!text.contains("打印预览") && !text.contains("另存为PDF"), "the app's toolbar printed: {text}");
+        }
+        None => println!("pdftotext/pdftoppm not found (poppler-utils): the PDF's text and picture not checked"),
+    }
+    // Saved again, the first file is kept and the new one numbered.
+    app.click("#print-pdf").await;
+    assert_eq!(saved_pdf(&app).await, exports.join(format!("人民调解协议书-{number}（2）.pdf")));
     app.click("#print-close").await;
     app.find("#step-panel").await;
     assert!(app.client.find(fantoccini::Locator::Css("#print-view")).await.is_err());
@@ -269,6 +375,15 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     assert_eq!(count(dir.path(), "mediation_case"), 1);
     assert_eq!(count(dir.path(), "mediation_party"), 4);
     assert_eq!(count(dir.path(), "mediation_step"), 7, "受理, 调查, 调解, 协议, 履行, 回访, 结案");
+    let saved: i64 = store(dir.path())
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_event WHERE action = 'export' AND detail LIKE '%另存为PDF'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(saved, 2, "each PDF saved, with its names and ID numbers, is in the audit trail");
 }
 
 fn day(n: i64) -> String {
