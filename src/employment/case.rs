@@ -86,12 +86,15 @@ fn detail_fields(conn: &Connection, input: &CaseInput) -> Result<Vec<(&'static s
 
 /// Edits categories, education, skills and wishes.
 pub fn update(store: &mut Store, actor: &Actor, id: &str, input: &CaseInput) -> Result<()> {
-    store.write(actor, |w| {
-        require_case(w, id)?;
-        let f = detail_fields(w.conn(), input)?;
-        w.update(Table::EmploymentCase, id, None, &f)?;
-        Ok(())
-    })
+    store.write(actor, |w| update_in(w, id, input))
+}
+
+/// [`update`] inside a larger write (import).
+pub fn update_in(w: &mut WriteTx, id: &str, input: &CaseInput) -> Result<()> {
+    require_case(w, id)?;
+    let f = detail_fields(w.conn(), input)?;
+    w.update(Table::EmploymentCase, id, None, &f)?;
+    Ok(())
 }
 
 /// The person a case is about, after the access check.

@@ -99,7 +99,8 @@ pub fn add_member(
     })
 }
 
-fn add_member_in(w: &mut WriteTx, household_id: &str, m: &MemberInput, today: NaiveDate) -> Result<String> {
+/// [`add_member`] inside a larger write (import).
+pub(crate) fn add_member_in(w: &mut WriteTx, household_id: &str, m: &MemberInput, today: NaiveDate) -> Result<String> {
     let mut person = m.person.clone();
     if optional(person.community_id.as_deref()).is_none() {
         person.community_id = Some(household_community(w.conn(), household_id)?);

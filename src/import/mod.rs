@@ -6,8 +6,21 @@
 //!
 //! The preview is the import itself, run and rolled back
 //! ([`Store::dry_run`]): what it reports is exactly what importing would do.
+//!
+//! Each register is a module saying which fields it has, its natural key
+//! (what makes a row "already registered", so importing the same file twice
+//! adds nothing twice) and which of its core functions a row goes through:
+//! `elderly` (ID number), `employment` (ID number), `households` (户主身份证号,
+//! one row per member), `mediation` (受理日期, 纠纷类型 and the first
+//! applicant). Cells are parsed in `fields` and `cells`, files read in `read`.
 pub mod cells;
 mod elderly;
+mod employment;
+pub mod fields;
+mod households;
+mod layout;
+mod mediation;
+mod output;
 pub mod read;
 
 use std::collections::BTreeMap;
@@ -18,9 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{Actor, Permission};
 use crate::store::{Store, WriteTx};
-use crate::Result;
+use crate::{Error, Result};
 use cells::Raw;
-use read::Grid;
+use fields::{Field, Lists, Row};
+pub(crate) use layout::Layout;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -35,12 +49,12 @@ pub enum ImportError {
     #[error("没有名为“{0}”的工作表")]
     NoSheet(String),
     #[error(
-        "文件中有{0}人已在台账中，按您的选择（遇到已登记人员即停止）未导入任何数据。可改选“更新”或“跳过”后重新导入"
+        "文件中有{0}行是台账中已有的记录，按您的选择（遇到已登记的即停止）未导入任何数据。可改选“更新”或“跳过”后重新导入"
     )]
     Existing(usize),
     #[error("有{0}行有问题，按您的选择（全部正确才导入）未导入任何数据。请按预览中的说明修改后重新导入，或改选“只导入正确的行”")]
     Rejected(usize),
-    #[error("没有名为“{0}”的导入类型：可选 elderly（老年人花名册）")]
+    #[error("没有名为“{0}”的导入类型：可选 {list}", list = register_list())]
     NoRegister(String),
     /// Internal: the fast first try met a row that fails; never shown.
     #[error("导入需要逐行重试")]
@@ -63,20 +77,12 @@ impl ImportError {
     }
 }
 
-/// A field a column can feed, with the headers it is known by.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub synonyms: &'static [&'static str],
-    pub required: bool,
-}
-
-/// What to do with a person already in the register.
+/// What to do with a record already in the register.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Existing {
-    /// Update their entry from the file.
+    /// Update it from the file (a mediation case, which changes only by
+    /// its dated steps, is left as it is).
     Update,
     /// Leave them as they are.
     #[default]
@@ -124,6 +130,10 @@ pub struct Preview {
     pub problems: Vec<Problem>,
     /// Unknown values by field, to offer a mapping to known ones.
     pub unknown: BTreeMap<String, Vec<String>>,
+    /// The known values offered for them, by field.
+    pub choices: BTreeMap<String, Vec<String>>,
+    /// What a row counts (人, 件).
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -135,91 +145,33 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
 }
 
-/// The registers that can be imported: (code, label, fields).
+/// A register that can be imported.
+pub(crate) struct Register {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// What one row counts.
+    pub unit: &'static str,
+    pub fields: &'static [Field],
+}
+
+const REGISTERS: [Register; 4] = [
+    Register { code: "elderly", label: "老年人花名册", unit: "人", fields: elderly::FIELDS },
+    Register { code: "employment", label: "就业援助对象", unit: "人", fields: employment::FIELDS },
+    Register { code: "households", label: "家庭户（零就业家庭）", unit: "人", fields: households::FIELDS },
+    Register { code: "mediation", label: "人民调解案件", unit: "件", fields: mediation::FIELDS },
+];
+
+/// The registers that can be imported: (code, label).
 pub fn registers() -> Vec<(&'static str, &'static str)> {
-    vec![("elderly", "老年人花名册")]
+    REGISTERS.iter().map(|r| (r.code, r.label)).collect()
 }
 
-fn fields_of(register: &str) -> Result<&'static [Field]> {
-    match register {
-        "elderly" => Ok(elderly::FIELDS),
-        other => Err(ImportError::NoRegister(other.to_string()).into()),
-    }
+fn register_list() -> String {
+    REGISTERS.iter().map(|r| format!("{}（{}）", r.code, r.label)).collect::<Vec<_>>().join("、")
 }
 
-/// A sheet, its header row and the column of each field.
-pub(crate) struct Layout<'g> {
-    pub grid: &'g Grid,
-    pub header_row: usize,
-    pub columns: BTreeMap<&'static str, usize>,
-}
-
-impl Layout<'_> {
-    pub fn cell(&self, row: &[Raw], key: &str) -> Raw {
-        self.columns.get(key).and_then(|c| row.get(*c)).cloned().unwrap_or(Raw::Empty)
-    }
-
-    pub fn header(&self, key: &str) -> String {
-        self.columns.get(key).map(|c| header_text(self.grid, self.header_row, *c)).unwrap_or_default()
-    }
-}
-
-fn header_text(grid: &Grid, row: usize, col: usize) -> String {
-    grid.rows.get(row).and_then(|r| r.get(col)).and_then(Raw::text).unwrap_or_default()
-}
-
-fn normalise(h: &str) -> String {
-    h.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '＊' | ':' | '：' | '(' | ')' | '（' | '）'))
-        .collect()
-}
-
-/// The header row: among the first 20, the one naming the most fields.
-fn layout<'g>(grid: &'g Grid, fields: &'static [Field], options: &Options) -> Result<Layout<'g>> {
-    let matches = |row: &[Raw]| -> BTreeMap<&'static str, usize> {
-        let mut found = BTreeMap::new();
-        for (c, cell) in row.iter().enumerate() {
-            let Some(h) = cell.text().map(|t| normalise(&t)) else { continue };
-            if let Some(f) = fields.iter().find(|f| f.synonyms.iter().any(|s| normalise(s) == h)) {
-                found.entry(f.key).or_insert(c);
-            }
-        }
-        found
-    };
-    let (header_row, mut columns) = grid
-        .rows
-        .iter()
-        .take(20)
-        .enumerate()
-        .map(|(i, r)| (i, matches(r)))
-        .max_by_key(|(i, m)| (m.len(), std::cmp::Reverse(*i)))
-        .filter(|(_, m)| m.len() >= 2)
-        .ok_or_else(|| ImportError::NoHeader(grid.name.clone()))?;
-    // The user's choices win over what was guessed.
-    for (key, chosen) in &options.mapping {
-        let Some(f) = fields.iter().find(|f| f.key == key) else { continue };
-        let col = (0..grid.rows[header_row].len())
-            .find(|c| header_text(grid, header_row, *c) == *chosen)
-            .or_else(|| column_letter(chosen));
-        match col {
-            Some(c) => {
-                columns.insert(f.key, c);
-            }
-            None => {
-                columns.remove(f.key);
-            }
-        }
-    }
-    if let Some(f) = fields.iter().find(|f| f.required && !columns.contains_key(f.key)) {
-        return Err(ImportError::MissingColumn(f.label).into());
-    }
-    Ok(Layout { grid, header_row, columns })
-}
-
-fn column_letter(s: &str) -> Option<usize> {
-    let s = s.trim().to_uppercase();
-    (!s.is_empty() && s.len() <= 2 && s.chars().all(|c| c.is_ascii_uppercase()))
-        .then(|| s.chars().fold(0usize, |acc, c| acc * 26 + (c as usize - 'A' as usize + 1)) - 1)
+fn register(code: &str) -> Result<&'static Register> {
+    REGISTERS.iter().find(|r| r.code == code).ok_or_else(|| ImportError::NoRegister(code.to_string()).into())
 }
 
 /// What importing the file would do, without doing it.
@@ -232,17 +184,18 @@ pub fn preview(
     today: NaiveDate,
 ) -> Result<Preview> {
     actor.require(Permission::Write)?;
-    let fields = fields_of(register)?;
+    let register = self::register(register)?;
     let grids = read::read(path)?;
-    let grid = sheet_for(&grids, fields, options)?;
-    let layout = layout(grid, fields, options)?;
+    let grid = layout::sheet_for(&grids, register.fields, options)?;
+    let layout = layout::layout(grid, register.fields, options)?;
     let mut preview = Preview {
         sheets: grids.iter().map(|g| g.name.clone()).collect(),
         sheet: grid.name.clone(),
         header_row: layout.header_row + 1,
         headers: grid.rows[layout.header_row].iter().map(|c| c.text().unwrap_or_default()).collect(),
         mapping: layout.columns.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        fields: fields.iter().map(|f| (f.key.to_string(), f.label.to_string(), f.required)).collect(),
+        fields: register.fields.iter().map(|f| (f.key.to_string(), f.label.to_string(), f.required)).collect(),
+        unit: register.unit.to_string(),
         ..Preview::default()
     };
     let outcome = store.dry_run(actor, |w| run(w, register, &layout, options, today, true, true))?;
@@ -258,22 +211,14 @@ pub fn preview(
             }
         }
     }
+    for key in preview.unknown.keys() {
+        if let Some(f) = register.fields.iter().find(|f| f.key == key) {
+            let offered = fields::choices(store.conn(), f)?.unwrap_or_default();
+            preview.choices.insert(key.clone(), offered);
+        }
+    }
     preview.problems = outcome.problems.into_iter().map(readable).collect();
     Ok(preview)
-}
-
-/// The sheet named, or the first whose header names the register's fields,
-/// or else the first with rows (whose missing header is then reported).
-fn sheet_for<'a>(grids: &'a [Grid], fields: &'static [Field], options: &Options) -> Result<&'a Grid> {
-    if let Some(name) = options.sheet.as_deref().filter(|s| !s.is_empty()) {
-        return grids.iter().find(|g| g.name == name).ok_or_else(|| ImportError::NoSheet(name.to_string()).into());
-    }
-    grids
-        .iter()
-        .find(|g| layout(g, fields, options).is_ok())
-        .or_else(|| grids.iter().find(|g| g.rows.len() > 1))
-        .or(grids.first())
-        .ok_or_else(|| ImportError::NoHeader(String::new()).into())
 }
 
 /// Imports the file. With `rejected_out`, the rows not imported are written
@@ -288,36 +233,43 @@ pub fn import(
     today: NaiveDate,
 ) -> Result<Outcome> {
     actor.require(Permission::Write)?;
-    let fields = fields_of(register)?;
+    let register = self::register(register)?;
     let grids = read::read(path)?;
-    let grid = sheet_for(&grids, fields, options)?;
-    let layout = layout(grid, fields, options)?;
+    let grid = layout::sheet_for(&grids, register.fields, options)?;
+    let layout = layout::layout(grid, register.fields, options)?;
     // Rows are checked before they are written, so nearly always every row
     // that passes goes in: first without per-row savepoints (much faster);
     // if a row fails in the registers' own checks after all, the whole
     // attempt is rolled back and the import runs again row by row.
     let mut outcome = match store.write(actor, |w| run(w, register, &layout, options, today, false, false)) {
-        Err(crate::Error::Import(ImportError::Unguarded)) => {
+        Err(Error::Import(ImportError::Unguarded)) => {
             store.write(actor, |w| run(w, register, &layout, options, today, false, true))?
         }
         other => other?,
     };
     outcome.problems = outcome.problems.into_iter().map(readable).collect();
     if let Some(out) = rejected_out.filter(|_| outcome.rejected > 0) {
-        write_rejected(&layout, &outcome.problems, out)?;
+        output::rejected(&layout, &outcome.problems, out)?;
     }
     store.optimize()?;
+    let unit = register.unit;
     crate::audit::record(
         store,
         &actor.user,
         crate::audit::Action::Import,
         &path.display().to_string(),
         &format!(
-            "新增{}人，更新{}人，跳过{}人，退回{}行",
-            outcome.imported, outcome.updated, outcome.skipped, outcome.rejected
+            "{}：新增{}{unit}，更新{}{unit}，跳过{}{unit}，退回{}行",
+            register.label, outcome.imported, outcome.updated, outcome.skipped, outcome.rejected
         ),
     )?;
     Ok(outcome)
+}
+
+/// An import template: the headers, a notes row, and drop-down lists from
+/// the dictionaries.
+pub fn template(conn: &rusqlite::Connection, register: &str, path: &Path) -> Result<()> {
+    output::template(conn, self::register(register)?, path)
 }
 
 fn readable(mut p: Problem) -> Problem {
@@ -328,30 +280,48 @@ fn readable(mut p: Problem) -> Problem {
     p
 }
 
-/// Every row in one transaction: each row in its own savepoint, so a bad
-/// row is undone alone and reported; then all-or-nothing and stop-on-existing
-/// fail the whole write, which the caller rolls back.
+/// Every row in one transaction: each row (a household: its rows) in its
+/// own savepoint, so a bad one is undone alone and reported; then
+/// all-or-nothing and stop-on-existing fail the whole write, which the
+/// caller rolls back.
 fn run(
     w: &mut WriteTx,
-    register: &str,
+    register: &Register,
     layout: &Layout,
     options: &Options,
     today: NaiveDate,
     dry: bool,
     guarded: bool,
 ) -> Result<Outcome> {
-    let mut outcome = Outcome::default();
-    let mut seen_ids: BTreeMap<String, usize> = BTreeMap::new();
-    let mut existing_found = 0;
-    for (i, row) in layout.grid.rows.iter().enumerate().skip(layout.header_row + 1) {
-        if row.iter().all(|c| c.text().is_none()) {
-            continue;
+    let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new() };
+    let first = layout.header_row + 1;
+    let rows: Vec<(usize, &[Raw])> = (layout.grid.rows.iter().enumerate().skip(first))
+        .filter(|(_, r)| r.iter().any(|c| c.text().is_some()))
+        .filter(|(i, r)| *i != first || !fields::is_notes_row(layout, r))
+        .map(|(i, r)| (i + 1, r.as_slice()))
+        .collect();
+    let results = match register.code {
+        "households" => households::rows(w, &mut ctx, layout, &rows)?,
+        code => {
+            let mut results = Vec::with_capacity(rows.len());
+            for (line, cells) in rows {
+                let result = match code {
+                    "elderly" => elderly::row(w, &mut ctx, layout, cells, line)?,
+                    "employment" => employment::row(w, &mut ctx, layout, cells, line)?,
+                    _ => mediation::row(w, &mut ctx, layout, cells, line)?,
+                };
+                let stop = matches!(result, RowResult::Unguarded);
+                results.push(result);
+                if stop {
+                    break;
+                }
+            }
+            results
         }
-        let line = i + 1;
-        let result = match register {
-            "elderly" => elderly::row(w, layout, row, line, options, &mut seen_ids, today, guarded),
-            other => return Err(ImportError::NoRegister(other.to_string()).into()),
-        };
+    };
+    let mut outcome = Outcome::default();
+    let mut existing_found = 0;
+    for result in results {
         match result {
             RowResult::Imported => outcome.imported += 1,
             RowResult::Updated => {
@@ -378,6 +348,7 @@ fn run(
     Ok(outcome)
 }
 
+#[derive(Debug)]
 pub(crate) enum RowResult {
     /// A row failed while written without its own savepoint: start again.
     Unguarded,
@@ -387,73 +358,94 @@ pub(crate) enum RowResult {
     Rejected(Vec<Problem>),
 }
 
-/// The rejected rows, as they were, with a 问题说明 column first.
-fn write_rejected(layout: &Layout, problems: &[Problem], out: &Path) -> Result<()> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let cannot = |e: rust_xlsxwriter::XlsxError| -> crate::Error {
-        crate::validate::invalid("path", format!("无法写入“{}”（{e}），请换一个保存位置", out.display())).into()
-    };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let text = Format::new().set_font_name("宋体").set_num_format("@");
-    let bold = Format::new().set_font_name("宋体").set_bold();
-    sheet.write_string_with_format(0, 0, "问题说明", &bold).map_err(cannot)?;
-    sheet.set_column_width(0, 50).map_err(cannot)?;
-    for (c, h) in layout.grid.rows[layout.header_row].iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16 + 1, h.text().unwrap_or_default(), &bold).map_err(cannot)?;
-        sheet.set_column_width(c as u16 + 1, 14).map_err(cannot)?;
-    }
-    let mut by_row: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for p in problems {
-        by_row.entry(p.row).or_default().push(if p.column.is_empty() {
-            p.message.clone()
-        } else {
-            format!("{}：{}", p.column, p.message)
-        });
-    }
-    for (n, (line, reasons)) in by_row.iter().enumerate() {
-        let r = n as u32 + 1;
-        sheet.write_string_with_format(r, 0, format!("原第{line}行：{}", reasons.join("；")), &text).map_err(cannot)?;
-        for (c, cell) in layout.grid.rows[line - 1].iter().enumerate() {
-            // Everything as text: ID numbers must never become numbers again.
-            sheet.write_string_with_format(r, c as u16 + 1, cell.text().unwrap_or_default(), &text).map_err(cannot)?;
-        }
-    }
-    book.save(out).map_err(cannot)?;
-    Ok(())
+/// What one import run carries from row to row, and the steps every
+/// register takes with a row: parse it, catch a repeat of an earlier row,
+/// write it as the user chose for records already there, and turn a
+/// register's refusal into a problem on the right column.
+pub(crate) struct Run<'a> {
+    pub options: &'a Options,
+    pub today: NaiveDate,
+    guarded: bool,
+    lists: Lists,
+    /// Natural keys met so far, with the row each was first on.
+    seen: BTreeMap<String, usize>,
 }
 
-/// An import template: the headers, a notes row, and drop-down lists from
-/// the dictionaries.
-pub fn template(conn: &rusqlite::Connection, register: &str, path: &Path) -> Result<()> {
-    use rust_xlsxwriter::{DataValidation, Format, Workbook};
-    let fields = fields_of(register)?;
-    let cannot = |e: rust_xlsxwriter::XlsxError| -> crate::Error {
-        crate::validate::invalid("path", format!("无法写入“{}”（{e}），请换一个保存位置", path.display())).into()
-    };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("导入模板").map_err(cannot)?;
-    let bold = Format::new().set_font_name("宋体").set_bold();
-    let note = Format::new().set_font_name("宋体").set_font_color(rust_xlsxwriter::Color::Gray).set_text_wrap();
-    let text = Format::new().set_font_name("宋体").set_num_format("@");
-    for (c, f) in fields.iter().enumerate() {
-        let c = c as u16;
-        let title = if f.required { format!("{}*", f.label) } else { f.label.to_string() };
-        sheet.write_string_with_format(0, c, &title, &bold).map_err(cannot)?;
-        sheet.set_column_width(c, if f.key == "id_number" { 22 } else { 14 }).map_err(cannot)?;
-        let (hint, list) = elderly::hint(conn, f.key)?;
-        sheet.write_string_with_format(1, c, &hint, &note).map_err(cannot)?;
-        if f.key == "id_number" || f.key == "phone" || f.key.ends_with("phone") {
-            sheet.set_column_format(c, &text).map_err(cannot)?;
-        }
-        if let Some(list) = list.filter(|l| !l.is_empty() && l.iter().map(|s| s.len() + 1).sum::<usize>() < 250) {
-            let dv = DataValidation::new().allow_list_strings(&list).map_err(cannot)?;
-            sheet.add_data_validation(2, c, 10_000, c, &dv).map_err(cannot)?;
+impl Run<'_> {
+    pub fn parse<'l>(&mut self, w: &WriteTx, layout: &'l Layout<'l>, cells: &[Raw], line: usize) -> Result<Row<'l>> {
+        fields::parse(w.conn(), &mut self.lists, layout, cells, line, self.options)
+    }
+
+    /// The row this natural key was first on, or `None` (and it is noted)
+    /// when this is its first row.
+    pub fn repeat_of(&mut self, key: String, line: usize) -> Option<usize> {
+        match self.seen.get(&key) {
+            Some(first) => Some(*first),
+            None => {
+                self.seen.insert(key, line);
+                None
+            }
         }
     }
-    sheet.set_row_height(1, 45).map_err(cannot)?;
-    sheet.set_freeze_panes(2, 0).map_err(cannot)?;
-    book.save(path).map_err(cannot)?;
-    Ok(())
+
+    /// A person's row met before in the file (same ID number) is a problem.
+    pub fn same_person(&mut self, row: &mut Row, key: &str) {
+        let Some(id) = row.text(key) else { return };
+        if let Some(first) = self.repeat_of(format!("person:{id}"), row.line) {
+            row.problem(key, format!("与第{first}行是同一人（身份证号相同），本行未导入"));
+        }
+    }
+
+    /// Writes one record: registered when new; when already there (`found`),
+    /// updated, or left as it is (skip, and stop, which fails the import
+    /// after counting them all).
+    pub fn write(
+        &self,
+        w: &mut WriteTx,
+        found: Option<&str>,
+        insert: impl FnOnce(&mut WriteTx) -> Result<()>,
+        update: impl FnOnce(&mut WriteTx, &str) -> Result<()>,
+    ) -> Result<RowResult> {
+        match (found, self.options.existing) {
+            (Some(_), Existing::Skip | Existing::Stop) => Ok(RowResult::Skipped),
+            (Some(id), Existing::Update) => self.guard(w, |w| update(w, id)).map(|_| RowResult::Updated),
+            (None, _) => self.guard(w, insert).map(|_| RowResult::Imported),
+        }
+    }
+
+    /// In its own savepoint when guarded; straight in otherwise (the fast
+    /// first try of an import, restarted guarded if any record fails).
+    fn guard<T>(&self, w: &mut WriteTx, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
+        if self.guarded {
+            w.attempt(f)
+        } else {
+            f(w)
+        }
+    }
+
+    /// A written record's result, a refusal by the register named on the
+    /// column of the field it names (`aliases`: the register's field names
+    /// to the import's).
+    pub fn settle(
+        &self,
+        written: Result<RowResult>,
+        layout: &Layout,
+        line: usize,
+        aliases: &[(&str, &str)],
+    ) -> RowResult {
+        let e = match written {
+            Ok(r) => return r,
+            Err(_) if !self.guarded => return RowResult::Unguarded,
+            Err(e) => e,
+        };
+        let field = match &e {
+            Error::Invalid(i) => i.field,
+            _ => "",
+        };
+        let key = (aliases.iter().chain(&[("community_id", "community")]))
+            .find(|(from, _)| *from == field)
+            .map_or(field, |(_, to)| *to);
+        let column = layout.fields.iter().any(|f| f.key == key).then(|| layout.header(key)).unwrap_or_default();
+        RowResult::Rejected(vec![Problem { row: line, column, message: e.to_string() }])
+    }
 }

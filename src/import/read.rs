@@ -59,14 +59,24 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
     Ok(out)
 }
 
-/// Merged areas (.xlsx only: other formats come without them).
+/// Merged areas of .xlsx and .xls (.ods comes without them).
 fn merged_regions(path: &Path) -> Vec<(String, calamine::Dimensions)> {
-    let Ok(mut book) = calamine::open_workbook::<calamine::Xlsx<_>, _>(path) else { return Vec::new() };
+    if let Ok(mut book) = calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
+        return by_sheet(book.sheet_names(), |name| book.merge_cells_by_sheet_name(name).ok());
+    }
+    if let Ok(book) = calamine::open_workbook::<calamine::Xls<_>, _>(path) {
+        return by_sheet(book.sheet_names(), |name| book.merge_cells_by_sheet_name(name).ok());
+    }
+    Vec::new()
+}
+
+fn by_sheet(
+    names: Vec<String>,
+    mut regions: impl FnMut(&str) -> Option<Vec<calamine::Dimensions>>,
+) -> Vec<(String, calamine::Dimensions)> {
     let mut out = Vec::new();
-    for name in book.sheet_names() {
-        if let Ok(regions) = book.merge_cells_by_sheet_name(&name) {
-            out.extend(regions.into_iter().map(|d| (name.clone(), d)));
-        }
+    for name in names {
+        out.extend(regions(&name).unwrap_or_default().into_iter().map(|d| (name.clone(), d)));
     }
     out
 }

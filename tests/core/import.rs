@@ -235,25 +235,62 @@ fn a_template_lists_the_dictionaries_as_drop_downs() {
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let range = book.worksheet_range("导入模板").unwrap();
     assert_eq!(range.get_value((0, 1)).unwrap().to_string(), "身份证号*");
-    let xml = {
-        use std::io::Read;
-        let mut zip = zip_entry(&path, "xl/worksheets/sheet1.xml");
-        let mut s = String::new();
-        zip.read_to_string(&mut s).unwrap();
-        s
-    };
+    let xml = sheet_xml(&path);
     assert!(xml.contains("dataValidation") && xml.contains("东风社区"), "drop-down lists");
 }
 
-fn zip_entry(path: &Path, name: &str) -> std::io::Cursor<Vec<u8>> {
-    // A tiny reader for one stored entry: calamine does not expose
-    // validations, so the test looks at the sheet's XML itself.
+/// The first sheet's XML: calamine does not expose validations, so the
+/// tests look at the sheet itself.
+pub fn sheet_xml(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut entry = archive.by_name(name).unwrap();
-    let mut out = Vec::new();
-    std::io::copy(&mut entry, &mut out).unwrap();
-    std::io::Cursor::new(out)
+    let entry = archive.by_name("xl/worksheets/sheet1.xml").unwrap();
+    std::io::read_to_string(entry).unwrap()
+}
+
+#[test]
+fn an_old_xls_roster_is_read_under_its_merged_title_with_blank_rows() {
+    use crate::xls::{Cell, Sheet};
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("老人花名册.xls");
+    let ids = [id_number(1940, 3, 2, 61), id_number(1938, 5, 6, 62), id_number(1941, 7, 8, 63)];
+    let text = |r: u16, c: u16, s: &str| (r, c, Cell::Text(s.to_string()));
+    let mut cells = vec![text(0, 0, "和平街道五类老人花名册")];
+    for (c, h) in ["序号", "姓名", "身份证号", "社区", "联系电话"].iter().enumerate() {
+        cells.push(text(1, c as u16, h));
+    }
+    // Row 3 (Excel) blank; 西城社区 merged down rows 5 and 6.
+    let people = [(2, "张三", &ids[0], "东风社区"), (4, "李四", &ids[1], "西城社区"), (5, "王五", &ids[2], "")];
+    for (n, (r, name, idn, community)) in people.iter().enumerate() {
+        cells.push((*r, 0, Cell::Number(n as f64 + 1.0)));
+        cells.extend([text(*r, 1, name), text(*r, 2, idn)]);
+        if !community.is_empty() {
+            cells.push(text(*r, 3, community));
+        }
+    }
+    cells.push((2, 4, Cell::Number(13800138000.0)));
+    let sheet = Sheet { name: "花名册".into(), cells, merged: vec![(0, 0, 0, 4), (4, 5, 3, 3)] };
+    crate::xls::write(&path, &sheet);
+
+    let mut o = new_office();
+    let p = import::preview(&mut o.store, &clerk(), "elderly", &path, &Options::default(), today()).unwrap();
+    assert_eq!((p.sheet.as_str(), p.header_row, p.rows, p.new), ("花名册", 2, 3, 3), "{:?}", p.problems);
+    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), None, today()).unwrap();
+    assert_eq!(out.imported, 3, "{:?}", out.problems);
+    let person = |idn: &str| -> (String, String, Option<String>) {
+        o.store
+            .conn()
+            .query_row(
+                "SELECT p.name, c.name, p.phone FROM person p JOIN community c ON c.id = p.community_id
+                 WHERE p.id_number = ?1",
+                [idn],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(person(&ids[0]), ("张三".into(), "东风社区".into(), Some("13800138000".into())));
+    assert_eq!(person(&ids[2]), ("王五".into(), "西城社区".into(), None), "the merged community applies");
+    assert_eq!(o.count("elderly"), 3);
 }
 
 proptest! {

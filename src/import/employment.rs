@@ -1,0 +1,83 @@
+//! Importing the employment-assistance register (就业援助对象): one row per
+//! person, known by the ID number (a person has one case); a row goes
+//! through `employment::case::register_in`, or `update_in` for a case
+//! already there (categories, education, skills, wishes). The categories
+//! 4050 and 零就业家庭成员 are accepted but not stored: the register derives
+//! them from age and household.
+use rusqlite::OptionalExtension;
+
+use super::cells::Raw;
+use super::fields::{field, Field, Kind, List};
+use super::{Layout, Result, Row, RowResult, Run};
+use crate::employment::case::{self, CaseInput, CATEGORY_4050, CATEGORY_ZERO};
+use crate::person::PersonInput;
+use crate::store::WriteTx;
+
+pub const FIELDS: &[Field] = &[
+    field("name", "姓名", &["姓名", "名字"], Kind::Text).must(),
+    field(
+        "id_number",
+        "身份证号",
+        &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证"],
+        Kind::IdNumber,
+    )
+    .must(),
+    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must(),
+    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机", "联系方式"], Kind::Phone),
+    field("address", "住址", &["住址", "家庭住址", "居住地址", "地址", "现住址"], Kind::Text),
+    field(
+        "categories",
+        "人员类别",
+        &["人员类别", "就业困难人员类别", "困难类别", "援助类别", "类别"],
+        Kind::Several(List::Dict("employment_category", &[CATEGORY_4050, CATEGORY_ZERO])),
+    )
+    .note("4050和零就业家庭成员按年龄和家庭自动认定"),
+    field("education", "文化程度", &["文化程度", "学历"], Kind::One(List::Dict("education", &[]))),
+    field("skills", "技能特长", &["技能特长", "技能", "特长", "专业技能"], Kind::Text),
+    field("wishes", "就业意愿", &["就业意愿", "求职意向", "意向岗位", "求职意愿"], Kind::Text),
+    field("registered_on", "登记日期", &["登记日期", "认定日期", "建档日期"], Kind::Date).note("空则为导入当天"),
+];
+
+/// One row: checked, then registered, updated or skipped.
+pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw], line: usize) -> Result<RowResult> {
+    let mut row = run.parse(w, layout, cells, line)?;
+    run.same_person(&mut row, "id_number");
+    if !row.problems.is_empty() {
+        return Ok(RowResult::Rejected(row.problems));
+    }
+    let input = input(&row);
+    let found = match crate::person::find_by_id_number(w.conn(), &row.text("id_number").unwrap_or_default())? {
+        Some(pid) => w
+            .conn()
+            .prepare_cached("SELECT id FROM employment_case WHERE person_id = ?1")?
+            .query_row([pid], |r| r.get::<_, String>(0))
+            .optional()?,
+        None => None,
+    };
+    let today = run.today;
+    let written = run.write(
+        w,
+        found.as_deref(),
+        |w| case::register_in(w, &input, today).map(drop),
+        |w, id| case::update_in(w, id, &input),
+    );
+    Ok(run.settle(written, layout, line, &[]))
+}
+
+fn input(row: &Row) -> CaseInput {
+    CaseInput {
+        person: PersonInput {
+            name: row.text("name").unwrap_or_default(),
+            id_number: row.text("id_number"),
+            phone: row.text("phone"),
+            community_id: row.text("community"),
+            address: row.text("address"),
+            ..Default::default()
+        },
+        categories: row.list("categories"),
+        registered_on: row.text("registered_on"),
+        education: row.text("education"),
+        skills: row.text("skills"),
+        wishes: row.text("wishes"),
+    }
+}

@@ -1,0 +1,230 @@
+//! Importing households (家庭户, for the zero-employment list): one row per
+//! member, as offices list them; the rows sharing a 户主身份证号 (often a
+//! merged cell down the household's rows) are one household, known by that
+//! number. The head's own row carries it too. A household goes in whole or
+//! not at all: a problem on one row sends all its rows back, so the
+//! rejected file holds complete households to fix and import again.
+//!
+//! A new household goes through `household::create_in` (with the head) and
+//! `add_member_in` (the others, each on its own row's account). For one
+//! already there (its head is an active member), update sets the listed
+//! members' work status (`set_member_status_in`) and adds those not yet in
+//! it; address and relations are kept as registered.
+use std::cell::Cell;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::cells::Raw;
+use super::fields::{field, Field, Kind, List};
+use super::{Layout, Problem, Result, Row, RowResult, Run};
+use crate::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
+use crate::person::PersonInput;
+use crate::store::WriteTx;
+
+const ID_SYNONYMS: &[&str] = &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "成员身份证号"];
+
+pub const FIELDS: &[Field] = &[
+    field(
+        "household",
+        "户主身份证号",
+        &["户主身份证号", "户主身份证号码", "户主公民身份号码", "户主证件号"],
+        Kind::IdNumber,
+    )
+    .must()
+    .note("同一户各行相同（可合并单元格），户主本人一行也填"),
+    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must(),
+    field("address", "家庭住址", &["家庭住址", "住址", "居住地址", "地址", "现住址"], Kind::Text).must(),
+    field("name", "姓名", &["姓名", "成员姓名", "家庭成员"], Kind::Text).must(),
+    field("id_number", "身份证号", ID_SYNONYMS, Kind::IdNumber).must(),
+    field(
+        "relation",
+        "与户主关系",
+        &["与户主关系", "家庭关系", "关系"],
+        Kind::One(List::Dict("household_relation", &[])),
+    )
+    .must(),
+    field("work_status", "就业状况", &["就业状况", "就业状态", "就业情况"], Kind::One(List::Dict("work_status", &[])))
+        .must(),
+    field("employer", "工作单位", &["工作单位", "就业单位", "单位"], Kind::Text).note("就业的成员必填"),
+    field("since", "起始日期", &["起始日期", "就业失业日期", "失业登记日期", "就业日期"], Kind::Date)
+        .note("就业或失业登记的日期"),
+    field("able", "有劳动能力", &["有劳动能力", "劳动能力", "是否有劳动能力"], Kind::YesNo).note("空为“是”"),
+    field("willing", "有就业意愿", &["有就业意愿", "就业意愿", "是否有就业意愿"], Kind::YesNo).note("空为“是”"),
+    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机"], Kind::Phone),
+    field("notes", "备注", &["备注", "家庭情况"], Kind::Text),
+];
+
+/// Every row of the file, household by household.
+pub(super) fn rows(
+    w: &mut WriteTx,
+    run: &mut Run,
+    layout: &Layout,
+    rows: &[(usize, &[Raw])],
+) -> Result<Vec<RowResult>> {
+    let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
+    for (line, cells) in rows {
+        let mut row = run.parse(w, layout, cells, *line)?;
+        run.same_person(&mut row, "id_number");
+        // A row without a usable household number stands alone (and fails).
+        let key = row.text("household").unwrap_or_else(|| format!("第{line}行"));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(row),
+            None => groups.push((key, vec![row])),
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (key, mut group) in groups {
+        let found = household_of(w.conn(), &key)?;
+        check(&key, &mut group, found.is_some());
+        let result = if group.iter().any(|r| !r.problems.is_empty()) {
+            RowResult::Rejected(Vec::new())
+        } else {
+            write(w, run, layout, &key, &group, found.as_deref())?
+        };
+        match result {
+            RowResult::Unguarded => return Ok(vec![RowResult::Unguarded]),
+            RowResult::Rejected(problems) => out.extend(reject(group, problems)),
+            done => out.extend(group.iter().map(|_| copy(&done))),
+        }
+    }
+    Ok(out)
+}
+
+/// What makes a household's rows one household: the same community and
+/// address, and (for a new one) the head's own row.
+fn check(key: &str, group: &mut [Row], registered: bool) {
+    let first = (group[0].line, group[0].text("community"), group[0].text("address"));
+    for row in group.iter_mut().skip(1) {
+        for (k, label, value) in [("community", "所属社区", &first.1), ("address", "家庭住址", &first.2)] {
+            if value.is_some() && row.text(k).is_some() && row.text(k) != *value {
+                row.problem(k, format!("与同户第{}行的{label}不同：同一户各行应相同", first.0));
+            }
+        }
+    }
+    for row in group.iter_mut().filter(|r| r.text("household").as_deref() == Some(key)) {
+        let own = row.text("id_number");
+        if row.text("relation").as_deref() == Some("户主") && own.is_some() && own.as_deref() != Some(key) {
+            row.problem("relation", "与户主关系为“户主”，但身份证号与户主身份证号不同：请核对");
+        }
+    }
+    let has_head = group.iter().any(|r| r.text("id_number").as_deref() == Some(key));
+    if !registered && !has_head && group[0].problems.is_empty() && group[0].text("household").is_some() {
+        group[0].problem("household", "本户没有户主本人的一行（身份证号与户主身份证号相同）：请补上户主");
+    }
+}
+
+/// The household's rows written in one savepoint: registered, updated or
+/// skipped as one; a refusal is named on the row it came from.
+fn write(
+    w: &mut WriteTx,
+    run: &Run,
+    layout: &Layout,
+    key: &str,
+    group: &[Row],
+    found: Option<&str>,
+) -> Result<RowResult> {
+    let today = run.today;
+    let members: Vec<(usize, MemberInput)> = group.iter().map(|r| (r.line, member(r))).collect();
+    let failed = Cell::new(group[0].line);
+    let head = group.iter().position(|r| r.text("id_number").as_deref() == Some(key)).unwrap_or(0);
+    let written = run.write(
+        w,
+        found,
+        |w| {
+            let household = HouseholdInput {
+                community_id: group[head].text("community").unwrap_or_default(),
+                address: group[head].text("address").unwrap_or_default(),
+                notes: group.iter().find_map(|r| r.text("notes")),
+                members: vec![members[head].1.clone()],
+            };
+            failed.set(members[head].0);
+            let id = household::create_in(w, &household, today)?;
+            for (line, m) in members.iter().enumerate().filter(|(i, _)| *i != head).map(|(_, m)| m) {
+                failed.set(*line);
+                household::add_member_in(w, &id, m, today)?;
+            }
+            Ok(())
+        },
+        |w, id| {
+            for (line, m) in &members {
+                failed.set(*line);
+                match member_of(w.conn(), id, m.person.id_number.as_deref().unwrap_or_default())? {
+                    Some(member) => household::set_member_status_in(w, &member, &m.status, today)?,
+                    None => drop(household::add_member_in(w, id, m, today)?),
+                }
+            }
+            Ok(())
+        },
+    );
+    Ok(run.settle(written, layout, failed.get(), &[("members", "name")]))
+}
+
+fn member(row: &Row) -> MemberInput {
+    MemberInput {
+        person: PersonInput {
+            name: row.text("name").unwrap_or_default(),
+            id_number: row.text("id_number"),
+            phone: row.text("phone"),
+            community_id: row.text("community"),
+            address: row.text("address"),
+            ..Default::default()
+        },
+        relation: row.text("relation").unwrap_or_default(),
+        status: MemberStatus {
+            work_status: row.text("work_status").unwrap_or_default(),
+            employer: row.text("employer"),
+            since: row.text("since"),
+            able: row.flag("able", true),
+            willing: row.flag("willing", true),
+        },
+    }
+}
+
+/// Each row of a household sent back: its own problems, or where the
+/// household's problems are.
+fn reject(group: Vec<Row>, extra: Vec<Problem>) -> Vec<RowResult> {
+    let bad: Vec<usize> = group
+        .iter()
+        .filter(|r| !r.problems.is_empty() || extra.iter().any(|p| p.row == r.line))
+        .map(|r| r.line)
+        .collect();
+    let lines = bad.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("、");
+    group
+        .into_iter()
+        .map(|r| {
+            let mut problems = r.problems;
+            problems.extend(extra.iter().filter(|p| p.row == r.line).cloned());
+            if problems.is_empty() {
+                let message = format!("同户第{lines}行有问题，本户各行均未导入");
+                problems.push(Problem { row: r.line, column: String::new(), message });
+            }
+            RowResult::Rejected(problems)
+        })
+        .collect()
+}
+
+fn copy(r: &RowResult) -> RowResult {
+    match r {
+        RowResult::Imported => RowResult::Imported,
+        RowResult::Updated => RowResult::Updated,
+        _ => RowResult::Skipped,
+    }
+}
+
+/// The household a person is an active member of.
+fn household_of(conn: &Connection, id_number: &str) -> Result<Option<String>> {
+    let Some(person) = crate::person::find_by_id_number(conn, id_number)? else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT household_id FROM household_member WHERE person_id = ?1 AND active = 1")?
+        .query_row([person], |r| r.get(0))
+        .optional()?)
+}
+
+/// The membership of a person in a household, if active.
+fn member_of(conn: &Connection, household_id: &str, id_number: &str) -> Result<Option<String>> {
+    let Some(person) = crate::person::find_by_id_number(conn, id_number)? else { return Ok(None) };
+    Ok(conn
+        .prepare_cached("SELECT id FROM household_member WHERE household_id = ?1 AND person_id = ?2 AND active = 1")?
+        .query_row([household_id, &person], |r| r.get(0))
+        .optional()?)
+}
