@@ -82,7 +82,8 @@ enum Command {
     },
     /// 导入已有表格（先预览问题；--dry-run 只预览）
     Import {
-        /// What the file holds: elderly (老年人花名册).
+        /// What the file holds: elderly (老年人花名册), employment (就业援助对象),
+        /// households (家庭户，每行一名成员), mediation (人民调解案件).
         register: String,
         file: PathBuf,
         /// Column choices as JSON {"field": "表头文字" or "C"}, or a file holding it.

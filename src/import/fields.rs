@@ -3,6 +3,7 @@
 //! the lists they come from (dictionaries, communities, mediators), one
 //! notes row and drop-down list for the templates. A register module only
 //! says which fields it has and turns the parsed row into its input.
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -43,7 +44,7 @@ pub enum Kind {
 }
 
 /// Where the allowed values of a field come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum List {
     /// A dictionary. The `derived` values are accepted and dropped: the
     /// register works them out itself (高龄, 4050), so they are not offered.
@@ -77,16 +78,14 @@ const SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
 
 /// The allowed values of each list, read once per import.
 #[derive(Default)]
-pub(crate) struct Lists(BTreeMap<String, Vec<String>>);
+pub(crate) struct Lists(BTreeMap<List, Vec<String>>);
 
 impl Lists {
     pub fn allowed(&mut self, conn: &Connection, list: List) -> crate::Result<&[String]> {
-        let key = format!("{list:?}");
-        if !self.0.contains_key(&key) {
-            let values = allowed(conn, list)?;
-            self.0.insert(key.clone(), values);
-        }
-        Ok(&self.0[&key])
+        Ok(match self.0.entry(list) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(allowed(conn, list)?),
+        })
     }
 }
 
@@ -241,67 +240,25 @@ pub(crate) fn parse<'l>(
     for f in layout.fields {
         let raw = layout.cell(cells, f.key);
         let mapped = |v: String| options.values.get(f.key).and_then(|m| m.get(&v)).cloned().unwrap_or(v);
-        let value = match f.kind {
-            Kind::Text => raw.text().map(|t| Value::Text(mapped(t))),
-            Kind::Names => raw.text().map(|t| Value::List(split(&t, false).into_iter().flatten().collect())),
-            Kind::IdNumber => match cells::id_number(&raw) {
-                Ok(id) => id.map(Value::Text),
-                Err(e) => {
-                    row.problem(f.key, e);
-                    continue;
-                }
-            },
-            Kind::IdNumbers => match id_numbers(&raw) {
-                Ok(ids) => ids.map(Value::Ids),
-                Err(e) => {
-                    row.problem(f.key, e);
-                    continue;
-                }
-            },
-            Kind::Phone => match cells::phone(&raw) {
-                Ok(p) => p.map(Value::Text),
-                Err(e) => {
-                    row.problem(f.key, e);
-                    continue;
-                }
-            },
-            Kind::Date => match cells::date(&raw) {
-                Ok(d) => d.map(Value::Date),
-                Err(e) => {
-                    row.problem(f.key, e);
-                    continue;
-                }
-            },
-            Kind::YesNo => match raw.text() {
-                None => None,
-                Some(_) => match cells::yes_no(&raw) {
-                    Ok(b) => Some(Value::Flag(b)),
-                    Err(e) => {
-                        row.problem(f.key, e);
-                        continue;
-                    }
-                },
-            },
-            Kind::One(list) => match raw.text() {
-                None => None,
+        let parsed: Result<Option<Value>, String> = match f.kind {
+            Kind::Text => Ok(raw.text().map(|t| Value::Text(mapped(t)))),
+            Kind::Names => Ok(raw.text().map(|t| Value::List(split(&t, false).into_iter().flatten().collect()))),
+            Kind::IdNumber => cells::id_number(&raw).map(|id| id.map(Value::Text)),
+            Kind::IdNumbers => id_numbers(&raw).map(|ids| ids.map(Value::Ids)),
+            Kind::Phone => cells::phone(&raw).map(|p| p.map(Value::Text)),
+            Kind::Date => cells::date(&raw).map(|d| d.map(Value::Date)),
+            Kind::YesNo if raw.text().is_none() => Ok(None),
+            Kind::YesNo => cells::yes_no(&raw).map(|b| Some(Value::Flag(b))),
+            Kind::One(list) | Kind::Several(list) => match raw.text() {
+                None => Ok(None),
                 Some(t) => {
                     let allowed = lists.allowed(conn, list)?;
-                    let v = mapped(canonical(list, &t));
-                    if !allowed.contains(&v) {
-                        row.problem(f.key, format!("未知值：{}={v}", f.key));
-                    }
-                    Some(Value::Text(v))
-                }
-            },
-            Kind::Several(list) => match raw.text() {
-                None => None,
-                Some(t) => {
-                    let allowed = lists.allowed(conn, list)?;
+                    let several = matches!(f.kind, Kind::Several(_));
                     let mut values = Vec::new();
-                    for part in split(&t, true).into_iter().flatten() {
+                    for part in if several { split(&t, true).into_iter().flatten().collect() } else { vec![t] } {
                         // "高中/中专" is one value, "独居/困难" two: a slash
                         // splits only what the list does not know whole.
-                        let parts = if allowed.contains(&part) || !part.contains('/') {
+                        let parts = if !several || allowed.contains(&part) || !part.contains('/') {
                             vec![part]
                         } else {
                             part.split('/').filter(|s| !s.is_empty()).map(String::from).collect()
@@ -314,16 +271,17 @@ pub(crate) fn parse<'l>(
                     if let List::Dict(_, derived) = list {
                         values.retain(|v| !derived.contains(&v.as_str()));
                     }
-                    Some(Value::List(values))
+                    Ok(if several { Some(Value::List(values)) } else { values.into_iter().next().map(Value::Text) })
                 }
             },
         };
-        match value {
-            Some(v) => {
+        match parsed {
+            Ok(Some(v)) => {
                 row.values.insert(f.key, v);
             }
-            None if f.required => row.problem(f.key, format!("缺少{}", f.label)),
-            None => {}
+            Ok(None) if f.required => row.problem(f.key, format!("缺少{}", f.label)),
+            Ok(None) => {}
+            Err(e) => row.problem(f.key, e),
         }
     }
     Ok(row)

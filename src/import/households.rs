@@ -14,9 +14,8 @@ use std::cell::Cell;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::cells::Raw;
 use super::fields::{field, Field, Kind, List};
-use super::{Layout, Problem, Result, Row, RowResult, Run};
+use super::{Layout, Line, Problem, Result, Row, RowResult, Run};
 use crate::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
 use crate::person::PersonInput;
 use crate::store::WriteTx;
@@ -55,12 +54,7 @@ pub const FIELDS: &[Field] = &[
 ];
 
 /// Every row of the file, household by household.
-pub(super) fn rows(
-    w: &mut WriteTx,
-    run: &mut Run,
-    layout: &Layout,
-    rows: &[(usize, &[Raw])],
-) -> Result<Vec<RowResult>> {
+pub(super) fn rows(w: &mut WriteTx, run: &mut Run, layout: &Layout, rows: &[Line]) -> Result<Vec<RowResult>> {
     let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
     for (line, cells) in rows {
         let mut row = run.parse(w, layout, cells, *line)?;

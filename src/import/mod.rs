@@ -152,13 +152,52 @@ pub(crate) struct Register {
     /// What one row counts.
     pub unit: &'static str,
     pub fields: &'static [Field],
+    rows: Rows,
 }
 
+/// How a register takes the file's rows.
+enum Rows {
+    /// One record a row.
+    Each(OneRow),
+    /// Records of several rows: a result for every row.
+    Grouped(AllRows),
+}
+
+type OneRow = fn(&mut WriteTx, &mut Run, &Layout, &[Raw], usize) -> Result<RowResult>;
+type AllRows = fn(&mut WriteTx, &mut Run, &Layout, &[Line]) -> Result<Vec<RowResult>>;
+
+/// A row of the file: its number as Excel shows it, and its cells.
+pub(crate) type Line<'g> = (usize, &'g [Raw]);
+
 const REGISTERS: [Register; 4] = [
-    Register { code: "elderly", label: "老年人花名册", unit: "人", fields: elderly::FIELDS },
-    Register { code: "employment", label: "就业援助对象", unit: "人", fields: employment::FIELDS },
-    Register { code: "households", label: "家庭户（零就业家庭）", unit: "人", fields: households::FIELDS },
-    Register { code: "mediation", label: "人民调解案件", unit: "件", fields: mediation::FIELDS },
+    Register {
+        code: "elderly",
+        label: "老年人花名册",
+        unit: "人",
+        fields: elderly::FIELDS,
+        rows: Rows::Each(elderly::row),
+    },
+    Register {
+        code: "employment",
+        label: "就业援助对象",
+        unit: "人",
+        fields: employment::FIELDS,
+        rows: Rows::Each(employment::row),
+    },
+    Register {
+        code: "households",
+        label: "家庭户（零就业家庭）",
+        unit: "人",
+        fields: households::FIELDS,
+        rows: Rows::Grouped(households::rows),
+    },
+    Register {
+        code: "mediation",
+        label: "人民调解案件",
+        unit: "件",
+        fields: mediation::FIELDS,
+        rows: Rows::Each(mediation::row),
+    },
 ];
 
 /// The registers that can be imported: (code, label).
@@ -295,21 +334,17 @@ fn run(
 ) -> Result<Outcome> {
     let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new() };
     let first = layout.header_row + 1;
-    let rows: Vec<(usize, &[Raw])> = (layout.grid.rows.iter().enumerate().skip(first))
+    let rows: Vec<Line> = (layout.grid.rows.iter().enumerate().skip(first))
         .filter(|(_, r)| r.iter().any(|c| c.text().is_some()))
         .filter(|(i, r)| *i != first || !fields::is_notes_row(layout, r))
         .map(|(i, r)| (i + 1, r.as_slice()))
         .collect();
-    let results = match register.code {
-        "households" => households::rows(w, &mut ctx, layout, &rows)?,
-        code => {
+    let results = match register.rows {
+        Rows::Grouped(all) => all(w, &mut ctx, layout, &rows)?,
+        Rows::Each(one) => {
             let mut results = Vec::with_capacity(rows.len());
             for (line, cells) in rows {
-                let result = match code {
-                    "elderly" => elderly::row(w, &mut ctx, layout, cells, line)?,
-                    "employment" => employment::row(w, &mut ctx, layout, cells, line)?,
-                    _ => mediation::row(w, &mut ctx, layout, cells, line)?,
-                };
+                let result = one(w, &mut ctx, layout, cells, line)?;
                 let stop = matches!(result, RowResult::Unguarded);
                 results.push(result);
                 if stop {
@@ -445,7 +480,7 @@ impl Run<'_> {
         let key = (aliases.iter().chain(&[("community_id", "community")]))
             .find(|(from, _)| *from == field)
             .map_or(field, |(_, to)| *to);
-        let column = layout.fields.iter().any(|f| f.key == key).then(|| layout.header(key)).unwrap_or_default();
-        RowResult::Rejected(vec![Problem { row: line, column, message: e.to_string() }])
+        // A field the file has no column for names no column: the whole row.
+        RowResult::Rejected(vec![Problem { row: line, column: layout.header(key), message: e.to_string() }])
     }
 }

@@ -13,17 +13,6 @@ const api = {
   run: (register, path, options) => invoke('import_run', { register, path, options }),
 };
 
-/** The known values offered for an unknown one, by field. */
-function knownValues(ctx, key) {
-  const dict = {
-    kinds: 'elderly_kind', living_arrangement: 'living_arrangement', economic_status: 'economic_status',
-    disability_type: 'disability_type', disability_grade: 'disability_grade', care_mode: 'care_mode',
-  }[key];
-  if (key === 'community') return ctx.office.communities.map((c) => c.name);
-  if (key === 'sanwu' || key === 'enterprise_retiree') return ['是', '否'];
-  return (ctx.dicts[dict] || []).filter((v) => v !== '高龄');
-}
-
 /** Where a file error belongs on the form. */
 const FIELD_OF = { 'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet' };
 
@@ -93,8 +82,8 @@ export async function importPage(ctx) {
     const counts = h('div.import-counts#import-counts', {},
       h('span', {}, '工作表“', h('b', {}, p.sheet), `”，表头在第 ${p.header_row} 行`),
       h('span.count', {}, '共 ', h('b', {}, p.rows), ' 行'),
-      h('span.count.ok', {}, '新增 ', h('b', {}, p.new), ' 人'),
-      h('span.count', {}, '已在台账 ', h('b', {}, p.existing), ' 人'),
+      h('span.count.ok', {}, '新增 ', h('b', {}, p.new), ` ${p.unit}`),
+      h('span.count', {}, '已在台账 ', h('b', {}, p.existing), ` ${p.unit}`),
       h(`span.count${bad ? '.bad' : ''}`, {}, '有问题 ', h('b', {}, bad), ' 行'));
 
     // Each field with a choice of the file's columns; a change previews again.
@@ -121,7 +110,7 @@ export async function importPage(ctx) {
           const label = p.fields.find(([k]) => k === key)?.[1] || key;
           const chosen = st.values[key]?.[v] || '';
           const select = h('select.value-select', { dataset: { field: key, value: v } },
-            options(knownValues(ctx, key), chosen, '（请选择）'));
+            options(p.choices[key] || [], chosen, '（请选择）'));
           select.addEventListener('change', () => {
             st.values[key] = st.values[key] || {};
             if (select.value) st.values[key][v] = select.value; else delete st.values[key][v];
@@ -145,7 +134,7 @@ export async function importPage(ctx) {
         h('div.card', {}, h('h2', {}, '列对应'), h('div.table-wrap.mapping-wrap', {}, mapping)),
         h('div.import-right', {},
           h('div.card.import-run', {},
-            h('div.import-options', {}, field('已在台账中的人员', existing), field('有问题的行', mode),
+            h('div.import-options', {}, field('台账中已有的记录', existing), field('有问题的行', mode),
               h('div.run-cell', {}, runButton)),
             h('p.muted.small-note', {},
               '导入在一次操作中完成，记入操作日志；未导入的行会另存为 Excel，改好后可再导入。'),
@@ -153,6 +142,13 @@ export async function importPage(ctx) {
           problems, unknown)));
   }
 
+  // Another register reads the file anew: nothing of the last preview applies.
+  register.addEventListener('change', () => {
+    Object.assign(st, { sheet: null, mapping: {}, values: {}, preview: null });
+    result.replaceChildren();
+    outcome.replaceChildren();
+    runButton.disabled = true;
+  });
   form.addEventListener('submit', (ev) => { ev.preventDefault(); st.sheet = null; st.mapping = {}; st.values = {}; doPreview(); });
   sheet.addEventListener('change', () => { st.sheet = sheet.value; st.mapping = {}; doPreview(); });
   templateButton.addEventListener('click', async () => {
@@ -173,11 +169,12 @@ export async function importPage(ctx) {
     outcome.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在导入，请稍候…'));
     try {
       const o = await api.run(register.value, path.value.trim(), opts());
+      const unit = st.preview?.unit || '条';
       outcome.replaceChildren(h('div.ok-box#import-done', {},
-        h('div', {}, `导入完成：新增 ${o.imported} 人，更新 ${o.updated} 人，跳过 ${o.skipped} 人，未导入 ${o.rejected} 行。`),
+        h('div', {}, `导入完成：新增 ${o.imported} ${unit}，更新 ${o.updated} ${unit}，跳过 ${o.skipped} ${unit}，未导入 ${o.rejected} 行。`),
         o.rejected_path ? h('div#import-rejected', {}, '未导入的行及原因已保存到：', h('span.mono', {}, o.rejected_path),
           '，改好后可再导入。') : null));
-      toast(`已导入 ${o.imported + o.updated} 人`);
+      toast(`已导入 ${o.imported + o.updated} ${unit}`);
       outcome.scrollIntoView({ block: 'nearest' });
     } catch (e) {
       outcome.replaceChildren(errorBox(e));
