@@ -1,8 +1,19 @@
 // 帮助: short Chinese help for each part of the app, reachable from every
-// page by the ? button or F1.
+// page by the ? button or F1. Before anyone is logged in (the first-run
+// guide, the login page) there are no pages to route to: then a ? in the top
+// bar, or F1, shows the help of that page over it, leaving what was typed.
 import { h, mount } from './dom.js';
 
 const SECTIONS = [
+  ['firstrun', '第一次使用', [
+    '第一次打开本程序时，要先设置本街道办。本街道第一次使用本程序，选“新建街道办”；本街道已经在其他电脑上使用本程序、这台是新增的电脑，选“加入已有街道办（导入快照）”。还没准备好，可以先点右边的“先看看演示数据”。',
+    '新建街道办第 1 步：填写街道名称和下辖社区（每行一个，以后可在“社区管理”中增加），再设置管理员账号：登录名（默认 admin）、姓名和密码（至少8位，输入两次）。管理员可以增加其他工作人员的账号、修改系统设置、恢复备份，请牢记管理员密码。点“完成设置”后，管理员就登录了。',
+    '第 2 步：同步设置。本街道办只有一台电脑使用本程序时，点“跳过，以后再设置”。有几台电脑时，填写同步文件夹（各台电脑都能打开的共享文件夹，或U盘上的文件夹）和同步密钥（至少8个字符，输入两次，每台电脑填同一个密钥），点“保存并开始使用”。以后也可以在“同步”页面设置或修改，详见“多台电脑同步”。',
+    '加入已有街道办：先在已经使用本程序的电脑上，由管理员进入“同步”页面点“生成快照”，把快照文件复制到这台电脑（用U盘或共享文件夹）；再在这里填写快照文件的位置和本街道办的同步密钥，可以顺便填写本机名称（如“建设社区办公室”）。导入后用原来的账号登录。',
+    '演示数据：点“先看看演示数据”，程序生成一个虚构的“示例街道”（3000名居民，有为老服务、就业援助、人民调解的记录），约需十几秒，然后用演示管理员登录，可以随意试用各项功能。演示时每个页面上方都有黄色提示条“演示数据 · 不是真实记录”，上面写着演示账号和密码。',
+    '演示数据和真实台账完全分开：它放在数据目录下单独的 demo 文件夹里，不会同步到其他电脑，演示时也不能同步、生成快照或恢复备份。演示中录入的内容不会带到真实台账。演示时关闭程序，下次打开仍是演示。',
+    '退出演示：点提示条右边的“退出演示并删除演示数据”。程序删除演示文件夹（只删这个文件夹），回到第一次使用的页面，再按上面的步骤设置本街道办即可。',
+  ]],
   ['roster', '老年人花名册', [
     '花名册列出本街道（社区工作人员只看到本社区）的老年人。默认只显示“在册”的老人，可在右侧选择“迁出”“去世”或“全部”。',
     '搜索框可以输入姓名或其中几个字、拼音首字母（如“zs”找张三，多音字姓氏如曾、单、解按姓氏读音）、身份证号后4到6位或电话号码，边输入边查找。',
@@ -44,10 +55,13 @@ const SECTIONS = [
     '程序每天和退出时自动备份到数据目录下的 backups 文件夹（可在“系统设置”中改为U盘或共享文件夹），保留最近30份。',
     '“备份与恢复”页面可以立即备份；管理员可以恢复到某一份备份，恢复前的数据会另存，可以“撤销恢复”。',
     '程序启动时会检查数据库；如果数据库损坏，会提示从最新的完好备份恢复。',
+    '“关于本机”页面显示程序版本、本机的数据目录和备份目录；需要手工另存一份时，把备份目录里最新的文件复制出来即可。',
   ]],
   ['sync', '多台电脑同步', [
     '街道和各社区的电脑不联网也能共用一套台账：每台电脑把自己的修改写成一个加密的“同步包”放进同步文件夹，同时读入其他电脑的同步包。同步文件夹可以是局域网共享文件夹，也可以是轮流插到各台电脑上的U盘。',
     '设置（管理员，在“同步”页面）：填写本机名称（如“建设社区办公室”，其他电脑上会显示）、同步文件夹和同步密钥。各台电脑的同步密钥必须相同，至少8个字符；密钥保存后不再显示，只在更换时填写。',
+    '同步文件夹：每台电脑都要能打开它。共享文件夹填网络位置，如 \\\\街道服务器\\台账同步；用U盘时填U盘上的文件夹，如 E:\\台账同步（各台电脑上U盘的盘符可能不同，按本机显示的填；统信UOS、麒麟上U盘一般在 /media 下）。文件夹里每台电脑有一个自己的同步包（“本机名称-编号.slsync”），每次同步时更新。请不要改名、修改或删除这些文件，也不要往里放别的东西。用U盘时，先插好U盘再同步，同步完成后再拔。',
+    '同步密钥：相当于本街道办同步包的密码。同步包里的数据用它加密，没有密钥的人拿到U盘也看不到其中的台账内容；密钥不对，程序不读入这个同步包，并说明原因，不会改动数据。保存密钥时，程序会用文件夹里已有的同步包核对，填错会马上提示。密钥保存在本机，以后自动同步不用再输入；请把它写下来由管理员妥善保管，增加电脑、导入快照时都要用。',
     '何时同步：程序启动时、退出时、开着时每隔一段时间（默认30分钟，可在“同步”页面或“系统设置”中修改，填0则不定时同步），以及随时点顶部的“同步”按钮或“同步”页面的“立即同步”。同步失败（如U盘没插好）不影响正常使用，原因会显示在“同步”页面，下次会再试。',
     '同步记录：每次同步的时间、方式、读入和写出的同步包及修改条数、更新的记录数、冲突数和提示都会列出。',
     '冲突待核：两台电脑在互相同步之前改了同一个人的同一项内容（例如一台把健康状况改为“高血压”，另一台改为“糖尿病”），就会出现冲突。在此之前各电脑暂用时间较新的值。管理员或街道工作人员在“同步”页面核实后，在正确的值旁点“采用此值”，再同步一次，所有电脑都会改为该值。',
@@ -75,7 +89,50 @@ export function topicFor(hash) {
   if (hash.startsWith('#/mediation')) return 'mediation';
   if (['#/reports', '#/overview', '#/import'].some((p) => hash.startsWith(p))) return 'stats';
   if (hash.startsWith('#/accounts') || hash.startsWith('#/password')) return 'accounts';
-  if (hash.startsWith('#/backups')) return 'backup';
+  if (hash.startsWith('#/backups') || hash.startsWith('#/about')) return 'backup';
   if (hash.startsWith('#/sync')) return 'sync';
   return 'roster';
 }
+
+/** The help of the page on screen before anyone is logged in: the first-run
+ *  guide's, or (login page, lock screen) the one on accounts. */
+function preLoginTopic() {
+  return document.querySelector('#setup, #sync-step-form, #demo-offer') ? 'firstrun' : 'accounts';
+}
+
+/** Shows one section over the page; 关闭, Esc or a click beside it closes. */
+function showOver(topic) {
+  document.getElementById('help-over')?.remove();
+  const [, title, paras] = SECTIONS.find(([key]) => key === topic);
+  const close = () => { over.remove(); document.removeEventListener('keydown', onKey, true); };
+  const onKey = (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); close(); } };
+  const over = h('div#help-over', {
+    role: 'dialog', 'aria-label': `帮助：${title}`,
+    style: 'position: fixed; inset: 0; z-index: 50; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,.35);',
+    onclick: (ev) => { if (ev.target === over) close(); },
+  }, h('div.help', { style: 'width: min(760px, 92vw); max-height: 86vh; overflow: auto;' },
+    h(`section.card.current#help-${topic}`, {},
+      h('h2', {}, `帮助：${title}`), paras.map((p) => h('p', {}, p)),
+      h('div.actions', {}, h('button.primary#help-over-close', { type: 'button', onclick: close }, '关闭')))));
+  document.addEventListener('keydown', onKey, true);
+  document.body.append(over);
+  document.getElementById('help-over-close').focus();
+}
+
+// The top bar's own ? lives among the logged-in user's buttons, hidden until
+// someone logs in; this one stands in for it until then.
+const userBox = document.getElementById('user-box');
+const startHelp = h('button#help-start', {
+  type: 'button', title: '帮助（F1）', onclick: () => showOver(preLoginTopic()),
+  style: 'background: transparent; color: #fff; border-color: rgba(255,255,255,.6); font-weight: 700; width: 28px; padding: 2px 0;',
+}, '?');
+document.getElementById('topbar').append(startHelp);
+const syncStartHelp = () => { startHelp.hidden = !userBox.hidden; };
+new MutationObserver(syncStartHelp).observe(userBox, { attributes: true, attributeFilter: ['hidden'] });
+syncStartHelp();
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'F1' && userBox.hidden) {
+    ev.preventDefault();
+    showOver(preLoginTopic());
+  }
+});
