@@ -237,7 +237,14 @@ pub fn preview(
         unit: register.unit.to_string(),
         ..Preview::default()
     };
-    let outcome = store.dry_run(actor, |w| run(w, register, &layout, options, today, true, true))?;
+    // As the import does: without per-row savepoints first, row by row
+    // only if a row fails in the registers' own checks after all.
+    let outcome = match store.dry_run(actor, |w| run(w, register, &layout, options, today, true, false)) {
+        Err(Error::Import(ImportError::Unguarded)) => {
+            store.dry_run(actor, |w| run(w, register, &layout, options, today, true, true))?
+        }
+        other => other?,
+    };
     preview.rows = outcome.imported + outcome.updated + outcome.skipped + outcome.rejected;
     preview.new = outcome.imported;
     preview.existing = outcome.updated + outcome.skipped;

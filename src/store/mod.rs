@@ -140,7 +140,7 @@ impl Store {
     /// import would do, to preview it with the very same checks.
     pub fn dry_run<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock);
+        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock).dry();
         f(&mut w)
         // Dropped without commit: rolled back.
     }

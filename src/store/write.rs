@@ -306,6 +306,10 @@ pub struct WriteTx<'a> {
     conflicts_listed: Option<bool>,
     /// Whether any record waits (待关联), read when first needed.
     pending_listed: Option<bool>,
+    /// A trial that is never committed ([`super::Store::dry_run`]): the
+    /// change log and the derived indexes, which no write reads, are left
+    /// out, so a preview costs what its checks cost and not what logging does.
+    dry: bool,
 }
 
 /// One change-log entry as it travels between PCs (see `sync`).
@@ -359,7 +363,13 @@ impl<'a> WriteTx<'a> {
             local_seq: None,
             conflicts_listed: None,
             pending_listed: None,
+            dry: false,
         }
+    }
+
+    pub(super) fn dry(mut self) -> Self {
+        self.dry = true;
+        self
     }
 
     /// Who this write acts for: the registers check permissions against it.
@@ -690,6 +700,9 @@ impl<'a> WriteTx<'a> {
     /// Keeps derived data (the person search index, the roster list index)
     /// in step with the record.
     fn derive(&self, table: Table, id: &str, names: &[&str], old: &[Value], fields: &Fields, new: bool) -> Result<()> {
+        if self.dry {
+            return Ok(());
+        }
         match table {
             Table::Person => {
                 crate::person::search::reindex(&self.tx, id, names, old, fields, new)?;
@@ -731,6 +744,9 @@ impl<'a> WriteTx<'a> {
         changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>,
         fresh: bool,
     ) -> Result<()> {
+        if self.dry {
+            return Ok(());
+        }
         let fields: BTreeMap<&str, serde_json::Value> =
             changes.map(|(f, old, new)| (f, json!({"old": to_json(old), "new": to_json(new)}))).collect();
         if self.conflicts_listed.is_none() {
