@@ -359,6 +359,19 @@ fn a_package_of_a_newer_schema_is_refused_as_newer_schema() {
 }
 
 #[test]
+fn a_package_written_by_an_older_version_is_taken_in() {
+    let mut p = pair();
+    // Schema 4 is the first that syncs: a PC not yet upgraded writes it.
+    let older = resealed(&p.package(), &p.key, |h, _| h.schema_version = 4);
+    assert_eq!(package::open("x", &older, &p.key).unwrap().0.schema_version, 4, "sealed properly");
+    let path = p.put("旧版本.slsync", &older);
+    let key = p.key.clone();
+    sync::import_file(p.b.store(), &clerk(), &path, &key).expect("an older package is read");
+    assert_eq!(persons_named(p.b.store(), "孙秀英"), 1);
+    assert_eq!(records(p.b.store()), records(&p.a.store), "B holds what A holds");
+}
+
+#[test]
 fn a_package_of_another_office_is_refused_as_other_office() {
     let mut p = pair();
     // Another office set up separately (same name, same passphrase).
