@@ -1,28 +1,17 @@
 //! Importing the elderly roster (老年人花名册): one row per person, known by
 //! the ID number; a row goes through `elderly::register_in` or `update_in`.
 use super::cells::Raw;
-use super::fields::{field, Field, Kind, List};
+use super::fields::{dict, field, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, PHONE};
 use super::{Layout, Result, Row, RowResult, Run};
 use crate::elderly::{self, ElderlyInput};
-use crate::person::PersonInput;
 use crate::store::WriteTx;
-
-const fn dict(d: &'static str) -> Kind {
-    Kind::One(List::Dict(d, &[]))
-}
 
 pub const FIELDS: &[Field] = &[
     field("name", "姓名", &["姓名", "老人姓名", "名字"], Kind::Text).must(),
-    field(
-        "id_number",
-        "身份证号",
-        &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证"],
-        Kind::IdNumber,
-    )
-    .must(),
-    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must(),
-    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机", "联系方式"], Kind::Phone),
-    field("address", "住址", &["住址", "家庭住址", "居住地址", "地址", "现住址"], Kind::Text),
+    ID_NUMBER,
+    COMMUNITY,
+    PHONE,
+    ADDRESS,
     field(
         "kinds",
         "老人类别",
@@ -67,14 +56,7 @@ pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw]
 
 fn input(row: &Row) -> ElderlyInput {
     ElderlyInput {
-        person: PersonInput {
-            name: row.text("name").unwrap_or_default(),
-            id_number: row.text("id_number"),
-            phone: row.text("phone"),
-            community_id: row.text("community"),
-            address: row.text("address"),
-            ..Default::default()
-        },
+        person: row.person(),
         kinds: row.list("kinds"),
         sanwu: row.flag("sanwu", false),
         enterprise_retiree: row.flag("enterprise_retiree", false),

@@ -7,24 +7,17 @@
 use rusqlite::OptionalExtension;
 
 use super::cells::Raw;
-use super::fields::{field, Field, Kind, List};
+use super::fields::{dict, field, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, PHONE};
 use super::{Layout, Result, Row, RowResult, Run};
 use crate::employment::case::{self, CaseInput, CATEGORY_4050, CATEGORY_ZERO};
-use crate::person::PersonInput;
 use crate::store::WriteTx;
 
 pub const FIELDS: &[Field] = &[
     field("name", "姓名", &["姓名", "名字"], Kind::Text).must(),
-    field(
-        "id_number",
-        "身份证号",
-        &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证"],
-        Kind::IdNumber,
-    )
-    .must(),
-    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must(),
-    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机", "联系方式"], Kind::Phone),
-    field("address", "住址", &["住址", "家庭住址", "居住地址", "地址", "现住址"], Kind::Text),
+    ID_NUMBER,
+    COMMUNITY,
+    PHONE,
+    ADDRESS,
     field(
         "categories",
         "人员类别",
@@ -32,7 +25,7 @@ pub const FIELDS: &[Field] = &[
         Kind::Several(List::Dict("employment_category", &[CATEGORY_4050, CATEGORY_ZERO])),
     )
     .note("4050和零就业家庭成员按年龄和家庭自动认定"),
-    field("education", "文化程度", &["文化程度", "学历"], Kind::One(List::Dict("education", &[]))),
+    field("education", "文化程度", &["文化程度", "学历"], dict("education")),
     field("skills", "技能特长", &["技能特长", "技能", "特长", "专业技能"], Kind::Text),
     field("wishes", "就业意愿", &["就业意愿", "求职意向", "意向岗位", "求职意愿"], Kind::Text),
     field("registered_on", "登记日期", &["登记日期", "认定日期", "建档日期"], Kind::Date).note("空则为导入当天"),
@@ -66,14 +59,7 @@ pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw]
 
 fn input(row: &Row) -> CaseInput {
     CaseInput {
-        person: PersonInput {
-            name: row.text("name").unwrap_or_default(),
-            id_number: row.text("id_number"),
-            phone: row.text("phone"),
-            community_id: row.text("community"),
-            address: row.text("address"),
-            ..Default::default()
-        },
+        person: row.person(),
         categories: row.list("categories"),
         registered_on: row.text("registered_on"),
         education: row.text("education"),

@@ -58,6 +58,22 @@ pub enum List {
 /// The street's own committee, as the committee column names it.
 pub const STREET_COMMITTEE: &str = "街道调委会";
 
+/// The headers offices give a person's ID number.
+pub const ID_SYNONYMS: &[&str] = &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证"];
+
+/// The person's columns every person register has, as offices head them.
+pub const ID_NUMBER: Field = field("id_number", "身份证号", ID_SYNONYMS, Kind::IdNumber).must();
+pub const COMMUNITY: Field =
+    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must();
+pub const PHONE: Field =
+    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机", "联系方式"], Kind::Phone);
+pub const ADDRESS: Field = field("address", "住址", &["住址", "家庭住址", "居住地址", "地址", "现住址"], Kind::Text);
+
+/// A column drawn from one dictionary.
+pub const fn dict(d: &'static str) -> Kind {
+    Kind::One(List::Dict(d, &[]))
+}
+
 /// An optional text field; `.must()` and `.note()` refine it.
 pub const fn field(key: &'static str, label: &'static str, synonyms: &'static [&'static str], kind: Kind) -> Field {
     Field { key, label, synonyms, required: false, kind, note: "" }
@@ -189,6 +205,18 @@ pub(crate) struct Row<'l> {
 impl Row<'_> {
     pub fn problem(&mut self, key: &str, message: impl Into<String>) {
         self.problems.push(Problem { row: self.line, column: self.layout.header(key), message: message.into() });
+    }
+
+    /// The person a row names, from the person columns every register shares.
+    pub fn person(&self) -> crate::person::PersonInput {
+        crate::person::PersonInput {
+            name: self.text("name").unwrap_or_default(),
+            id_number: self.text("id_number"),
+            phone: self.text("phone"),
+            community_id: self.text("community"),
+            address: self.text("address"),
+            ..Default::default()
+        }
     }
 
     pub fn text(&self, key: &str) -> Option<String> {

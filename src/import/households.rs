@@ -14,13 +14,14 @@ use std::cell::Cell;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::fields::{field, Field, Kind, List};
+use super::fields::{field, Field, Kind, List, COMMUNITY};
 use super::{Layout, Line, Problem, Result, Row, RowResult, Run};
 use crate::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
-use crate::person::PersonInput;
 use crate::store::WriteTx;
 
-const ID_SYNONYMS: &[&str] = &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "成员身份证号"];
+/// A member's ID number: the usual headers, and 成员身份证号.
+const ID_SYNONYMS: &[&str] =
+    &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证", "成员身份证号"];
 
 pub const FIELDS: &[Field] = &[
     field(
@@ -31,7 +32,7 @@ pub const FIELDS: &[Field] = &[
     )
     .must()
     .note("同一户各行相同（可合并单元格），户主本人一行也填"),
-    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must(),
+    COMMUNITY,
     field("address", "家庭住址", &["家庭住址", "住址", "居住地址", "地址", "现住址"], Kind::Text).must(),
     field("name", "姓名", &["姓名", "成员姓名", "家庭成员"], Kind::Text).must(),
     field("id_number", "身份证号", ID_SYNONYMS, Kind::IdNumber).must(),
@@ -155,14 +156,7 @@ fn write(
 
 fn member(row: &Row) -> MemberInput {
     MemberInput {
-        person: PersonInput {
-            name: row.text("name").unwrap_or_default(),
-            id_number: row.text("id_number"),
-            phone: row.text("phone"),
-            community_id: row.text("community"),
-            address: row.text("address"),
-            ..Default::default()
-        },
+        person: row.person(),
         relation: row.text("relation").unwrap_or_default(),
         status: MemberStatus {
             work_status: row.text("work_status").unwrap_or_default(),

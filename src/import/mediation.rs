@@ -12,7 +12,7 @@
 use rusqlite::OptionalExtension;
 
 use super::cells::Raw;
-use super::fields::{field, Field, Kind, List, STREET_COMMITTEE};
+use super::fields::{dict, field, Field, Kind, List, STREET_COMMITTEE};
 use super::{Layout, Result, Row, RowResult, Run};
 use crate::mediation::{self, CaseInput, PartyInput, APPLICANT, RESPONDENT};
 use crate::store::WriteTx;
@@ -54,10 +54,6 @@ pub const FIELDS: &[Field] = &[
     field("amount", "涉及金额（元）", &["涉及金额（元）", "涉及金额", "金额", "标的额"], Kind::Text),
     field("staff", "受理人", &["受理人", "登记人"], Kind::Text).note("空为第一位调解员"),
 ];
-
-const fn dict(d: &'static str) -> Kind {
-    Kind::One(List::Dict(d, &[]))
-}
 
 /// One row: checked, then registered, or skipped when already there.
 pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw], line: usize) -> Result<RowResult> {
