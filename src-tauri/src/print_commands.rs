@@ -1,7 +1,8 @@
-//! 另存为PDF: the print view (人民调解协议书 and the other A4 documents)
-//! printed by the webview itself straight into a PDF file, with no dialog,
-//! as the system's print dialog would print it (same print CSS). Like every
-//! command: the session, one call, the error as `{code, message}`.
+//! The print view (人民调解协议书 and the other A4 documents): the case as
+//! its documents print it (full ID numbers where the role may see them), and
+//! 另存为PDF, printed by the webview itself straight into a PDF file, with no
+//! dialog, as the system's print dialog would print it (same print CSS). Like
+//! every command: the session, one call, the error as `{code, message}`.
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use serde::Serialize;
 use street_ledger::access::Actor;
 use street_ledger::accounts::AuthError;
 use street_ledger::audit::{self, Action};
+use street_ledger::mediation::{self, PrintDetail};
 use street_ledger::{Error, ErrorPayload};
 use tauri::{State, WebviewWindow};
 
@@ -18,10 +20,18 @@ type Reply<T> = Result<T, ErrorPayload>;
 
 /// The commands `handler` serves: main.rs hands these to it, the rest to
 /// `commands` (a Tauri app has one handler).
-pub const COMMANDS: &[&str] = &["save_print_pdf"];
+pub const COMMANDS: &[&str] = &["save_print_pdf", "mediation_print_detail"];
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![save_print_pdf]
+    tauri::generate_handler![save_print_pdf, mediation_print_detail]
+}
+
+/// A mediation case for its 受理登记表 and 协议书: the parties' full ID
+/// numbers for roles that may see them (the core audits it), masked with a
+/// note for the toolbar otherwise.
+#[tauri::command]
+pub fn mediation_print_detail(state: State<AppState>, id: String) -> Reply<PrintDetail> {
+    crate::commands::with(&state, |s, a| mediation::print_detail(s, a, &id))
 }
 
 #[derive(Serialize)]

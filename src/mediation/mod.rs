@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{Actor, Permission};
+use crate::access::{Actor, Permission, Role};
 use crate::person::{self, PersonInput};
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
@@ -315,7 +315,71 @@ pub struct CaseDetail {
     pub next_steps: Vec<&'static str>,
 }
 
+/// The case page's case: ID numbers and phones masked.
 pub fn detail(conn: &Connection, actor: &Actor, id: &str) -> Result<CaseDetail> {
+    detail_of(conn, actor, id, false)
+}
+
+/// A case for its printed documents (受理登记表, 人民调解协议书).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PrintDetail {
+    #[serde(flatten)]
+    pub case: CaseDetail,
+    /// The parties' ID numbers are in full: the actor may see them.
+    pub full_id_numbers: bool,
+    /// When they are masked: why, and who can print them in full (for the
+    /// print view's toolbar, not the paper).
+    pub id_note: Option<String>,
+}
+
+/// The case as its signed documents need it: the parties identified by
+/// their full ID numbers for roles that may see them (`Permission::Unmask`),
+/// audited like `person::reveal` (who, which case; never the numbers);
+/// masked, with a note saying who can print them, for the others. Phones
+/// stay masked.
+pub fn print_detail(store: &Store, actor: &Actor, id: &str) -> Result<PrintDetail> {
+    let full = actor.may(Permission::Unmask);
+    let case = detail_of(store.conn(), actor, id, full)?;
+    if !full {
+        let id_note = Some(who_prints_in_full(store.conn(), actor, id)?);
+        return Ok(PrintDetail { case, full_id_numbers: false, id_note });
+    }
+    if case.parties.iter().any(|p| p.id_number.is_some()) {
+        let detail = format!("打印调解案件{}的文书，显示当事人的完整身份证号", case.row.number);
+        crate::audit::record(store, &actor.user, crate::audit::Action::Unmask, id, &detail)?;
+    }
+    Ok(PrintDetail { case, full_id_numbers: true, id_note: None })
+}
+
+/// 身份证号已部分隐去…: the roles that may unmask and reach the case (a
+/// community's worker only their community's committee's cases).
+fn who_prints_in_full(conn: &Connection, actor: &Actor, id: &str) -> Result<String> {
+    let community: Option<String> = conn.query_row(
+        "SELECT c.name FROM mediation_case m LEFT JOIN community c ON c.id = m.community_id WHERE m.id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let who: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|r| Actor::new("", *r, None).may(Permission::Unmask))
+        .filter_map(|r| match (r, &community) {
+            (Role::CommunityStaff, Some(c)) => Some(format!("{c}的{}", r.label())),
+            (Role::CommunityStaff, None) => None,
+            _ => Some(r.label().to_string()),
+        })
+        .collect();
+    let who = match who.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}或{last}", rest.join("、")),
+        None => "管理员".into(),
+    };
+    Ok(format!(
+        "身份证号已部分隐去：{}账号不能打印完整的身份证号。需要完整身份证号的正式文书，请由{who}登录后打印。",
+        actor.role.label()
+    ))
+}
+
+fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) -> Result<CaseDetail> {
     let row = conn
         .query_row(&format!("{ROW_SQL} WHERE m.id = ?1"), [id], case_row)
         .optional()?
@@ -334,7 +398,9 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str) -> Result<CaseDetail> 
                 id: r.get(0)?,
                 side: r.get(1)?,
                 name: r.get(2)?,
-                id_number: r.get::<_, Option<String>>(3)?.map(|n| person::mask_id(&n)),
+                id_number: r
+                    .get::<_, Option<String>>(3)?
+                    .map(|n| if full_id_numbers { n } else { person::mask_id(&n) }),
                 sex: r.get(4)?,
                 ethnicity: r.get(5)?,
                 age: r.get(6)?,

@@ -2,6 +2,7 @@
 //! case numbers that stay unique when two PCs register cases offline, and
 //! alerts on the days at their edges.
 use chrono::NaiveDate;
+use street_ledger::access::{Actor, Role};
 use street_ledger::mediation::lifecycle::{self, StepInput, TRANSITIONS};
 use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
 use street_ledger::store::Store;
@@ -244,4 +245,82 @@ fn a_case_needs_both_sides_a_mediator_and_known_type_and_source() {
         Some("mediator_ids")
     );
     assert_eq!(crate::support::count(o.store.conn(), "mediation_case"), 0, "nothing written");
+}
+
+// ---- printing the documents: full ID numbers where the role may see them ---
+
+fn unmask_events(store: &Store) -> Vec<(String, String, String)> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT user_name, target, detail FROM audit_event WHERE action = 'unmask' ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn an_administrators_printed_documents_carry_the_full_id_numbers_and_the_audit_trail_says_so() {
+    let mut o = new_office();
+    let id = case_at(&mut o, "协议");
+    let printed = mediation::print_detail(&o.store, &clerk(), &id).unwrap();
+    assert!(printed.full_id_numbers && printed.id_note.is_none());
+    let numbers: Vec<Option<&str>> = printed.case.parties.iter().map(|p| p.id_number.as_deref()).collect();
+    let (jia, yi) = (id_number(1970, 1, 1, 11), id_number(1975, 2, 2, 12));
+    assert_eq!(numbers, [Some(jia.as_str()), None, Some(yi.as_str()), None], "甲一, 甲二, 乙一, 乙二");
+    // The print view gets the case as the case page does, plus the two fields.
+    let json = serde_json::to_value(&printed).unwrap();
+    assert_eq!(
+        (json["row"]["number"].as_str(), json["full_id_numbers"].as_bool()),
+        (Some("(2025)和平街人调字第1-1号"), Some(true))
+    );
+
+    let events = unmask_events(&o.store);
+    assert_eq!(events.len(), 1, "one event for the print view");
+    let (user, target, detail) = &events[0];
+    assert_eq!((user.as_str(), target.as_str()), (clerk().user.as_str(), id.as_str()));
+    assert!(detail.contains("(2025)和平街人调字第1-1号") && detail.contains("完整身份证号"), "{detail}");
+    for secret in [jia.as_str(), &jia[10..], yi.as_str(), &yi[10..]] {
+        assert!(!detail.contains(secret), "no ID number in the audit trail: {detail}");
+    }
+    // The case page still shows them masked, and reading it audits nothing.
+    let page = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
+    assert!(page.parties[0].id_number.as_deref().unwrap().contains("********"));
+    assert_eq!(unmask_events(&o.store).len(), 1);
+}
+
+#[test]
+fn a_read_only_user_prints_masked_numbers_with_a_note_on_who_can_print_them_and_nothing_is_audited() {
+    let mut o = new_office();
+    let id = case_at(&mut o, "协议");
+    let reader = Actor::new("只读小赵", Role::ReadOnly, None);
+    let printed = mediation::print_detail(&o.store, &reader, &id).unwrap();
+    assert!(!printed.full_id_numbers);
+    let shown: Vec<&str> = printed.case.parties.iter().filter_map(|p| p.id_number.as_deref()).collect();
+    let masked = |n: String| format!("{}********{}", &n[..6], &n[14..]);
+    assert_eq!(shown, [masked(id_number(1970, 1, 1, 11)), masked(id_number(1975, 2, 2, 12))]);
+    let note = printed.id_note.unwrap();
+    assert!(note.contains("只读账号不能打印完整的身份证号"), "{note}");
+    assert!(note.contains("管理员或街道工作人员"), "a street committee's case: no community worker reaches it: {note}");
+    assert!(unmask_events(&o.store).is_empty(), "nothing shown in full, nothing audited");
+}
+
+#[test]
+fn a_community_worker_prints_their_committees_cases_in_full_and_no_other_community_s() {
+    let mut o = new_office();
+    let mut input = case_input(&mut o.store, "2025-06-01");
+    input.community_id = Some(o.xicheng.clone());
+    let xicheng_case = mediation::register(&mut o.store, &clerk(), &input, today()).unwrap();
+    let dongfeng_worker = Actor::new("东风小李", Role::CommunityStaff, Some(o.dongfeng.clone()));
+    let e = mediation::print_detail(&o.store, &dongfeng_worker, &xicheng_case).unwrap_err();
+    assert_eq!(e.payload().code, "access.denied");
+    assert!(e.to_string().starts_with("无权限"), "{e}");
+    assert!(unmask_events(&o.store).is_empty(), "a refused print is neither answered nor audited");
+
+    let xicheng_worker = Actor::new("西城小周", Role::CommunityStaff, Some(o.xicheng.clone()));
+    let printed = mediation::print_detail(&o.store, &xicheng_worker, &xicheng_case).unwrap();
+    assert_eq!(printed.case.parties[0].id_number, Some(id_number(1970, 1, 1, 11)));
+    assert_eq!(unmask_events(&o.store)[0].0, "西城小周");
+    // A reader is told that this committee's community workers can print it.
+    let reader = Actor::new("只读小赵", Role::ReadOnly, None);
+    let note = mediation::print_detail(&o.store, &reader, &xicheng_case).unwrap().id_note.unwrap();
+    assert!(note.contains("管理员、街道工作人员或西城社区的社区工作人员"), "{note}");
 }

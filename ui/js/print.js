@@ -2,9 +2,12 @@
 // the app: 受理登记表, 人民调解协议书 (written agreements: one copy per party
 // and one the committee keeps) and 回访记录. 打印 opens the system's print
 // dialog; 另存为PDF has the app print the same pages into a PDF file without
-// it. print.css lays the pages out for both.
+// it. print.css lays the pages out for both. The documents that identify the
+// parties (登记表, 协议书) print them from the core's print detail: full ID
+// numbers for roles that may see them (audited by the core), masked with a
+// note on the toolbar for the others. The case page stays masked.
 import { invoke } from './api.js';
-import { h, yuan } from './dom.js';
+import { h, toast, yuan } from './dom.js';
 import { cnDate } from './mediation.js';
 
 const TITLES = { register: '人民调解受理登记表', agreement: '人民调解协议书', visit: '人民调解回访记录' };
@@ -19,8 +22,24 @@ export function committeeName(d) {
   return c === '街道调委会' ? `${d.office}人民调解委员会` : `${d.office}${c.replace(/调委会$/, '')}人民调解委员会`;
 }
 
-/** Opens the print view of one document of the case `d` (a CaseDetail). */
-export function openPrint(kind, d) {
+/** Opens the print view of one document of the case `d` (the case page's
+ *  CaseDetail). The 回访记录 carries no ID numbers and prints from `d`. */
+export async function openPrint(kind, d) {
+  if (kind !== 'visit') {
+    if (opening) return;
+    const where = location.hash;
+    opening = true;
+    try {
+      d = await invoke('mediation_print_detail', { id: d.row.id });
+    } catch (err) {
+      toast(err.message, 5000);
+      return;
+    } finally {
+      opening = false;
+    }
+    // Left the case (or locked) meanwhile: no names over another page.
+    if (location.hash !== where || document.getElementById('nav').hidden) return;
+  }
   closePrint();
   const sheets = kind === 'agreement' ? agreementCopies(d) : [kind === 'visit' ? visitSheet(d) : registerSheet(d)];
   const view = h('div#print-view', { dataset: { doc: kind, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${TITLES[kind]}` },
@@ -34,6 +53,8 @@ export function openPrint(kind, d) {
         ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(`${TITLES[kind]}-${d.row.number}`) }, '另存为PDF')
         : null,
       h('button#print-close', { type: 'button', onclick: closePrint }, '关闭'),
+      // On the toolbar, never on the paper.
+      d.id_note ? h('div#print-id-note.print-note', { role: 'note' }, d.id_note) : null,
       h('div#print-status.print-status', { role: 'status', hidden: true })),
     h('div.print-pages', {}, sheets));
   document.body.append(view);
@@ -41,6 +62,9 @@ export function openPrint(kind, d) {
   document.addEventListener('keydown', onKey);
   document.getElementById('print-go').focus();
 }
+
+// One request at a time: a double click opens (and audits) one view.
+let opening = false;
 
 export function closePrint() {
   document.getElementById('print-view')?.remove();

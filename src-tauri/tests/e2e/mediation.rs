@@ -1,19 +1,22 @@
 //! 人民调解 through the desktop: a mediator added to the roster, a dispute
 //! with two parties on each side registered, investigated, mediated and
-//! settled by a written agreement whose print preview holds every party, the
-//! terms, the case number, the signature and seal spaces and one copy per
-//! party plus the committee's, and which saves as a PDF of the same pages,
-//! then carried out, visited and closed; then the alerts, the list filters, the other two printed
-//! documents and the prevention entries on cases an earlier session made.
+//! settled by a written agreement whose print preview holds every party (by
+//! the full ID number for the administrator, in the audit trail), the terms,
+//! the case number, the signature and seal spaces and one copy per party plus
+//! the committee's, and which saves as a PDF of the same pages, then carried
+//! out, visited and closed; then the alerts, the list filters, the other two
+//! printed documents and the prevention entries on cases an earlier session
+//! made, and a read-only user's print with masked ID numbers and a note.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Duration;
+use street_ledger::access::Role;
 use street_ledger::mediation::lifecycle::{self, StepInput};
 use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
 use street_ledger::store::Actor;
 
-use super::{count, id_born, today};
+use super::{add_account, count, id_born, today};
 use crate::harness::{office_dir, store, App, PASSWORD};
 
 /// Sets a field's value as its picker would, then `input`/`change`.
@@ -192,6 +195,8 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     let year = today().format("%Y").to_string();
     app.text_with("#mediation-number", &format!("({year})和平街人调字第1-1号")).await;
     app.text_with("#applicant-parties", "李德胜").await;
+    let case_id = app.client.execute("return location.hash.split('/').pop()", vec![]).await.unwrap();
+    let case_id = case_id.as_str().unwrap().to_string();
     let applicants = app.find("#applicant-parties").await.text().await.unwrap();
     assert!(applicants.contains("王桂芝") && applicants.contains("********"), "{applicants}");
     assert!(!applicants.contains(&id_born(1968, 5, 12, 31)), "ID numbers are masked");
@@ -247,6 +252,17 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     ] {
         assert!(preview.contains(expected), "{expected} missing in the preview");
     }
+    // A signed agreement identifies the parties by their full ID numbers: the
+    // administrator's preview has them (the case page keeps them masked), and
+    // no note about masking on the toolbar.
+    let (li, zhang) = (id_born(1968, 5, 12, 31), id_born(1975, 9, 3, 52));
+    let applicant = app.find("#print-view .sheet:first-child .party[data-side='申请方']").await.text().await.unwrap();
+    assert!(applicant.contains(&format!("身份证号：{li}")), "{applicant}");
+    let respondent =
+        app.find("#print-view .sheet:first-child .party[data-side='被申请方']").await.text().await.unwrap();
+    assert!(respondent.contains(&format!("身份证号：{zhang}")), "{respondent}");
+    assert!(!preview.contains("********"), "no masked number on the agreement");
+    assert!(app.client.find(fantoccini::Locator::Css("#print-id-note")).await.is_err(), "nothing masked to explain");
     // The case number heads every copy of the agreement.
     let number = format!("({year})和平街人调字第1-1号");
     let copies = app.client.find_all(fantoccini::Locator::Css("#print-view .sheet")).await.unwrap();
@@ -322,6 +338,8 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
                 "赔偿李德胜厨房吊顶损失人民币叁仟元整",
                 "和平街道和平社区人民调解委员会（盖章）",
                 "人民调解委员会留存",
+                li.as_str(),
+                zhang.as_str(),
             ] {
                 assert!(text.contains(expected), "{expected} missing in the PDF");
             }
@@ -384,6 +402,19 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
         )
         .unwrap();
     assert_eq!(saved, 2, "each PDF saved, with its names and ID numbers, is in the audit trail");
+    // Opening the agreement's print view with full ID numbers is audited like
+    // 显示完整: who, which case, never the numbers.
+    let printed: Vec<(String, String, String)> = {
+        let s = store(dir.path());
+        let mut stmt =
+            s.conn().prepare("SELECT user_name, target, detail FROM audit_event WHERE action = 'unmask'").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(printed.len(), 1, "{printed:?}");
+    let (user, target, detail) = &printed[0];
+    assert!(user.contains("admin") && target == &case_id, "{printed:?}");
+    assert!(detail.contains(&number) && detail.contains("完整身份证号"), "{detail}");
+    assert!(!detail.contains(&li) && !detail.contains(&zhang), "no ID number in the audit trail");
 }
 
 fn day(n: i64) -> String {
@@ -409,8 +440,13 @@ fn parties(a: &str, b: &str) -> Vec<PartyInput> {
     ]
 }
 
+/// 陈淑珍's ID number, on the visited case.
+fn chen_id() -> String {
+    id_born(1963, 4, 8, 22)
+}
+
 /// Two cases received 40 days ago by an earlier session: one left at 受理,
-/// one settled, performed and visited.
+/// one settled, performed and visited (its applicant known by her ID number).
 fn seed_cases(dir: &std::path::Path) -> (String, String) {
     let mut s = store(dir);
     let admin = Actor::admin("测试");
@@ -428,7 +464,9 @@ fn seed_cases(dir: &std::path::Path) -> (String, String) {
         ..Default::default()
     };
     let open = mediation::register(&mut s, &admin, &case("孙美兰", "周志强", "物业"), today()).unwrap();
-    let visited = mediation::register(&mut s, &admin, &case("陈淑珍", "吴海涛", "损害赔偿"), today()).unwrap();
+    let mut chen = case("陈淑珍", "吴海涛", "损害赔偿");
+    chen.parties[0].id_number = Some(chen_id());
+    let visited = mediation::register(&mut s, &admin, &chen, today()).unwrap();
     let step = |step: &str, on: i64| StepInput {
         step: step.into(),
         date: day(on),
@@ -455,6 +493,7 @@ fn seed_cases(dir: &std::path::Path) -> (String, String) {
 async fn alerts_filters_the_visit_record_and_prevention_entries() {
     let dir = office_dir();
     let (_open, visited) = seed_cases(dir.path());
+    add_account(dir.path(), "chakan", Role::ReadOnly, None);
     let app = App::start_as(dir, "admin", PASSWORD).await;
 
     // 提醒: both open more than 30 days.
@@ -502,6 +541,7 @@ async fn alerts_filters_the_visit_record_and_prevention_entries() {
     {
         assert!(register.contains(expected), "{expected} missing in the register form");
     }
+    assert!(register.contains(&chen_id()), "the administrator's register form has the full ID number");
     app.screenshot("48-mediation-register-print").await;
     scroll_to(&app, "#print-view .sheet .seal").await;
     app.screenshot("49-mediation-register-print-end").await;
@@ -528,8 +568,31 @@ async fn alerts_filters_the_visit_record_and_prevention_entries() {
     let totals = app.text_with("#prevention-table tfoot", "合计").await;
     assert!(totals.contains("1 条"), "{totals}");
     app.screenshot("50-mediation-prevention").await;
+
+    // A read-only user prints the register form with the ID number masked,
+    // and the toolbar (not the paper) says who can print it in full.
+    app.click("#logout").await;
+    app.login("chakan", PASSWORD).await;
+    app.go(&format!("#/mediation/case/{visited}")).await;
+    app.click("#print-register").await;
+    let register = app.text_with("#print-view .sheet", "人民调解受理登记表").await;
+    let masked = format!("{}********{}", &chen_id()[..6], &chen_id()[14..]);
+    assert!(register.contains(&masked) && !register.contains(&chen_id()), "{register}");
+    let note = app.text_with("#print-view .print-toolbar #print-id-note", "身份证号已部分隐去").await;
+    assert!(note.contains("只读") && note.contains("管理员或街道工作人员"), "{note}");
+    app.screenshot("50a-mediation-register-print-read-only").await;
     let dir = app.stop().await;
     assert_eq!(count(dir.path(), "prevention_entry"), 1);
+    let unmasked: Vec<String> = {
+        let s = store(dir.path());
+        let mut stmt = s.conn().prepare("SELECT user_name FROM audit_event WHERE action = 'unmask'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(
+        unmasked,
+        ["王主任(admin)"],
+        "the administrator's register form; not the visit record, not the reader's"
+    );
 }
 
 #[tokio::test]
