@@ -6,6 +6,7 @@
 mod commands;
 mod firstrun_commands;
 mod print_commands;
+mod probe;
 mod session;
 
 use std::path::PathBuf;
@@ -174,7 +175,7 @@ fn main() {
         // The first-run guide's commands, and what the demo refuses, in front.
         .invoke_handler(firstrun_commands::handler({
             // 另存为PDF lives in print_commands; one handler serves both lists.
-            let (commands, print) = (commands::handler(), print_commands::handler());
+            let (commands, print) = (probe::handler(commands::handler()), print_commands::handler());
             move |invoke: tauri::ipc::Invoke| {
                 if print_commands::COMMANDS.contains(&invoke.message.command()) {
                     print(invoke)

@@ -1,6 +1,6 @@
 // The shell: first-start setup, login and the idle lock, then routing
 // between pages by the address hash (#/roster, #/elderly/<id>, ...).
-import { api, onEvent, whenSessionLost } from './api.js';
+import { api, invoke, onEvent, whenSessionLost } from './api.js';
 import { errorBox, mount, toast, today } from './dom.js';
 import { setupPage } from './setup.js';
 import { demoBanner } from './demo.js';
@@ -188,4 +188,5 @@ window.addEventListener('hashchange', route);
 document.getElementById('lock-now').addEventListener('click', async () => { await api.lock(true); locked(ctx.session); });
 document.getElementById('logout').addEventListener('click', async () => { await api.logout(); location.hash = ''; location.reload(); });
 
-start();
+// Once the first page (login or first run) is on screen: the start-up probe of package-test.
+start().finally(() => requestAnimationFrame(() => invoke('ui_ready').catch(() => {})));
