@@ -2,9 +2,9 @@
 // other events (logins, exports, unmasking, backups). Administrators only;
 // nothing here can change an entry.
 import { api } from './api.js';
-import { errorBox, h, mount, options, pager, toast } from './dom.js';
+import { errorBox, h, options, toast } from './dom.js';
+import { PAGE_SIZE, listPage } from './list.js';
 
-const PAGE_SIZE = 50;
 const state = { user: '', action: '', from: '', to: '', record_id: '', page: 1 };
 
 export async function auditPage() {
@@ -14,25 +14,12 @@ export async function auditPage() {
   const from = h('input#audit-from', { type: 'date', value: state.from, title: '起始日期' });
   const to = h('input#audit-to', { type: 'date', value: state.to, title: '截止日期' });
   const record = h('input#audit-record', { value: state.record_id, placeholder: '记录编号' });
-  const body = h('tbody');
   const message = h('div');
+  // The export takes the same query as the page on screen.
   const query = () => ({
     user: state.user || null, action: state.action || null, from: state.from || null, to: state.to || null,
     record_id: state.record_id || null, page: state.page, page_size: PAGE_SIZE,
   });
-  const load = async () => {
-    try {
-      const res = await api.auditQuery(query());
-      message.replaceChildren();
-      pages.show(res);
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    }
-  };
-  for (const [el, key] of [[user, 'user'], [action, 'action'], [from, 'from'], [to, 'to'], [record, 'record_id']]) {
-    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
-  }
-  const pages = pager(state, load, { unit: '条', empty: '没有符合条件的记录', columns: 7, row, body });
   const exportButton = h('button#audit-export', { type: 'button', onclick: async () => {
     exportButton.disabled = true;
     try {
@@ -45,15 +32,20 @@ export async function auditPage() {
       exportButton.disabled = false;
     }
   } }, '导出 Excel');
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '操作日志'), pages.total, exportButton),
-    h('div.toolbar', {}, user, action, from, h('span.muted', {}, '至'), to, record),
+  await listPage({
+    state,
+    fetch: () => api.auditQuery(query()),
+    filters: { user, action, from, to, record_id: record },
+    title: '操作日志',
+    action: exportButton,
+    toolbar: h('div.toolbar', {}, user, action, from, h('span.muted', {}, '至'), to, record),
+    table: 'table.list.audit#audit-table',
+    heads: ['时间', '电脑', '用户', '操作', '对象', '变更内容', '说明'],
+    unit: '条',
+    empty: '没有符合条件的记录',
+    row,
     message,
-    h('div.table-wrap', {}, h('table.list.audit#audit-table', {},
-      h('thead', {}, h('tr', {}, ['时间', '电脑', '用户', '操作', '对象', '变更内容', '说明'].map((t) => h('th', {}, t)))),
-      body)),
-    pages.el));
-  await load();
+  });
 }
 
 function row(e) {

@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { clearErrors, errorBox, field, formValues, h, mount, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
 import { categoryTags, daysLeft, statusTag, wholeNumber } from './employment.js';
 import { categoryChecks } from './cases.js';
+import { revealable } from './lookup.js';
 
 export async function casePage(ctx, id, tab = 'info') {
   const c = await api.caseDetail(id);
@@ -47,22 +48,10 @@ function outcomeText(c) {
 
 function infoTab(ctx, c) {
   const p = c.person;
-  const idCell = h('span#id-number-shown', {}, p.id_number_masked || '—');
-  const phoneCell = h('span#phone-shown', {}, p.phone_masked || '—');
-  // Full values only on request, and every request is audited by the core.
-  const reveal = ctx.session.role !== 'read_only' && h('button.reveal#reveal', { type: 'button', onclick: async (ev) => {
-    try {
-      const r = await api.reveal(p.id);
-      idCell.textContent = r.id_number || '—';
-      phoneCell.textContent = r.phone || '—';
-      ev.target.remove();
-    } catch (e) {
-      toast(e.message);
-    }
-  } }, '显示完整');
+  const [idCell, phoneCell] = revealable(ctx, p);
   const last = c.followups[0];
   const rows = [
-    ['身份证号', h('span', {}, idCell, reveal)], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
+    ['身份证号', idCell], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
     ['居住地址', p.address], ['户籍', p.hukou], ['登记日期', c.registered_on], ['文化程度', c.education],
     ['技能特长', c.skills], ['求职意愿', c.wishes], ['状态', statusTag(c.status)], ['就业或结案', h('span#case-outcome', {}, outcomeText(c))],
     ['最近跟踪', last ? `${last.date} ${last.way} ${last.staff}` : '从未跟踪'], ['培训', c.trainings.length ? `${c.trainings.length} 次` : '未参加'],

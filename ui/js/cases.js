@@ -2,10 +2,11 @@
 // one (登记援助对象). The ID number comes first, as on the roster: the core
 // finds the person if already on file (another register, a household).
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, options, pager, showError, toast, today } from './dom.js';
+import { field, h, mount, onSubmit, options, toast, today } from './dom.js';
+import { listPage } from './list.js';
+import { ID_HINT, idLookup, personInput } from './lookup.js';
 import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, communityChoice, communityFilter, statusTag } from './employment.js';
 
-const PAGE_SIZE = 50;
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { q: '', category: '', community_id: '', status: '', page: 1 };
 
@@ -14,43 +15,24 @@ export async function casesPage(ctx) {
   const community = communityFilter(ctx, 'case-community', state.community_id);
   const category = h('select#case-category', {}, options(ctx.dicts.employment_category, state.category, '全部类别'));
   const status = h('select#case-status', {}, options(CASE_STATUSES, state.status, '全部状态'));
-  const body = h('tbody');
-  const message = h('div');
-  let seq = 0;
-  const load = async () => {
-    const mine = ++seq;
-    try {
-      const res = await api.cases({
-        q: state.q || null, category: state.category || null, community_id: state.community_id || null,
-        status: state.status || null, page: state.page, page_size: PAGE_SIZE,
-      });
-      if (mine !== seq) return; // a newer keystroke's answer wins
-      message.replaceChildren();
-      pages.show(res);
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    }
-  };
-  const pages = pager(state, load, { unit: '人', empty: '没有符合条件的援助对象', columns: 9, row, body });
-  pages.total.id = 'case-total';
-  let timer;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => { state.q = search.value; state.page = 1; load(); }, 150);
+  await listPage({
+    state,
+    fetch: (paging) => api.cases({
+      q: state.q || null, category: state.category || null, community_id: state.community_id || null,
+      status: state.status || null, ...paging,
+    }),
+    search: ['q', search],
+    filters: { community_id: community, category, status },
+    title: '就业援助对象',
+    totalId: 'case-total',
+    action: h('a.button.primary#case-new', { href: '#/cases/new' }, '+ 登记援助对象'),
+    toolbar: h('div.toolbar', {}, search, community, category, status),
+    table: 'table.list#case-table',
+    heads: ['姓名', '性别', '年龄', '身份证号', '社区', '人员类别', '登记日期', '最近跟踪', '状态'],
+    unit: '人',
+    empty: '没有符合条件的援助对象',
+    row,
   });
-  for (const [el, key] of [[community, 'community_id'], [category, 'category'], [status, 'status']]) {
-    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
-  }
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '就业援助对象'), pages.total,
-      h('a.button.primary#case-new', { href: '#/cases/new' }, '+ 登记援助对象')),
-    h('div.toolbar', {}, search, community, category, status),
-    message,
-    h('div.table-wrap', {}, h('table.list#case-table', {},
-      h('thead', {}, h('tr', {}, ['姓名', '性别', '年龄', '身份证号', '社区', '人员类别', '登记日期', '最近跟踪', '状态'].map((t) => h('th', {}, t)))),
-      body)),
-    pages.el));
-  await load();
 }
 
 function row(r) {
@@ -99,7 +81,7 @@ export function categoryChecks(ctx, chosen = []) {
 function caseForm(ctx, d, submit) {
   const text = (name, attrs = {}) => h('input', { name, ...attrs });
   const idInput = text('id_number', { id: 'case-id-number', maxLength: 18, placeholder: '18位身份证号', autocomplete: 'off' });
-  const derived = h('div.derived#case-derived', {}, '输入身份证号后自动显示性别、出生日期和年龄');
+  const derived = h('div.derived#case-derived', {}, ID_HINT);
   const form = h('form.card.form#case-form', {},
     h('div.form-error'),
     h('h2', {}, '基本信息'),
@@ -120,45 +102,17 @@ function caseForm(ctx, d, submit) {
       field('求职意愿', text('wishes', { placeholder: '希望从事的工作、地点、时间等' }), { wide: true })),
     h('div.actions', {}, h('button.primary#case-submit', { type: 'submit' }, '登记')));
 
-  let seq = 0;
-  idInput.addEventListener('input', async () => {
-    const mine = ++seq;
-    const v = idInput.value.trim();
-    if (v.length < 15) { derived.textContent = '输入身份证号后自动显示性别、出生日期和年龄'; return; }
-    try {
-      const r = await api.lookupId(v);
-      if (mine !== seq) return;
-      clearErrors(form);
-      derived.textContent = `${r.sex}　${r.birth_date}　${r.age}岁`;
-      if (r.existing) {
-        derived.append(h('div.muted', {}, `已有人员：${r.existing.name}（${r.existing.community_name || ''}），登记后使用已有人员信息。`));
-        if (!form.name.value) form.name.value = r.existing.name;
-      }
-    } catch (e) {
-      if (mine !== seq) return;
-      derived.textContent = '';
-      if (v.length >= 18 || e.code !== 'invalid_input') showError(form, e);
+  idLookup(form, idInput, derived, (r) => {
+    if (r.existing) {
+      derived.append(h('div.muted', {}, `已有人员：${r.existing.name}（${r.existing.community_name || ''}），登记后使用已有人员信息。`));
+      if (!form.name.value) form.name.value = r.existing.name;
     }
   });
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    const input = {
-      person: { name: v.name || '', id_number: v.id_number, phone: v.phone, community_id: v.community_id, address: v.address, hukou: v.hukou },
-      categories: v.categories || [],
-      registered_on: v.registered_on, education: v.education, skills: v.skills, wishes: v.wishes,
-    };
-    const button = form.querySelector('#case-submit');
-    button.disabled = true;
-    try {
-      await submit(input);
-    } catch (e) {
-      showError(form, e);
-    } finally {
-      button.disabled = false;
-    }
-  });
+  onSubmit(form, (v) => submit({
+    person: personInput(v),
+    categories: v.categories || [],
+    registered_on: v.registered_on, education: v.education, skills: v.skills, wishes: v.wishes,
+  }));
   return form;
 }

@@ -126,8 +126,29 @@ export function pager(state, load, { unit, empty, columns, row, body }) {
   };
 }
 
+/**
+ * Sends a form's values with `send`: the submit button is off until the core
+ * answers, so that a second click cannot save the same thing twice.
+ */
+export function onSubmit(form, send) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const values = formValues(form);
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      await send(values);
+    } catch (e) {
+      showError(form, e);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
 /** A small form on a card that saves with one button; errors beside the field named. */
-export function recordForm(id, title, fields, onSubmit, disabled) {
+export function recordForm(id, title, fields, save, disabled) {
   const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
     h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
   form.addEventListener('submit', async (ev) => {
@@ -135,7 +156,7 @@ export function recordForm(id, title, fields, onSubmit, disabled) {
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     try {
-      await onSubmit(formValues(form));
+      await save(formValues(form));
     } catch (err) {
       showError(form, err);
     } finally {

@@ -3,7 +3,8 @@
 // the register for app.js. 受理登记 is in mediation_register.js, the case page
 // in mediation_case.js, the printable documents in print.js.
 import { invoke } from './api.js';
-import { errorBox, field, formValues, h, mount, options, pager, showError, toast, today } from './dom.js';
+import { errorBox, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
+import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
 
@@ -66,7 +67,6 @@ function committeeFilter(ctx, id, selected) {
     : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, `${c.name}调委会`]), selected, '全部调委会'));
 }
 
-const PAGE_SIZE = 50;
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { dispute_type: '', source: '', status: '', mediator_id: '', community_id: '', from: '', to: '', page: 1 };
 
@@ -81,38 +81,25 @@ export async function mediationListPage(ctx) {
     from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),
     to: h('input#med-to', { type: 'date', value: state.to, title: '受理日期至' }),
   };
-  const body = h('tbody');
-  const message = h('div');
-  let seq = 0;
-  const load = async () => {
-    const mine = ++seq;
-    try {
-      const q = { page: state.page, page_size: PAGE_SIZE };
+  await listPage({
+    state,
+    fetch: (paging) => {
+      const q = { ...paging };
       for (const k of Object.keys(controls)) q[k] = state[k] || null;
-      const res = await med.list(q);
-      if (mine !== seq) return;
-      message.replaceChildren();
-      pages.show(res);
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    }
-  };
-  const pages = pager(state, load, { unit: '件', empty: '没有符合条件的调解案件', columns: 9, row, body });
-  pages.total.id = 'med-total';
-  for (const [key, el] of Object.entries(controls)) {
-    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
-  }
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '人民调解案件'), pages.total,
-      h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记')),
-    h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
+      return med.list(q);
+    },
+    filters: controls,
+    title: '人民调解案件',
+    totalId: 'med-total',
+    action: h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记'),
+    toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
       h('span.period', {}, h('span.muted', {}, '受理日期'), controls.from, h('span.muted', {}, '至'), controls.to)),
-    message,
-    h('div.table-wrap', {}, h('table.list#med-table', {},
-      h('thead', {}, h('tr', {}, ['案号', '纠纷类型', '来源', '调委会', '申请方', '被申请方', '调解员', '受理日期', '状态'].map((t) => h('th', {}, t)))),
-      body)),
-    pages.el));
-  await load();
+    table: 'table.list#med-table',
+    heads: ['案号', '纠纷类型', '来源', '调委会', '申请方', '被申请方', '调解员', '受理日期', '状态'],
+    unit: '件',
+    empty: '没有符合条件的调解案件',
+    row,
+  });
 }
 
 function row(r) {

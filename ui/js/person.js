@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { field, formValues, h, mount, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
 import { elderlyForm } from './register.js';
+import { revealable } from './lookup.js';
 
 export async function personPage(ctx, id, tab = 'info') {
   const { elderly: e, services, visits } = await api.detail(id);
@@ -29,21 +30,9 @@ export async function personPage(ctx, id, tab = 'info') {
 
 function infoTab(ctx, e, reload) {
   const p = e.person;
-  const idCell = h('span#id-number-shown', {}, p.id_number_masked || '—');
-  const phoneCell = h('span#phone-shown', {}, p.phone_masked || '—');
-  // Full values only on request, and every request is audited by the core.
-  const reveal = ctx.session.role !== 'read_only' && h('button.reveal#reveal', { type: 'button', onclick: async (ev) => {
-    try {
-      const r = await api.reveal(p.id);
-      idCell.textContent = r.id_number || '—';
-      phoneCell.textContent = r.phone || '—';
-      ev.target.remove();
-    } catch (e) {
-      toast(e.message);
-    }
-  } }, '显示完整');
+  const [idCell, phoneCell] = revealable(ctx, p);
   const rows = [
-    ['身份证号', h('span', {}, idCell, reveal)], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
+    ['身份证号', idCell], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
     ['居住地址', p.address], ['户籍', p.hukou], ['居住情况', e.living_arrangement], ['经济状况', e.economic_status],
     ['养老方式', e.care_mode], ['探访等级', e.visit_level], ['残疾', [e.disability_type, e.disability_grade, e.disability_cert].filter(Boolean).join(' ')],
     ['健康状况', e.health_notes], ['企业退休', e.enterprise_retiree ? '是' : '否'],

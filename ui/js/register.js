@@ -2,7 +2,8 @@
 // The ID number comes first: sex, birth date and age follow from it, and a
 // number already on file opens that person instead of a duplicate.
 import { api } from './api.js';
-import { clearErrors, field, formValues, h, mount, options, showError, toast } from './dom.js';
+import { field, h, mount, onSubmit, options, toast } from './dom.js';
+import { ID_HINT, idLookup, personInput } from './lookup.js';
 
 export function registerPage(ctx) {
   const form = elderlyForm(ctx, null, async (input) => {
@@ -19,7 +20,7 @@ export function elderlyForm(ctx, current, submit) {
   const p = current?.person || {};
   const sel = (name, dict, value) => h('select', { name }, options(d[dict], value || '', '（未填）'));
   const text = (name, value, attrs = {}) => h('input', { name, value: value || '', ...attrs });
-  const derived = h('div.derived#derived', {}, current ? `${p.sex || ''}　${p.birth_date || ''}　${p.age ?? ''}岁` : '输入身份证号后自动显示性别、出生日期和年龄');
+  const derived = h('div.derived#derived', {}, current ? `${p.sex || ''}　${p.birth_date || ''}　${p.age ?? ''}岁` : ID_HINT);
   const idInput = current
     ? h('input', { value: p.id_number_masked || '', disabled: true, dataset: { name: 'id_number' } })
     : text('id_number', '', { id: 'id-number', maxLength: 18, placeholder: '18位身份证号', autocomplete: 'off' });
@@ -62,51 +63,23 @@ export function elderlyForm(ctx, current, submit) {
     h('div.actions', {}, h('button.primary#elderly-submit', { type: 'submit' }, current ? '保存修改' : '登记')));
 
   if (!current) {
-    let seq = 0;
-    idInput.addEventListener('input', async () => {
-      const mine = ++seq;
-      const v = idInput.value.trim();
-      if (v.length < 15) { derived.textContent = '输入身份证号后自动显示性别、出生日期和年龄'; return; }
-      try {
-        const r = await api.lookupId(v);
-        if (mine !== seq) return; // the number changed while this was asked
-        clearErrors(form);
-        derived.replaceChildren(`${r.sex}　${r.birth_date}　${r.age}岁`);
-        if (r.elderly_id) {
-          derived.append(h('div.notice', {}, `该身份证号已登记：${r.existing.name}。`, h('a#open-existing', { href: `#/elderly/${r.elderly_id}` }, '打开已有记录')));
-        } else if (r.existing && !form.name.value) {
-          form.name.value = r.existing.name;
-        }
-      } catch (e) {
-        if (mine !== seq) return;
-        derived.textContent = '';
-        if (v.length >= 18 || e.code !== 'invalid_input') showError(form, e);
+    idLookup(form, idInput, derived, (r) => {
+      if (r.elderly_id) {
+        derived.append(h('div.notice', {}, `该身份证号已登记：${r.existing.name}。`, h('a#open-existing', { href: `#/elderly/${r.elderly_id}` }, '打开已有记录')));
+      } else if (r.existing && !form.name.value) {
+        form.name.value = r.existing.name;
       }
     });
   }
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    const input = {
-      person: { name: v.name || '', id_number: v.id_number, phone: v.phone, community_id: v.community_id, address: v.address, hukou: v.hukou },
-      kinds: v.kinds || [],
-      sanwu: v.sanwu, enterprise_retiree: v.enterprise_retiree,
-      living_arrangement: v.living_arrangement, economic_status: v.economic_status, care_mode: v.care_mode,
-      visit_level: v.visit_level, disability_type: v.disability_type, disability_grade: v.disability_grade,
-      disability_cert: v.disability_cert, health_notes: v.health_notes,
-      emergency_name: v.emergency_name, emergency_phone: v.emergency_phone, emergency_relation: v.emergency_relation,
-    };
-    const button = form.querySelector('#elderly-submit');
-    button.disabled = true;
-    try {
-      await submit(input);
-    } catch (e) {
-      showError(form, e);
-    } finally {
-      button.disabled = false;
-    }
-  });
+  onSubmit(form, (v) => submit({
+    person: personInput(v),
+    kinds: v.kinds || [],
+    sanwu: v.sanwu, enterprise_retiree: v.enterprise_retiree,
+    living_arrangement: v.living_arrangement, economic_status: v.economic_status, care_mode: v.care_mode,
+    visit_level: v.visit_level, disability_type: v.disability_type, disability_grade: v.disability_grade,
+    disability_cert: v.disability_cert, health_notes: v.health_notes,
+    emergency_name: v.emergency_name, emergency_phone: v.emergency_phone, emergency_relation: v.emergency_relation,
+  }));
   return form;
 }

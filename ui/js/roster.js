@@ -1,8 +1,8 @@
 // The roster list (老年人花名册): search as you type, filters, pages.
 import { api } from './api.js';
-import { errorBox, h, mount, options, pager } from './dom.js';
+import { h, options } from './dom.js';
+import { listPage } from './list.js';
 
-const PAGE_SIZE = 50;
 // Kept across visits, so that coming back from a person finds the same list.
 const state = { text: '', community_id: '', kind: '', status: '在册', page: 1 };
 
@@ -16,42 +16,21 @@ export async function rosterPage(ctx) {
   const kinds = [...(ctx.dicts.elderly_kind || []), '三无', '企业退休'];
   const kind = h('select#roster-kind', {}, options(kinds, state.kind, '全部类别'));
   const status = h('select#roster-status', {}, options([...(ctx.dicts.roster_status || []), '全部'], state.status));
-  const body = h('tbody');
-  const message = h('div');
-
-  let seq = 0;
-  const load = async () => {
-    const mine = ++seq;
-    try {
-      const res = await api.roster({ ...state, community_id: state.community_id || null, kind: state.kind || null, page_size: PAGE_SIZE });
-      if (mine !== seq) return; // a newer keystroke's answer wins
-      message.replaceChildren();
-      pages.show(res);
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    }
-  };
-  const pages = pager(state, load, { unit: '人', empty: '没有符合条件的老人', columns: 9, row, body });
-  pages.total.id = 'roster-total';
-  let timer;
-  search.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => { state.text = search.value; state.page = 1; load(); }, 150);
+  await listPage({
+    state,
+    fetch: (paging) => api.roster({ ...state, community_id: state.community_id || null, kind: state.kind || null, ...paging }),
+    search: ['text', search],
+    filters: { community_id: community, kind, status },
+    title: '老年人花名册',
+    totalId: 'roster-total',
+    action: h('a.button.primary#roster-new', { href: '#/roster/new' }, '+ 登记老人'),
+    toolbar: h('div.toolbar', {}, search, community, kind, status),
+    table: 'table.list#roster-table',
+    heads: ['姓名', '性别', '年龄', '身份证号', '联系电话', '社区', '类别', '探访等级', '状态'],
+    unit: '人',
+    empty: '没有符合条件的老人',
+    row,
   });
-  for (const [el, key] of [[community, 'community_id'], [kind, 'kind'], [status, 'status']]) {
-    el.addEventListener('change', () => { state[key] = el.value; state.page = 1; load(); });
-  }
-
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '老年人花名册'), pages.total,
-      h('a.button.primary#roster-new', { href: '#/roster/new' }, '+ 登记老人')),
-    h('div.toolbar', {}, search, community, kind, status),
-    message,
-    h('div.table-wrap', {}, h('table.list#roster-table', {},
-      h('thead', {}, h('tr', {}, ['姓名', '性别', '年龄', '身份证号', '联系电话', '社区', '类别', '探访等级', '状态'].map((t) => h('th', {}, t)))),
-      body)),
-    pages.el));
-  await load();
 }
 
 function row(r) {
