@@ -59,7 +59,7 @@ function syncStep(session, done) {
     h('p', {}, '本街道办有几台电脑使用本程序时，它们通过同一个“同步文件夹”交换数据：可以是共享文件夹，也可以是轮流插到各台电脑上的U盘里的文件夹。“同步密钥”用来加密交换的数据，每台电脑都要填写同一个文件夹和同一个密钥。'),
     h('div.form-error'),
     field('同步文件夹', h('input#sync-step-folder', { name: 'folder', autocomplete: 'off', autofocus: true,
-      placeholder: '例如：\\街道服务器\台账同步 或 E:\台账同步' }), { wide: true }),
+      placeholder: '例如：\\\\街道服务器\\台账同步 或 E:\\台账同步' }), { wide: true }),
     h('div.grid', {},
       field('同步密钥（至少8个字符）', h('input#sync-step-key', { name: 'key', type: 'password', autocomplete: 'new-password' })),
       field('再次输入同步密钥', h('input#sync-step-key2', { name: 'key_again', type: 'password', autocomplete: 'new-password' }))),
