@@ -34,6 +34,10 @@ pub enum StoreError {
     UpgradeBackup(String),
     #[error("数据库操作失败（{0}），本次修改未保存。请重试；如仍失败，请运行 street-ledger check 并联系技术支持")]
     Sqlite(rusqlite::Error),
+    #[error(
+        "数据库升级到第{version}版时出错（{why}），数据库未做任何改动，旧版本程序仍可打开它。升级前的备份在“{backup}”。请先继续使用旧版本程序，并把这段提示告诉技术支持"
+    )]
+    Migration { version: i64, why: String, backup: String },
 }
 
 impl StoreError {
@@ -46,6 +50,7 @@ impl StoreError {
             StoreError::Stale => "store.stale",
             StoreError::UpgradeBackup(_) => "store.upgrade_backup",
             StoreError::Sqlite(_) => "store.sqlite",
+            StoreError::Migration { .. } => "store.migration",
         }
     }
 }
@@ -100,12 +105,22 @@ impl Store {
         // of its time. They hold only what one row or statement touched.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(64);
+        let mut backup = None;
         if found > 0 && found < LATEST_VERSION {
             // An older version's database: keep a copy before changing it.
             let data_dir = path.parent().unwrap_or(Path::new("."));
-            crate::backup::before_upgrade(&conn, data_dir).map_err(|e| StoreError::UpgradeBackup(e.to_string()))?;
+            let made = crate::backup::before_upgrade(&conn, data_dir);
+            backup = Some(made.map_err(|e| StoreError::UpgradeBackup(e.to_string()))?);
         }
-        migrations::migrate(&mut conn)?;
+        migrations::migrate(&mut conn).map_err(|e| match (e, backup) {
+            // Rolled back whole: the user keeps working with the old program.
+            (StoreError::Sqlite(why), Some(backup)) => StoreError::Migration {
+                version: LATEST_VERSION,
+                why: why.to_string(),
+                backup: backup.display().to_string(),
+            },
+            (e, _) => e,
+        })?;
         let installation_id = installation(&conn)?;
         let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
         Ok(Store { conn, path: path.to_path_buf(), installation_id, clock: Hlc::after(last.as_deref()) })

@@ -250,3 +250,26 @@ fn make_fixture_of_this_release() {
     std::fs::copy(dir.path().join(DB_FILE), &file).unwrap();
     println!("made {}", file.display());
 }
+
+#[test]
+fn a_migration_that_fails_leaves_the_old_database_as_it_was_and_says_where_the_backup_is() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join(DB_FILE);
+    std::fs::copy(fixtures_dir().join("schema-3-v0.1.0.db"), &db).unwrap();
+    // A table in the way of schema 4 (someone's stray tool, a damaged file):
+    // creating sync_config fails half way through the upgrade.
+    Connection::open(&db).unwrap().execute_batch("CREATE TABLE sync_config (x)").unwrap();
+    let before = contents(&Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
+    assert_eq!(before.version, 3);
+
+    let e = Store::open_dir(dir.path()).map(drop).unwrap_err();
+    let payload = street_ledger::Error::from(e).payload();
+    assert_eq!(payload.code, "store.migration");
+    assert!(payload.message.contains("未做任何改动") && payload.message.contains("旧版本"), "{}", payload.message);
+
+    let after = contents(&Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
+    assert_eq!(after, before, "every migration rolled back together");
+    let backup = payload.message.split('“').nth(1).and_then(|s| s.split('”').next()).unwrap();
+    let kept = contents(&Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
+    assert_eq!(kept, before, "the backup named is the database before the upgrade");
+}
