@@ -53,7 +53,25 @@ pub(crate) fn field_tokens(field: &str, value: &Value, out: &mut BTreeSet<String
 
 const INDEXED: [&str; 3] = ["name", "id_number", "phone"];
 
-/// Called by the write path after a person's fields were written: adds the
+/// The tokens of a new person's fields.
+pub(crate) fn tokens<'v>(fields: impl Iterator<Item = (&'v str, &'v Value)>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (name, value) in fields.filter(|(n, _)| INDEXED.contains(n)) {
+        field_tokens(name, value, &mut out);
+    }
+    out
+}
+
+/// Adds (token, person id) pairs; sorted, they go in along the index.
+pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> Result<()> {
+    let mut ins = conn.prepare_cached("INSERT OR IGNORE INTO person_token (token, person_id) VALUES (?1, ?2)")?;
+    for (t, person) in tokens {
+        ins.execute((t, person))?;
+    }
+    Ok(())
+}
+
+/// Called by the write path after a person's fields were edited: adds the
 /// tokens the new values bring and removes those only the old ones had.
 pub(crate) fn reindex(
     conn: &Connection,
@@ -61,25 +79,15 @@ pub(crate) fn reindex(
     names: &[&str],
     old: &[Value],
     new: &[(&str, Value)],
-    inserted: bool,
 ) -> Result<()> {
-    let mut gone = BTreeSet::new();
-    let mut added = BTreeSet::new();
-    for (i, name) in names.iter().enumerate().filter(|(_, n)| INDEXED.contains(n)) {
-        if !inserted {
-            field_tokens(name, &old[i], &mut gone);
-        }
-        field_tokens(name, &new[i].1, &mut added);
-    }
+    let gone = tokens(names.iter().copied().zip(old));
+    let added = tokens(new.iter().map(|(n, v)| (*n, v)));
     let mut del = conn.prepare_cached("DELETE FROM person_token WHERE token = ?1 AND person_id = ?2")?;
     for t in gone.difference(&added) {
         del.execute((t, person_id))?;
     }
-    let mut ins = conn.prepare_cached("INSERT OR IGNORE INTO person_token (token, person_id) VALUES (?1, ?2)")?;
-    for t in added.difference(&gone) {
-        ins.execute((t, person_id))?;
-    }
-    Ok(())
+    let ins: Vec<(String, String)> = added.difference(&gone).map(|t| (t.clone(), person_id.to_string())).collect();
+    insert_tokens(conn, &ins)
 }
 
 /// The tokens a typed query may match, or none for an empty query.

@@ -306,6 +306,10 @@ pub struct WriteTx<'a> {
     conflicts_listed: Option<bool>,
     /// Whether any record waits (待关联), read when first needed.
     pending_listed: Option<bool>,
+    /// Search tokens of persons inserted in this transaction, as (token,
+    /// person id): written sorted at commit, because a large import's
+    /// tokens inserted one person at a time land all over the index.
+    new_tokens: Vec<(String, String)>,
     /// A trial that is never committed ([`super::Store::dry_run`]): the
     /// change log and the derived indexes, which no write reads, are left
     /// out, so a preview costs what its checks cost and not what logging does.
@@ -363,6 +367,7 @@ impl<'a> WriteTx<'a> {
             local_seq: None,
             conflicts_listed: None,
             pending_listed: None,
+            new_tokens: Vec::new(),
             dry: false,
         }
     }
@@ -382,6 +387,7 @@ impl<'a> WriteTx<'a> {
     /// rows of a file and reports the bad ones).
     pub fn attempt<T>(&mut self, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
         let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed, self.pending_listed);
+        let tokens = self.new_tokens.len();
         self.tx.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
             Ok(v) => {
@@ -391,6 +397,7 @@ impl<'a> WriteTx<'a> {
             Err(e) => {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
+                self.new_tokens.truncate(tokens);
                 Err(e)
             }
         }
@@ -406,7 +413,8 @@ impl<'a> WriteTx<'a> {
         &self.tx
     }
 
-    pub(super) fn commit(self) -> Result<()> {
+    pub(super) fn commit(mut self) -> Result<()> {
+        self.flush_tokens()?;
         if let Some(head) = &self.chain {
             head.store(&self.tx, crate::audit::Log::ChangeLog)?;
         }
@@ -699,13 +707,27 @@ impl<'a> WriteTx<'a> {
 
     /// Keeps derived data (the person search index, the roster list index)
     /// in step with the record.
-    fn derive(&self, table: Table, id: &str, names: &[&str], old: &[Value], fields: &Fields, new: bool) -> Result<()> {
+    fn derive(
+        &mut self,
+        table: Table,
+        id: &str,
+        names: &[&str],
+        old: &[Value],
+        fields: &Fields,
+        new: bool,
+    ) -> Result<()> {
         if self.dry {
             return Ok(());
         }
         match table {
+            Table::Person if new => {
+                let tokens = crate::person::search::tokens(fields.iter().map(|(n, v)| (*n, v)));
+                self.new_tokens.extend(tokens.into_iter().map(|t| (t, id.to_string())));
+            }
             Table::Person => {
-                crate::person::search::reindex(&self.tx, id, names, old, fields, new)?;
+                // An edit removes the tokens of the old values: they must be there.
+                self.flush_tokens()?;
+                crate::person::search::reindex(&self.tx, id, names, old, fields)?;
                 if !new && names.iter().any(|n| ["name_key", "community_id", "birth_date"].contains(n)) {
                     crate::elderly::roster::reindex_person(&self.tx, id)?;
                 }
@@ -722,6 +744,12 @@ impl<'a> WriteTx<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    fn flush_tokens(&mut self) -> Result<()> {
+        let mut tokens = std::mem::take(&mut self.new_tokens);
+        tokens.sort_unstable();
+        crate::person::search::insert_tokens(&self.tx, &tokens)
     }
 
     fn log<'v>(
