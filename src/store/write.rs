@@ -307,14 +307,19 @@ pub struct WriteTx<'a> {
     /// Whether any record waits (待关联), read when first needed.
     pending_listed: Option<bool>,
     /// Search tokens of persons inserted in this transaction, as (token,
-    /// person id): written sorted at commit, because a large import's
-    /// tokens inserted one person at a time land all over the index.
+    /// person id): written sorted (at commit, before an edit or an attempt,
+    /// or every [`TOKEN_BATCH`]), because a large import's tokens inserted
+    /// one person at a time land all over the index.
     new_tokens: Vec<(String, String)>,
     /// A trial that is never committed ([`super::Store::dry_run`]): the
     /// change log and the derived indexes, which no write reads, are left
     /// out, so a preview costs what its checks cost and not what logging does.
     dry: bool,
 }
+
+/// Pending search tokens written at once: about 15 MB held, and most of
+/// the gain of writing them sorted.
+const TOKEN_BATCH: usize = 100_000;
 
 /// One change-log entry as it travels between PCs (see `sync`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -386,8 +391,10 @@ impl<'a> WriteTx<'a> {
     /// it fails, while the transaction goes on (an import keeps the good
     /// rows of a file and reports the bad ones).
     pub fn attempt<T>(&mut self, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
+        // Tokens pending from before the attempt go in first: written inside
+        // it, a rollback of the attempt would take them away too.
+        self.flush_tokens()?;
         let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed, self.pending_listed);
-        let tokens = self.new_tokens.len();
         self.tx.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
             Ok(v) => {
@@ -397,7 +404,7 @@ impl<'a> WriteTx<'a> {
             Err(e) => {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
-                self.new_tokens.truncate(tokens);
+                self.new_tokens.clear();
                 Err(e)
             }
         }
@@ -723,6 +730,9 @@ impl<'a> WriteTx<'a> {
             Table::Person if new => {
                 let tokens = crate::person::search::tokens(fields.iter().map(|(n, v)| (*n, v)));
                 self.new_tokens.extend(tokens.into_iter().map(|t| (t, id.to_string())));
+                if self.new_tokens.len() >= TOKEN_BATCH {
+                    self.flush_tokens()?;
+                }
             }
             Table::Person => {
                 // An edit removes the tokens of the old values: they must be there.

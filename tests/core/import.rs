@@ -334,3 +334,34 @@ fn a_row_that_only_the_register_itself_refuses_is_rejected_alone() {
     assert_eq!(o.count("person"), 2, "the refused row left nothing behind");
     assert!(check::check(o.store.conn()).unwrap().ok());
 }
+
+#[test]
+fn a_person_imported_before_a_refused_edit_of_someone_on_file_stays_findable() {
+    use street_ledger::employment::case::{self, CaseInput};
+    use street_ledger::person::search::{self, PersonQuery};
+    use street_ledger::person::PersonInput;
+    let mut o = new_office();
+    // 钱青年 is on file already (re-employment), too young for the roster.
+    let young = id_number(1990, 5, 6, 61);
+    let person = PersonInput {
+        name: "钱青年".into(),
+        id_number: Some(young.clone()),
+        community_id: Some(o.dongfeng.clone()),
+        ..Default::default()
+    };
+    case::register(&mut o.store, &clerk(), &CaseInput { person, ..Default::default() }, today()).unwrap();
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("花名册.csv");
+    let text = format!(
+        "姓名,身份证号,社区,联系电话\n孙寿康,{},东风社区,13800000001\n钱青年,{young},东风社区,13900000002\n",
+        id_number(1940, 1, 1, 63)
+    );
+    std::fs::write(&path, text).unwrap();
+    // The register refuses 钱青年 only after his phone was changed, inside
+    // his row's own savepoint, which is undone.
+    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), None, today()).unwrap();
+    assert_eq!((out.imported, out.rejected), (1, 1), "{:?}", out.problems);
+    assert!(check::check(o.store.conn()).unwrap().ok(), "the search index lost a row");
+    let q = PersonQuery { text: "孙寿康".into(), ..Default::default() };
+    assert_eq!(search::search(o.store.conn(), &clerk(), &q, today()).unwrap().total, 1);
+}
