@@ -51,7 +51,7 @@ pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw]
         |w| elderly::register_in(w, &input, today).map(drop),
         |w, id| elderly::update_in(w, id, None, &input, today),
     );
-    Ok(run.settle(written, layout, line, &[]))
+    run.settle(written, layout, line, &[])
 }
 
 fn input(row: &Row) -> ElderlyInput {

@@ -54,7 +54,7 @@ pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw]
         |w| case::register_in(w, &input, today).map(drop),
         |w, id| case::update_in(w, id, &input),
     );
-    Ok(run.settle(written, layout, line, &[]))
+    run.settle(written, layout, line, &[])
 }
 
 fn input(row: &Row) -> CaseInput {

@@ -151,7 +151,7 @@ fn write(
             Ok(())
         },
     );
-    Ok(run.settle(written, layout, failed.get(), &[("members", "name")]))
+    run.settle(written, layout, failed.get(), &[("members", "name")])
 }
 
 fn member(row: &Row) -> MemberInput {

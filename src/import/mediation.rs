@@ -80,7 +80,7 @@ pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw]
     let input = input(w, &row)?;
     let today = run.today;
     let written = run.write(w, None, |w| mediation::register_in(w, &input, today).map(drop), |_, _| Ok(()));
-    Ok(run.settle(written, layout, line, &[("mediator_ids", "mediators"), ("parties", "applicants")]))
+    run.settle(written, layout, line, &[("mediator_ids", "mediators"), ("parties", "applicants")])
 }
 
 /// The first applicant's ID number, or else their name.

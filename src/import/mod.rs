@@ -56,6 +56,8 @@ pub enum ImportError {
     Rejected(usize),
     #[error("没有名为“{0}”的导入类型：可选 {list}", list = register_list())]
     NoRegister(String),
+    #[error("数据已导入（{summary}），但有问题的行没能写成文件：{why}。换一个保存位置后，用同一个文件再导入一次即可：已导入的不会重复，有问题的行会写到新位置")]
+    RejectedFile { summary: String, why: String },
     /// Internal: the fast first try met a row that fails; never shown.
     #[error("导入需要逐行重试")]
     Unguarded,
@@ -72,6 +74,7 @@ impl ImportError {
             ImportError::Existing(_) => "import.existing",
             ImportError::Rejected(_) => "import.rejected",
             ImportError::NoRegister(_) => "import.no_register",
+            ImportError::RejectedFile { .. } => "import.rejected_file",
             ImportError::Unguarded => "import.retry",
         }
     }
@@ -294,21 +297,19 @@ pub fn import(
         other => other?,
     };
     outcome.problems = outcome.problems.into_iter().map(readable).collect();
-    if let Some(out) = rejected_out.filter(|_| outcome.rejected > 0) {
-        output::rejected(&layout, &outcome.problems, out)?;
-    }
-    store.optimize()?;
     let unit = register.unit;
-    crate::audit::record(
-        store,
-        &actor.user,
-        crate::audit::Action::Import,
-        &path.display().to_string(),
-        &format!(
-            "{}：新增{}{unit}，更新{}{unit}，跳过{}{unit}，退回{}行",
-            register.label, outcome.imported, outcome.updated, outcome.skipped, outcome.rejected
-        ),
-    )?;
+    let summary = format!(
+        "新增{}{unit}，更新{}{unit}，跳过{}{unit}，退回{}行",
+        outcome.imported, outcome.updated, outcome.skipped, outcome.rejected
+    );
+    // The rows are in: recorded before anything else can fail.
+    let detail = format!("{}：{summary}", register.label);
+    crate::audit::record(store, &actor.user, crate::audit::Action::Import, &path.display().to_string(), &detail)?;
+    store.optimize()?;
+    if let Some(out) = rejected_out.filter(|_| outcome.rejected > 0) {
+        output::rejected(&layout, &outcome.problems, out)
+            .map_err(|e| ImportError::RejectedFile { summary, why: e.to_string() })?;
+    }
     Ok(outcome)
 }
 
@@ -467,18 +468,20 @@ impl Run<'_> {
 
     /// A written record's result, a refusal by the register named on the
     /// column of the field it names (`aliases`: the register's field names
-    /// to the import's).
+    /// to the import's). Anything else (a full disk, a busy database) is no
+    /// fault of the row: it fails the import, which writes nothing.
     pub fn settle(
         &self,
         written: Result<RowResult>,
         layout: &Layout,
         line: usize,
         aliases: &[(&str, &str)],
-    ) -> RowResult {
+    ) -> Result<RowResult> {
         let e = match written {
-            Ok(r) => return r,
-            Err(_) if !self.guarded => return RowResult::Unguarded,
-            Err(e) => e,
+            Ok(r) => return Ok(r),
+            Err(_) if !self.guarded => return Ok(RowResult::Unguarded),
+            Err(e @ (Error::Invalid(_) | Error::Access(_) | Error::NotFound { .. })) => e,
+            Err(e) => return Err(e),
         };
         let field = match &e {
             Error::Invalid(i) => i.field,
@@ -488,6 +491,6 @@ impl Run<'_> {
             .find(|(from, _)| *from == field)
             .map_or(field, |(_, to)| *to);
         // A field the file has no column for names no column: the whole row.
-        RowResult::Rejected(vec![Problem { row: line, column: layout.header(key), message: e.to_string() }])
+        Ok(RowResult::Rejected(vec![Problem { row: line, column: layout.header(key), message: e.to_string() }]))
     }
 }

@@ -365,3 +365,23 @@ fn a_person_imported_before_a_refused_edit_of_someone_on_file_stays_findable() {
     let q = PersonQuery { text: "孙寿康".into(), ..Default::default() };
     assert_eq!(search::search(o.store.conn(), &clerk(), &q, today()).unwrap().total, 1);
 }
+
+#[test]
+fn when_the_rejected_rows_cannot_be_written_the_user_learns_the_good_rows_are_in_and_a_rerun_fixes_it() {
+    let mut o = new_office();
+    let dir = TempDir::new().unwrap();
+    let path = bad_rows_file(dir.path());
+    let nowhere = dir.path().join("没有这个文件夹").join("退回.xlsx");
+    let e = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&nowhere), today())
+        .unwrap_err();
+    assert_eq!(e.code(), "import.rejected_file");
+    assert!(e.to_string().contains("数据已导入") && e.to_string().contains("再导入一次"), "{e}");
+    assert_eq!(o.count("elderly"), 1, "the good row is in");
+    // The same file again, to a folder that exists: nobody twice, the file written.
+    let rejected = dir.path().join("退回.xlsx");
+    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&rejected), today())
+        .unwrap();
+    assert_eq!((out.imported, out.skipped), (0, 1));
+    assert_eq!(o.count("elderly"), 1);
+    assert!(rejected.exists());
+}
