@@ -199,13 +199,14 @@ fn copy(r: &RowResult) -> RowResult {
     }
 }
 
-/// The household a person is an active member of.
+/// The household a person heads. Only as its head: a son still listed in
+/// his parents' household who heads his own in the file is a new household
+/// (which the register refuses until he is moved out of theirs), never
+/// more members of his parents'.
 fn household_of(conn: &Connection, id_number: &str) -> Result<Option<String>> {
     let Some(person) = crate::person::find_by_id_number(conn, id_number)? else { return Ok(None) };
-    Ok(conn
-        .prepare_cached("SELECT household_id FROM household_member WHERE person_id = ?1 AND active = 1")?
-        .query_row([person], |r| r.get(0))
-        .optional()?)
+    let sql = "SELECT household_id FROM household_member WHERE person_id = ?1 AND active = 1 AND relation = '户主'";
+    Ok(conn.prepare_cached(sql)?.query_row([person], |r| r.get(0)).optional()?)
 }
 
 /// The membership of a person in a household, if active.

@@ -392,3 +392,31 @@ fn every_register_has_a_template_with_notes_and_drop_down_lists() {
     assert_eq!(e.code(), "import.no_register");
     assert!(e.to_string().contains("households（家庭户（零就业家庭））"), "{e}");
 }
+
+#[test]
+fn a_son_still_in_his_parents_household_who_heads_his_own_in_the_file_is_not_added_to_theirs() {
+    let dir = TempDir::new().unwrap();
+    let (father, son, wife) = (id_number(1960, 2, 2, 71), id_number(1988, 3, 3, 73), id_number(1990, 4, 4, 75));
+    let mut o = new_office();
+    let first = dir.path().join("父母家.csv");
+    let text = format!(
+        "户主身份证号,社区,家庭住址,姓名,身份证号,与户主关系,就业状况,工作单位\n\
+         {father},东风社区,和平路1号,父亲,{father},户主,退休,\n\
+         {father},东风社区,和平路1号,儿子,{son},子女,失业,\n"
+    );
+    std::fs::write(&first, text).unwrap();
+    assert_eq!(run(&mut o, "households", &first, &Options::default()).imported, 2);
+    // A later file lists the son as the head of his own household.
+    let second = dir.path().join("儿子家.csv");
+    let text = format!(
+        "户主身份证号,社区,家庭住址,姓名,身份证号,与户主关系,就业状况,工作单位\n\
+         {son},东风社区,和平路2号,儿子,{son},户主,失业,\n\
+         {son},东风社区,和平路2号,儿媳,{wife},配偶,失业,\n"
+    );
+    std::fs::write(&second, text).unwrap();
+    let out = run(&mut o, "households", &second, &Options { existing: Existing::Update, ..Default::default() });
+    assert_eq!((out.imported, out.updated, out.rejected), (0, 0, 2), "{:?}", out.problems);
+    assert!(out.problems.iter().any(|p| p.message.contains("移出")), "{:?}", out.problems);
+    let list = household::list(o.store.conn(), &clerk(), None, today()).unwrap();
+    assert_eq!((list.len(), list[0].members), (1, 2), "the parents' household is as it was");
+}
