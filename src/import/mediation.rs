@@ -93,9 +93,11 @@ fn registered(w: &WriteTx, row: &Row, first: &Option<String>) -> Result<bool> {
     let found: Option<i64> = w
         .conn()
         .prepare_cached(
+            // The case's first applicant (party ids are made in order), as in the key.
             "SELECT 1 FROM mediation_case m JOIN mediation_party p ON p.case_id = m.id AND p.side = ?3
              LEFT JOIN person s ON s.id = p.person_id
              WHERE m.received_on = ?1 AND m.dispute_type = ?2 AND (CASE WHEN ?5 THEN s.id_number ELSE p.name END) = ?4
+               AND p.id = (SELECT min(f.id) FROM mediation_party f WHERE f.case_id = m.id AND f.side = ?3)
              LIMIT 1",
         )?
         .query_row(rusqlite::params![row.text("received_on"), row.text("dispute_type"), APPLICANT, first, by_id], |r| {
@@ -108,9 +110,19 @@ fn registered(w: &WriteTx, row: &Row, first: &Option<String>) -> Result<bool> {
 fn input(w: &WriteTx, row: &Row) -> Result<CaseInput> {
     let roster = mediation::mediators(w.conn(), w.actor())?;
     let names = row.list("mediators");
-    // Names were checked against the roster; the first of a name is taken.
-    let mediator_ids =
-        names.iter().filter_map(|n| roster.iter().find(|m| m.name == *n)).map(|m| m.id.clone()).collect();
+    // Names were checked against the roster. A name on two committees'
+    // rosters is the case's own committee's mediator, else the first.
+    let committee = match row.text("community").filter(|c| c != STREET_COMMITTEE) {
+        Some(community) => format!("{community}调委会"),
+        None => STREET_COMMITTEE.to_string(),
+    };
+    let mediator_ids = (names.iter())
+        .filter_map(|n| {
+            let mut named = roster.iter().filter(|m| m.name == *n);
+            named.clone().find(|m| m.committee == committee).or_else(|| named.next())
+        })
+        .map(|m| m.id.clone())
+        .collect();
     let mut parties = Vec::new();
     for (names, ids, side) in SIDES {
         let ids = row.ids(ids);
