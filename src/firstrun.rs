@@ -53,6 +53,15 @@ impl FirstRunError {
     }
 }
 
+/// Refuses `what` on the demo database, whoever asks (the app, the CLI):
+/// its records must never leave its folder. A demo is known by its marker.
+pub fn refuse_on_demo(store: &Store, what: &'static str) -> Result<()> {
+    match store.path().parent() {
+        Some(dir) if dir.join(DEMO_MARKER).is_file() => Err(FirstRunError::DemoRefuses(what).into()),
+        _ => Ok(()),
+    }
+}
+
 /// How to log in to the demo, as the first-run page and the banner show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoLogin {

@@ -19,11 +19,12 @@ type Reply<T> = Result<T, ErrorPayload>;
 /// The commands this file serves; main.rs hands the rest to the others.
 const COMMANDS: &[&str] = &["demo_status", "enter_demo", "leave_demo", "first_sync_settings"];
 
-/// Commands refused on the demo database: sync and snapshots would carry
-/// demo records to the other PCs, a restore would put a demo backup over the
-/// real database. With what the refusal says cannot be done.
+/// Commands refused on the demo database: a restore would put a demo backup
+/// over the real database (the shell's own data folder). The core itself
+/// refuses to sync the demo; these answer before it is even asked.
 const NOT_ON_DEMO: &[(&str, &str)] = &[
     ("set_sync_settings", "设置同步"),
+    ("first_sync_settings", "设置同步"),
     ("sync_now", "同步"),
     ("make_snapshot", "生成快照"),
     ("restore_backup", "恢复备份"),

@@ -129,6 +129,7 @@ pub fn set_pc_name(store: &Store, actor: &Actor, name: &str) -> Result<()> {
 /// Sets the sync folder; it must exist now.
 pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
     actor.require(Permission::Administer)?;
+    crate::firstrun::refuse_on_demo(store, "设置同步")?;
     let folder = folder.trim();
     if folder.is_empty() {
         store.conn().execute("DELETE FROM sync_config WHERE key = 'folder'", [])?;
@@ -146,6 +147,7 @@ pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
 /// passphrase is caught here, before any package is written with it.
 pub fn set_key(store: &Store, actor: &Actor, passphrase: &str) -> Result<()> {
     actor.require(Permission::Administer)?;
+    crate::firstrun::refuse_on_demo(store, "设置同步")?;
     if passphrase.chars().count() < 8 {
         return Err(SyncError::WeakKey.into());
     }
@@ -188,6 +190,8 @@ fn seal_package(
     package_id: String,
     pc_number: Option<i64>,
 ) -> Result<Vec<u8>> {
+    // Every package is made here: none may carry the demo's records.
+    crate::firstrun::refuse_on_demo(store, "生成同步包")?;
     let conn = store.conn();
     let (office_id, office_name) = exchange::office(conn)?.ok_or(SyncError::NotJoined)?;
     let b = bundle(conn, store.installation_id(), kind)?;
@@ -238,6 +242,7 @@ fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Re
 /// new PC: administrators only, and audited.
 pub fn snapshot(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<usize> {
     actor.require(Permission::Administer)?;
+    crate::firstrun::refuse_on_demo(store, "生成快照")?;
     exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
     let package_id = crate::store::new_id();
     let pc_number = crate::mediation::numbering::reserve(store, &package_id)?;
@@ -249,6 +254,7 @@ pub fn snapshot(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) 
 
 /// Takes in one package file (CLI `sync import`).
 pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<Applied> {
+    crate::firstrun::refuse_on_demo(store, "同步")?;
     let name = file_name(path);
     let bytes = std::fs::read(path).map_err(|_| SyncError::Unreadable(path.display().to_string()))?;
     let (_, b) = open_with(store.conn(), &name, &bytes, key)?;
@@ -406,6 +412,7 @@ fn record_run(conn: &Connection, report: &RunReport) -> Result<i64> {
 
 /// A sync run on a given folder with a given key (the CLI's `--dir`).
 pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, key: &OfficeKey) -> Result<RunReport> {
+    crate::firstrun::refuse_on_demo(store, "同步")?;
     let folder = folder.to_path_buf();
     if !folder.is_dir() {
         return Err(failed(store.conn(), actor, trigger, SyncError::Folder(folder.display().to_string()).into())?);

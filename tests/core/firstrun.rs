@@ -177,3 +177,28 @@ fn a_sync_step_refused_sets_nothing_and_names_the_field_at_fault() {
     assert_eq!(refused("/no/such/folder", "tongbu-mima-2024", "tongbu-mima-2024"), ("sync.folder".into(), "".into()));
     assert_eq!(refused(&folder, "short", "short"), ("sync.weak_key".into(), "".into()));
 }
+
+#[test]
+fn the_core_refuses_to_carry_the_demo_out_of_its_folder_whoever_asks() {
+    let (dir, real) = first_start();
+    let mut demo = firstrun::open_demo(&real, today()).unwrap();
+    let admin = street_ledger::access::Actor::admin("admin");
+    let folder = TempDir::new().unwrap();
+    let refused = |e: Error| {
+        assert_eq!(e.code(), "demo.refused", "{e}");
+        assert!(is_chinese(&e.to_string()), "{e}");
+    };
+    refused(sync::set_folder(&demo, &admin, &folder.path().display().to_string()).unwrap_err());
+    refused(sync::set_key(&demo, &admin, "正确的同步密钥123").unwrap_err());
+    refused(firstrun::set_up_sync(&demo, &admin, "x", "正确的同步密钥123", "正确的同步密钥123").unwrap_err());
+    let key = sync::office_key(demo.conn(), "正确的同步密钥123").unwrap();
+    refused(sync::run_in(&mut demo, &admin, "测试", folder.path(), &key).unwrap_err());
+    refused(sync::snapshot(&mut demo, &admin, &folder.path().join("快照.slsync"), &key).unwrap_err());
+    refused(sync::export(&demo, sync::Kind::Changes, &key).unwrap_err());
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no package written");
+    // The real office, once set up, syncs as ever.
+    drop(demo);
+    let mut real = Store::open_dir(dir.path()).unwrap();
+    office::setup(&mut real, &admin, "和平街道", &["东风社区".to_string()]).unwrap();
+    sync::set_folder(&real, &admin, &folder.path().display().to_string()).unwrap();
+}
