@@ -1,4 +1,6 @@
 //! 五类老人花名册 and 居家养老服务情况统计表.
+use std::collections::HashMap;
+
 use rusqlite::Connection;
 
 use super::{headers, total_row, Cell, Out, Period, Scope, Sheet};
@@ -86,56 +88,83 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period, out: &mut Out
 pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Period) -> Result<Vec<Sheet>> {
     let high_age = high_age_threshold(conn)?;
     let types = crate::dict::labels(conn, "service_type")?;
-    let mut rows = Vec::new();
-    for (id, name) in &scope.communities {
-        let mut kinds = [0i64; 5];
-        let (mut total, mut sanwu, mut retirees) = (0, 0, 0);
-        let mut stmt = conn.prepare_cached(
-            "SELECT e.kinds, p.birth_date, e.sanwu, e.enterprise_retiree FROM elderly e JOIN person p ON p.id = e.person_id
-             WHERE p.community_id = ?1 AND e.registered_on <= ?2 AND (e.status = '在册' OR e.status_date > ?2)",
-        )?;
-        let mut it = stmt.query(rusqlite::params![id, p.to_str()])?;
-        while let Some(r) = it.next()? {
-            total += 1;
-            let k = kinds_on(&r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.as_deref(), high_age, p.to);
-            for (i, kind) in KINDS.iter().enumerate() {
-                kinds[i] += k.iter().any(|x| x == kind) as i64;
-            }
-            sanwu += r.get::<_, i64>(2)?;
-            retirees += r.get::<_, i64>(3)?;
+    // One pass over each table for every community at once, added up per
+    // community here: a query per community and figure walked all of that
+    // community's residents each time (seconds for a whole street).
+    let at: HashMap<&str, usize> = scope.communities.iter().enumerate().map(|(i, (id, _))| (id.as_str(), i)).collect();
+    let slot = |c: Option<String>| c.and_then(|c| at.get(c.as_str()).copied());
+    let n = scope.communities.len();
+    // Per community: total, the five kinds, 三无, 企业退休; services by type;
+    // free, low-cost and its charge in cents; visits; overdue.
+    let mut roster = vec![[0i64; 8]; n];
+    let mut by_type = vec![vec![0i64; types.len()]; n];
+    let mut paid = vec![[0i64; 3]; n];
+    let mut visits = vec![0i64; n];
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.community_id, e.kinds, p.birth_date, e.sanwu, e.enterprise_retiree
+         FROM elderly e JOIN person p ON p.id = e.person_id
+         WHERE e.registered_on <= ?1 AND (e.status = '在册' OR e.status_date > ?1)",
+    )?;
+    let mut it = stmt.query([p.to_str()])?;
+    while let Some(r) = it.next()? {
+        let Some(i) = slot(r.get(0)?) else { continue };
+        let k = kinds_on(&r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?.as_deref(), high_age, p.to);
+        roster[i][0] += 1;
+        for (j, kind) in KINDS.iter().enumerate() {
+            roster[i][1 + j] += k.iter().any(|x| x == kind) as i64;
         }
-        let count = |sql: &str, extra: &str| -> Result<f64> {
-            Ok(conn.query_row(
-                &format!(
-                    "SELECT {sql} FROM elderly_service s JOIN elderly e ON e.id = s.elderly_id JOIN person p ON p.id = e.person_id
-                     WHERE p.community_id = ?1 AND s.date BETWEEN ?2 AND ?3 {extra}"
-                ),
-                rusqlite::params![id, p.from_str(), p.to_str()],
-                |r| r.get::<_, Option<f64>>(0),
-            )?
-            .unwrap_or(0.0))
-        };
-        let mut row = vec![Cell::Text(name.clone()), Cell::Int(total)];
-        row.extend(kinds.iter().map(|k| Cell::Int(*k)));
-        row.extend([Cell::Int(sanwu), Cell::Int(retirees)]);
-        for t in &types {
-            row.push(
-                Cell::Int(count("count(*)", &format!("AND s.service_type = '{}'", t.replace('\'', "''")))? as i64),
-            );
-        }
-        row.push(Cell::Int(count("count(*)", "AND s.paid = '无偿'")? as i64));
-        row.push(Cell::Int(count("count(*)", "AND s.paid = '低偿'")? as i64));
-        row.push(Cell::Money(count("sum(s.charge_cents)", "AND s.paid = '低偿'")? / 100.0));
-        let visits: i64 = conn.query_row(
-            "SELECT count(*) FROM elderly_visit v JOIN elderly e ON e.id = v.elderly_id JOIN person p ON p.id = e.person_id
-             WHERE p.community_id = ?1 AND v.date BETWEEN ?2 AND ?3",
-            rusqlite::params![id, p.from_str(), p.to_str()],
-            |r| r.get(0),
-        )?;
-        let overdue = crate::elderly::care::due_visits(conn, actor, Some(id), p.to)?.len() as i64;
-        row.extend([Cell::Int(visits), Cell::Int(overdue)]);
-        rows.push(row);
+        roster[i][6] += r.get::<_, i64>(3)?;
+        roster[i][7] += r.get::<_, i64>(4)?;
     }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.community_id, s.service_type, s.paid, count(*), coalesce(sum(s.charge_cents), 0)
+         FROM elderly_service s JOIN elderly e ON e.id = s.elderly_id JOIN person p ON p.id = e.person_id
+         WHERE s.date BETWEEN ?1 AND ?2 GROUP BY 1, 2, 3",
+    )?;
+    let mut it = stmt.query([p.from_str(), p.to_str()])?;
+    while let Some(r) = it.next()? {
+        let Some(i) = slot(r.get(0)?) else { continue };
+        let (kind, how, count, cents): (String, String, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        if let Some(t) = types.iter().position(|t| *t == kind) {
+            by_type[i][t] += count;
+        }
+        match how.as_str() {
+            "无偿" => paid[i][0] += count,
+            "低偿" => {
+                paid[i][1] += count;
+                paid[i][2] += cents;
+            }
+            _ => {}
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.community_id, count(*) FROM elderly_visit v JOIN elderly e ON e.id = v.elderly_id
+         JOIN person p ON p.id = e.person_id WHERE v.date BETWEEN ?1 AND ?2 GROUP BY 1",
+    )?;
+    let mut it = stmt.query([p.from_str(), p.to_str()])?;
+    while let Some(r) = it.next()? {
+        if let Some(i) = slot(r.get(0)?) {
+            visits[i] += r.get::<_, i64>(1)?;
+        }
+    }
+    let by_name: HashMap<&str, usize> =
+        scope.communities.iter().enumerate().map(|(i, (_, name))| (name.as_str(), i)).collect();
+    let mut overdue = vec![0i64; n];
+    for due in crate::elderly::care::due_visits(conn, actor, scope.community.as_deref(), p.to)? {
+        if let Some(&i) = due.community_name.as_deref().and_then(|c| by_name.get(c)) {
+            overdue[i] += 1;
+        }
+    }
+    let rows: Vec<Vec<Cell>> = (scope.communities.iter().enumerate())
+        .map(|(i, (_, name))| {
+            let mut row = vec![Cell::Text(name.clone())];
+            row.extend(roster[i].iter().map(|x| Cell::Int(*x)));
+            row.extend(by_type[i].iter().map(|x| Cell::Int(*x)));
+            row.extend([Cell::Int(paid[i][0]), Cell::Int(paid[i][1]), Cell::Money(paid[i][2] as f64 / 100.0)]);
+            row.extend([Cell::Int(visits[i]), Cell::Int(overdue[i])]);
+            row
+        })
+        .collect();
     let service_cols: Vec<&str> = types.iter().map(String::as_str).collect();
     let groups: Vec<(&str, &[&str])> = vec![
         ("社区", &[]),

@@ -44,6 +44,12 @@ fn number(range: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
     }
 }
 
+/// The column of `leaf` under the merged header `group` (header rows 3–4).
+fn column(range: &calamine::Range<Data>, group: &str, leaf: &str) -> u32 {
+    let start = (0..range.width() as u32).find(|c| cell(range, 2, *c) == group).unwrap_or_else(|| panic!("{group}"));
+    (start..range.width() as u32).find(|c| cell(range, 3, *c) == leaf).unwrap_or_else(|| panic!("{group}/{leaf}"))
+}
+
 /// The row of a sheet whose first cell is `first`.
 fn row_of(range: &calamine::Range<Data>, first: &str) -> u32 {
     (0..range.height() as u32).find(|r| cell(range, *r, 0) == first).unwrap_or_else(|| panic!("no row “{first}”"))
@@ -175,6 +181,39 @@ fn the_elderly_service_figures_match_the_registers_per_community() {
         assert_eq!(number(&range, row, 1), on_roster as f64, "{name} 在册");
         let col = (0..range.width() as u32).find(|c| cell(&range, 3, *c) == "日常照料").unwrap();
         assert_eq!(number(&range, row, col), care as f64, "{name} 日常照料");
+        let sql = |what: &str, table: &str, extra: &str| -> f64 {
+            let q = format!(
+                "SELECT coalesce({what}, 0) FROM {table} x JOIN elderly e ON e.id = x.elderly_id JOIN person p ON p.id = e.person_id
+                 WHERE p.community_id = ?1 AND x.date BETWEEN '2026-01-01' AND '2026-06-30' {extra}"
+            );
+            conn.query_row(&q, [id], |r| r.get::<_, f64>(0)).unwrap()
+        };
+        let figure = |group: &str, leaf: &str| number(&range, row, column(&range, group, leaf));
+        assert_eq!(
+            figure("无偿服务", "人次"),
+            sql("count(*)", "elderly_service", "AND x.paid = '无偿'"),
+            "{name} 无偿"
+        );
+        assert_eq!(
+            figure("低偿服务", "人次"),
+            sql("count(*)", "elderly_service", "AND x.paid = '低偿'"),
+            "{name} 低偿"
+        );
+        let charge = sql("sum(x.charge_cents)", "elderly_service", "AND x.paid = '低偿'") / 100.0;
+        assert!((figure("低偿服务", "收费（元）") - charge).abs() < 0.005, "{name} 收费");
+        assert_eq!(figure("探访", "已探访（次）"), sql("count(*)", "elderly_visit", ""), "{name} 探访");
+        let to = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let overdue = street_ledger::elderly::care::due_visits(conn, &admin(), Some(id), to).unwrap().len();
+        assert_eq!(figure("探访", "逾期未访（人）"), overdue as f64, "{name} 逾期未访");
+        let sanwu: f64 = conn
+            .query_row(
+                "SELECT count(*) FROM elderly e JOIN person p ON p.id = e.person_id WHERE p.community_id = ?1 AND e.sanwu = 1
+                 AND e.registered_on <= '2026-06-30' AND (e.status = '在册' OR e.status_date > '2026-06-30')",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(figure("在册老人（人）", "三无"), sanwu, "{name} 三无");
     }
     let total = row_of(&range, "合计");
     let sum: f64 = names.iter().map(|(_, n)| number(&range, row_of(&range, n), 1)).sum();
