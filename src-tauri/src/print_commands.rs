@@ -47,7 +47,10 @@ pub async fn save_print_pdf(state: State<'_, AppState>, window: WebviewWindow, n
     let actor = actor(&state)?;
     let path = pdf_path(&state.data_dir, &name)?;
     print_to_pdf(&window, &path).await?;
-    audited(&state, &actor, &path, &name)
+    // No unaudited copy of names and ID numbers is left behind.
+    audited(&state, &actor, &path, &name).inspect_err(|_| {
+        let _ = std::fs::remove_file(&path);
+    })
 }
 
 fn actor(state: &AppState) -> Reply<Actor> {
