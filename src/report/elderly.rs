@@ -181,7 +181,6 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
     widths[width - 2] = 11.0;
     widths[width - 1] = 11.0;
     Ok(vec![Sheet {
-        row_count: 0,
         name: "统计表".into(),
         title: "居家养老服务情况统计表".into(),
         headers: headers(&groups),
@@ -192,5 +191,6 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
             "在册老人按报表期末统计，一人可属多个类别；高龄按期末年龄计算。".into(),
             "服务与探访按发生日期计入报表期间；逾期未访为期末应探访而未探访的人数。".into(),
         ],
+        ..Default::default()
     }])
 }

@@ -75,7 +75,6 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
     let mut widths = vec![8.0; 18];
     widths[0] = 14.0;
     Ok(vec![Sheet {
-        row_count: 0,
         name: "统计表".into(),
         title: "就业援助工作统计表".into(),
         headers: headers(&groups),
@@ -87,6 +86,7 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
                 .into(),
             "实现就业、贷款、零就业家庭认定与消除按发生日期计入报表期间；“发现”含期末待认定户。".into(),
         ],
+        ..Default::default()
     }])
 }
 
@@ -127,7 +127,6 @@ pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Resul
     }
     let cols = ["序号", "社区", "户主", "身份证号", "住址", "家庭人口", "认定日期", "消除日期", "消除原因"];
     Ok(vec![Sheet {
-        row_count: 0,
         name: "零就业家庭".into(),
         title: "零就业家庭花名册".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),
@@ -135,6 +134,7 @@ pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Resul
         rows,
         total: None,
         notes: vec!["列出报表期末仍未消除的零就业家庭，以及本期内消除的家庭。".into()],
+        ..Default::default()
     }])
 }
 
@@ -168,7 +168,6 @@ pub(super) fn subsidy(conn: &Connection, scope: &Scope, p: &Period) -> Result<Ve
         ["序号", "季度", "岗位", "用人单位", "姓名", "身份证号", "上岗日期", "离岗日期", "本季度月数", "累计享受月数"];
     let max = crate::dict::setting_i64(conn, "employment.subsidy_max_months", 36)?;
     Ok(vec![Sheet {
-        row_count: 0,
         name: "补贴花名册".into(),
         title: "公益性岗位补贴花名册".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),
@@ -184,5 +183,6 @@ pub(super) fn subsidy(conn: &Connection, scope: &Scope, p: &Period) -> Result<Ve
         notes: vec![format!(
             "补贴期限最长{max}个月；本季度在岗不足一月的按一个月计。身份证号遮蔽显示，申领时以原件为准。"
         )],
+        ..Default::default()
     }])
 }

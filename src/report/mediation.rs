@@ -83,7 +83,6 @@ fn sheet(name: &str, title: &str, first: &'static str, rows: Vec<Vec<Cell>>, not
     widths[0] = 16.0;
     widths[7] = 11.0;
     Sheet {
-        row_count: 0,
         name: name.into(),
         title: title.into(),
         headers: headers(&g),
@@ -91,6 +90,7 @@ fn sheet(name: &str, title: &str, first: &'static str, rows: Vec<Vec<Cell>>, not
         total: Some(total_row(&rows, success_rate)),
         rows,
         notes,
+        ..Default::default()
     }
 }
 
@@ -183,7 +183,6 @@ pub(super) fn register(conn: &Connection, scope: &Scope, p: &Period) -> Result<V
         "结案日期",
     ];
     Ok(vec![Sheet {
-        row_count: 0,
         name: "案件登记簿".into(),
         title: "人民调解案件登记簿".into(),
         headers: headers(&cols.map(|c| (c, &[][..]))),
@@ -191,5 +190,6 @@ pub(super) fn register(conn: &Connection, scope: &Scope, p: &Period) -> Result<V
         rows,
         total: None,
         notes: vec!["按受理日期列出本期受理的全部调解案件。".into()],
+        ..Default::default()
     }])
 }
