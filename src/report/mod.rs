@@ -214,7 +214,7 @@ pub fn export(
     let preparer = crate::accounts::display_name(store.conn(), &actor.user)?.unwrap_or_else(|| actor.user.clone());
     let signing = xlsx::Signing { preparer: &preparer, date: today };
     let mut writer = xlsx::Writer::new(&signing, path);
-    generate(store.conn(), actor, req, &mut writer)?;
+    store.with_small_cache(|| generate(store.conn(), actor, req, &mut writer))??;
     let title = writer.finish()?;
     let detail = format!("{title}，{}", if req.unmasked { "未遮蔽" } else { "身份证号已遮蔽" });
     crate::audit::record(store, &actor.user, crate::audit::Action::Export, &path.display().to_string(), &detail)?;

@@ -18,6 +18,12 @@ pub use write::{Table, WriteTx};
 
 pub const DB_FILE: &str = "street-ledger.db";
 
+/// SQLite's page cache, in KB: large writes (demo, import) stay in memory
+/// instead of spilling.
+const CACHE_KB: i64 = 65_536;
+/// The cache while a long list is read once (see [`Store::with_small_cache`]).
+const SMALL_CACHE_KB: i64 = 4_096;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("这个数据库由更新版本的街道民生台账（数据结构第{found}版）写入，本程序只支持到第{supported}版。数据库未做任何改动，请升级本程序后再打开")]
@@ -98,8 +104,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Large writes (demo, import) stay in memory instead of spilling.
-        conn.pragma_update(None, "cache_size", -65536)?;
+        conn.pragma_update(None, "cache_size", -CACHE_KB)?;
         // Statement and savepoint journals in memory: an import checks each
         // row in its own savepoint, and on disk those journals were a third
         // of its time. They hold only what one row or statement touched.
@@ -142,6 +147,16 @@ impl Store {
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` with a small page cache: a long list read once, front to
+    /// back (a report export), gains nothing from caching what it read, and
+    /// would otherwise hold up to the whole cache afterwards.
+    pub fn with_small_cache<T>(&self, f: impl FnOnce() -> T) -> Result<T, StoreError> {
+        self.conn.pragma_update(None, "cache_size", -SMALL_CACHE_KB)?;
+        let out = f();
+        self.conn.pragma_update(None, "cache_size", -CACHE_KB)?;
+        Ok(out)
     }
 
     /// Refreshes the query planner's statistics after a large write (demo,
