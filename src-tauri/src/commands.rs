@@ -616,8 +616,16 @@ fn add_community(state: State<AppState>, name: String) -> Reply<Community> {
     with(&state, |s, a| office::add_community(s, a, &name))
 }
 
+/// Every command the UI can call, in one list, whichever file it lives in:
+/// a command missing here answers "not found". main.rs puts the demo's
+/// refusals (`firstrun_commands::refuse_on_demo`) in front of it.
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        crate::probe::ui_ready,
+        crate::firstrun_commands::demo_status,
+        crate::firstrun_commands::enter_demo,
+        crate::firstrun_commands::leave_demo,
+        crate::firstrun_commands::first_sync_settings,
         app_status,
         setup_office,
         login,
@@ -702,6 +710,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         mediation::mediators,
         mediation::add_mediator,
         mediation::prevention_list,
-        mediation::add_prevention
+        mediation::add_prevention,
+        crate::print_commands::mediation_print_detail,
+        crate::print_commands::save_print_pdf
     ]
 }

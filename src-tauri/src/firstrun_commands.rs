@@ -1,7 +1,7 @@
 //! The first-run guide's commands: the demo office (先看看演示数据) opened in
 //! place of the real database and left again, and the sync step. While the
-//! demo is open, `handler` refuses whatever would carry its records out of
-//! its folder, whichever file the command lives in.
+//! demo is open, `refuse_on_demo` turns away whatever would carry its records
+//! out of its folder, whichever file the command lives in.
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
@@ -16,12 +16,11 @@ use crate::AppState;
 
 type Reply<T> = Result<T, ErrorPayload>;
 
-/// The commands this file serves; main.rs hands the rest to the others.
-const COMMANDS: &[&str] = &["demo_status", "enter_demo", "leave_demo", "first_sync_settings"];
-
-/// Commands refused on the demo database: a restore would put a demo backup
-/// over the real database (the shell's own data folder). The core itself
-/// refuses to sync the demo; these answer before it is even asked.
+/// Commands refused while the demo is open, with what the refusal says
+/// cannot be done. The core refuses to sync the demo itself, but these
+/// commands would first answer with another reason (no folder or key set
+/// yet, the PC's name already changed), and a restore is the shell's own:
+/// it would put a demo backup over the real database (`AppState::data_dir`).
 const NOT_ON_DEMO: &[(&str, &str)] = &[
     ("set_sync_settings", "设置同步"),
     ("first_sync_settings", "设置同步"),
@@ -30,12 +29,11 @@ const NOT_ON_DEMO: &[(&str, &str)] = &[
     ("restore_backup", "恢复备份"),
 ];
 
-/// One handler for the app: this file's commands, the others through `rest`,
-/// and the refusals of the demo in front of both.
-pub fn handler(
-    rest: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
+/// The app's handler: `commands` (every command, `commands::handler`), with
+/// the demo's refusals in front.
+pub fn refuse_on_demo(
+    commands: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
 ) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    let own = own();
     move |invoke| {
         let command = invoke.message.command();
         let on_demo = invoke.message.webview_ref().state::<AppState>().demo.load(Ordering::SeqCst);
@@ -43,16 +41,8 @@ pub fn handler(
             invoke.resolver.reject(Error::from(FirstRunError::DemoRefuses(what)).payload());
             return true;
         }
-        if COMMANDS.contains(&command) {
-            own(invoke)
-        } else {
-            rest(invoke)
-        }
+        commands(invoke)
     }
-}
-
-fn own() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![demo_status, enter_demo, leave_demo, first_sync_settings]
 }
 
 /// The store to start on, and whether it is the demo: a demo left open when
@@ -69,7 +59,7 @@ pub fn open_at_start(data_dir: &Path) -> (Result<Store, ErrorPayload>, bool) {
 
 /// How to log in to the demo while it is open (the banner), else nothing.
 #[tauri::command]
-fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
+pub(crate) fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
     state.demo.load(Ordering::SeqCst).then(firstrun::demo_login)
 }
 
@@ -77,7 +67,7 @@ fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
 /// place of the real database, which stays as it is. Async, so the window
 /// stays responsive meanwhile.
 #[tauri::command]
-async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
+pub(crate) async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
     with_store(&state, |store| {
         *store = firstrun::open_demo(store, chrono::Local::now().date_naive())?;
         state.demo.store(true, Ordering::SeqCst);
@@ -88,7 +78,7 @@ async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
 /// 退出演示并删除演示数据: back to the real database; the demo folder is
 /// deleted, and whoever was logged in to the demo is logged out.
 #[tauri::command]
-fn leave_demo(state: State<AppState>) -> Reply<()> {
+pub(crate) fn leave_demo(state: State<AppState>) -> Reply<()> {
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     if !state.demo.swap(false, Ordering::SeqCst) {
         return Ok(());
@@ -102,6 +92,11 @@ fn leave_demo(state: State<AppState>) -> Reply<()> {
 
 /// The guide's sync step (the administrator just set up is logged in).
 #[tauri::command(rename_all = "snake_case")]
-fn first_sync_settings(state: State<AppState>, folder: String, key: String, key_again: String) -> Reply<SyncConfig> {
+pub(crate) fn first_sync_settings(
+    state: State<AppState>,
+    folder: String,
+    key: String,
+    key_again: String,
+) -> Reply<SyncConfig> {
     with(&state, |s, a| firstrun::set_up_sync(s, a, &folder, &key, &key_again))
 }

@@ -1,6 +1,6 @@
 //! 街道民生台账 desktop app: a window over the core. It opens the store and
-//! hands each UI request to a command in `commands`; `session` holds who is
-//! logged in on this window.
+//! hands each UI request to a command (every one is listed in
+//! `commands::handler`); `session` holds who is logged in on this window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
@@ -172,18 +172,8 @@ fn main() {
     };
     let app = tauri::Builder::default()
         .manage(state)
-        // The first-run guide's commands, and what the demo refuses, in front.
-        .invoke_handler(firstrun_commands::handler({
-            // 另存为PDF lives in print_commands; one handler serves both lists.
-            let (commands, print) = (probe::handler(commands::handler()), print_commands::handler());
-            move |invoke: tauri::ipc::Invoke| {
-                if print_commands::COMMANDS.contains(&invoke.message.command()) {
-                    print(invoke)
-                } else {
-                    commands(invoke)
-                }
-            }
-        }))
+        // Every command in one list; what the demo refuses, in front.
+        .invoke_handler(firstrun_commands::refuse_on_demo(commands::handler()))
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {

@@ -18,14 +18,6 @@ use crate::AppState;
 
 type Reply<T> = Result<T, ErrorPayload>;
 
-/// The commands `handler` serves: main.rs hands these to it, the rest to
-/// `commands` (a Tauri app has one handler).
-pub const COMMANDS: &[&str] = &["save_print_pdf", "mediation_print_detail"];
-
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![save_print_pdf, mediation_print_detail]
-}
-
 /// A mediation case for its 受理登记表 and 协议书: the parties' full ID
 /// numbers for roles that may see them (the core audits it), masked with a
 /// note for the toolbar otherwise.

@@ -5,21 +5,9 @@
 
 /// The UI calls this once its first page is in the window.
 #[tauri::command]
-fn ui_ready() {
+pub(crate) fn ui_ready() {
     if std::env::var_os("STREET_LEDGER_STARTUP_PROBE").is_some() {
         use std::io::Write;
         let _ = writeln!(std::io::stdout(), "startup: login page shown").and_then(|()| std::io::stdout().flush());
     }
-}
-
-/// `ui_ready` here, every other command to `rest`.
-pub fn handler(
-    rest: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static,
-) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    let own = own();
-    move |invoke| if invoke.message.command() == "ui_ready" { own(invoke) } else { rest(invoke) }
-}
-
-fn own() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![ui_ready]
 }

@@ -2,9 +2,11 @@
 //! previewed with its merged headers and 合计 and written as .xlsx (read back
 //! with calamine); the overview's charts over a demo street and the table
 //! behind one; a roster file with a title row, good rows and bad ones
-//! previewed, its good rows imported and the bad ones written back.
+//! previewed, its good rows imported and the bad ones written back; a
+//! households file (one row per member) imported household by household.
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use street_ledger::elderly::care::{add_service, ServiceInput};
+use street_ledger::employment::household;
 use street_ledger::store::Actor;
 
 use super::{count, id_born, seed_elderly, seed_elderly_in, today};
@@ -221,4 +223,88 @@ async fn an_unknown_community_mapped_to_a_known_one_and_a_column_changed_are_pre
         .query_row("SELECT count(*) FROM person WHERE phone IS NOT NULL AND phone != ''", [], |r| r.get(0))
         .unwrap();
     assert_eq!(phones, 0, "the phone column was not imported");
+}
+
+/// Households as a CSV, one row per member: 赵家 (two members, good) and 孙家,
+/// whose child's ID number has a wrong check digit. The ID numbers, in the
+/// order of the rows.
+fn households_file(path: &std::path::Path) -> [String; 4] {
+    let zhao = id_born(1975, 4, 5, 61);
+    let qian = id_born(1977, 6, 7, 62);
+    let sun = id_born(1970, 8, 9, 63);
+    let mut bad = id_born(2008, 10, 11, 64);
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    let text = format!(
+        "户主身份证号,社区,家庭住址,姓名,身份证号,与户主关系,就业状况,工作单位\n\
+         {zhao},和平社区,和平路3号,赵振华,{zhao},户主,失业,\n\
+         {zhao},和平社区,和平路3号,钱秀兰,{qian},配偶,就业,和平超市\n\
+         {sun},建设社区,建设路8号,孙志强,{sun},户主,失业,\n\
+         {sun},建设社区,建设路8号,孙小错,{bad},子女,在校学生,\n"
+    );
+    std::fs::write(path, text).unwrap();
+    [zhao, qian, sun, bad]
+}
+
+#[tokio::test]
+async fn a_households_file_is_previewed_and_only_its_good_households_are_imported_whole() {
+    let dir = office_dir();
+    let file = dir.path().join("家庭户-2026.csv");
+    let [zhao, qian, _, bad] = households_file(&file);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=import]").await;
+    app.find("#import-form").await;
+    app.select("#import-register", "家庭户（零就业家庭）").await;
+    app.type_into("#import-path", &file.display().to_string()).await;
+    app.click("#import-preview").await;
+
+    let counts = app.text_with("#import-counts", "共 4 行").await;
+    assert!(
+        counts.contains("表头在第 1 行") && counts.contains("新增 2 人") && counts.contains("有问题 2 行"),
+        "{counts}"
+    );
+    // The bad number on its own row; its household's other row goes back with it.
+    let problems = app.rows("#import-problems").await;
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems.iter().any(|r| r.contains("第5行") && r.contains("身份证号")), "{problems:?}");
+    assert!(problems.iter().any(|r| r.contains("第4行") && r.contains("同户第5行有问题")), "{problems:?}");
+    assert!(!problems.iter().any(|r| r.contains("第2行") || r.contains("第3行")), "{problems:?}");
+    assert!(!problems.iter().any(|r| r.contains(&bad)), "no full ID number in a problem: {problems:?}");
+    assert_eq!(app.value("#import-mapping select[data-field=household]").await, "A");
+    assert_eq!(app.value("#import-mapping select[data-field=id_number]").await, "E");
+    app.screenshot("65-import-households-preview").await;
+
+    app.click("#import-run").await;
+    let done = app.text_with("#import-done", "导入完成").await;
+    assert!(done.contains("新增 2 人") && done.contains("未导入 2 行"), "{done}");
+    let rejected = saved_path(&app, "#import-rejected").await;
+    let dir = app.stop().await;
+
+    let s = store(dir.path());
+    let actor = Actor::admin("测试");
+    let list = household::list(s.conn(), &actor, None, today()).unwrap();
+    assert_eq!(list.len(), 1, "only 赵家");
+    assert_eq!((list[0].head.as_str(), list[0].address.as_str(), list[0].members), ("赵振华", "和平路3号", 2));
+    let view = household::detail(s.conn(), &actor, &list[0].id, today()).unwrap();
+    let members: Vec<_> = view.members.iter().map(|m| (m.name.as_str(), m.relation.as_str())).collect();
+    assert_eq!(members, [("赵振华", "户主"), ("钱秀兰", "配偶")]);
+    let spouse = &view.members[1];
+    assert_eq!((spouse.work_status.as_str(), spouse.employer.as_deref()), ("就业", Some("和平超市")));
+    assert_eq!(count(dir.path(), "household_member"), 2);
+    let numbers: Vec<String> = s
+        .conn()
+        .prepare("SELECT id_number FROM person ORDER BY id_number")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut expected = vec![zhao, qian];
+    expected.sort();
+    assert_eq!(numbers, expected, "nobody of 孙家 was written");
+
+    let cells = sheet_cells(&rejected);
+    assert_eq!(cells.len(), 3, "the header and 孙家's two rows: {cells:?}");
+    assert!(cells[1].iter().any(|c| c == "孙志强") && cells[1][0].contains("原第4行"), "{:?}", cells[1]);
+    assert!(cells[2].iter().any(|c| c == "孙小错") && cells[2][0].contains("原第5行"), "{:?}", cells[2]);
 }
