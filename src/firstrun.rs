@@ -3,11 +3,12 @@
 //!
 //! The demo lives in a folder of its own inside the data folder
 //! (`<data folder>/demo/`), with its own database, accounts and backups, so
-//! demo records never mix with real ones. It is never synced: the desktop
-//! shell refuses sync, snapshots and restores while it is open (they would
-//! carry demo records to the other PCs or over the real database), with
-//! [`FirstRunError::DemoRefuses`]. Leaving the demo deletes that folder and
-//! nothing else.
+//! demo records never mix with real ones. It is never synced: the core
+//! refuses its sync settings, runs, packages and snapshots
+//! ([`refuse_on_demo`], known by the marker file), and the desktop shell
+//! also refuses restores while it is open (they would put a demo backup over
+//! the real database), each with [`FirstRunError::DemoRefuses`]. Leaving the
+//! demo deletes that folder and nothing else.
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
