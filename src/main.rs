@@ -309,7 +309,7 @@ fn sync(store: &mut Store, dir: Option<PathBuf>, action: Option<SyncAction>) -> 
     use street_ledger::sync::{self, Kind};
     let actor = Actor::system();
     if let Some(SyncAction::Join { file }) = &action {
-        let passphrase = sync_passphrase()?.ok_or_else(|| sync::SyncError::NotConfigured)?;
+        let passphrase = sync_passphrase()?.ok_or(sync::SyncError::NotConfigured)?;
         let a = sync::join(store, file, &passphrase)?;
         println!("已加入街道办：导入{}条修改，{}条记录。请用原有账号登录。", a.received, a.records_changed);
         return Ok(ExitCode::SUCCESS);

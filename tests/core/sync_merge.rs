@@ -248,7 +248,7 @@ impl World {
                 let store = &mut self.pcs[pc % n].store;
                 let community = ids(store, "community")[0].clone();
                 let seq = 100 + 2 * self.created + 2 * 1000 * (pc % n) as u16;
-                if self.created % 2 == 0 {
+                if self.created.is_multiple_of(2) {
                     let input = elder(&format!("新人{pc}{}", self.created), &id_number(1950, 3, 3, seq), &community);
                     street_ledger::elderly::register(store, &clerk(), &input, today()).unwrap();
                 } else {
