@@ -34,16 +34,11 @@ pub const FIELDS: &[Field] = &[
 
 /// One row: checked, then registered, updated or skipped.
 pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw], line: usize) -> Result<RowResult> {
-    let mut row = run.parse(w, layout, cells, line)?;
-    run.same_person(&mut row, "id_number");
-    if !row.problems.is_empty() {
-        return Ok(RowResult::Rejected(row.problems));
-    }
-    let input = input(&row);
-    let on_roster = match crate::person::find_by_id_number(w.conn(), &row.text("id_number").unwrap_or_default())? {
-        Some(pid) => elderly::of_person(w.conn(), &pid)?,
-        None => None,
+    let (row, on_roster) = match run.person_row(w, layout, cells, line, elderly::of_person)? {
+        Ok(found) => found,
+        Err(rejected) => return Ok(rejected),
     };
+    let input = input(&row);
     let today = run.today;
     let written = run.write(
         w,

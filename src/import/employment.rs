@@ -33,20 +33,15 @@ pub const FIELDS: &[Field] = &[
 
 /// One row: checked, then registered, updated or skipped.
 pub(super) fn row(w: &mut WriteTx, run: &mut Run, layout: &Layout, cells: &[Raw], line: usize) -> Result<RowResult> {
-    let mut row = run.parse(w, layout, cells, line)?;
-    run.same_person(&mut row, "id_number");
-    if !row.problems.is_empty() {
-        return Ok(RowResult::Rejected(row.problems));
-    }
-    let input = input(&row);
-    let found = match crate::person::find_by_id_number(w.conn(), &row.text("id_number").unwrap_or_default())? {
-        Some(pid) => w
-            .conn()
-            .prepare_cached("SELECT id FROM employment_case WHERE person_id = ?1")?
-            .query_row([pid], |r| r.get::<_, String>(0))
-            .optional()?,
-        None => None,
+    let case_of = |conn: &rusqlite::Connection, person: &str| -> Result<Option<String>> {
+        let sql = "SELECT id FROM employment_case WHERE person_id = ?1";
+        Ok(conn.prepare_cached(sql)?.query_row([person], |r| r.get(0)).optional()?)
     };
+    let (row, found) = match run.person_row(w, layout, cells, line, case_of)? {
+        Ok(found) => found,
+        Err(rejected) => return Ok(rejected),
+    };
+    let input = input(&row);
     let today = run.today;
     let written = run.write(
         w,

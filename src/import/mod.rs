@@ -419,6 +419,29 @@ impl Run<'_> {
         fields::parse(w.conn(), &mut self.lists, layout, cells, line, self.options)
     }
 
+    /// A row of a register with one record a person: parsed, a second row
+    /// of the same person caught, and the person's record already there
+    /// (`record_of` a person id); or the row's problems.
+    pub fn person_row<'l>(
+        &mut self,
+        w: &WriteTx,
+        layout: &'l Layout<'l>,
+        cells: &[Raw],
+        line: usize,
+        record_of: impl FnOnce(&rusqlite::Connection, &str) -> Result<Option<String>>,
+    ) -> Result<std::result::Result<(Row<'l>, Option<String>), RowResult>> {
+        let mut row = self.parse(w, layout, cells, line)?;
+        self.same_person(&mut row, "id_number");
+        if !row.problems.is_empty() {
+            return Ok(Err(RowResult::Rejected(std::mem::take(&mut row.problems))));
+        }
+        let found = match crate::person::find_by_id_number(w.conn(), &row.text("id_number").unwrap_or_default())? {
+            Some(person) => record_of(w.conn(), &person)?,
+            None => None,
+        };
+        Ok(Ok((row, found)))
+    }
+
     /// The row this natural key was first on, or `None` (and it is noted)
     /// when this is its first row.
     pub fn repeat_of(&mut self, key: String, line: usize) -> Option<usize> {
