@@ -253,13 +253,16 @@ pub fn due_visits(
         interval.insert(level.clone(), dict::setting_i64(conn, &format!("elderly.visit_days.{level}"), default)?);
     }
     let mut stmt = conn.prepare_cached(
+        // As of `today`: on the roster that day, and the visits made by
+        // then (a report of a past period asks about its last day).
         "SELECT e.id, p.name, c.name, e.visit_level, e.registered_on,
-                (SELECT max(v.date) FROM elderly_visit v WHERE v.elderly_id = e.id)
+                (SELECT max(v.date) FROM elderly_visit v WHERE v.elderly_id = e.id AND v.date <= ?3)
          FROM elderly e JOIN person p ON p.id = e.person_id LEFT JOIN community c ON c.id = p.community_id
-         WHERE e.status = ?1 AND (?2 IS NULL OR p.community_id = ?2)",
+         WHERE e.registered_on <= ?3 AND (e.status = ?1 OR e.status_date > ?3)
+           AND (?2 IS NULL OR p.community_id = ?2)",
     )?;
     let mut due = Vec::new();
-    for row in stmt.query_map((ACTIVE, community_id), |r| {
+    for row in stmt.query_map((ACTIVE, community_id, today.to_string()), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,

@@ -193,3 +193,25 @@ fn due_visits_leave_out_other_communities_and_people_off_the_roster() {
     assert_eq!(due.iter().map(|d| d.elderly_id.as_str()).collect::<Vec<_>>(), [east.as_str()]);
     assert_eq!(care::due_visits(office.store.conn(), &clerk(), None, today()).unwrap().len(), 2);
 }
+
+#[test]
+fn as_of_a_past_day_only_the_visits_made_by_then_count() {
+    let mut office = new_office();
+    let mut ids = Vec::new();
+    for (i, name) in ["早访", "晚访"].iter().enumerate() {
+        let mut input = elder(name, &id_number(1935, 3, 1 + i as u32, 11), &office.dongfeng.clone());
+        input.kinds = vec!["独居".into()];
+        input.registered_on = Some("2025-01-01".into());
+        ids.push(office.register(&input));
+    }
+    care::add_visit(&mut office.store, &clerk(), &ids[0], &visit(8), today()).unwrap();
+    care::add_visit(&mut office.store, &clerk(), &ids[1], &visit(3), today()).unwrap();
+    // On 12 June the second had not been visited yet: due since registration.
+    let due = care::due_visits(office.store.conn(), &clerk(), None, crate::support::date(2025, 6, 12)).unwrap();
+    assert_eq!(due.iter().map(|d| d.elderly_id.as_str()).collect::<Vec<_>>(), [ids[1].as_str()]);
+    assert_eq!((due[0].last_visit.as_deref(), due[0].due_on.as_str()), (None, "2025-01-01"));
+    // Before either was registered, no one was due.
+    assert!(care::due_visits(office.store.conn(), &clerk(), None, crate::support::date(2024, 12, 31))
+        .unwrap()
+        .is_empty());
+}
