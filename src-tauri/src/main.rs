@@ -171,6 +171,9 @@ fn main() {
         last_auto_sync: Mutex::new(None),
     };
     let app = tauri::Builder::default()
+        // The system's open and save dialogs for 浏览…; files themselves are
+        // read and written only by the app's own commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         // Every command in one list; what the demo refuses, in front.
         .invoke_handler(firstrun_commands::refuse_on_demo(commands::handler()))

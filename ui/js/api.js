@@ -90,6 +90,21 @@ export const api = {
   addRelief: (case_id, input) => invoke('add_relief', { case_id, input }),
 };
 
+/** The system's own file dialog: `how.save` for a save dialog, else an open
+ *  one (`how.directory` for a folder). The chosen path, or null when the
+ *  user cancels or there is no dialog (a plain browser). */
+export async function chooseFile(current, how = {}) {
+  const dialog = window.__TAURI__?.dialog;
+  if (!dialog) return null;
+  const filters = (how.filters || []).map(([name, extensions]) => ({ name, extensions }));
+  const options = { title: how.title, filters, defaultPath: current || how.defaultPath || undefined };
+  try {
+    return await (how.save ? dialog.save(options) : dialog.open({ ...options, directory: Boolean(how.directory), multiple: false }));
+  } catch {
+    return null;
+  }
+}
+
 /** Calls `f(payload)` for every event of that name the desktop core sends. */
 export function onEvent(name, f) {
   window.__TAURI__?.event?.listen(name, (ev) => f(ev.payload));

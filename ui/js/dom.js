@@ -1,4 +1,5 @@
 // Small DOM helpers: build elements, read forms, show messages.
+import { chooseFile } from './api.js';
 
 /** h('div.cls#id', {attr: v, onclick: f}, ...children) */
 export function h(spec, attrs = {}, ...children) {
@@ -173,3 +174,19 @@ export function table(id, heads, rows) {
     h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))
       : h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无记录')))));
 }
+
+/** A path field with a 浏览… button opening the system's file dialog: office
+ *  staff pick files, they do not type paths (typing still works). `how` as
+ *  for `chooseFile`. */
+export function pathInput(input, how = {}) {
+  const browse = h('button.browse', { type: 'button', title: how.title || '选择位置', onclick: async () => {
+    const chosen = await chooseFile(input.value.trim(), how);
+    if (!chosen) return;
+    input.value = chosen;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  } }, '浏览…');
+  browse.hidden = !window.__TAURI__?.dialog;
+  return h('span.path-input', { dataset: { name: input.name || '' } }, input, browse);
+}
+

@@ -4,7 +4,7 @@
 // problem by row and column, values to map to known ones. Then the import,
 // and the rejected rows written back as .xlsx for fixing.
 import { invoke } from './api.js';
-import { clearErrors, errorBox, field, h, mount, options, showError, toast } from './dom.js';
+import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
 
 const api = {
   catalogue: () => invoke('report_catalogue'),
@@ -49,7 +49,7 @@ export async function importPage(ctx) {
     h('div.form-error'),
     h('div.import-controls', {},
       field('导入内容', register),
-      field('文件位置', path, { required: true }),
+      field('文件位置', pathInput(path, { title: '选择要导入的表格', filters: [['表格文件', ['xlsx', 'xls', 'csv']]] }), { required: true }),
       field('工作表', sheet)),
     h('div.actions', {}, previewButton, templateButton,
       h('span.muted.small-note', {}, '模板含表头、填写说明和下拉选项；已有的表格也可直接导入，表头可在预览中调整')),

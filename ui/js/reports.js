@@ -2,7 +2,7 @@
 // as the file lays it out (merged multi-level headers, 合计, 说明) and
 // written as .xlsx. Also the routes of the three statistics pages.
 import { invoke } from './api.js';
-import { clearErrors, errorBox, field, h, mount, options, showError, toast } from './dom.js';
+import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
 
@@ -96,7 +96,7 @@ export async function reportsPage(ctx) {
     h('div.export-row', {},
       previewButton,
       h('span.label.muted', {}, '保存到'),
-      path,
+      pathInput(path, { save: true, title: '报表保存为', filters: [['Excel 工作簿', ['xlsx']]] }),
       exportButton),
     saved);
 

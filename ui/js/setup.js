@@ -5,7 +5,7 @@
 // so the login page follows). Beside both: a demo office to look around in
 // first, which lives apart from the real database and is deleted on leaving.
 import { api, invoke } from './api.js';
-import { field, h, mount, showError, toast } from './dom.js';
+import { field, h, mount, pathInput, showError, toast } from './dom.js';
 import { demoBanner } from './demo.js';
 
 export function setupPage(done, joined, choice = 'new') {
@@ -58,8 +58,8 @@ function syncStep(session, done) {
     h('p.muted', {}, '第 2 步（共 2 步）。街道办已设置好，管理员已登录。'),
     h('p', {}, '本街道办有几台电脑使用本程序时，它们通过同一个“同步文件夹”交换数据：可以是共享文件夹，也可以是轮流插到各台电脑上的U盘里的文件夹。“同步密钥”用来加密交换的数据，每台电脑都要填写同一个文件夹和同一个密钥。'),
     h('div.form-error'),
-    field('同步文件夹', h('input#sync-step-folder', { name: 'folder', autocomplete: 'off', autofocus: true,
-      placeholder: '例如：\\\\街道服务器\\台账同步 或 E:\\台账同步' }), { wide: true }),
+    field('同步文件夹', pathInput(h('input#sync-step-folder', { name: 'folder', autocomplete: 'off', autofocus: true,
+      placeholder: '例如：\\\\街道服务器\\台账同步 或 E:\\台账同步' }), { directory: true, title: '选择同步文件夹' }), { wide: true }),
     h('div.grid', {},
       field('同步密钥（至少8个字符）', h('input#sync-step-key', { name: 'key', type: 'password', autocomplete: 'new-password' })),
       field('再次输入同步密钥', h('input#sync-step-key2', { name: 'key_again', type: 'password', autocomplete: 'new-password' }))),
@@ -113,7 +113,7 @@ function joinForm(joined) {
   const form = h('form#join-form', {},
     h('p.muted', {}, '本街道办已经在其他电脑上使用本程序时，请在那台电脑上由管理员进入“同步”页面点“生成快照”，把快照文件复制到本机（U盘或共享文件夹），然后在这里填写快照文件的位置和本街道办的同步密钥。导入后用原有账号登录。'),
     h('div.form-error'),
-    field('快照文件', h('input#join-path', { name: 'path', autocomplete: 'off', placeholder: '例如：E:\\街道民生台账快照-20240301-093000.slsync' }), { required: true, wide: true }),
+    field('快照文件', pathInput(h('input#join-path', { name: 'path', autocomplete: 'off', placeholder: '例如：E:\\街道民生台账快照-20240301-093000.slsync' }), { title: '选择快照文件', filters: [['同步快照', ['slsync']]] }), { required: true, wide: true }),
     field('同步密钥', h('input#join-key', { name: 'passphrase', type: 'password', autocomplete: 'off' }), { required: true, wide: true }),
     field('本机名称', h('input#join-pc-name', { name: 'pc_name', autocomplete: 'off', placeholder: '例如：建设社区办公室；留空则用电脑名' }), { wide: true }),
     h('p.muted', {}, '如果快照文件就放在同步文件夹里，本机会自动使用该文件夹同步。'),

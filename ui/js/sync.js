@@ -3,7 +3,7 @@
 // the snapshot a new PC joins by. The core checks every permission and masks
 // every value shown here; the key is never sent back to the window.
 import { api } from './api.js';
-import { clearErrors, errorBox, field, h, mount, showError, toast } from './dom.js';
+import { clearErrors, errorBox, field, h, mount, pathInput, showError, toast } from './dom.js';
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
 
@@ -152,8 +152,8 @@ function settingsForm(ctx, cfg) {
     h('div.grid', {},
       field('本机名称', h('input#sync-pc-name', { name: 'pc_name', value: cfg.pc_name, autocomplete: 'off' }), { required: true }),
       field('自动同步间隔（分钟）', h('input#sync-every', { name: 'every_minutes', value: String(cfg.every_minutes), inputMode: 'decimal' })),
-      field('同步文件夹', h('input#sync-folder', { name: 'folder', value: cfg.folder || '', autocomplete: 'off',
-        placeholder: '共享文件夹或U盘上的文件夹，例如 \\\\街道服务器\\台账同步 或 E:\\台账同步' }), { wide: true }),
+      field('同步文件夹', pathInput(h('input#sync-folder', { name: 'folder', value: cfg.folder || '', autocomplete: 'off',
+        placeholder: '共享文件夹或U盘上的文件夹，例如 \\\\街道服务器\\台账同步 或 E:\\台账同步' }), { directory: true, title: '选择同步文件夹' }), { wide: true }),
       field('同步密钥', h('input#sync-key', { name: 'key', type: 'password', autocomplete: 'new-password',
         placeholder: cfg.key_set ? '已设置（不显示）；只在更换时填写' : '至少8个字符，各台电脑必须相同' }), { wide: true })),
     h('p.muted', {}, `本机名称会显示在其他电脑的同步记录和冲突中。同步密钥用来加密同步包，请勿告诉无关人员；${cfg.key_set ? '密钥已设置，留空则不修改。' : ''}间隔填 0 则只在启动、退出和点“同步”时同步。`),
@@ -200,7 +200,7 @@ function snapshotCard() {
   return h('div.card#snapshot-card', {},
     h('h2', {}, '增加一台电脑：生成快照'),
     h('p.muted', {}, '快照包含本街道办的全部数据和账号，已用同步密钥加密。把快照文件复制到新电脑（或放在共享文件夹里），在新电脑上首次打开本程序时选择“加入已有街道办（导入快照）”，填写快照文件的位置和同步密钥，然后用原有账号登录。快照用完后请删除。'),
-    h('div.snapshot-row', {}, path, make),
+    h('div.snapshot-row', {}, pathInput(path, { save: true, title: '快照保存为', filters: [['同步快照', ['slsync']]] }), make),
     h('p.muted.small', {}, '保存位置留空时，快照保存在“文档\\街道民生台账导出”文件夹中。'),
     result);
 }
