@@ -308,3 +308,66 @@ async fn a_households_file_is_previewed_and_only_its_good_households_are_importe
     assert!(cells[1].iter().any(|c| c == "孙志强") && cells[1][0].contains("原第4行"), "{:?}", cells[1]);
     assert!(cells[2].iter().any(|c| c == "孙小错") && cells[2][0].contains("原第5行"), "{:?}", cells[2]);
 }
+
+/// xdotool with `args`, its output; None when it fails or is not there.
+fn xdotool(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("xdotool").args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[tokio::test]
+async fn browse_opens_the_systems_file_chooser_and_the_file_picked_fills_the_path() {
+    if xdotool(&["version"]).is_none() {
+        eprintln!("no xdotool: the file chooser is not driven (cargo xtask test installs it)");
+        return;
+    }
+    let dir = office_dir();
+    // An ASCII name: xdotool types what a keyboard has.
+    let file = dir.path().join("roster-browse.xlsx");
+    roster_file(&file);
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=import]").await;
+    app.find("#import-form").await;
+    app.click("#import-form .browse").await;
+    // The chooser is GTK's own window, titled as the page asked.
+    let mut chooser = None;
+    for _ in 0..50 {
+        chooser = xdotool(&["search", "--name", "选择要导入的表格"]).filter(|w| !w.is_empty());
+        if chooser.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let chooser = chooser.expect("the system's file chooser opened");
+    let window = chooser.lines().last().unwrap().to_string();
+    if let Some(shots) = std::env::var_os("STREET_LEDGER_SCREENSHOTS") {
+        let png = std::path::Path::new(&shots).join("66-import-browse-dialog.png");
+        let _ = std::process::Command::new("import").args(["-window", "root"]).arg(&png).status();
+    }
+    // Typing a location in the chooser (Ctrl+L) and Enter picks it.
+    let path = file.display().to_string();
+    // No window manager under Xvfb: focus the chooser directly.
+    xdotool(&["windowfocus", "--sync", &window]);
+    // Real key presses (XTEST): GTK ignores keys sent to a window by name.
+    xdotool(&["key", "ctrl+l"]);
+    xdotool(&["type", "--delay", "20", &path]);
+    // After the location bar's completion has settled.
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    xdotool(&["key", "Return"]);
+    let mut value = String::new();
+    for i in 0..50 {
+        value = app.value("#import-path").await;
+        if value == path {
+            break;
+        }
+        if i == 10 && xdotool(&["search", "--name", "选择要导入的表格"]).is_some_and(|w| !w.is_empty()) {
+            // A completion popup took the first Return.
+            xdotool(&["key", "Return"]);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(value, path, "the path picked is in the field");
+    app.click("#import-preview").await;
+    app.text_with("#import-counts", "共 4 行").await;
+    app.stop().await;
+}
