@@ -395,18 +395,33 @@ pub struct Exported {
     rows: usize,
 }
 
-/// Exports go to 文档/街道民生台账导出 (the data folder where there is no
-/// documents folder), named by what and when; the page shows the path.
+/// Where exports go unless the user names another place: 文档/街道民生台账导出
+/// (`STREET_LEDGER_EXPORT_DIR` in tests; the data folder where there is no
+/// documents folder).
+pub(crate) fn export_folder(data_dir: &std::path::Path) -> std::path::PathBuf {
+    let documents = std::env::var_os("STREET_LEDGER_EXPORT_DIR").map(Into::into).or_else(dirs::document_dir);
+    documents.unwrap_or_else(|| data_dir.to_path_buf()).join("街道民生台账导出")
+}
+
+/// An export in the export folder, named by what and when; the page shows the path.
 fn export_path(state: &AppState, what: &str) -> std::path::PathBuf {
-    export_in(&dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出"), what, "xlsx")
+    export_in(&export_folder(&state.data_dir), what, "xlsx")
+}
+
+/// Where to write: the path typed (a file, or a folder to put it in), else
+/// the export folder; named by what and when. Its folder is made.
+pub(crate) fn export_target(state: &AppState, typed: Option<&str>, what: &str, ext: &str) -> std::path::PathBuf {
+    let typed = typed.map(str::trim).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let path = typed.unwrap_or_else(|| export_folder(&state.data_dir));
+    let path = if path.is_dir() || path.extension().is_none() { export_in(&path, what, ext) } else { path };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    path
 }
 
 fn export_in(dir: &std::path::Path, what: &str, ext: &str) -> std::path::PathBuf {
     dir.join(format!("{what}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")))
-}
-
-fn dirs_documents() -> Option<std::path::PathBuf> {
-    std::env::var_os("STREET_LEDGER_EXPORT_DIR").map(Into::into).or_else(dirs::document_dir)
 }
 
 #[tauri::command]
@@ -559,12 +574,7 @@ pub struct Snapshot {
 /// in), else to the export folder.
 #[tauri::command]
 async fn make_snapshot(state: State<'_, AppState>, path: Option<String>) -> Reply<Snapshot> {
-    let dir = dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出");
-    let path = path.map(|p| std::path::PathBuf::from(p.trim())).filter(|p| !p.as_os_str().is_empty()).unwrap_or(dir);
-    let path = if path.is_dir() { export_in(&path, "街道民生台账快照", sync::EXTENSION) } else { path };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(parent);
-    }
+    let path = export_target(&state, path.as_deref(), "街道民生台账快照", sync::EXTENSION);
     with(&state, |s, a| {
         let bytes = sync::snapshot(s, a, &path, &sync::stored_key(s.conn())?)?;
         Ok(Snapshot { path: path.display().to_string(), bytes })

@@ -69,8 +69,7 @@ fn failed(code: &str, message: impl Into<String>) -> ErrorPayload {
 /// a file named after the document; an earlier file of the same name is
 /// kept and the new one numbered.
 fn pdf_path(data_dir: &Path, name: &str) -> Reply<PathBuf> {
-    let documents = std::env::var_os("STREET_LEDGER_EXPORT_DIR").map(PathBuf::from).or_else(dirs::document_dir);
-    let dir = documents.unwrap_or_else(|| data_dir.to_path_buf()).join("街道民生台账导出");
+    let dir = crate::commands::export_folder(data_dir);
     std::fs::create_dir_all(&dir)
         .map_err(|_| failed("print.folder", format!("无法创建文件夹 {}，请检查磁盘空间和权限", dir.display())))?;
     let stem = file_stem(name);

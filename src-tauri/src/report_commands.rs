@@ -10,24 +10,11 @@ use street_ledger::import::{self, Options, Outcome, Preview};
 use street_ledger::report::{self, Report, Request};
 use tauri::State;
 
-use super::{dirs_documents, export_in, today, with, Exported, Reply};
+use super::{export_folder, export_target, today, with, Exported, Reply};
 use crate::AppState;
 
-/// The folder exports go to unless the user names another.
-fn export_dir(state: &AppState) -> PathBuf {
-    dirs_documents().unwrap_or_else(|| state.data_dir.clone()).join("街道民生台账导出")
-}
-
-/// Where to write: the path typed (a file, or a folder to put it in), else
-/// the export folder; named by what and when. Its folder is made.
 fn target(state: &AppState, typed: Option<&str>, what: &str) -> PathBuf {
-    let typed = typed.map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from);
-    let path = typed.unwrap_or_else(|| export_dir(state));
-    let path = if path.is_dir() || path.extension().is_none() { export_in(&path, what, "xlsx") } else { path };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    path
+    export_target(state, typed, what, "xlsx")
 }
 
 #[derive(Serialize)]
@@ -41,7 +28,7 @@ pub struct Catalogue {
 
 #[tauri::command]
 pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
-    let export_dir = export_dir(&state).display().to_string();
+    let export_dir = export_folder(&state.data_dir).display().to_string();
     with(&state, |_, _| {
         Ok(Catalogue { reports: report::CATALOGUE.to_vec(), registers: import::registers(), export_dir })
     })

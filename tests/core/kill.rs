@@ -70,7 +70,7 @@ fn cli(dir: &Path, args: &[&str]) -> Command {
 
 /// SIGKILL after `delay` (or nothing, if it finished first). Whether it was
 /// still running.
-fn kill_after(child: &mut Child, delay: Duration) -> bool {
+pub(crate) fn kill_after(child: &mut Child, delay: Duration) -> bool {
     std::thread::sleep(delay);
     let running = child.try_wait().unwrap().is_none();
     let _ = child.kill();

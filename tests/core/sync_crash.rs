@@ -19,7 +19,7 @@ use street_ledger::{check, dump, elderly, idcard};
 use tempfile::TempDir;
 
 // When to kill: as in `kill.rs`.
-use crate::kill::Pace;
+use crate::kill::{kill_after, Pace};
 use crate::support::{all_counts, clerk, date, elder, today};
 
 const KILLS: usize = 100;
@@ -216,16 +216,6 @@ fn wal_grows(child: &mut Child, wal: &Path, limit: Duration) -> bool {
         std::hint::spin_loop();
     }
     false
-}
-
-/// SIGKILL after `delay` (or nothing, if it finished first). Whether it was
-/// still running.
-fn kill_after(child: &mut Child, delay: Duration) -> bool {
-    std::thread::sleep(delay);
-    let running = child.try_wait().unwrap().is_none();
-    let _ = child.kill();
-    child.wait().unwrap();
-    running
 }
 
 #[test]

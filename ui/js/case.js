@@ -3,7 +3,7 @@
 // follow-up services, placement (安置) and closing (结案), start-up loans
 // (展期, repayment), hardship relief and public-welfare posts held.
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
+import { clearErrors, errorBox, field, formValues, h, mount, onSubmit, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
 import { categoryTags, daysLeft, statusTag, wholeNumber } from './employment.js';
 import { categoryChecks } from './cases.js';
 import { revealable } from './lookup.js';
@@ -164,18 +164,11 @@ function loansTab(ctx, c, reload) {
     const form = h('form.inline-form.loan-edit-form', {}, error, h('div.grid', {}, fields),
       h('div.actions', {}, h('button.primary.loan-edit-submit', { type: 'submit' }, kind === 'extend' ? '确认展期' : '保存'),
         h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      clearErrors(form);
-      const v = formValues(form);
-      try {
-        if (kind === 'extend') await api.extendLoan(l.id, wholeNumber(v.months));
-        else await api.setRepayment(l.id, v.status || '', v.status === '已结清' ? v.on : null);
-        toast(kind === 'extend' ? '已展期' : '还款情况已保存');
-        reload('loans');
-      } catch (e) {
-        showError(form, e);
-      }
+    onSubmit(form, async (v) => {
+      if (kind === 'extend') await api.extendLoan(l.id, wholeNumber(v.months));
+      else await api.setRepayment(l.id, v.status || '', v.status === '已结清' ? v.on : null);
+      toast(kind === 'extend' ? '已展期' : '还款情况已保存');
+      reload('loans');
     });
     row.after(h('tr.edit-row', {}, h('td', { colSpan: heads.length }, form)));
   };

@@ -152,18 +152,9 @@ export function onSubmit(form, send) {
 export function recordForm(id, title, fields, save, disabled) {
   const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
     h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
-    try {
-      await save(formValues(form));
-    } catch (err) {
-      showError(form, err);
-    } finally {
-      button.disabled = Boolean(disabled);
-    }
-  });
+  // A disabled form's button never submits, so the shared handler's
+  // re-enabling cannot wake it.
+  onSubmit(form, save);
   return form;
 }
 

@@ -3,7 +3,7 @@
 // that fell back), a new household with its members, and the household page
 // (members' work status, 认定 with a date, the history of 认定 and 消除).
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
+import { clearErrors, errorBox, field, formValues, h, mount, onSubmit, options, showError, toast, today } from './dom.js';
 import { communityChoice, communityFilter } from './employment.js';
 import { registerMember } from './cases.js';
 
@@ -239,17 +239,10 @@ function membersTable(ctx, hh, reload) {
           h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: m.willing }), '有就业意愿')))),
       h('div.actions', {}, h('button.primary.member-status-submit', { type: 'submit' }, '保存'),
         h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      clearErrors(form);
-      const v = formValues(form);
-      try {
-        await api.setMemberStatus(m.id, { work_status: v.work_status || '', employer: v.employer, since: v.since, able: v.able, willing: v.willing });
-        toast('就业状况已保存');
-        reload();
-      } catch (e) {
-        showError(form, e);
-      }
+    onSubmit(form, async (v) => {
+      await api.setMemberStatus(m.id, { work_status: v.work_status || '', employer: v.employer, since: v.since, able: v.able, willing: v.willing });
+      toast('就业状况已保存');
+      reload();
     });
     tr.after(h('tr.edit-row', {}, h('td', { colSpan: heads.length }, form)));
   };
