@@ -92,12 +92,15 @@ impl App {
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+        match self.client.wait().at_most(PATIENCE).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => {
+                // What the window showed instead, so that a rare failure says why.
+                let shown = self.client.execute("return document.body.innerText.slice(0, 600)", vec![]).await;
+                self.screenshot("failed-find").await;
+                panic!("{css} did not appear: {e}\nthe window showed: {shown:?}")
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) {
