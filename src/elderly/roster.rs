@@ -58,6 +58,27 @@ pub(crate) fn reindex(conn: &Connection, elderly_id: &str) -> rusqlite::Result<(
     Ok(())
 }
 
+/// Roster entries a statement indexes at once.
+const ENTRIES_A_STATEMENT: usize = 500;
+
+/// Called by the write path for the roster entries inserted in a
+/// transaction, together: one statement each for hundreds.
+pub(crate) fn reindex_all(conn: &Connection, elderly_ids: &[String]) -> rusqlite::Result<()> {
+    let sql = |n: usize| {
+        format!("INSERT OR REPLACE INTO roster_index {INDEX_SOURCE} WHERE e.id IN ({})", vec!["?"; n].join(", "))
+    };
+    for chunk in elderly_ids.chunks(ENTRIES_A_STATEMENT) {
+        let params = rusqlite::params_from_iter(chunk);
+        if chunk.len() == ENTRIES_A_STATEMENT {
+            conn.prepare_cached(&sql(chunk.len()))?.execute(params)?;
+        } else {
+            // Not cached: the odd sizes of last chunks would crowd the cache.
+            conn.prepare(&sql(chunk.len()))?.execute(params)?;
+        }
+    }
+    Ok(())
+}
+
 /// Called by the write path after a person's fields were updated.
 pub(crate) fn reindex_person(conn: &Connection, person_id: &str) -> rusqlite::Result<()> {
     let sql = format!("INSERT OR REPLACE INTO roster_index {INDEX_SOURCE} WHERE e.person_id = ?1");

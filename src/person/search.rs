@@ -62,11 +62,27 @@ pub(crate) fn tokens<'v>(fields: impl Iterator<Item = (&'v str, &'v Value)>) -> 
     out
 }
 
+/// Pairs a statement inserts at once: a large import writes millions of
+/// tokens, and one statement a pair spent more on the statement than on
+/// the index.
+const TOKENS_A_STATEMENT: usize = 64;
+
 /// Adds (token, person id) pairs; sorted, they go in along the index.
 pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> Result<()> {
-    let mut ins = conn.prepare_cached("INSERT OR IGNORE INTO person_token (token, person_id) VALUES (?1, ?2)")?;
-    for (t, person) in tokens {
-        ins.execute((t, person))?;
+    let sql = |n: usize| {
+        let values = vec!["(?, ?)"; n].join(", ");
+        format!("INSERT OR IGNORE INTO person_token (token, person_id) VALUES {values}")
+    };
+    let mut chunks = tokens.chunks_exact(TOKENS_A_STATEMENT);
+    if chunks.len() > 0 {
+        let mut ins = conn.prepare_cached(&sql(TOKENS_A_STATEMENT))?;
+        for chunk in chunks.by_ref() {
+            ins.execute(rusqlite::params_from_iter(chunk.iter().flat_map(|(t, p)| [t, p])))?;
+        }
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        conn.prepare(&sql(rest.len()))?.execute(rusqlite::params_from_iter(rest.iter().flat_map(|(t, p)| [t, p])))?;
     }
     Ok(())
 }

@@ -311,6 +311,9 @@ pub struct WriteTx<'a> {
     /// or every [`TOKEN_BATCH`]), because a large import's tokens inserted
     /// one person at a time land all over the index.
     new_tokens: Vec<(String, String)>,
+    /// Roster entries inserted in this transaction: indexed together, in
+    /// one statement a few hundred, when the tokens are written.
+    new_roster: Vec<String>,
     /// A trial that is never committed ([`super::Store::dry_run`]): the
     /// change log and the derived indexes, which no write reads, are left
     /// out, so a preview costs what its checks cost and not what logging does.
@@ -373,6 +376,7 @@ impl<'a> WriteTx<'a> {
             conflicts_listed: None,
             pending_listed: None,
             new_tokens: Vec::new(),
+            new_roster: Vec::new(),
             dry: false,
         }
     }
@@ -391,9 +395,9 @@ impl<'a> WriteTx<'a> {
     /// it fails, while the transaction goes on (an import keeps the good
     /// rows of a file and reports the bad ones).
     pub fn attempt<T>(&mut self, f: impl FnOnce(&mut WriteTx) -> Result<T>) -> Result<T> {
-        // Tokens pending from before the attempt go in first: written inside
-        // it, a rollback of the attempt would take them away too.
-        self.flush_tokens()?;
+        // Derived rows pending from before the attempt go in first: written
+        // inside it, a rollback of the attempt would take them away too.
+        self.flush_derived()?;
         let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed, self.pending_listed);
         self.tx.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
@@ -405,6 +409,7 @@ impl<'a> WriteTx<'a> {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
                 self.new_tokens.clear();
+                self.new_roster.clear();
                 Err(e)
             }
         }
@@ -421,7 +426,7 @@ impl<'a> WriteTx<'a> {
     }
 
     pub(super) fn commit(mut self) -> Result<()> {
-        self.flush_tokens()?;
+        self.flush_derived()?;
         if let Some(head) = &self.chain {
             head.store(&self.tx, crate::audit::Log::ChangeLog)?;
         }
@@ -731,23 +736,23 @@ impl<'a> WriteTx<'a> {
                 let tokens = crate::person::search::tokens(fields.iter().map(|(n, v)| (*n, v)));
                 self.new_tokens.extend(tokens.into_iter().map(|t| (t, id.to_string())));
                 if self.new_tokens.len() >= TOKEN_BATCH {
-                    self.flush_tokens()?;
+                    self.flush_derived()?;
                 }
             }
             Table::Person => {
                 // An edit removes the tokens of the old values: they must be there.
-                self.flush_tokens()?;
+                self.flush_derived()?;
                 crate::person::search::reindex(&self.tx, id, names, old, fields)?;
                 if !new && names.iter().any(|n| ["name_key", "community_id", "birth_date"].contains(n)) {
                     crate::elderly::roster::reindex_person(&self.tx, id)?;
                 }
             }
+            Table::Elderly if new => self.new_roster.push(id.to_string()),
             // The roster list shows these; health notes and the like it does not.
             Table::Elderly
-                if new
-                    || names
-                        .iter()
-                        .any(|n| ["person_id", "kinds", "sanwu", "enterprise_retiree", "status"].contains(n)) =>
+                if names
+                    .iter()
+                    .any(|n| ["person_id", "kinds", "sanwu", "enterprise_retiree", "status"].contains(n)) =>
             {
                 crate::elderly::roster::reindex(&self.tx, id)?
             }
@@ -756,10 +761,12 @@ impl<'a> WriteTx<'a> {
         Ok(())
     }
 
-    fn flush_tokens(&mut self) -> Result<()> {
+    fn flush_derived(&mut self) -> Result<()> {
         let mut tokens = std::mem::take(&mut self.new_tokens);
         tokens.sort_unstable();
-        crate::person::search::insert_tokens(&self.tx, &tokens)
+        crate::person::search::insert_tokens(&self.tx, &tokens)?;
+        crate::elderly::roster::reindex_all(&self.tx, &std::mem::take(&mut self.new_roster))?;
+        Ok(())
     }
 
     fn log<'v>(
@@ -785,8 +792,8 @@ impl<'a> WriteTx<'a> {
         if self.dry {
             return Ok(());
         }
-        let fields: BTreeMap<&str, serde_json::Value> =
-            changes.map(|(f, old, new)| (f, json!({"old": to_json(old), "new": to_json(new)}))).collect();
+        let fields: BTreeMap<&str, Diff> =
+            changes.map(|(f, old, new)| (f, Diff { old: Json(old), new: Json(new) })).collect();
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -881,6 +888,29 @@ impl<'a> WriteTx<'a> {
     }
 }
 
+/// A field's change as the log stores it, `{"old": .., "new": ..}`:
+/// serialised straight from the values (a large import logs millions).
+#[derive(serde::Serialize)]
+struct Diff<'v> {
+    old: Json<'v>,
+    new: Json<'v>,
+}
+
+/// A value in the JSON form of [`to_json`], without building it.
+struct Json<'v>(&'v Value);
+
+impl serde::Serialize for Json<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Integer(i) => s.serialize_i64(*i),
+            Value::Real(f) => s.serialize_f64(*f),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Blob(b) => serde::Serialize::serialize(b, s),
+        }
+    }
+}
+
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Real(x), Value::Real(y)) => x == y,
@@ -910,5 +940,28 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::Real(f) => json!(f),
         Value::Text(s) => json!(s),
         Value::Blob(b) => json!(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logged_change_is_the_json_of_its_values() {
+        let values = [
+            Value::Null,
+            Value::Integer(-3),
+            Value::Real(1.5),
+            Value::Text("王\"秀英\"\n".into()),
+            Value::Blob(vec![0, 255]),
+        ];
+        for old in &values {
+            for new in &values {
+                let direct = serde_json::to_string(&Diff { old: Json(old), new: Json(new) }).unwrap();
+                let built = json!({"old": to_json(old), "new": to_json(new)}).to_string();
+                assert_eq!(direct, built);
+            }
+        }
     }
 }
