@@ -127,7 +127,9 @@ fn test() -> Result {
             cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]),
         )?;
     }
-    let shots = util::target_dir()?.join("e2e-screenshots");
+    let target = util::target_dir()?;
+    warn_if_short_of_disk(&target);
+    let shots = target.join("e2e-screenshots");
 
     let mut times: Vec<(String, Duration)> = Vec::new();
     let mut timed = |title: &str, cmd: &mut Command| -> Result {
@@ -161,6 +163,22 @@ fn test() -> Result {
     Ok(())
 }
 
+/// What a clean `cargo xtask test` leaves in the target folder, with room
+/// to spare: a build that runs out of disk fails in the middle of a link
+/// with an error that does not say so plainly.
+const TEST_BUILD_BYTES: u64 = 3 << 30;
+
+fn warn_if_short_of_disk(target: &std::path::Path) {
+    let dir = target.ancestors().find(|d| d.exists()).unwrap_or(target);
+    if let Some(free) = util::free_bytes(dir).filter(|f| *f < TEST_BUILD_BYTES) {
+        println!(
+            "    warning: {:.1} GB free on the disk of {}; a clean build and test needs about 2 GB",
+            free as f64 / (1u64 << 30) as f64,
+            target.display()
+        );
+    }
+}
+
 fn bench(extra: &[OsString]) -> Result {
     step("cargo bench -p street-ledger", cargo().args(["bench", "-p", "street-ledger"]).args(extra)).map(drop)
 }
@@ -168,6 +186,14 @@ fn bench(extra: &[OsString]) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn free_space_is_read_from_dfs_available_column() {
+        let df =
+            "Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/vda 263174212 91226440 4194304 96% /\n";
+        assert_eq!(util::parse_df_free_kb(df), Some(4_194_304));
+        assert_eq!(util::parse_df_free_kb("Filesystem\n"), None);
+    }
 
     fn os(v: &[&str]) -> Vec<OsString> {
         v.iter().map(OsString::from).collect()
