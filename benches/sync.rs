@@ -232,7 +232,7 @@ fn main() {
     let rows =
         [("export", export_times.into_inner(), EXPORT_TARGET), ("import", import_times.into_inner(), IMPORT_TARGET)];
     println!(
-        "\n{} persons, package of {} field changes ({:.1} MB sealed)\n{:<8}{:>6}{:>10}{:>10}{:>10}{:>10}  {}",
+        "\n{} persons, package of {} field changes ({:.1} MB sealed)\n{:<8}{:>6}{:>10}{:>10}{:>10}{:>10}  ",
         persons,
         changes,
         size as f64 / 1_048_576.0,
@@ -242,7 +242,6 @@ fn main() {
         "median",
         "max",
         "target",
-        "",
     );
     for (name, times, target) in &rows {
         let (min, median, max) = summary(times);

@@ -566,6 +566,6 @@ pub fn kept_aside(data_dir: &Path) -> Result<Vec<BackupInfo>> {
             at.and_local_timezone(chrono::Local).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default();
         out.push(BackupInfo { file_name: name, path, size: meta.len(), created_at });
     }
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    out.sort_by_key(|b| std::cmp::Reverse(b.created_at));
     Ok(out)
 }

@@ -119,7 +119,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             let birth = NaiveDate::from_ymd_opt(today.year() - age - 1, 1, 1).expect("valid")
                 + Duration::days(rng.below(365) as i64);
             let id = loop {
-                let id = idcard::compose(*rng.pick(AREAS), birth, rng.below(1000) as u16);
+                let id = idcard::compose(AREAS[rng.below(AREAS.len())], birth, rng.below(1000) as u16);
                 if used_ids.insert(id.to_string()) {
                     break id;
                 }
@@ -129,7 +129,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 name: format!("{}{given}", rng.pick(SURNAMES)),
                 id_number: Some(id.to_string()),
                 phone: Some(format!("1{}{:09}", [3, 5, 8][rng.below(3)], rng.next() % 1_000_000_000)),
-                community_id: Some(rng.pick(&community_ids).clone()),
+                community_id: Some(rng.pick(community_ids).clone()),
                 address: Some(format!(
                     "{}{}号{}单元{}室",
                     rng.pick(STREETS),
@@ -421,7 +421,7 @@ fn mediation(
 
 /// One case in three ends in an oral agreement.
 fn rng_oral(n: usize) -> bool {
-    n % 3 == 0
+    n.is_multiple_of(3)
 }
 
 fn days_ago(rng: &mut Rng, today: NaiveDate, max: usize) -> String {

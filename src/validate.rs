@@ -56,7 +56,7 @@ pub fn date(field: &'static str, label: &str, input: &str) -> Result<NaiveDate, 
 /// A value that must be one of a dictionary's labels.
 pub fn one_of(field: &'static str, label: &str, value: &str, allowed: &[String]) -> Result<String, Invalid> {
     let v = required(field, label, value)?;
-    if allowed.iter().any(|a| *a == v) {
+    if allowed.contains(&v) {
         Ok(v)
     } else {
         Err(invalid(field, format!("{label}“{v}”不在可选范围内，请从列表中选择（字典由管理员维护）")))

@@ -500,6 +500,6 @@ pub fn followups_due(
             });
         }
     }
-    out.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue));
+    out.sort_by_key(|c| std::cmp::Reverse(c.days_overdue));
     Ok(out)
 }

@@ -519,7 +519,7 @@ pub fn alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<
             }
         }
     }
-    out.sort_by(|a, b| b.days.cmp(&a.days));
+    out.sort_by_key(|c| std::cmp::Reverse(c.days));
     Ok(out)
 }
 

@@ -229,7 +229,8 @@ pub struct Revealed {
 
 pub fn reveal(store: &crate::store::Store, actor: &crate::access::Actor, person_id: &str) -> Result<Revealed> {
     actor.require(crate::access::Permission::Unmask)?;
-    let row: Option<(Option<String>, Option<String>, Option<String>, String)> = store
+    type Row = (Option<String>, Option<String>, Option<String>, String);
+    let row: Option<Row> = store
         .conn()
         .prepare_cached("SELECT id_number, phone, community_id, name FROM person WHERE id = ?1")?
         .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

@@ -58,6 +58,7 @@ fn figures(
 }
 
 /// 成功率 in the 合计 row: from the summed counts, never summed itself.
+#[allow(clippy::ptr_arg)] // the shape `total_row` takes for every report
 fn success_rate(t: &mut Vec<Cell>) {
     let (received, success) = (t[4].as_f64(), t[5].as_f64());
     t[6] = rate(success, received);

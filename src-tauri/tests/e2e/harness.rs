@@ -143,7 +143,7 @@ impl App {
     pub async fn rows(&self, table_css: &str) -> Vec<String> {
         let mut out = Vec::new();
         for tr in self.client.find_all(Locator::Css(&format!("{table_css} tbody tr"))).await.unwrap() {
-            out.push(tr.text().await.unwrap().replace('\n', " | ").replace('\t', " | "));
+            out.push(tr.text().await.unwrap().replace(['\n', '\t'], " | "));
         }
         out
     }
