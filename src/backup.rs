@@ -142,33 +142,64 @@ fn data_dir_of(store: &Store) -> PathBuf {
 /// then keeps only the newest `backup.keep` backups. Staff who may change
 /// records may save them; read-only accounts may not.
 pub fn backup_now(store: &Store, actor: &Actor, reason: &str) -> Result<BackupInfo> {
+    let info = plan(store, actor)?.make()?;
+    record(store, actor, &info, reason)?;
+    Ok(info)
+}
+
+/// A backup about to be made: read from the store in a moment, then made
+/// without it ([`Planned::make`]). Copying and checking a whole street's
+/// database takes seconds; the app must not hold its store, and so every
+/// window command, for that long.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    db: PathBuf,
+    dir: PathBuf,
+    keep: usize,
+}
+
+/// What a backup of this store needs to know, for someone who may make one.
+pub fn plan(store: &Store, actor: &Actor) -> Result<Planned> {
     actor.require(Permission::Write)?;
-    let dir = backup_dir(store)?;
-    fs::create_dir_all(&dir).map_err(io(&dir))?;
-    remove_stale_temps(&dir, TEMP_BACKUP);
-
-    let temp = dir.join(format!("{TEMP_BACKUP}{}.tmp", uuid::Uuid::new_v4()));
-    if let Err(e) = copy_online(store.conn(), &temp) {
-        remove_with_sidecars(&temp);
-        return Err(e);
-    }
-    let info = match check_file(&temp) {
-        Ok(_) => place(&dir, &temp)?,
-        Err(_) => {
-            remove_with_sidecars(&temp);
-            return Err(BackupError::CopyFailedCheck.into());
-        }
-    };
-
     let keep = dict::setting_i64(store.conn(), "backup.keep", DEFAULT_KEEP)?.max(1) as usize;
-    // Never the one just made, even if the clock was set back since older ones.
-    for old in list(&dir)?.into_iter().filter(|b| b.path != info.path).skip(keep - 1) {
-        // A copy someone holds open (Windows) is removed next time.
-        let _ = fs::remove_file(&old.path);
+    Ok(Planned { db: store.path().to_path_buf(), dir: backup_dir(store)?, keep })
+}
+
+impl Planned {
+    /// Copies the database through a connection of its own (one consistent
+    /// snapshot, while the store goes on writing), checks the copy, names
+    /// it, and drops the oldest backups beyond the number to keep.
+    pub fn make(&self) -> Result<BackupInfo> {
+        let dir = &self.dir;
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        remove_stale_temps(dir, TEMP_BACKUP);
+        let temp = dir.join(format!("{TEMP_BACKUP}{}.tmp", uuid::Uuid::new_v4()));
+        let copied = open_read_only(&self.db).map_err(Into::into).and_then(|src| copy_online(&src, &temp));
+        if let Err(e) = copied {
+            remove_with_sidecars(&temp);
+            return Err(e);
+        }
+        let info = match check_file(&temp) {
+            Ok(_) => place(dir, &temp)?,
+            Err(_) => {
+                remove_with_sidecars(&temp);
+                return Err(BackupError::CopyFailedCheck.into());
+            }
+        };
+        // Never the one just made, even if the clock was set back since older ones.
+        for old in list(dir)?.into_iter().filter(|b| b.path != info.path).skip(self.keep - 1) {
+            // A copy someone holds open (Windows) is removed next time.
+            let _ = fs::remove_file(&old.path);
+        }
+        Ok(info)
     }
+}
+
+/// Enters a backup made by [`Planned::make`] in the audit trail.
+pub fn record(store: &Store, actor: &Actor, info: &BackupInfo, reason: &str) -> Result<()> {
     let detail = if reason.trim().is_empty() { "备份".to_string() } else { reason.trim().to_string() };
     audit::record(store, &actor.user, Action::Backup, &info.file_name, &detail)?;
-    Ok(info)
+    Ok(())
 }
 
 /// The automatic backup made before a newer version upgrades the database

@@ -85,7 +85,7 @@ pub struct AppStatus {
     version: &'static str,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn app_status(state: State<AppState>) -> Reply<AppStatus> {
     with_store(&state, |s| {
         let session = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|x| x.info(s));
@@ -100,7 +100,7 @@ fn app_status(state: State<AppState>) -> Reply<AppStatus> {
     })
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn setup_office(
     state: State<AppState>,
     office_name: String,
@@ -113,19 +113,19 @@ fn setup_office(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn login(state: State<AppState>, username: String, password: String) -> Reply<SessionInfo> {
     with_store(&state, |s| start_session(&state, s, &username, &password))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn unlock(state: State<AppState>, password: String) -> Reply<SessionInfo> {
     let username = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|s| s.username.clone());
     let username = username.ok_or_else(|| Error::Auth(AuthError::NotLoggedIn).payload())?;
     login(state, username, password)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn lock(state: State<AppState>, manual: bool) -> Reply<()> {
     let why = if manual { "用户手动锁定" } else { "闲置超时自动锁定" };
     with_store(&state, |s| match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
@@ -134,7 +134,7 @@ fn lock(state: State<AppState>, manual: bool) -> Reply<()> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn logout(state: State<AppState>) -> Reply<()> {
     with_store(&state, |s| {
         if let Some(session) = state.session.lock().unwrap_or_else(|p| p.into_inner()).take() {
@@ -144,19 +144,19 @@ fn logout(state: State<AppState>) -> Reply<()> {
     })
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn change_password(state: State<AppState>, old_password: String, new_password: String) -> Reply<()> {
     let username = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|s| s.username.clone());
     with(&state, |s, a| accounts::change_password(s, a, &username.unwrap_or_default(), &old_password, &new_password))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn dictionaries(state: State<AppState>) -> Reply<BTreeMap<String, Vec<String>>> {
     with(&state, |s, _| dict::all(s.conn()))
 }
 
 /// 字典管理: every dictionary with all its options, retired ones too.
-#[tauri::command]
+#[tauri::command(async)]
 fn dictionary_list(state: State<AppState>) -> Reply<Vec<dict::Dictionary>> {
     with(&state, |s, a| {
         a.require(street_ledger::access::Permission::Administer)?;
@@ -164,58 +164,58 @@ fn dictionary_list(state: State<AppState>) -> Reply<Vec<dict::Dictionary>> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_dictionary_entry(state: State<AppState>, dict: String, label: String) -> Reply<()> {
     with(&state, |s, a| dict::add_entry(s, a, &dict, &label))
 }
 
 /// 停用 / 启用 one option; records keep what they hold.
-#[tauri::command]
+#[tauri::command(async)]
 fn set_dictionary_entry_active(state: State<AppState>, id: String, active: bool) -> Reply<()> {
     with(&state, |s, a| dict::set_entry_active(s, a, &id, active))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn roster_list(state: State<AppState>, query: RosterQuery) -> Reply<Page<RosterRow>> {
     with(&state, |s, a| roster::list(s.conn(), a, &query, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn lookup_id_number(state: State<AppState>, id_number: String) -> Reply<ElderlyLookup> {
     with(&state, |s, a| elderly::lookup(s.conn(), a, &id_number, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn register_elderly(state: State<AppState>, input: ElderlyInput) -> Reply<String> {
     with(&state, |s, a| elderly::register(s, a, &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn elderly_detail(state: State<AppState>, id: String) -> Reply<ElderlyDetail> {
     with(&state, |s, a| elderly::detail(s.conn(), a, &id, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn update_elderly(state: State<AppState>, id: String, row_version: i64, input: ElderlyInput) -> Reply<()> {
     with(&state, |s, a| elderly::update(s, a, &id, Some(row_version), &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn change_elderly_status(state: State<AppState>, id: String, change: StatusChange) -> Reply<()> {
     with(&state, |s, a| elderly::change_status(s, a, &id, &change, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_service(state: State<AppState>, elderly_id: String, input: ServiceInput) -> Reply<String> {
     with(&state, |s, a| care::add_service(s, a, &elderly_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_visit(state: State<AppState>, elderly_id: String, input: VisitInput) -> Reply<String> {
     with(&state, |s, a| care::add_visit(s, a, &elderly_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn due_visits(state: State<AppState>, community_id: Option<String>) -> Reply<Vec<DueVisit>> {
     with(&state, |s, a| care::due_visits(s.conn(), a, community_id.as_deref(), today()))
 }
@@ -223,152 +223,152 @@ fn due_visits(state: State<AppState>, community_id: Option<String>) -> Reply<Vec
 // 社区再就业: cases (就业援助对象), households and zero-employment
 // households, public-welfare posts, start-up loans and hardship relief.
 
-#[tauri::command]
+#[tauri::command(async)]
 fn case_list(state: State<AppState>, query: CaseQuery) -> Reply<Page<CaseRow>> {
     with(&state, |s, a| case::list(s.conn(), a, &query, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn register_case(state: State<AppState>, input: CaseInput) -> Reply<String> {
     with(&state, |s, a| case::register(s, a, &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn case_detail(state: State<AppState>, id: String) -> Reply<CaseDetail> {
     with(&state, |s, a| case::detail(s.conn(), a, &id, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn update_case(state: State<AppState>, id: String, input: CaseInput) -> Reply<()> {
     with(&state, |s, a| case::update(s, a, &id, &input))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_training(state: State<AppState>, case_id: String, input: TrainingInput) -> Reply<String> {
     with(&state, |s, a| case::add_training(s, a, &case_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_followup(state: State<AppState>, case_id: String, input: FollowupInput) -> Reply<String> {
     with(&state, |s, a| case::add_followup(s, a, &case_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn place_case(state: State<AppState>, case_id: String, placement: Placement) -> Reply<()> {
     with(&state, |s, a| case::place(s, a, &case_id, &placement, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn close_case(state: State<AppState>, case_id: String, on: String, reason: String) -> Reply<()> {
     with(&state, |s, a| case::close(s, a, &case_id, &on, &reason, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn followups_due(state: State<AppState>, community_id: Option<String>) -> Reply<Vec<DueFollowup>> {
     with(&state, |s, a| case::followups_due(s.conn(), a, community_id.as_deref(), today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn household_list(state: State<AppState>, community_id: Option<String>) -> Reply<Vec<HouseholdRow>> {
     with(&state, |s, a| household::list(s.conn(), a, community_id.as_deref(), today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn create_household(state: State<AppState>, input: HouseholdInput) -> Reply<String> {
     with(&state, |s, a| household::create(s, a, &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn household_detail(state: State<AppState>, id: String) -> Reply<HouseholdView> {
     with(&state, |s, a| household::detail(s.conn(), a, &id, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_household_member(state: State<AppState>, household_id: String, member: MemberInput) -> Reply<String> {
     with(&state, |s, a| household::add_member(s, a, &household_id, &member, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn set_member_status(state: State<AppState>, member_id: String, status: MemberStatus) -> Reply<()> {
     with(&state, |s, a| household::set_member_status(s, a, &member_id, &status, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn confirm_household(state: State<AppState>, household_id: String, on: String) -> Reply<String> {
     with(&state, |s, a| household::confirm(s, a, &household_id, &on, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn post_list(state: State<AppState>) -> Reply<Vec<PostView>> {
     with(&state, |s, a| posts::posts(s.conn(), a, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_post(state: State<AppState>, input: PostInput) -> Reply<String> {
     with(&state, |s, a| posts::add_post(s, a, &input))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn place_in_post(state: State<AppState>, post_id: String, case_id: String, start_on: String) -> Reply<String> {
     with(&state, |s, a| posts::place_in_post(s, a, &post_id, &case_id, &start_on, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn end_post_placement(state: State<AppState>, placement_id: String, end_on: String) -> Reply<()> {
     with(&state, |s, a| posts::end_placement(s, a, &placement_id, &end_on, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn subsidy_roster(state: State<AppState>, year: i32, quarter: u32) -> Reply<Vec<SubsidyLine>> {
     with(&state, |s, a| posts::subsidy_roster(s.conn(), a, year, quarter))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_loan(state: State<AppState>, case_id: String, input: LoanInput) -> Reply<String> {
     with(&state, |s, a| loans::add_loan(s, a, &case_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn extend_loan(state: State<AppState>, loan_id: String, months: u32) -> Reply<()> {
     with(&state, |s, a| loans::extend(s, a, &loan_id, months))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn set_loan_repayment(state: State<AppState>, loan_id: String, status: String, on: Option<String>) -> Reply<()> {
     with(&state, |s, a| loans::set_repayment(s, a, &loan_id, &status, on.as_deref(), today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn loan_alerts(state: State<AppState>) -> Reply<Vec<LoanView>> {
     with(&state, |s, a| loans::alerts(s.conn(), a, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn loan_list(state: State<AppState>) -> Reply<Vec<LoanView>> {
     with(&state, |s, a| loans::all(s.conn(), a, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn add_relief(state: State<AppState>, case_id: String, input: ReliefInput) -> Reply<String> {
     with(&state, |s, a| loans::add_relief(s, a, &case_id, &input, today()))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn reveal_person(state: State<AppState>, person_id: String) -> Reply<Revealed> {
     with(&state, |s, a| person::reveal(s, a, &person_id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn list_accounts(state: State<AppState>) -> Reply<Vec<Account>> {
     with(&state, |s, a| accounts::list(s.conn(), a))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn create_account(state: State<AppState>, account: NewAccount) -> Reply<String> {
     with(&state, |s, a| accounts::create(s, a, &account))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn reset_password(state: State<AppState>, username: String, new_password: String) -> Reply<()> {
     with(&state, |s, a| accounts::reset_password(s, a, &username, &new_password))
 }
@@ -379,12 +379,12 @@ pub struct AuditChoices {
     users: Vec<String>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn audit_choices(state: State<AppState>) -> Reply<AuditChoices> {
     with(&state, |s, a| Ok(AuditChoices { actions: audit::action_choices(), users: audit::users(s.conn(), a)? }))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn audit_query(state: State<AppState>, query: AuditQuery) -> Reply<Page<AuditEntry>> {
     with(&state, |s, a| audit::query(s.conn(), a, &query))
 }
@@ -424,7 +424,7 @@ fn export_in(dir: &std::path::Path, what: &str, ext: &str) -> std::path::PathBuf
     dir.join(format!("{what}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn audit_export(state: State<AppState>, query: AuditQuery) -> Reply<Exported> {
     let path = export_path(&state, "操作日志");
     with(&state, |s, a| {
@@ -443,7 +443,7 @@ pub struct Backups {
     kept_aside: Vec<BackupInfo>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn backups(state: State<AppState>) -> Reply<Backups> {
     with(&state, |s, _| {
         let dir = backup::backup_dir(s)?;
@@ -455,14 +455,18 @@ fn backups(state: State<AppState>) -> Reply<Backups> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn backup_now(state: State<AppState>) -> Reply<BackupInfo> {
-    with(&state, |s, a| backup::backup_now(s, a, "手动备份"))
+    // Planned and audited under the store; made without it (see `backup::plan`).
+    let (planned, actor) = with(&state, |s, a| Ok((backup::plan(s, a)?, a.clone())))?;
+    let info = planned.make().map_err(ErrorPayload::from)?;
+    with_store(&state, |s| backup::record(s, &actor, &info, "手动备份"))?;
+    Ok(info)
 }
 
 /// Restores a backup (or a database a restore set aside) named from the
 /// lists above; the store is closed for it and everyone must log in again.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn restore_backup(state: State<AppState>, file_name: String) -> Reply<RestoreInfo> {
     let (actor, file) =
         with(&state, |s, a| Ok((a.clone(), backup::find_restorable(s, a, &state.data_dir, &file_name)?)))?;
@@ -471,7 +475,7 @@ fn restore_backup(state: State<AppState>, file_name: String) -> Reply<RestoreInf
 
 /// At start, when the database is damaged: restore the newest good backup.
 /// No one can log in to a damaged database, so the OS user acts.
-#[tauri::command]
+#[tauri::command(async)]
 fn restore_newest_good(state: State<AppState>) -> Reply<RestoreInfo> {
     // Only for a database that failed its start-up check; a sound one is
     // restored by an administrator from the backups page.
@@ -505,7 +509,7 @@ pub struct SyncView {
     last_auto: Option<crate::AutoSync>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn sync_config(state: State<AppState>) -> Reply<SyncView> {
     let last_auto = state.last_auto_sync.lock().unwrap_or_else(|p| p.into_inner()).clone();
     with(&state, |s, _| Ok(SyncView { config: sync::config(s.conn())?, last_auto }))
@@ -514,7 +518,7 @@ fn sync_config(state: State<AppState>) -> Reply<SyncView> {
 /// This PC's name, the sync folder and the office key (administrators; the
 /// core checks each). `None` or an empty key leaves that one as it is; the
 /// folder comes before the key, which is checked against its packages.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn set_sync_settings(
     state: State<AppState>,
     pc_name: Option<String>,
@@ -537,17 +541,17 @@ async fn sync_now(state: State<'_, AppState>) -> Reply<RunReport> {
     with(&state, |s, a| sync::run(s, a, "手动"))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn sync_history(state: State<AppState>) -> Reply<Vec<RunReport>> {
     with(&state, |s, _| sync::history(s.conn(), 50))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn sync_conflicts(state: State<AppState>) -> Reply<Vec<Conflict>> {
     with(&state, |s, a| sync::review::conflicts(s.conn(), a))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 fn resolve_conflict(
     state: State<AppState>,
     record_id: String,
@@ -558,7 +562,7 @@ fn resolve_conflict(
     with(&state, |s, a| sync::review::resolve(s, a, &record_id, &field, &hlc, &installation_id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn sync_pending(state: State<AppState>) -> Reply<Vec<PendingRecord>> {
     with(&state, |s, _| sync::review::pending(s.conn()))
 }
@@ -603,7 +607,7 @@ async fn join_office(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn settings(state: State<AppState>) -> Reply<Vec<dict::SettingView>> {
     with(&state, |s, a| {
         a.require(street_ledger::access::Permission::Administer)?;
@@ -611,17 +615,17 @@ fn settings(state: State<AppState>) -> Reply<Vec<dict::SettingView>> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn set_setting(state: State<AppState>, key: String, value: String) -> Reply<()> {
     with(&state, |s, a| dict::set_setting(s, a, &key, &value))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn update_account(state: State<AppState>, username: String, change: AccountChange) -> Reply<()> {
     with(&state, |s, a| accounts::update(s, a, &username, &change))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn add_community(state: State<AppState>, name: String) -> Reply<Community> {
     with(&state, |s, a| office::add_community(s, a, &name))
 }

@@ -58,7 +58,7 @@ pub fn open_at_start(data_dir: &Path) -> (Result<Store, ErrorPayload>, bool) {
 }
 
 /// How to log in to the demo while it is open (the banner), else nothing.
-#[tauri::command]
+#[tauri::command(async)]
 pub(crate) fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
     state.demo.load(Ordering::SeqCst).then(firstrun::demo_login)
 }
@@ -77,7 +77,7 @@ pub(crate) async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
 
 /// 退出演示并删除演示数据: back to the real database; the demo folder is
 /// deleted, and whoever was logged in to the demo is logged out.
-#[tauri::command]
+#[tauri::command(async)]
 pub(crate) fn leave_demo(state: State<AppState>) -> Reply<()> {
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     if !state.demo.swap(false, Ordering::SeqCst) {
@@ -91,7 +91,7 @@ pub(crate) fn leave_demo(state: State<AppState>) -> Reply<()> {
 }
 
 /// The guide's sync step (the administrator just set up is logged in).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub(crate) fn first_sync_settings(
     state: State<AppState>,
     folder: String,

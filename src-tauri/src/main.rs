@@ -81,13 +81,20 @@ fn backup_if_due(app: &tauri::AppHandle, reason: &str, always: bool) {
     if state.demo.load(Ordering::SeqCst) {
         return; // The demo is thrown away, never backed up.
     }
-    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    if let Ok(store) = guard.as_ref() {
-        if always || backup::due(store, chrono::Utc::now()).unwrap_or(false) {
-            if let Err(e) = backup::backup_now(store, &Actor::system(), reason) {
-                eprintln!("自动备份失败：{e}");
-            }
+    let actor = Actor::system();
+    let planned = match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        Ok(store) if always || backup::due(store, chrono::Utc::now()).unwrap_or(false) => backup::plan(store, &actor),
+        _ => return,
+    };
+    // Made without the store: the window goes on working meanwhile.
+    let made = planned.and_then(|p| p.make()).and_then(|info| {
+        match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            Ok(store) => backup::record(store, &actor, &info, reason),
+            Err(_) => Ok(()),
         }
+    });
+    if let Err(e) = made {
+        eprintln!("自动备份失败：{e}");
     }
 }
 

@@ -12,50 +12,50 @@ use tauri::State;
 use super::{today, with, Reply};
 use crate::AppState;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediation_list(state: State<AppState>, query: CaseQuery) -> Reply<Page<CaseRow>> {
     with(&state, |s, a| mediation::list(s.conn(), a, &query))
 }
 
 /// 受理登记: the case with its parties on both sides; returns its id.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediation_register(state: State<AppState>, input: CaseInput) -> Reply<String> {
     with(&state, |s, a| mediation::register(s, a, &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediation_detail(state: State<AppState>, id: String) -> Reply<CaseDetail> {
     with(&state, |s, a| mediation::detail(s.conn(), a, &id))
 }
 
 /// One step of the case (调查, 调解, 协议, … 司法确认); the core refuses a
 /// step that does not follow from the case's status.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn mediation_step(state: State<AppState>, case_id: String, input: StepInput) -> Reply<String> {
     with(&state, |s, a| lifecycle::record(s, a, &case_id, &input, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediation_alerts(state: State<AppState>) -> Reply<Vec<Alert>> {
     with(&state, |s, a| mediation::alerts(s.conn(), a, today()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediators(state: State<AppState>) -> Reply<Vec<Mediator>> {
     with(&state, |s, a| mediation::mediators(s.conn(), a))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_mediator(state: State<AppState>, input: MediatorInput) -> Reply<String> {
     with(&state, |s, a| mediation::add_mediator(s, a, &input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn prevention_list(state: State<AppState>, from: String, to: String) -> Reply<Vec<serde_json::Value>> {
     with(&state, |s, a| mediation::prevention(s.conn(), a, &from, &to))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_prevention(state: State<AppState>, input: PreventionInput) -> Reply<String> {
     with(&state, |s, a| mediation::add_prevention(s, a, &input, today()))
 }

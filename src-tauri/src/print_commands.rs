@@ -21,7 +21,7 @@ type Reply<T> = Result<T, ErrorPayload>;
 /// A mediation case for its 受理登记表 and 协议书: the parties' full ID
 /// numbers for roles that may see them (the core audits it), masked with a
 /// note for the toolbar otherwise.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mediation_print_detail(state: State<AppState>, id: String) -> Reply<PrintDetail> {
     crate::commands::with(&state, |s, a| mediation::print_detail(s, a, &id))
 }

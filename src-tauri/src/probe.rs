@@ -4,7 +4,7 @@
 //! from start to the login page can be measured. Unset, `ui_ready` does nothing.
 
 /// The UI calls this once its first page is in the window.
-#[tauri::command]
+#[tauri::command(async)]
 pub(crate) fn ui_ready() {
     if std::env::var_os("STREET_LEDGER_STARTUP_PROBE").is_some() {
         use std::io::Write;

@@ -26,7 +26,7 @@ pub struct Catalogue {
     export_dir: String,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
     let export_dir = export_folder(&state.data_dir).display().to_string();
     with(&state, |_, _| {
@@ -52,7 +52,7 @@ pub async fn report_export(state: State<'_, AppState>, request: Request, path: O
 }
 
 /// The import template of a register, written to the export folder.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_template(state: State<AppState>, register: String) -> Reply<Exported> {
     let label = import::registers().into_iter().find(|(c, _)| *c == register).map_or("导入", |(_, l)| l);
     let path = target(&state, None, &format!("{label}导入模板"));

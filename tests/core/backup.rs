@@ -83,6 +83,38 @@ fn a_restore_brings_back_the_records_as_they_were_at_the_backup() {
 }
 
 #[test]
+fn a_backup_is_made_without_the_store_and_holds_the_records_as_they_were_when_it_began() {
+    // The app plans a backup under its store's lock, makes it without (a
+    // whole street's database takes seconds), and audits it under the lock.
+    let mut office = office_with_one_elder();
+    let before = records(&office.store);
+    let planned = backup::plan(&office.store, &clerk()).unwrap();
+    let dongfeng = office.dongfeng.clone();
+    let actor = clerk();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    // A write under way while the copy is made: neither waits for the other.
+    let made = office
+        .store
+        .write(&actor, |w| {
+            street_ledger::elderly::register_in(w, &elder("李建国", &id_number(1938, 11, 2, 13), &dongfeng), today)?;
+            Ok(planned.make().expect("backup beside a write"))
+        })
+        .unwrap();
+    assert_ne!(records(&office.store), before, "the write went in");
+    let audited_before = audit_count(&office.store);
+    backup::record(&office.store, &actor, &made, "定时自动备份").unwrap();
+    assert_eq!(audit_count(&office.store), audited_before + 1);
+
+    let (_dir, data_dir) = close(office);
+    backup::restore(&data_dir, &made.path, &Actor::system()).unwrap();
+    assert_eq!(records_in(&data_dir), before, "the backup is the state before the write");
+}
+
+fn audit_count(store: &Store) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM audit_event", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
 fn a_backup_is_one_self_contained_file_and_leaves_nothing_else_behind() {
     let office = office_with_one_elder();
     let b = backup::backup_now(&office.store, &clerk(), "").unwrap();

@@ -5,11 +5,19 @@
 let onSessionLost = () => {};
 export function whenSessionLost(f) { onSessionLost = f; }
 
+// Calls reach the core one at a time, in the order they were made. Commands
+// run off the window's thread (a long import or backup never freezes the
+// window), and without this queue two pages' answers could come back crossed:
+// the page asked for last must be the page shown.
+let queue = Promise.resolve();
+
 export const invoke = (cmd, args) => {
   if (!window.__TAURI__) {
     return Promise.reject({ code: 'no_backend', message: '未连接到程序后台，请从桌面程序中打开本页面' });
   }
-  return window.__TAURI__.core.invoke(cmd, args).catch((e) => {
+  const call = queue.then(() => window.__TAURI__.core.invoke(cmd, args));
+  queue = call.catch(() => {});
+  return call.catch((e) => {
     const err = typeof e === 'object' && e && e.message ? e : { code: 'unknown', message: String(e) };
     if (err.code === 'auth.idle_locked' || err.code === 'auth.not_logged_in') onSessionLost(err);
     throw err;

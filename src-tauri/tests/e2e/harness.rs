@@ -104,13 +104,48 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap();
+        self.when_usable(css, |el| async move { el.click().await.map(drop) }).await;
     }
 
     pub async fn type_into(&self, css: &str, text: &str) {
-        let el = self.find(css).await;
-        el.clear().await.unwrap();
-        el.send_keys(text).await.unwrap();
+        self.when_usable(css, |el| async move {
+            el.clear().await?;
+            el.send_keys(text).await
+        })
+        .await;
+    }
+
+    /// Does `act` on the element once it can be used: commands answer off
+    /// the window's thread, so an element can be there but still hidden, or
+    /// replaced by the page's next render, a moment after it appears.
+    async fn when_usable<F, Fut>(&self, css: &str, act: F)
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
+        use fantoccini::error::{CmdError, ErrorStatus};
+        let started = Instant::now();
+        loop {
+            let e = match act(self.find(css).await).await {
+                Ok(()) => return,
+                Err(e) => e,
+            };
+            let passing = matches!(
+                &e,
+                CmdError::Standard(w) if matches!(
+                    w.error,
+                    ErrorStatus::ElementNotInteractable
+                        | ErrorStatus::StaleElementReference
+                        | ErrorStatus::ElementClickIntercepted
+                )
+            );
+            if !passing || started.elapsed() > PATIENCE {
+                let shown = self.client.execute("return document.body.innerText.slice(0, 600)", vec![]).await;
+                self.screenshot("failed-use").await;
+                panic!("{css} could not be used: {e}\nthe window showed: {shown:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn select(&self, css: &str, label: &str) {
