@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use street_ledger::import::{self, Options, Outcome, Preview};
 use street_ledger::report::{self, Report, Request};
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 
 use super::{export_folder, export_target, today, with, Exported, Reply};
 use crate::AppState;
@@ -64,12 +64,23 @@ pub fn import_template(state: State<AppState>, register: String) -> Reply<Export
 
 #[tauri::command]
 pub async fn import_preview(
+    app: AppHandle,
     state: State<'_, AppState>,
     register: String,
     path: String,
     options: Options,
 ) -> Reply<Preview> {
+    let options = telling(app, options);
     with(&state, |s, a| import::preview(s, a, &register, Path::new(path.trim()), &options, today()))
+}
+
+/// The rows' progress sent to the window as `import-progress` events: a
+/// whole street's roster takes a while.
+fn telling(app: AppHandle, options: Options) -> Options {
+    let on_progress = import::OnProgress::new(move |p| {
+        let _ = app.emit("import-progress", p);
+    });
+    Options { on_progress, ..options }
 }
 
 #[derive(Serialize)]
@@ -82,11 +93,13 @@ pub struct Imported {
 
 #[tauri::command]
 pub async fn import_run(
+    app: AppHandle,
     state: State<'_, AppState>,
     register: String,
     path: String,
     options: Options,
 ) -> Reply<Imported> {
+    let options = telling(app, options);
     let out = target(&state, None, "导入未通过的行");
     with(&state, |s, a| {
         let outcome = import::import(s, a, &register, Path::new(path.trim()), &options, Some(&out), today())?;

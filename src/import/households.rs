@@ -56,15 +56,20 @@ pub const FIELDS: &[Field] = &[
 
 /// Every row of the file, household by household.
 pub(super) fn rows(w: &mut WriteTx, run: &mut Run, layout: &Layout, rows: &[Line]) -> Result<Vec<RowResult>> {
+    // In the order first met, found by key (a file may hold thousands).
     let mut groups: Vec<(String, Vec<Row>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (line, cells) in rows {
         let mut row = run.parse(w, layout, cells, *line)?;
         run.same_person(&mut row, "id_number");
         // A row without a usable household number stands alone (and fails).
         let key = row.text("household").unwrap_or_else(|| format!("第{line}行"));
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, g)) => g.push(row),
-            None => groups.push((key, vec![row])),
+        match group_of.get(&key) {
+            Some(&i) => groups[i].1.push(row),
+            None => {
+                group_of.insert(key.clone(), groups.len());
+                groups.push((key, vec![row]));
+            }
         }
     }
     let mut out = Vec::with_capacity(rows.len());
@@ -76,6 +81,7 @@ pub(super) fn rows(w: &mut WriteTx, run: &mut Run, layout: &Layout, rows: &[Line
         } else {
             write(w, run, layout, &key, &group, found.as_deref())?
         };
+        run.rows_done(group.len());
         match result {
             RowResult::Unguarded => return Ok(vec![RowResult::Unguarded]),
             RowResult::Rejected(problems) => out.extend(reject(group, problems)),

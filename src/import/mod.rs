@@ -106,6 +106,44 @@ pub struct Options {
     pub existing: Existing,
     /// Import nothing unless every row is right.
     pub all_or_nothing: bool,
+    /// Told how far the rows have got (the desktop shows it on a long file).
+    #[serde(skip)]
+    pub on_progress: OnProgress,
+}
+
+/// How many of a file's rows have been checked (a preview) or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Whom to tell a long run's [`Progress`]: every [`PROGRESS_EVERY`] rows,
+/// and at the end.
+#[derive(Clone, Default)]
+pub struct OnProgress(Option<std::sync::Arc<dyn Fn(Progress) + Send + Sync>>);
+
+/// Rows between two reports of progress: a 100,000-row file makes 100.
+pub const PROGRESS_EVERY: usize = 1000;
+
+impl OnProgress {
+    pub fn new(f: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        OnProgress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn tell(&self, done: usize, total: usize) {
+        if let Some(f) = &self.0 {
+            if done == total || done.is_multiple_of(PROGRESS_EVERY) {
+                f(Progress { done, total });
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for OnProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "OnProgress(..)" } else { "OnProgress(none)" })
+    }
 }
 
 /// A problem with a cell or a row.
@@ -340,19 +378,21 @@ fn run(
     dry: bool,
     guarded: bool,
 ) -> Result<Outcome> {
-    let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new() };
+    let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new(), done: 0, total: 0 };
     let first = layout.header_row + 1;
     let rows: Vec<Line> = (layout.grid.rows.iter().enumerate().skip(first))
         .filter(|(_, r)| r.iter().any(|c| c.text().is_some()))
         .filter(|(i, r)| *i != first || !fields::is_notes_row(layout, r))
         .map(|(i, r)| (i + 1, r.as_slice()))
         .collect();
+    ctx.total = rows.len();
     let results = match register.rows {
         Rows::Grouped(all) => all(w, &mut ctx, layout, &rows)?,
         Rows::Each(one) => {
             let mut results = Vec::with_capacity(rows.len());
             for (line, cells) in rows {
                 let result = one(w, &mut ctx, layout, cells, line)?;
+                ctx.rows_done(1);
                 let stop = matches!(result, RowResult::Unguarded);
                 results.push(result);
                 if stop {
@@ -412,9 +452,20 @@ pub(crate) struct Run<'a> {
     lists: Lists,
     /// Natural keys met so far, with the row each was first on.
     seen: BTreeMap<String, usize>,
+    /// Rows dealt with, of all the file's rows: told to `options.on_progress`.
+    done: usize,
+    total: usize,
 }
 
 impl Run<'_> {
+    /// `n` more rows are dealt with.
+    pub fn rows_done(&mut self, n: usize) {
+        for _ in 0..n {
+            self.done += 1;
+            self.options.on_progress.tell(self.done, self.total);
+        }
+    }
+
     pub fn parse<'l>(&mut self, w: &WriteTx, layout: &'l Layout<'l>, cells: &[Raw], line: usize) -> Result<Row<'l>> {
         fields::parse(w.conn(), &mut self.lists, layout, cells, line, self.options)
     }

@@ -385,3 +385,32 @@ fn when_the_rejected_rows_cannot_be_written_the_user_learns_the_good_rows_are_in
     assert_eq!(o.count("elderly"), 1);
     assert!(rejected.exists());
 }
+
+#[test]
+fn a_long_file_tells_how_far_its_rows_have_got_when_previewed_and_imported() {
+    let mut o = new_office();
+    let dir = TempDir::new().unwrap();
+    let rows = import::PROGRESS_EVERY * 2 + 7;
+    let mut text = String::from("姓名,身份证号,所属社区\r\n");
+    for i in 0..rows {
+        let idn = id_number(1940 + (i / 1000) as i32, 3, 8, (i % 1000) as u16);
+        text.push_str(&format!("老人{i},{idn},东风社区\r\n"));
+    }
+    let path = dir.path().join("花名册.csv");
+    std::fs::write(&path, text).unwrap();
+    let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = told.clone();
+    let options =
+        Options { on_progress: import::OnProgress::new(move |p| log.lock().unwrap().push(p)), ..Default::default() };
+    let expected: Vec<import::Progress> = [import::PROGRESS_EVERY, import::PROGRESS_EVERY * 2, rows]
+        .into_iter()
+        .map(|done| import::Progress { done, total: rows })
+        .collect();
+
+    let p = import::preview(&mut o.store, &clerk(), "elderly", &path, &options, today()).unwrap();
+    assert_eq!(p.new, rows, "{:?}", p.problems.first());
+    assert_eq!(std::mem::take(&mut *told.lock().unwrap()), expected);
+    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &options, None, today()).unwrap();
+    assert_eq!(out.imported, rows);
+    assert_eq!(*told.lock().unwrap(), expected);
+}

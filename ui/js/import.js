@@ -3,7 +3,7 @@
 // will do: the header row found, each field's column (changeable), every
 // problem by row and column, values to map to known ones. Then the import,
 // and the rejected rows written back as .xlsx for fixing.
-import { invoke } from './api.js';
+import { invoke, onEvent } from './api.js';
 import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
 
 const api = {
@@ -12,6 +12,15 @@ const api = {
   preview: (register, path, options) => invoke('import_preview', { register, path, options }),
   run: (register, path, options) => invoke('import_run', { register, path, options }),
 };
+
+// How far a long file has got, on the line of the spinner that waits for it.
+onEvent('import-progress', ({ done, total }) => {
+  const el = document.getElementById('import-progress');
+  if (el) el.textContent = `已处理 ${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 行`;
+});
+
+/** The waiting line of a preview or an import, where its progress shows. */
+const working = (what) => h('p.muted.working', {}, h('span.spinner'), what, h('span#import-progress.progress-count'));
 
 /** Where a file error belongs on the form. */
 const FIELD_OF = { 'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet' };
@@ -60,7 +69,7 @@ export async function importPage(ctx) {
     outcome.replaceChildren();
     previewButton.disabled = true;
     runButton.disabled = true;
-    result.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在读取和检查…'));
+    result.replaceChildren(working('正在读取和检查…'));
     try {
       const p = await api.preview(register.value, path.value.trim(), opts());
       st.preview = p;
@@ -166,7 +175,7 @@ export async function importPage(ctx) {
     runButton.disabled = true;
     previewButton.disabled = true;
     runButton.textContent = '正在导入…';
-    outcome.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在导入，请稍候…'));
+    outcome.replaceChildren(working('正在导入，请稍候…'));
     try {
       const o = await api.run(register.value, path.value.trim(), opts());
       const unit = st.preview?.unit || '条';

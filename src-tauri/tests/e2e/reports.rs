@@ -189,6 +189,36 @@ async fn a_roster_file_is_previewed_with_its_problems_and_only_its_good_rows_are
 }
 
 #[tokio::test]
+async fn a_long_roster_file_shows_how_many_of_its_rows_are_done_while_it_is_imported() {
+    let dir = office_dir();
+    let file = dir.path().join("whole-street.csv");
+    let rows = 20_000;
+    let mut text = String::from("姓名,身份证号,所属社区\r\n");
+    for i in 0..rows {
+        let community = ["和平社区", "建设社区"][i % 2];
+        text.push_str(&format!(
+            "老人{i},{},{community}\r\n",
+            id_born(1930 + (i / 1000) as i32, 5, 1, (i % 1000) as u16)
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=import]").await;
+    app.type_into("#import-path", &file.display().to_string()).await;
+    app.click("#import-preview").await;
+    app.text_with("#import-progress", "/ 20,000 行").await;
+    app.text_with("#import-counts", "共 20000 行").await;
+    app.click("#import-run").await;
+    let shown = app.text_with("#import-progress", "/ 20,000 行").await;
+    assert!(shown.starts_with("已处理 "), "{shown}");
+    app.screenshot("65-import-progress").await;
+    let done = app.text_with("#import-done", "导入完成").await;
+    assert!(done.contains("新增 20000 人"), "{done}");
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "elderly"), rows as i64);
+}
+
+#[tokio::test]
 async fn an_unknown_community_mapped_to_a_known_one_and_a_column_changed_are_previewed_again() {
     let dir = office_dir();
     let file = dir.path().join("roster-2026.xlsx");
