@@ -1,7 +1,8 @@
 //! Backups (备份) and restores (恢复) of the one database file.
 //!
-//! A backup is SQLite's online backup of the open store into a temporary file
-//! in the backup folder, checked, flushed to disk and only then renamed to
+//! A backup is SQLite's online backup of the database file, read through a
+//! connection of its own (one consistent snapshot, while the store goes on),
+//! into a temporary file in the backup folder, checked, flushed to disk and only then renamed to
 //! `street-ledger-YYYYMMDD-HHMMSS[-n].db`: whatever kills the process, a file
 //! named like a backup is a whole, checked one. A restore never overwrites
 //! the current database: it is kept in a `before-restore-…` folder beside
@@ -138,9 +139,11 @@ fn data_dir_of(store: &Store) -> PathBuf {
     store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Backs the open store up now ("立即备份", the daily and the on-exit backup),
-/// then keeps only the newest `backup.keep` backups. Staff who may change
-/// records may save them; read-only accounts may not.
+/// Backs the open store up now, in one call (the CLI's `backup`): the
+/// desktop makes the same three steps ([`plan`], [`Planned::make`],
+/// [`record`]) holding its store only for the first and the last. Keeps
+/// only the newest `backup.keep` backups. Staff who may change records may
+/// save them; read-only accounts may not.
 pub fn backup_now(store: &Store, actor: &Actor, reason: &str) -> Result<BackupInfo> {
     let info = plan(store, actor)?.make()?;
     record(store, actor, &info, reason)?;
@@ -166,6 +169,11 @@ pub fn plan(store: &Store, actor: &Actor) -> Result<Planned> {
 }
 
 impl Planned {
+    /// The database file the backup copies.
+    pub fn db(&self) -> &Path {
+        &self.db
+    }
+
     /// Copies the database through a connection of its own (one consistent
     /// snapshot, while the store goes on writing), checks the copy, names
     /// it, and drops the oldest backups beyond the number to keep.

@@ -457,11 +457,10 @@ fn backups(state: State<AppState>) -> Reply<Backups> {
 
 #[tauri::command(async)]
 fn backup_now(state: State<AppState>) -> Reply<BackupInfo> {
-    // Planned and audited under the store; made without it (see `backup::plan`).
-    let (planned, actor) = with(&state, |s, a| Ok((backup::plan(s, a)?, a.clone())))?;
-    let info = planned.make().map_err(ErrorPayload::from)?;
-    with_store(&state, |s| backup::record(s, &actor, &info, "手动备份"))?;
-    Ok(info)
+    let made = backup_without_store(&state, "手动备份", || {
+        with(&state, |s, a| Ok(Some((backup::plan(s, a)?, a.clone()))))
+    });
+    Ok(made?.expect("a manual backup is always planned"))
 }
 
 /// Restores a backup (or a database a restore set aside) named from the
@@ -491,7 +490,30 @@ fn restore_newest_good(state: State<AppState>) -> Reply<RestoreInfo> {
 
 /// Closes the store, runs `f` on the data folder, opens the store again and
 /// ends the session (the restored accounts may differ).
+/// One backup, when `plan` (run under the store) gives one: made without
+/// the store, since copying and checking a whole street's database takes
+/// seconds and every command waits on the store; then audited in the
+/// database it copied, unless a restore or the demo has replaced it since.
+pub(crate) fn backup_without_store(
+    state: &AppState,
+    reason: &str,
+    plan: impl FnOnce() -> Reply<Option<(backup::Planned, Actor)>>,
+) -> Reply<Option<BackupInfo>> {
+    let _one_at_a_time = state.backing_up.lock().unwrap_or_else(|p| p.into_inner());
+    let Some((planned, actor)) = plan()? else { return Ok(None) };
+    let info = planned.make().map_err(ErrorPayload::from)?;
+    with_store(state, |s| {
+        if s.path() == planned.db() {
+            backup::record(s, &actor, &info, reason)?;
+        }
+        Ok(())
+    })?;
+    Ok(Some(info))
+}
+
 fn reopen_around<T>(state: &AppState, f: impl FnOnce(&std::path::Path) -> street_ledger::Result<T>) -> Reply<T> {
+    // Not while a backup is being made of the database about to be replaced.
+    let _no_backup = state.backing_up.lock().unwrap_or_else(|p| p.into_inner());
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     *guard = Err(ErrorPayload {
         code: "store.closed".into(), message: "数据库正在恢复，请稍候".into(), field: None

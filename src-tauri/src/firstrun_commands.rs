@@ -68,6 +68,7 @@ pub(crate) fn demo_status(state: State<AppState>) -> Option<DemoLogin> {
 /// stays responsive meanwhile.
 #[tauri::command]
 pub(crate) async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
+    let _no_backup = state.backing_up.lock().unwrap_or_else(|p| p.into_inner());
     with_store(&state, |store| {
         *store = firstrun::open_demo(store, chrono::Local::now().date_naive())?;
         state.demo.store(true, Ordering::SeqCst);
@@ -79,6 +80,7 @@ pub(crate) async fn enter_demo(state: State<'_, AppState>) -> Reply<DemoLogin> {
 /// deleted, and whoever was logged in to the demo is logged out.
 #[tauri::command(async)]
 pub(crate) fn leave_demo(state: State<AppState>) -> Reply<()> {
+    let _no_backup = state.backing_up.lock().unwrap_or_else(|p| p.into_inner());
     let mut guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
     if !state.demo.swap(false, Ordering::SeqCst) {
         return Ok(());

@@ -34,6 +34,11 @@ pub struct AppState {
     /// How the last automatic sync (at start, on the timer, at exit) ended;
     /// a run refused before it began (folder missing) is in no history.
     last_auto_sync: Mutex<Option<AutoSync>>,
+    /// Held through a whole backup (made without `store`, see
+    /// `commands::backup_without_store`) and by whatever replaces the
+    /// database (a restore, the demo): one backup at a time, never beside
+    /// a restore. Always taken before `store`.
+    backing_up: Mutex<()>,
 }
 
 /// One automatic sync as the sync page and the top bar show it (also sent
@@ -82,19 +87,14 @@ fn backup_if_due(app: &tauri::AppHandle, reason: &str, always: bool) {
         return; // The demo is thrown away, never backed up.
     }
     let actor = Actor::system();
-    let planned = match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        Ok(store) if always || backup::due(store, chrono::Utc::now()).unwrap_or(false) => backup::plan(store, &actor),
-        _ => return,
-    };
-    // Made without the store: the window goes on working meanwhile.
-    let made = planned.and_then(|p| p.make()).and_then(|info| {
-        match state.store.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            Ok(store) => backup::record(store, &actor, &info, reason),
-            Err(_) => Ok(()),
-        }
+    let made = commands::backup_without_store(&state, reason, || {
+        commands::with_store(&state, |store| {
+            let due = always || backup::due(store, chrono::Utc::now()).unwrap_or(false);
+            Ok(if due { Some((backup::plan(store, &actor)?, actor.clone())) } else { None })
+        })
     });
     if let Err(e) = made {
-        eprintln!("自动备份失败：{e}");
+        eprintln!("自动备份失败：{}", e.message);
     }
 }
 
@@ -176,6 +176,7 @@ fn main() {
         data_dir,
         demo: AtomicBool::new(demo),
         last_auto_sync: Mutex::new(None),
+        backing_up: Mutex::new(()),
     };
     let app = tauri::Builder::default()
         // The system's open and save dialogs for 浏览…; files themselves are

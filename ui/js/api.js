@@ -8,15 +8,18 @@ export function whenSessionLost(f) { onSessionLost = f; }
 // Calls reach the core one at a time, in the order they were made. Commands
 // run off the window's thread (a long import or backup never freezes the
 // window), and without this queue two pages' answers could come back crossed:
-// the page asked for last must be the page shown.
+// the page asked for last must be the page shown. A call that has not
+// answered after QUEUE_PATIENCE_MS no longer holds the ones behind it (they
+// then wait for the core's store in the shell, as any call does).
 let queue = Promise.resolve();
+const QUEUE_PATIENCE_MS = 30000;
 
 export const invoke = (cmd, args) => {
   if (!window.__TAURI__) {
     return Promise.reject({ code: 'no_backend', message: '未连接到程序后台，请从桌面程序中打开本页面' });
   }
   const call = queue.then(() => window.__TAURI__.core.invoke(cmd, args));
-  queue = call.catch(() => {});
+  queue = Promise.race([call.catch(() => {}), new Promise((r) => { setTimeout(r, QUEUE_PATIENCE_MS); })]);
   return call.catch((e) => {
     const err = typeof e === 'object' && e && e.message ? e : { code: 'unknown', message: String(e) };
     if (err.code === 'auth.idle_locked' || err.code === 'auth.not_logged_in') onSessionLost(err);

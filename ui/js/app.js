@@ -128,8 +128,9 @@ const idle = {
     clearTimeout(this.timer);
     if (!ctx.session || ctx.session.locked) return;
     this.timer = setTimeout(async () => {
-      await api.lock().catch(() => {});
+      // The lock screen first: the call may wait behind a long import.
       locked(ctx.session);
+      await api.lock().catch(() => {});
     }, this.minutes * 60000);
   },
 };
@@ -185,7 +186,7 @@ whenSessionLost((err) => {
   else location.reload();
 });
 window.addEventListener('hashchange', route);
-document.getElementById('lock-now').addEventListener('click', async () => { await api.lock(true); locked(ctx.session); });
+document.getElementById('lock-now').addEventListener('click', async () => { locked(ctx.session); await api.lock(true).catch(() => {}); });
 document.getElementById('logout').addEventListener('click', async () => { await api.logout(); location.hash = ''; location.reload(); });
 
 // Once the first page (login or first run) is on screen: the start-up probe of package-test.

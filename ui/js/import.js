@@ -14,13 +14,22 @@ const api = {
 };
 
 // How far a long file has got, on the line of the spinner that waits for it.
+// Never backwards: when a row fails in a register's own check, the core goes
+// through the file again row by row, and the count waits until it passes.
+let shownDone = 0;
 onEvent('import-progress', ({ done, total }) => {
   const el = document.getElementById('import-progress');
-  if (el) el.textContent = `已处理 ${done.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 行`;
+  if (!el || done < shownDone) return;
+  shownDone = done;
+  const n = (x) => x.toLocaleString('zh-CN');
+  el.textContent = done < total ? `已处理 ${n(done)} / ${n(total)} 行` : `已处理全部 ${n(total)} 行，正在收尾…`;
 });
 
 /** The waiting line of a preview or an import, where its progress shows. */
-const working = (what) => h('p.muted.working', {}, h('span.spinner'), what, h('span#import-progress.progress-count'));
+const working = (what) => {
+  shownDone = 0;
+  return h('p.muted.working', {}, h('span.spinner'), what, h('span#import-progress.progress-count'));
+};
 
 /** Where a file error belongs on the form. */
 const FIELD_OF = { 'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet' };

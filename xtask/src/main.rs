@@ -172,7 +172,7 @@ fn warn_if_short_of_disk(target: &std::path::Path) {
     let dir = target.ancestors().find(|d| d.exists()).unwrap_or(target);
     if let Some(free) = util::free_bytes(dir).filter(|f| *f < TEST_BUILD_BYTES) {
         println!(
-            "    warning: {:.1} GB free on the disk of {}; a clean build and test needs about 2 GB",
+            "    warning: {:.1} GB free on the disk of {}; a clean build and test writes about 2 GB there, and may run out",
             free as f64 / (1u64 << 30) as f64,
             target.display()
         );

@@ -118,6 +118,18 @@ pub fn path_with(dir: Option<PathBuf>) -> OsString {
     env::join_paths(dirs).unwrap_or(path)
 }
 
+/// Free space, in bytes, on the file system holding `dir` (from `df`), or
+/// `None` when it cannot be told.
+pub fn free_bytes(dir: &Path) -> Option<u64> {
+    let out = Command::new("df").arg("-Pk").arg(dir).output().ok()?;
+    parse_df_free_kb(&String::from_utf8_lossy(&out.stdout)).map(|kb| kb * 1024)
+}
+
+/// The "Available" column of `df -Pk`'s one data line.
+pub fn parse_df_free_kb(df: &str) -> Option<u64> {
+    df.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,16 +149,4 @@ mod tests {
         assert_eq!(fmt_duration(Duration::from_millis(12_345)), "12.3 s");
         assert_eq!(fmt_duration(Duration::from_secs(185)), "3 min 05 s");
     }
-}
-
-/// Free space, in bytes, on the file system holding `dir` (from `df`), or
-/// `None` when it cannot be told.
-pub fn free_bytes(dir: &Path) -> Option<u64> {
-    let out = Command::new("df").arg("-Pk").arg(dir).output().ok()?;
-    parse_df_free_kb(&String::from_utf8_lossy(&out.stdout)).map(|kb| kb * 1024)
-}
-
-/// The "Available" column of `df -Pk`'s one data line.
-pub fn parse_df_free_kb(df: &str) -> Option<u64> {
-    df.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()
 }
