@@ -158,6 +158,12 @@ impl App {
 
     /// Waits until the element's text contains `expected`, and returns it.
     pub async fn text_with(&self, css: &str, expected: &str) -> String {
+        self.text_within(css, expected, PATIENCE).await
+    }
+
+    /// As [`App::text_with`], for what takes longer than most steps (a
+    /// large file imported by a debug build on a loaded machine).
+    pub async fn text_within(&self, css: &str, expected: &str, patience: Duration) -> String {
         let started = Instant::now();
         loop {
             let text = match self.client.find(Locator::Css(css)).await {
@@ -167,7 +173,7 @@ impl App {
             if text.contains(expected) {
                 return text;
             }
-            if started.elapsed() > PATIENCE {
+            if started.elapsed() > patience {
                 panic!("{css} never showed “{expected}”; it shows “{text}”");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
