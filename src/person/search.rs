@@ -80,9 +80,11 @@ pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> R
             ins.execute(rusqlite::params_from_iter(chunk.iter().flat_map(|(t, p)| [t, p])))?;
         }
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        conn.prepare(&sql(rest.len()))?.execute(rusqlite::params_from_iter(rest.iter().flat_map(|(t, p)| [t, p])))?;
+    // The rest one pair a statement, cached: an edit adds a few tokens, and
+    // a statement of its own size would be parsed anew for each.
+    let mut one = conn.prepare_cached(&sql(1))?;
+    for (t, person) in chunks.remainder() {
+        one.execute((t, person))?;
     }
     Ok(())
 }
