@@ -3,9 +3,9 @@
 // finds the person if already on file (another register, a household).
 import { api } from './api.js';
 import { field, h, mount, onSubmit, options, toast, today } from './dom.js';
-import { listPage } from './list.js';
+import { communityFilter, listPage } from './list.js';
 import { ID_HINT, idLookup, personInput } from './lookup.js';
-import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, communityChoice, communityFilter, statusTag } from './employment.js';
+import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, communityChoice, statusTag } from './employment.js';
 
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { q: '', category: '', community_id: '', status: '', page: 1 };

@@ -2,18 +2,11 @@
 // 待跟踪 (follow-ups due) and 贷款到期 (start-up loans maturing or overdue).
 import { api } from './api.js';
 import { errorBox, h, mount, options, toast, yuan } from './dom.js';
+import { communityFilter } from './list.js';
 
 export const CASE_STATUSES = ['在册', '已就业', '已结案'];
 /** Categories the core derives (by age and household): never ticked by hand. */
 export const DERIVED_CATEGORIES = ['4050', '零就业家庭成员'];
-
-/** The community filter of a list: a community worker sees only their own. */
-export function communityFilter(ctx, id, selected) {
-  const own = ctx.session.community_id;
-  return own
-    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, c.name]), own))
-    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, c.name]), selected || '', '全部社区'));
-}
 
 /** The community choice of a form (a worker's own community first). */
 export function communityChoice(ctx, name, selected, blank = '请选择') {

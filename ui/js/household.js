@@ -4,7 +4,8 @@
 // (members' work status, 认定 with a date, the history of 认定 and 消除).
 import { api } from './api.js';
 import { clearErrors, errorBox, field, formValues, h, mount, onSubmit, options, showError, toast, today } from './dom.js';
-import { communityChoice, communityFilter } from './employment.js';
+import { communityChoice } from './employment.js';
+import { communityFilter } from './list.js';
 import { registerMember } from './cases.js';
 
 const state = { community_id: '' };

@@ -1,9 +1,17 @@
 // The paged list pages (roster, cases, mediation, audit) are one page with
 // their own filters, columns and query: built here once, so that they search,
 // filter, page and report errors alike.
-import { errorBox, h, mount, pager } from './dom.js';
+import { errorBox, h, mount, options, pager } from './dom.js';
 
 export const PAGE_SIZE = 50;
+
+/** The community filter of a list: a community worker sees only their own. */
+export function communityFilter(ctx, id, selected) {
+  const own = ctx.session.community_id;
+  return own
+    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, c.name]), own))
+    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, c.name]), selected || '', '全部社区'));
+}
 
 /**
  * Mounts a list page and loads its first page.

@@ -1,7 +1,7 @@
 // The roster list (老年人花名册): search as you type, filters, pages.
 import { api } from './api.js';
 import { h, options } from './dom.js';
-import { listPage } from './list.js';
+import { communityFilter, listPage } from './list.js';
 
 // Kept across visits, so that coming back from a person finds the same list.
 const state = { text: '', community_id: '', kind: '', status: '在册', page: 1 };
@@ -9,10 +9,7 @@ const state = { text: '', community_id: '', kind: '', status: '在册', page: 1 
 export async function rosterPage(ctx) {
   const search = h('input#roster-search', { type: 'search', value: state.text, placeholder: '姓名、拼音首字母（如 zs）、身份证号后4-6位或电话', autofocus: true });
   // A community worker sees only their own community (the core enforces it).
-  const own = ctx.session.community_id;
-  const community = own
-    ? h('select#roster-community', { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, c.name]), own))
-    : h('select#roster-community', {}, options(ctx.office.communities.map((c) => [c.id, c.name]), state.community_id, '全部社区'));
+  const community = communityFilter(ctx, 'roster-community', state.community_id);
   const kinds = [...(ctx.dicts.elderly_kind || []), '三无', '企业退休'];
   const kind = h('select#roster-kind', {}, options(kinds, state.kind, '全部类别'));
   const status = h('select#roster-status', {}, options([...(ctx.dicts.roster_status || []), '全部'], state.status));

@@ -153,16 +153,14 @@ async fn a_roster_file_is_previewed_with_its_problems_and_only_its_good_rows_are
     let file = dir.path().join("roster-2026.xlsx");
     roster_file(&file);
     let app = App::start_as(dir, "admin", PASSWORD).await;
-    app.click("#nav a[data-nav=import]").await;
-    app.find("#import-form").await;
+    open_import(&app).await;
 
     // A file that is not there is named beside the path.
     app.type_into("#import-path", &app.data_path().join("nowhere.xlsx").display().to_string()).await;
     app.click("#import-preview").await;
     app.text_with(".field-error[data-for=path]", "无法读取文件").await;
 
-    app.type_into("#import-path", &file.display().to_string()).await;
-    app.click("#import-preview").await;
+    preview_file(&app, &file).await;
     let counts = app.text_with("#import-counts", "共 4 行").await;
     assert!(
         counts.contains("表头在第 2 行") && counts.contains("新增 2 人") && counts.contains("有问题 2 行"),
@@ -205,9 +203,8 @@ async fn a_long_roster_file_shows_how_many_of_its_rows_are_done_while_it_is_impo
     }
     std::fs::write(&file, text).unwrap();
     let app = App::start_as(dir, "admin", PASSWORD).await;
-    app.click("#nav a[data-nav=import]").await;
-    app.type_into("#import-path", &file.display().to_string()).await;
-    app.click("#import-preview").await;
+    open_import(&app).await;
+    preview_file(&app, &file).await;
     app.text_within("#import-counts", "共 8000 行", Duration::from_secs(60)).await;
     app.click("#import-run").await;
     // Shown for as long as the import runs (seconds, for 8,000 rows).
@@ -235,8 +232,7 @@ async fn an_unknown_community_mapped_to_a_known_one_and_a_column_changed_are_pre
         template.display()
     );
     assert!(sheet_cells(&template)[0].iter().any(|c| c.starts_with("身份证号")), "the template's header");
-    app.type_into("#import-path", &file.display().to_string()).await;
-    app.click("#import-preview").await;
+    preview_file(&app, &file).await;
     app.text_with("#import-counts", "有问题 2 行").await;
     app.select("#import-unknown select.value-select[data-field=community]", "建设社区").await;
     let counts = app.text_with("#import-counts", "有问题 1 行").await;
@@ -284,11 +280,9 @@ async fn a_households_file_is_previewed_and_only_its_good_households_are_importe
     let file = dir.path().join("家庭户-2026.csv");
     let [zhao, qian, _, bad] = households_file(&file);
     let app = App::start_as(dir, "admin", PASSWORD).await;
-    app.click("#nav a[data-nav=import]").await;
-    app.find("#import-form").await;
+    open_import(&app).await;
     app.select("#import-register", "家庭户（零就业家庭）").await;
-    app.type_into("#import-path", &file.display().to_string()).await;
-    app.click("#import-preview").await;
+    preview_file(&app, &file).await;
 
     let counts = app.text_with("#import-counts", "共 4 行").await;
     assert!(
@@ -358,8 +352,7 @@ async fn browse_opens_the_systems_file_chooser_and_the_file_picked_fills_the_pat
     let file = dir.path().join("roster-browse.xlsx");
     roster_file(&file);
     let app = App::start_as(dir, "admin", PASSWORD).await;
-    app.click("#nav a[data-nav=import]").await;
-    app.find("#import-form").await;
+    open_import(&app).await;
     app.click("#import-form .browse").await;
     // The chooser is GTK's own window, titled as the page asked.
     let mut chooser = None;
@@ -402,4 +395,16 @@ async fn browse_opens_the_systems_file_chooser_and_the_file_picked_fills_the_pat
     app.click("#import-preview").await;
     app.text_with("#import-counts", "共 4 行").await;
     app.stop().await;
+}
+
+/// The 导入 page, opened from the menu.
+async fn open_import(app: &App) {
+    app.click("#nav a[data-nav=import]").await;
+    app.find("#import-form").await;
+}
+
+/// `file` typed as the file to import, and previewed.
+async fn preview_file(app: &App, file: &std::path::Path) {
+    app.type_into("#import-path", &file.display().to_string()).await;
+    app.click("#import-preview").await;
 }
