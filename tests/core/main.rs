@@ -13,6 +13,7 @@ mod cli;
 mod employment;
 mod errors;
 mod firstrun;
+mod hostile;
 mod idnumbers;
 mod import;
 mod import_registers;
