@@ -10,7 +10,7 @@ use crate::access::{Actor, Permission, Role};
 use crate::audit::{self, Action};
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{clean, invalid};
-use crate::{dict, office, Error, Result};
+use crate::{office, settings, Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
@@ -183,8 +183,9 @@ fn find(conn: &Connection, username: &str) -> Result<Option<Row>> {
 /// too many failures lock the account on this PC.
 pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
     let username = clean(username).unwrap_or_default();
-    let max = dict::setting_i64(store.conn(), "security.max_failures", 5)?.max(1);
-    let lock_minutes = dict::setting_i64(store.conn(), "security.lock_minutes", 15)?;
+    let max = settings::integer(store.conn(), "security.max_failures")?;
+    let lock = settings::account_lock(store.conn());
+    let lock_minutes = (lock.as_secs() / 60) as i64;
     let (failures, locked_until) = login_state(store.conn(), &username)?;
     if let Some(until) = locked_until.filter(|u| *u > now) {
         audit::record(store, &username, Action::LoginFailed, &username, "账号锁定期间尝试登录")?;

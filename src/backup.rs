@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::access::{Actor, Permission};
 use crate::audit::{self, Action};
 use crate::store::{Store, DB_FILE, LATEST_VERSION};
-use crate::{dict, Result};
+use crate::{settings, Result};
 
 const PREFIX: &str = "street-ledger-";
 const SUFFIX: &str = ".db";
@@ -28,9 +28,6 @@ const STAMP: &str = "%Y%m%d-%H%M%S";
 const TEMP_BACKUP: &str = ".street-ledger-backup-";
 const TEMP_RESTORE: &str = ".street-ledger-restore-";
 pub const BEFORE_RESTORE: &str = "before-restore-";
-
-pub const DEFAULT_KEEP: i64 = 30;
-pub const DEFAULT_EVERY_HOURS: i64 = 24;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
@@ -112,19 +109,18 @@ impl Health {
     }
 }
 
-/// The backup folder: setting `backup.dir` (a relative path counts from the
-/// data folder), else `<data folder>/backups`.
+/// The backup folder: this PC's setting `backup.dir` (a relative path counts
+/// from the data folder), else `<data folder>/backups`.
 pub fn backup_dir(store: &Store) -> Result<PathBuf> {
     let data_dir = data_dir_of(store);
-    let configured = dict::setting(store.conn(), "backup.dir")?;
-    Ok(resolve_dir(&data_dir, configured))
+    Ok(resolve_dir(&data_dir, settings::folder(store.conn(), "backup.dir")))
 }
 
 /// The backup folder when the store cannot be opened (a damaged database at
 /// start): the setting is read if the file still allows it.
 pub fn backup_dir_for(data_dir: &Path) -> PathBuf {
     let configured =
-        open_read_only(&data_dir.join(DB_FILE)).ok().and_then(|conn| dict::setting(&conn, "backup.dir").ok().flatten());
+        open_read_only(&data_dir.join(DB_FILE)).ok().and_then(|conn| settings::folder(&conn, "backup.dir"));
     resolve_dir(data_dir, configured)
 }
 
@@ -164,7 +160,7 @@ pub struct Planned {
 /// What a backup of this store needs to know, for someone who may make one.
 pub fn plan(store: &Store, actor: &Actor) -> Result<Planned> {
     actor.require(Permission::Write)?;
-    let keep = dict::setting_i64(store.conn(), "backup.keep", DEFAULT_KEEP)?.max(1) as usize;
+    let keep = settings::integer(store.conn(), "backup.keep")?.max(1) as usize;
     Ok(Planned { db: store.path().to_path_buf(), dir: backup_dir(store)?, keep })
 }
 
@@ -214,8 +210,7 @@ pub fn record(store: &Store, actor: &Actor, info: &BackupInfo, reason: &str) -> 
 /// (called by `Store::open` before its migrations): an ordinary, checked
 /// backup in the backup folder, which the 备份与恢复 page can restore.
 pub(crate) fn before_upgrade(conn: &Connection, data_dir: &Path) -> Result<PathBuf> {
-    let configured = dict::setting(conn, "backup.dir").ok().flatten();
-    let dir = resolve_dir(data_dir, configured);
+    let dir = resolve_dir(data_dir, settings::folder(conn, "backup.dir"));
     fs::create_dir_all(&dir).map_err(io(&dir))?;
     let temp = dir.join(format!("{TEMP_BACKUP}{}.tmp", uuid::Uuid::new_v4()));
     if let Err(e) = copy_online(conn, &temp).and_then(|_| Ok(check_file(&temp).map(drop)?)) {
@@ -315,7 +310,7 @@ fn info_of(path: &Path) -> Option<BackupInfo> {
 /// Whether the automatic backup is due: no backup yet, or the newest is
 /// older than `backup.every_hours`. Zero or less turns automatic backups off.
 pub fn due(store: &Store, now: DateTime<Utc>) -> Result<bool> {
-    let every = dict::setting_i64(store.conn(), "backup.every_hours", DEFAULT_EVERY_HOURS)?;
+    let every = settings::integer(store.conn(), "backup.every_hours")?;
     if every <= 0 {
         return Ok(false);
     }

@@ -21,6 +21,7 @@ pub mod office;
 pub mod person;
 pub mod pinyin;
 pub mod report;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod validate;

@@ -24,7 +24,7 @@ use street_ledger::person::{self, Page, Revealed};
 use street_ledger::store::Store;
 use street_ledger::sync::review::{Conflict, PendingRecord};
 use street_ledger::sync::{self, Applied, RunReport, SyncConfig};
-use street_ledger::{dict, Error, ErrorPayload};
+use street_ledger::{dict, settings, Error, ErrorPayload};
 use tauri::State;
 
 use crate::session::{Session, SessionInfo};
@@ -158,10 +158,7 @@ fn dictionaries(state: State<AppState>) -> Reply<BTreeMap<String, Vec<String>>> 
 /// 字典管理: every dictionary with all its options, retired ones too.
 #[tauri::command(async)]
 fn dictionary_list(state: State<AppState>) -> Reply<Vec<dict::Dictionary>> {
-    with(&state, |s, a| {
-        a.require(street_ledger::access::Permission::Administer)?;
-        dict::dictionaries(s.conn())
-    })
+    with(&state, |s, a| dict::dictionaries(s.conn(), a))
 }
 
 #[tauri::command(async)]
@@ -630,16 +627,13 @@ async fn join_office(
 }
 
 #[tauri::command(async)]
-fn settings(state: State<AppState>) -> Reply<Vec<dict::SettingView>> {
-    with(&state, |s, a| {
-        a.require(street_ledger::access::Permission::Administer)?;
-        dict::settings(s.conn())
-    })
+fn settings(state: State<AppState>) -> Reply<Vec<settings::SettingView>> {
+    with(&state, |s, a| settings::list(s.conn(), a))
 }
 
 #[tauri::command(async)]
 fn set_setting(state: State<AppState>, key: String, value: String) -> Reply<()> {
-    with(&state, |s, a| dict::set_setting(s, a, &key, &value))
+    with(&state, |s, a| settings::set(s, a, &key, &value))
 }
 
 #[tauri::command(async)]

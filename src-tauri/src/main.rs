@@ -200,7 +200,7 @@ fn main() {
                 loop {
                     std::thread::sleep(Duration::from_secs(5));
                     let every = sync_every_minutes(&handle);
-                    if every > 0.0 && last.elapsed().as_secs_f64() >= every * 60.0 {
+                    if every > 0.0 && last.elapsed().as_secs_f64() >= every * session::minute().as_secs_f64() {
                         auto_sync(&handle, "定时");
                         last = Instant::now();
                     }

@@ -8,7 +8,7 @@ use street_ledger::access::Actor;
 use street_ledger::accounts::AuthError;
 use street_ledger::audit::{self, Action};
 use street_ledger::store::Store;
-use street_ledger::{dict, Error};
+use street_ledger::{settings, Error};
 
 pub struct Session {
     pub actor: Actor,
@@ -45,14 +45,14 @@ impl Session {
             role_label: self.actor.role.label(),
             community_id: self.actor.community_id.clone(),
             locked: self.locked,
-            idle_minutes: idle_minutes(store),
+            idle_minutes: idle_limit(store).as_secs_f64() / 60.0,
         }
     }
 
     /// The actor, if the session is unlocked and was used recently enough;
     /// an idle session locks itself here (audited), whatever the UI did.
     pub fn active(&mut self, store: &Store) -> Result<Actor, Error> {
-        let limit = Duration::from_secs_f64(idle_minutes(store).max(0.0) * 60.0);
+        let limit = idle_limit(store);
         let wall = (chrono::Utc::now() - self.last_active_wall).to_std().unwrap_or_default();
         if !self.locked && (self.last_active.elapsed() > limit || wall > limit) {
             self.lock(store, "闲置超时自动锁定")?;
@@ -74,12 +74,18 @@ impl Session {
     }
 }
 
-/// Minutes without use before the window locks (setting security.idle_minutes;
-/// fractions allowed, which the end-to-end tests use).
-fn idle_minutes(store: &Store) -> f64 {
-    dict::setting(store.conn(), "security.idle_minutes")
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(15.0)
+/// How long the window may sit unused before it locks: the setting
+/// security.idle_minutes (1 to 240 minutes, whatever is stored), counted in
+/// seconds per [`minute`].
+fn idle_limit(store: &Store) -> Duration {
+    settings::idle_lock(store.conn()) * minute().as_secs() as u32 / 60
+}
+
+/// How long a minute of the idle lock and the timed sync lasts: 60 seconds,
+/// or fewer under STREET_LEDGER_MINUTE_SECONDS (1 to 60), which the
+/// end-to-end tests set to see both happen within seconds. It can only
+/// shorten them, never make the lock wait longer.
+pub fn minute() -> Duration {
+    let seconds = std::env::var("STREET_LEDGER_MINUTE_SECONDS").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    Duration::from_secs(seconds.map_or(60, |s| s.clamp(1, 60)))
 }

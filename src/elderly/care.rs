@@ -249,8 +249,14 @@ pub fn due_visits(
     let levels = dict::labels(conn, "visit_level")?;
     let mut interval = std::collections::HashMap::new();
     for (i, level) in levels.iter().enumerate() {
-        let default = [7, 30, 90].get(i).copied().unwrap_or(90);
-        interval.insert(level.clone(), dict::setting_i64(conn, &format!("elderly.visit_days.{level}"), default)?);
+        // A level an office added has no setting: the interval of its place.
+        let key = format!("elderly.visit_days.{level}");
+        let days = if crate::settings::ALL.iter().any(|s| s.key == key) {
+            crate::settings::integer(conn, &key)?
+        } else {
+            [7, 30, 90].get(i).copied().unwrap_or(90)
+        };
+        interval.insert(level.clone(), days);
     }
     let mut stmt = conn.prepare_cached(
         // As of `today`: on the roster that day, and the visits made by

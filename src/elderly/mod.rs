@@ -90,7 +90,7 @@ pub fn kinds_on(stored_json: &str, birth_date: Option<&str>, high_age: i64, toda
 }
 
 pub fn high_age_threshold(conn: &Connection) -> Result<i64> {
-    dict::setting_i64(conn, "elderly.high_age_threshold", 80)
+    crate::settings::integer(conn, "elderly.high_age_threshold")
 }
 
 /// Puts a person on the roster. A person already known by the ID number is
@@ -326,7 +326,7 @@ fn fields(
     if p.community_id.is_none() {
         return Err(invalid("community_id", "请选择所属社区").into());
     }
-    let min_age = dict::setting_i64(conn, "elderly.min_age", 60)?;
+    let min_age = crate::settings::integer(conn, "elderly.min_age")?;
     let age = p.age.unwrap_or(0) as i64;
     if age < min_age {
         return Err(invalid(

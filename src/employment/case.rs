@@ -476,7 +476,7 @@ pub fn followups_due(
     community: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<DueFollowup>> {
-    let days = dict::setting_i64(conn, "employment.followup_days", 30)?;
+    let days = crate::settings::integer(conn, "employment.followup_days")?;
     let community = actor.scope().map(String::from).or_else(|| community.filter(|c| !c.is_empty()).map(String::from));
     let mut stmt = conn.prepare(
         "SELECT e.id, p.name, c.name, (SELECT max(date) FROM employment_followup f WHERE f.case_id = e.id), e.registered_on

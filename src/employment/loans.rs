@@ -185,7 +185,7 @@ pub fn of_person(conn: &Connection, person_id: &str, today: NaiveDate) -> Result
 /// Loans not settled that fall due within the alert window, or are overdue,
 /// the most urgent first.
 pub fn alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<LoanView>> {
-    let window = dict::setting_i64(conn, "employment.loan_alert_days", 60)?;
+    let window = crate::settings::integer(conn, "employment.loan_alert_days")?;
     let mut out: Vec<LoanView> =
         loan_views(conn, "WHERE l.settled_on IS NULL AND (?1 IS NULL OR p.community_id = ?1)", actor.scope(), today)?
             .into_iter()

@@ -77,7 +77,7 @@ pub fn place_in_post_in(
         return Err(invalid("post_id", "该岗位已有在岗人员，请先办理离岗").into());
     }
     let start = validate::past_date("start_on", "上岗日期", start_on, today)?;
-    let max = dict::setting_i64(w.conn(), "employment.subsidy_max_months", 36)?;
+    let max = crate::settings::integer(w.conn(), "employment.subsidy_max_months")?;
     if months_used(w.conn(), case_id, today)? >= max {
         return Err(invalid("case_id", format!("此人已享受公益性岗位补贴{max}个月，达到上限")).into());
     }
@@ -163,7 +163,7 @@ pub struct PostView {
 
 /// Every post with its current holder and their subsidy months.
 pub fn posts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<PostView>> {
-    let max = dict::setting_i64(conn, "employment.subsidy_max_months", 36)?;
+    let max = crate::settings::integer(conn, "employment.subsidy_max_months")?;
     let mut stmt = conn.prepare(
         "SELECT w.id, w.post_type, w.unit, c.name, pl.id, pl.case_id, p.name, pl.start_on
          FROM welfare_post w LEFT JOIN community c ON c.id = w.community_id

@@ -7,8 +7,8 @@
 use chrono::{Datelike, Months, NaiveDate};
 use rusqlite::Connection;
 
-use crate::dict::setting_i64;
 use crate::idcard::{age_on, Sex};
+use crate::settings;
 use crate::Result;
 
 /// One sex's retirement rule.
@@ -35,8 +35,8 @@ impl RetirementRule {
     /// workers 50 or cadres 55), and the reform's schedule for that age.
     pub fn for_sex(conn: &Connection, sex: Sex) -> Result<RetirementRule> {
         let age = match sex {
-            Sex::Male => setting_i64(conn, "employment.retire.male.age", 60)?,
-            Sex::Female => setting_i64(conn, "employment.retire.female.age", 50)?,
+            Sex::Male => settings::integer(conn, "employment.retire.male.age")?,
+            Sex::Female => settings::integer(conn, "employment.retire.female.age")?,
         } as u32;
         Ok(match age {
             60 => RetirementRule::MEN,

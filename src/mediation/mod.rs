@@ -471,9 +471,9 @@ pub struct Alert {
 /// agreements whose 30-day judicial-confirmation window closes within
 /// mediation.judicial_alert_days (7).
 pub fn alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<Alert>> {
-    let open_days = dict::setting_i64(conn, "mediation.open_days", 30)?;
-    let followup_days = dict::setting_i64(conn, "mediation.followup_days", 15)?;
-    let judicial_days = dict::setting_i64(conn, "mediation.judicial_alert_days", 7)?;
+    let open_days = crate::settings::integer(conn, "mediation.open_days")?;
+    let followup_days = crate::settings::integer(conn, "mediation.followup_days")?;
+    let judicial_days = crate::settings::integer(conn, "mediation.judicial_alert_days")?;
     let mut stmt = conn.prepare(
         "SELECT id, number, status, received_on, performance_deadline, performed_on, agreement_kind, agreement_on,
                 judicial_applied_on

@@ -16,7 +16,7 @@ fn key(installation_id: &str) -> String {
 
 /// This PC's number, if it has one.
 pub fn own(conn: &Connection, installation_id: &str) -> Result<Option<i64>> {
-    Ok(crate::dict::setting(conn, &key(installation_id))?.and_then(|v| v.parse().ok()))
+    Ok(crate::settings::stored(conn, &key(installation_id))?.and_then(|v| v.parse().ok()))
 }
 
 fn next_free(conn: &Connection) -> Result<i64> {

@@ -166,7 +166,7 @@ pub(super) fn subsidy(conn: &Connection, scope: &Scope, p: &Period) -> Result<Ve
     }
     let cols =
         ["序号", "季度", "岗位", "用人单位", "姓名", "身份证号", "上岗日期", "离岗日期", "本季度月数", "累计享受月数"];
-    let max = crate::dict::setting_i64(conn, "employment.subsidy_max_months", 36)?;
+    let max = crate::settings::integer(conn, "employment.subsidy_max_months")?;
     Ok(vec![Sheet {
         name: "补贴花名册".into(),
         title: "公益性岗位补贴花名册".into(),

@@ -96,7 +96,7 @@ pub struct SyncConfig {
 pub fn config(conn: &Connection) -> Result<SyncConfig> {
     let (installation_id, pc_name) =
         conn.query_row("SELECT id, pc_name FROM installation", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let every_minutes = crate::dict::setting(conn, "sync.every_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(30.0);
+    let every_minutes = crate::settings::integer(conn, "sync.every_minutes")? as f64;
     Ok(SyncConfig {
         pc_name,
         installation_id,

@@ -9,7 +9,7 @@ use std::process::Command;
 use rusqlite::Connection;
 use street_ledger::access::Role;
 use street_ledger::backup::{self, BackupError, Health};
-use street_ledger::store::{new_id, Actor, Store, Table, DB_FILE};
+use street_ledger::store::{Actor, Store, DB_FILE};
 use street_ledger::{dump, Error};
 use tempfile::TempDir;
 
@@ -147,12 +147,7 @@ fn the_backup_folder_is_the_setting_backup_dir_when_set() {
     let elsewhere = TempDir::new().unwrap();
     let folder = elsewhere.path().join("台账备份");
     let value = folder.to_str().unwrap().to_string();
-    office
-        .store
-        .write(&clerk(), |w| {
-            w.insert(Table::Setting, &new_id(), &[("key", "backup.dir".to_string().into()), ("value", value.into())])
-        })
-        .unwrap();
+    set_setting(&mut office.store, "backup.dir", &value);
 
     let b = backup::backup_now(&office.store, &clerk(), "").unwrap();
     assert_eq!(b.path.parent().unwrap(), folder);

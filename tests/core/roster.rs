@@ -35,7 +35,10 @@ fn setup_writes_the_office_its_communities_and_the_seed_dictionaries() {
     assert_eq!(o.communities.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["东风社区", "西城社区", "南湖社区"]);
     assert_eq!(office::get(store.conn()).unwrap(), Some(o));
     assert_eq!(dict::labels(store.conn(), "visit_level").unwrap(), ["高风险", "重点", "一般"]);
-    assert_eq!(dict::setting(store.conn(), "elderly.high_age_threshold").unwrap().as_deref(), Some("80"));
+    assert_eq!(
+        street_ledger::settings::stored(store.conn(), "elderly.high_age_threshold").unwrap().as_deref(),
+        Some("80")
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub fn all_counts(conn: &Connection) -> Vec<(&'static str, i64)> {
 
 /// Sets a setting as the settings page does.
 pub fn set_setting(store: &mut Store, key: &str, value: &str) {
-    street_ledger::dict::set_setting(store, &clerk(), key, value).expect("update setting");
+    street_ledger::settings::set(store, &clerk(), key, value).expect("update setting");
 }
 
 pub fn is_chinese(message: &str) -> bool {

@@ -99,28 +99,36 @@ export function communitiesPage(ctx) {
     form));
 }
 
-/** 系统设置: thresholds, visit intervals, security and backups. Each save is
- *  one audited change. */
+/** 系统设置: thresholds, visit intervals, security and backups, each with
+ *  its allowed values and whether it holds for the whole office or this PC.
+ *  The core checks every value; a stored value it cannot use comes with a
+ *  warning, shown until a good value is saved. Each save is audited. */
 export async function settingsPage() {
   const settings = await api.settings();
   const rows = settings.map((s) => {
     const input = h('input', { value: s.value, name: s.key, dataset: { name: 'value' } });
+    const warning = h('span.field-error.setting-warning', {}, s.warning || '');
     const msg = h('span.field-error');
     const save = h('button', { type: 'button', onclick: async () => {
       msg.textContent = '';
       try {
         await api.setSetting(s.key, input.value);
+        warning.textContent = '';
         toast(`已保存：${s.label}`);
       } catch (e) {
         msg.textContent = e.message;
       }
     } }, '保存');
-    return h('tr', { dataset: { key: s.key } }, h('td', {}, s.label), h('td', {}, input, msg), h('td.muted', {}, s.hint), h('td', {}, save));
+    const scope = s.scope === 'local' ? '本机' : '全街道';
+    const hint = [s.hint, `允许：${s.range}`].filter(Boolean).join('；');
+    return h('tr', { dataset: { key: s.key } },
+      h('td', {}, s.label), h('td', {}, input, warning, msg), h('td.muted', {}, scope), h('td.muted', {}, hint), h('td', {}, save));
   });
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '系统设置')),
+    h('p.muted', {}, '“全街道”的设置同步到本街道所有电脑；“本机”的设置只对这台电脑有效。'),
     h('div.table-wrap', {}, h('table.list.settings#settings-table', {},
-      h('thead', {}, h('tr', {}, ['设置', '值', '说明', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['设置', '值', '适用', '说明', ''].map((t) => h('th', {}, t)))),
       h('tbody', {}, rows)))));
 }
 

@@ -49,9 +49,15 @@ pub fn store(dir: &Path) -> Store {
 
 impl App {
     pub async fn start(data: TempDir) -> App {
+        App::start_env(data, &[]).await
+    }
+
+    /// Starts the app with more environment variables (as the test's).
+    pub async fn start_env(data: TempDir, env: &[(&str, &str)]) -> App {
         let (port, native) = (free_port(), free_port());
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(env.iter().copied())
             .env("STREET_LEDGER_DATA_DIR", data.path())
             // Exports go into the test's own folder, never the real documents.
             .env("STREET_LEDGER_EXPORT_DIR", data.path().join("exports"))

@@ -16,7 +16,7 @@ use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::elderly::roster::{list, RosterQuery};
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::person::PersonInput;
-use street_ledger::store::{Actor, Table};
+use street_ledger::store::Actor;
 
 const ZENG_ID: &str = "11010519491231002X";
 
@@ -237,16 +237,10 @@ async fn a_wrong_password_is_refused_and_the_right_one_logs_in() {
 #[tokio::test]
 async fn an_idle_window_locks_itself_and_unlocks_with_the_password() {
     let dir = office_dir();
-    {
-        let mut s = store(dir.path());
-        let id: String =
-            s.conn().query_row("SELECT id FROM setting WHERE key = 'security.idle_minutes'", [], |r| r.get(0)).unwrap();
-        s.write(&Actor::admin("测试"), |w| {
-            w.update(Table::Setting, &id, None, &[("value", "0.05".to_string().into())])
-        })
-        .unwrap();
-    }
-    let app = App::start_as(dir, "admin", PASSWORD).await;
+    street_ledger::settings::set(&mut store(dir.path()), &Actor::admin("测试"), "security.idle_minutes", "1").unwrap();
+    // A minute of the idle lock lasts 3 seconds here.
+    let app = App::start_env(dir, &[("STREET_LEDGER_MINUTE_SECONDS", "3")]).await;
+    app.login("admin", PASSWORD).await;
     app.find("#roster-table").await;
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     app.find("#lock-form").await;

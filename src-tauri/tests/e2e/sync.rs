@@ -155,9 +155,13 @@ async fn sync_runs_by_itself_at_start_and_on_the_timer_and_a_missing_folder_does
         let admin = Actor::admin("测试");
         sync::set_folder(&s, &admin, &share.path().display().to_string()).unwrap();
         sync::set_key(&s, &admin, KEY).unwrap();
-        street_ledger::dict::set_setting(&mut s, &admin, "sync.every_minutes", "0.05").unwrap();
+        street_ledger::settings::set(&mut s, &admin, "sync.every_minutes", "1").unwrap();
+        // The window must not lock meanwhile: its minutes are 3 seconds too.
+        street_ledger::settings::set(&mut s, &admin, "security.idle_minutes", "240").unwrap();
     }
-    let app = App::start_as(dir, "admin", PASSWORD).await;
+    // A minute of the timer lasts 3 seconds here.
+    let app = App::start_env(dir, &[("STREET_LEDGER_MINUTE_SECONDS", "3")]).await;
+    app.login("admin", PASSWORD).await;
     app.go("#/sync").await;
     app.text_with("#sync-history-table tbody", "启动时").await;
     // The page refreshes itself when a timed run ends.
