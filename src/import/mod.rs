@@ -18,6 +18,7 @@ pub mod cells;
 mod elderly;
 mod employment;
 pub mod fields;
+mod footer;
 mod households;
 mod layout;
 mod mediation;
@@ -35,6 +36,7 @@ use crate::store::{Store, WriteTx};
 use crate::{Error, Result};
 use cells::Raw;
 use fields::{Field, Lists, Row};
+pub use footer::FooterRow;
 pub(crate) use layout::Layout;
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +198,8 @@ pub struct Preview {
     pub choices: BTreeMap<String, Vec<String>>,
     /// What a row counts (人, 件).
     pub unit: String,
+    /// Rows after the data that are no records (合计, 填表人…): skipped.
+    pub footer: Vec<FooterRow>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -205,6 +209,8 @@ pub struct Outcome {
     pub skipped: usize,
     pub rejected: usize,
     pub problems: Vec<Problem>,
+    /// Rows after the data that are no records (合计, 填表人…): skipped.
+    pub footer: Vec<FooterRow>,
 }
 
 /// A register that can be imported.
@@ -326,6 +332,7 @@ pub fn preview(
         }
     }
     preview.problems = outcome.problems.into_iter().map(readable).collect();
+    preview.footer = outcome.footer;
     Ok(preview)
 }
 
@@ -406,6 +413,7 @@ fn run(
         .filter(|(i, r)| *i != first || !fields::is_notes_row(layout, r))
         .map(|(i, r)| (i + 1, r.as_slice()))
         .collect();
+    let (rows, footer, totals_inside) = footer::split(rows);
     ctx.total = rows.len();
     let results = match register.rows {
         Rows::Grouped(all) => all(w, &mut ctx, layout, &rows)?,
@@ -423,9 +431,10 @@ fn run(
             results
         }
     };
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome { footer, ..Outcome::default() };
     let mut existing_found = 0;
-    for result in results {
+    let totals_inside = totals_inside.into_iter().map(|p| RowResult::Rejected(vec![p]));
+    for result in results.into_iter().chain(totals_inside) {
         match result {
             RowResult::Imported => outcome.imported += 1,
             RowResult::Updated => {
@@ -443,6 +452,7 @@ fn run(
             RowResult::Unguarded => return Err(ImportError::Unguarded.into()),
         }
     }
+    outcome.problems.sort_by_key(|p| p.row);
     if options.existing == Existing::Stop && existing_found > 0 && !dry {
         return Err(ImportError::Existing(existing_found).into());
     }

@@ -14,6 +14,7 @@ mod employment;
 mod errors;
 mod firstrun;
 mod hostile;
+mod hostile_sheets;
 mod idnumbers;
 mod import;
 mod import_registers;
