@@ -17,6 +17,7 @@ mod hostile;
 mod hostile_sheets;
 mod idnumbers;
 mod import;
+mod import_footer;
 mod import_registers;
 mod integrity;
 mod kill;
