@@ -25,7 +25,11 @@ pub const MAX_COLUMNS: usize = 256;
 pub const MAX_CELLS: usize = 8_000_000;
 /// Text kept for a sheet: a shared string is copied into every cell that
 /// uses it, so a few KB could otherwise ask for gigabytes.
-pub const MAX_TEXT_BYTES: usize = 128 << 20;
+pub const MAX_TEXT_BYTES: usize = 64 << 20;
+/// Cells an .xls may span over all its sheets, first to last cell of each
+/// (calamine holds them all at once from the moment it opens the file): a
+/// full .xls sheet of 65,536 rows and 45 columns.
+pub const MAX_XLS_CELLS: u64 = 3_000_000;
 /// A workbook part calamine holds whole (shared strings, styles, the
 /// workbook, relationships), inflated. 100,000 rows of unique ID numbers,
 /// names, phones and addresses make sharedStrings.xml about 15 MB.

@@ -70,10 +70,10 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
             }
             Ok(out)
         }
-        // Held whole by calamine from the moment it is opened: an .xls of at
-        // most 65,536 x 256 cells a sheet (see the README), an .ods after its
-        // parts are checked.
+        // Held whole by calamine from the moment it is opened: an .xls after
+        // its sheets' extent is measured, an .ods after its parts are checked.
         "xls" => {
+            super::xls_extent::check(path)?;
             let mut book: Xls<BufReader<File>> =
                 calamine::open_workbook(path).map_err(|e: calamine::XlsError| unreadable(e.to_string()))?;
             let mut out = Vec::new();
@@ -86,6 +86,7 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
         }
         _ => {
             bounds::check_parts(path)?;
+            super::ods_extent::check(path)?;
             let mut book: Ods<BufReader<File>> =
                 calamine::open_workbook(path).map_err(|e: calamine::OdsError| unreadable(e.to_string()))?;
             let mut out = Vec::new();

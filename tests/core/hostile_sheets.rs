@@ -201,3 +201,67 @@ fn a_csv_with_nul_bytes_is_refused_as_no_text_file() {
     assert!(err.contains("不是文本格式"), "{err}");
     assert_unchanged(&db, &before);
 }
+
+#[test]
+fn an_xls_with_one_cell_at_column_65535_is_refused_before_calamine_spans_it() {
+    use crate::xls::{Cell, Sheet};
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("远处.xls");
+    let mut cells: Vec<(u16, u16, Cell)> =
+        HEADER.iter().enumerate().map(|(c, h)| (0, c as u16, Cell::Text(h.to_string()))).collect();
+    cells.push((65_534, 65_534, Cell::Text("x".into())));
+    crate::xls::write(&path, &Sheet { name: "花名册".into(), cells, merged: vec![] });
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("范围过大") && err.contains("另存为"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+/// An .ods of one sheet whose table holds `rows` (table-row elements).
+fn ods(path: &Path, rows: &str) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    zip.start_file("mimetype", SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored))
+        .unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    zip.start_file("META-INF/manifest.xml", SimpleFileOptions::default()).unwrap();
+    zip.write_all(br#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", SimpleFileOptions::default()).unwrap();
+    let ns = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0""#;
+    let xml = format!(
+        r#"<?xml version="1.0"?><office:document-content {ns}><office:body><office:spreadsheet><table:table table:name="花名册">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+}
+
+fn ods_row(cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .map(|v| format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#))
+        .collect();
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+#[test]
+fn an_ods_roster_with_trailing_blank_repeats_imports_and_one_repeating_a_value_over_the_sheet_is_refused() {
+    let (dir, db) = demo_folder();
+    // As LibreOffice writes it: blank cells and rows repeated to the edge.
+    let blank_tail = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#;
+    let mut rows = ods_row(&HEADER);
+    for (i, (name, id)) in people().iter().enumerate() {
+        rows += &ods_row(&[&(i + 1).to_string(), COMMUNITY, name, id]);
+    }
+    let path = dir.path().join("花名册.ods");
+    ods(&path, &(rows + blank_tail));
+    imported_five(&import(dir.path(), &path));
+    // One value repeated over every column of a million rows.
+    let before = fingerprint(&db);
+    let bomb = dir.path().join("重复.ods");
+    ods(
+        &bomb,
+        r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+    );
+    let err = refused_clearly(&import(dir.path(), &bomb));
+    assert!(err.contains("范围过大"), "{err}");
+    assert_unchanged(&db, &before);
+}
