@@ -265,3 +265,41 @@ fn an_ods_roster_with_trailing_blank_repeats_imports_and_one_repeating_a_value_o
     assert!(err.contains("范围过大"), "{err}");
     assert_unchanged(&db, &before);
 }
+
+#[test]
+fn a_30_kb_shared_string_used_by_200000_cells_is_refused_before_its_copies_fill_memory() {
+    let (dir, db) = demo_folder();
+    let path = dir.path().join("复制.xlsx");
+    let mut data = row_xml(1, &HEADER);
+    let cell = r#"<c t="s"><v>0</v></c>"#.repeat(4);
+    for r in 2..=50_001 {
+        data += &format!(r#"<row r="{r}">{cell}</row>"#);
+    }
+    xlsx_by_hand(&path, "", &data, "");
+    let mut zip =
+        zip::ZipWriter::new_append(std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap()).unwrap();
+    zip.start_file("xl/sharedStrings.xml", SimpleFileOptions::default()).unwrap();
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    zip.write_all(format!(r#"<sst {ns}><si><t>{}</t></si></sst>"#, "长".repeat(10_000)).as_bytes()).unwrap();
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20, "a small file");
+    let before = fingerprint(&db);
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("内容超出") && err.contains("拆成"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn a_file_over_64_mb_and_a_sheet_over_200000_rows_are_refused_saying_to_split_them() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    // Sparse: refused from its length, nothing of it read.
+    let huge = dir.path().join("巨大.xlsx");
+    std::fs::File::create(&huge).unwrap().set_len(6 << 30).unwrap();
+    let err = refused_clearly(&import(dir.path(), &huge));
+    assert!(err.contains("64 MB") && err.contains("拆成"), "{err}");
+    let long = csv_with(dir.path(), "很长.csv", &"x\n".repeat(200_001).into_bytes());
+    let err = refused_clearly(&import(dir.path(), &long));
+    assert!(err.contains("200000行") && err.contains("拆成"), "{err}");
+    assert_unchanged(&db, &before);
+}
