@@ -303,3 +303,22 @@ fn a_file_over_64_mb_and_a_sheet_over_200000_rows_are_refused_saying_to_split_th
     assert!(err.contains("200000行") && err.contains("拆成"), "{err}");
     assert_unchanged(&db, &before);
 }
+
+#[test]
+fn an_xls_whose_one_long_shared_string_fills_100000_cells_is_refused_before_calamine_copies_it() {
+    use crate::xls::{Cell, Sheet};
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("复制.xls");
+    let long = "长".repeat(4000);
+    let mut cells: Vec<(u16, u16, Cell)> =
+        HEADER.iter().enumerate().map(|(c, h)| (0, c as u16, Cell::Text(h.to_string()))).collect();
+    for r in 1..=20_000u16 {
+        cells.extend((0..5).map(|c| (r, c, Cell::Text(long.clone()))));
+    }
+    crate::xls::write(&path, &Sheet { name: "花名册".into(), cells, merged: vec![] });
+    assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20, "a small file");
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("内容超出"), "{err}");
+    assert_unchanged(&db, &before);
+}
