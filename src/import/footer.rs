@@ -18,37 +18,37 @@ pub struct FooterRow {
     pub label: String,
 }
 
-/// Words a footer row starts with (its first cell that holds anything).
+/// What a footer row starts with (its first cell that holds anything). No
+/// record's first cell (序号, a community, a name) starts so.
 const WORDS: &[&str] = &[
     "合计",
     "总计",
     "小计",
     "共计",
     "总人数",
-    "填表人",
-    "填报人",
-    "制表人",
-    "审核人",
-    "审批人",
+    "填表",
+    "填报",
+    "制表",
+    "审核",
+    "审批",
     "负责人",
     "经办人",
     "统计人",
-    "填表日期",
-    "填报日期",
-    "制表日期",
+    "注：",
+    "注:",
+    "说明：",
+    "说明:",
 ];
 
-/// The footer word a row starts with, if any.
+/// The footer word a row starts with, as written up to its colon
+/// ("填表人：张三…" gives 填表人), if it is a footer row.
 fn word(cells: &[Raw]) -> Option<String> {
     let first = cells.iter().find_map(Raw::text)?;
     let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
-    if let Some(w) = WORDS.iter().find(|w| first.starts_with(**w)) {
-        return Some(w.to_string());
-    }
-    ["注：", "注:", "说明：", "说明:"]
-        .iter()
-        .find(|w| first.starts_with(**w))
-        .map(|w| w.trim_end_matches([':', '：']).to_string())
+    WORDS.iter().find(|w| first.starts_with(**w))?;
+    let label: String =
+        first.chars().take_while(|c| !matches!(c, ':' | '：' | '（' | '(') && !c.is_ascii_digit()).take(6).collect();
+    Some(label)
 }
 
 /// The file's rows (blank ones already left out) split into the records,
