@@ -270,6 +270,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 for x in &p.problems {
                     println!("第{}行 {}：{}", x.row, x.column, x.message);
                 }
+                print_footer(&p.footer);
                 return Ok(if p.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
             }
             let out = import::import(&mut store, &actor, &register, &file, &options, rejected.as_deref(), today)?;
@@ -280,6 +281,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             for x in &out.problems {
                 println!("第{}行 {}：{}", x.row, x.column, x.message);
             }
+            print_footer(&out.footer);
         }
         Command::Report { list: true, .. } => {
             for (name, title) in street_ledger::report::CATALOGUE {
@@ -301,6 +303,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Restore { .. } => unreachable!("restored above, before the store was opened"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The footer rows skipped (合计, 填表人…), on one line.
+fn print_footer(footer: &[street_ledger::import::FooterRow]) {
+    if !footer.is_empty() {
+        let rows: Vec<String> = footer.iter().map(|f| f.row.to_string()).collect();
+        let labels: Vec<&str> = footer.iter().map(|f| f.label.as_str()).collect();
+        println!("已跳过表尾{}行（第{}行：{}）。", footer.len(), rows.join("、"), labels.join("、"));
+    }
 }
 
 /// Sync runs as the OS user, like backup: a scheduled task has no one to log

@@ -28,7 +28,7 @@ impl Layout<'_> {
 }
 
 fn header_text(grid: &Grid, row: usize, col: usize) -> String {
-    grid.rows.get(row).and_then(|r| r.get(col)).and_then(Raw::text).unwrap_or_default()
+    grid.row(row).get(col).and_then(Raw::text).unwrap_or_default()
 }
 
 fn normalise(h: &str) -> String {
@@ -52,16 +52,15 @@ pub(crate) fn layout<'g>(grid: &'g Grid, fields: &'static [Field], options: &Opt
     let (header_row, mut columns) = grid
         .rows
         .iter()
-        .take(20)
-        .enumerate()
-        .map(|(i, r)| (i, matches(r)))
+        .take_while(|(i, _)| *i < 20)
+        .map(|(i, r)| (*i, matches(r)))
         .max_by_key(|(i, m)| (m.len(), std::cmp::Reverse(*i)))
         .filter(|(_, m)| m.len() >= 2)
         .ok_or_else(|| ImportError::NoHeader(grid.name.clone()))?;
     // The user's choices win over what was guessed.
     for (key, chosen) in &options.mapping {
         let Some(f) = fields.iter().find(|f| f.key == key) else { continue };
-        let col = (0..grid.rows[header_row].len())
+        let col = (0..grid.row(header_row).len())
             .find(|c| header_text(grid, header_row, *c) == *chosen)
             .or_else(|| column_letter(chosen));
         match col {

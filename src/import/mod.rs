@@ -13,15 +13,19 @@
 //! `elderly` (ID number), `employment` (ID number), `households` (户主身份证号,
 //! one row per member), `mediation` (受理日期, 纠纷类型 and the first
 //! applicant). Cells are parsed in `fields` and `cells`, files read in `read`.
+mod bounds;
 pub mod cells;
 mod elderly;
 mod employment;
 pub mod fields;
+mod footer;
 mod households;
 mod layout;
 mod mediation;
+mod ods_extent;
 mod output;
 pub mod read;
+mod xls_extent;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,6 +38,7 @@ use crate::store::{Store, WriteTx};
 use crate::{Error, Result};
 use cells::Raw;
 use fields::{Field, Lists, Row};
+pub use footer::FooterRow;
 pub(crate) use layout::Layout;
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +63,22 @@ pub enum ImportError {
     NoRegister(String),
     #[error("数据已导入（{summary}），但有问题的行没能写成文件：{why}。换一个保存位置后，用同一个文件再导入一次即可：已导入的不会重复，有问题的行会写到新位置")]
     RejectedFile { summary: String, why: String },
+    #[error("文件“{file}”有{mb} MB，超过一次可导入的{limit_mb} MB。请把它拆成几个较小的文件分别导入")]
+    FileTooLarge { file: String, mb: u64, limit_mb: u64 },
+    #[error(
+        "工作表“{sheet}”有数据的行超过{limit}行，超出一次可导入的行数。请把它拆成几个文件分别导入，每个不超过{limit}行"
+    )]
+    TooManyRows { sheet: String, limit: usize },
+    #[error("工作表“{sheet}”的内容超出一次可导入的范围（最多{cells}万个单元格、{mb} MB 文字）。请删去不需要的列和行，或把它拆成几个文件分别导入")]
+    TooMuchContent { sheet: String, cells: usize, mb: usize },
+    #[error("文件“{file}”的内部结构异常（其中“{part}”解压后过大），不像正常的表格，可能已损坏。请在 Excel 或 WPS 中打开它，另存为新的 .xlsx 文件后再导入")]
+    Bloated { file: String, part: String },
+    #[error("文件“{file}”中的工作表范围过大（超过{cells}万个单元格，常因远处有一个多余的单元格）。请在 Excel 或 WPS 中删去数据以外的行和列，或另存为 .xlsx 后再导入")]
+    SheetTooWide { file: String, cells: u64 },
+    #[error("文件“{0}”含有空字符，不是文本格式的 CSV 文件（可能是改了扩展名的 Excel 表格，或另存成了“Unicode 文本”）。请选择原来的 .xlsx 文件，或在 Excel 中另存为“CSV UTF-8”后再导入")]
+    NotText(String),
+    #[error("CSV 文件“{file}”第{line}行超过{limit_kb} KB，不像表格中的一行，文件可能已损坏或不是 CSV。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再导入")]
+    LineTooLong { file: String, line: usize, limit_kb: usize },
     /// Internal: the fast first try met a row that fails; never shown.
     #[error("导入需要逐行重试")]
     Unguarded,
@@ -75,6 +96,13 @@ impl ImportError {
             ImportError::Rejected(_) => "import.rejected",
             ImportError::NoRegister(_) => "import.no_register",
             ImportError::RejectedFile { .. } => "import.rejected_file",
+            ImportError::FileTooLarge { .. } => "import.file_too_large",
+            ImportError::TooManyRows { .. } => "import.too_many_rows",
+            ImportError::TooMuchContent { .. } => "import.too_much_content",
+            ImportError::Bloated { .. } => "import.bloated",
+            ImportError::NotText(_) => "import.not_text",
+            ImportError::SheetTooWide { .. } => "import.sheet_too_wide",
+            ImportError::LineTooLong { .. } => "import.line_too_long",
             ImportError::Unguarded => "import.retry",
         }
     }
@@ -175,6 +203,8 @@ pub struct Preview {
     pub choices: BTreeMap<String, Vec<String>>,
     /// What a row counts (人, 件).
     pub unit: String,
+    /// Rows after the data that are no records (合计, 填表人…): skipped.
+    pub footer: Vec<FooterRow>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -184,6 +214,8 @@ pub struct Outcome {
     pub skipped: usize,
     pub rejected: usize,
     pub problems: Vec<Problem>,
+    /// Rows after the data that are no records (合计, 填表人…): skipped.
+    pub footer: Vec<FooterRow>,
 }
 
 /// A register that can be imported.
@@ -272,7 +304,7 @@ pub fn preview(
         sheets: grids.iter().map(|g| g.name.clone()).collect(),
         sheet: grid.name.clone(),
         header_row: layout.header_row + 1,
-        headers: grid.rows[layout.header_row].iter().map(|c| c.text().unwrap_or_default()).collect(),
+        headers: grid.row(layout.header_row).iter().map(|c| c.text().unwrap_or_default()).collect(),
         mapping: layout.columns.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         fields: register.fields.iter().map(|f| (f.key.to_string(), f.label.to_string(), f.required)).collect(),
         unit: register.unit.to_string(),
@@ -305,6 +337,7 @@ pub fn preview(
         }
     }
     preview.problems = outcome.problems.into_iter().map(readable).collect();
+    preview.footer = outcome.footer;
     Ok(preview)
 }
 
@@ -380,11 +413,12 @@ fn run(
 ) -> Result<Outcome> {
     let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new(), done: 0, total: 0 };
     let first = layout.header_row + 1;
-    let rows: Vec<Line> = (layout.grid.rows.iter().enumerate().skip(first))
-        .filter(|(_, r)| r.iter().any(|c| c.text().is_some()))
+    let rows: Vec<Line> = (layout.grid.rows.iter())
+        .filter(|(i, r)| *i >= first && r.iter().any(|c| c.text().is_some()))
         .filter(|(i, r)| *i != first || !fields::is_notes_row(layout, r))
         .map(|(i, r)| (i + 1, r.as_slice()))
         .collect();
+    let (rows, footer, totals_inside) = footer::split(rows);
     ctx.total = rows.len();
     let results = match register.rows {
         Rows::Grouped(all) => all(w, &mut ctx, layout, &rows)?,
@@ -402,9 +436,10 @@ fn run(
             results
         }
     };
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome { footer, ..Outcome::default() };
     let mut existing_found = 0;
-    for result in results {
+    let totals_inside = totals_inside.into_iter().map(|p| RowResult::Rejected(vec![p]));
+    for result in results.into_iter().chain(totals_inside) {
         match result {
             RowResult::Imported => outcome.imported += 1,
             RowResult::Updated => {
@@ -422,6 +457,7 @@ fn run(
             RowResult::Unguarded => return Err(ImportError::Unguarded.into()),
         }
     }
+    outcome.problems.sort_by_key(|p| p.row);
     if options.existing == Existing::Stop && existing_found > 0 && !dry {
         return Err(ImportError::Existing(existing_found).into());
     }

@@ -22,7 +22,7 @@ pub(super) fn rejected(layout: &Layout, problems: &[Problem], out: &Path) -> Res
     let bold = Format::new().set_font_name("宋体").set_bold();
     sheet.write_string_with_format(0, 0, "问题说明", &bold).map_err(&cannot)?;
     sheet.set_column_width(0, 50).map_err(&cannot)?;
-    for (c, h) in layout.grid.rows[layout.header_row].iter().enumerate() {
+    for (c, h) in layout.grid.row(layout.header_row).iter().enumerate() {
         sheet.write_string_with_format(0, c as u16 + 1, h.text().unwrap_or_default(), &bold).map_err(&cannot)?;
         sheet.set_column_width(c as u16 + 1, 14).map_err(&cannot)?;
     }
@@ -39,7 +39,7 @@ pub(super) fn rejected(layout: &Layout, problems: &[Problem], out: &Path) -> Res
         sheet
             .write_string_with_format(r, 0, format!("原第{line}行：{}", reasons.join("；")), &text)
             .map_err(&cannot)?;
-        for (c, cell) in layout.grid.rows[line - 1].iter().enumerate() {
+        for (c, cell) in layout.grid.row(line - 1).iter().enumerate() {
             // Everything as text: ID numbers must never become numbers again.
             let value = cell.text().unwrap_or_default();
             sheet.write_string_with_format(r, c as u16 + 1, value, &text).map_err(&cannot)?;

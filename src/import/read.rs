@@ -1,84 +1,115 @@
-//! Reading an office's file into a grid of cells: .xlsx and .xls (and .ods)
+//! Reading an office's file into its rows of cells: .xlsx and .xls (and .ods)
 //! through calamine, .csv in UTF-8 or GBK (what Excel writes on a Chinese
-//! Windows). Merged cells are filled across their area, so a community name
-//! merged down twenty rows applies to each of them.
+//! Windows), each within the bounds of [`super::bounds`]: only real cells are
+//! kept, whatever size a sheet declares. Merged cells are filled across their
+//! area, so a community name merged down twenty rows applies to each of them.
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use std::fs::File;
+use std::io::BufReader;
 
+use calamine::{Data, Ods, Reader, Xls, Xlsx};
+
+use super::bounds::{self, Sparse};
 use super::cells::Raw;
 use super::ImportError;
 
-/// One sheet: rows of cells from A1.
+/// One sheet: its rows that hold a cell, each with its number from 0 (row 1
+/// in Excel) and its cells from column A.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     pub name: String,
-    pub rows: Vec<Vec<Raw>>,
+    pub rows: Vec<(usize, Vec<Raw>)>,
+}
+
+impl Grid {
+    /// Row `i` (from 0); an empty row holds no cell.
+    pub fn row(&self, i: usize) -> &[Raw] {
+        match self.rows.binary_search_by_key(&i, |(r, _)| *r) {
+            Ok(at) => &self.rows[at].1,
+            Err(_) => &[],
+        }
+    }
 }
 
 pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    let unreadable = |why: String| ImportError::Unreadable { file: path.display().to_string(), why };
-    if ext == "csv" || ext == "txt" {
-        let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-        return Ok(vec![csv(&bytes).map_err(unreadable)?]);
-    }
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+    if !matches!(ext.as_str(), "csv" | "txt" | "xlsx" | "xlsm" | "xls" | "ods") {
         return Err(ImportError::Format(path.display().to_string()));
     }
-    let mut book = open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
-    let merges = merged_regions(path);
-    let mut out = Vec::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Vec<Raw>> = vec![Vec::new(); r0 as usize];
-        for row in range.rows() {
-            let mut cells = vec![Raw::Empty; c0 as usize];
-            cells.extend(row.iter().map(raw));
-            rows.push(cells);
+    bounds::check_size(path)?;
+    let unreadable = |why: String| ImportError::Unreadable { file: path.display().to_string(), why };
+    match ext.as_str() {
+        "csv" | "txt" => {
+            let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+            Ok(vec![csv(path, &bytes)?])
         }
-        for m in merges.iter().filter(|(sheet, _)| *sheet == name).map(|(_, d)| d) {
-            let value = rows.get(m.start.0 as usize).and_then(|r| r.get(m.start.1 as usize)).cloned();
-            let Some(value) = value else { continue };
-            for r in m.start.0..=m.end.0 {
-                for c in m.start.1..=m.end.1 {
-                    if let Some(cell) = rows.get_mut(r as usize).and_then(|row| {
-                        if row.len() <= c as usize {
-                            row.resize(c as usize + 1, Raw::Empty);
+        "xlsx" | "xlsm" => {
+            bounds::check_parts(path)?;
+            let mut book: Xlsx<BufReader<File>> =
+                calamine::open_workbook(path).map_err(|e: calamine::XlsxError| unreadable(e.to_string()))?;
+            let mut out = Vec::new();
+            for name in book.sheet_names() {
+                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                let mut sheet = Sparse::new(name.clone());
+                match book.worksheet_cells_reader(&name) {
+                    Ok(mut cells) => {
+                        while let Some(cell) = cells.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                            let (r, c) = cell.get_position();
+                            sheet.put(r, c, raw(&Data::from(cell.get_value().clone())))?;
                         }
-                        row.get_mut(c as usize)
-                    }) {
-                        *cell = value.clone();
                     }
+                    // A chart sheet holds no cells.
+                    Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+                    Err(e) => return Err(unreadable(e.to_string())),
                 }
+                for m in merges {
+                    sheet.merge(m.start, m.end)?;
+                }
+                out.push(sheet.into_grid()?);
             }
+            Ok(out)
         }
-        out.push(Grid { name, rows });
+        // Held whole by calamine from the moment it is opened: an .xls after
+        // its sheets' extent is measured, an .ods after its parts are checked.
+        "xls" => {
+            super::xls_extent::check(path)?;
+            let mut book: Xls<BufReader<File>> =
+                calamine::open_workbook(path).map_err(|e: calamine::XlsError| unreadable(e.to_string()))?;
+            let mut out = Vec::new();
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
+                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                out.push(grid(name, &range, merges)?);
+            }
+            Ok(out)
+        }
+        _ => {
+            bounds::check_parts(path)?;
+            super::ods_extent::check(path)?;
+            let mut book: Ods<BufReader<File>> =
+                calamine::open_workbook(path).map_err(|e: calamine::OdsError| unreadable(e.to_string()))?;
+            let mut out = Vec::new();
+            for name in book.sheet_names() {
+                let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
+                out.push(grid(name, &range, Vec::new())?);
+            }
+            Ok(out)
+        }
     }
-    Ok(out)
 }
 
-/// Merged areas of .xlsx and .xls (.ods comes without them).
-fn merged_regions(path: &Path) -> Vec<(String, calamine::Dimensions)> {
-    if let Ok(mut book) = calamine::open_workbook::<calamine::Xlsx<_>, _>(path) {
-        return by_sheet(book.sheet_names(), |name| book.merge_cells_by_sheet_name(name).ok());
+/// A sheet calamine already holds as a range: its used cells.
+fn grid(name: String, range: &calamine::Range<Data>, merges: Vec<calamine::Dimensions>) -> Result<Grid, ImportError> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut sheet = Sparse::new(name);
+    for (r, c, d) in range.used_cells() {
+        sheet.put(r0 + r as u32, c0 + c as u32, raw(d))?;
     }
-    if let Ok(book) = calamine::open_workbook::<calamine::Xls<_>, _>(path) {
-        return by_sheet(book.sheet_names(), |name| book.merge_cells_by_sheet_name(name).ok());
+    for m in merges {
+        sheet.merge(m.start, m.end)?;
     }
-    Vec::new()
-}
-
-fn by_sheet(
-    names: Vec<String>,
-    mut regions: impl FnMut(&str) -> Option<Vec<calamine::Dimensions>>,
-) -> Vec<(String, calamine::Dimensions)> {
-    let mut out = Vec::new();
-    for name in names {
-        out.extend(regions(&name).unwrap_or_default().into_iter().map(|d| (name.clone(), d)));
-    }
-    out
+    sheet.into_grid()
 }
 
 fn raw(d: &Data) -> Raw {
@@ -93,26 +124,40 @@ fn raw(d: &Data) -> Raw {
     }
 }
 
-/// A CSV file: UTF-8 (with or without BOM), else GBK.
-fn csv(bytes: &[u8]) -> Result<Grid, String> {
+/// A CSV file: UTF-8 (with or without BOM), else GBK. Checked as bytes
+/// first: a NUL is no text file (an .xlsx renamed, or UTF-16 "Unicode
+/// text"), and a line over [`bounds::MAX_LINE_BYTES`] no roster.
+fn csv(path: &Path, bytes: &[u8]) -> Result<Grid, ImportError> {
+    let file = bounds::file_name(path);
+    if bytes.contains(&0) {
+        return Err(ImportError::NotText(file));
+    }
+    if let Some(at) = bytes.split(|b| *b == b'\n').position(|line| line.len() > bounds::MAX_LINE_BYTES) {
+        return Err(ImportError::LineTooLong { file, line: at + 1, limit_kb: bounds::MAX_LINE_BYTES >> 10 });
+    }
+    let unreadable = |why: String| ImportError::Unreadable { file: path.display().to_string(), why };
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.to_string(),
+        Ok(t) => std::borrow::Cow::Borrowed(t),
         Err(_) => {
             let (t, _, bad) = encoding_rs::GBK.decode(bytes);
             if bad {
-                return Err("文件既不是 UTF-8 也不是 GBK 编码，请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入".into());
+                return Err(unreadable(
+                    "文件既不是 UTF-8 也不是 GBK 编码，请在 Excel 中另存为“CSV UTF-8”或 .xlsx 后再导入".into(),
+                ));
             }
-            t.into_owned()
+            t
         }
     };
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| format!("CSV 第{}行格式不对：{e}", rows.len() + 1))?;
-        rows.push(
-            record.iter().map(|c| if c.trim().is_empty() { Raw::Empty } else { Raw::Text(c.to_string()) }).collect(),
-        );
+    let mut sheet = Sparse::new("CSV".into());
+    for (r, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| unreadable(format!("CSV 第{}行格式不对：{e}", r + 1)))?;
+        for (c, cell) in record.iter().enumerate() {
+            if !cell.trim().is_empty() {
+                sheet.put(r as u32, c.min(u32::MAX as usize) as u32, Raw::Text(cell.to_string()))?;
+            }
+        }
     }
-    Ok(Grid { name: "CSV".into(), rows })
+    sheet.into_grid()
 }

@@ -32,7 +32,13 @@ const working = (what) => {
 };
 
 /** Where a file error belongs on the form. */
-const FIELD_OF = { 'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet' };
+const FIELD_OF = {
+  'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet',
+  // A file refused for its size or shape (src/import/bounds.rs).
+  'import.file_too_large': 'path', 'import.bloated': 'path', 'import.not_text': 'path',
+  'import.line_too_long': 'path', 'import.sheet_too_wide': 'path', 'import.too_many_rows': 'path',
+  'import.too_much_content': 'path',
+};
 
 function columnLetter(i) {
   let s = '';
@@ -103,6 +109,10 @@ export async function importPage(ctx) {
       h('span.count.ok', {}, '新增 ', h('b', {}, p.new), ` ${p.unit}`),
       h('span.count', {}, '已在台账 ', h('b', {}, p.existing), ` ${p.unit}`),
       h(`span.count${bad ? '.bad' : ''}`, {}, '有问题 ', h('b', {}, bad), ' 行'));
+    // Rows after the data that are no records (合计, 填表人): skipped, not problems.
+    const footer = p.footer.length ? h('p.small.muted#import-footer', {},
+      `已跳过表尾 ${p.footer.length} 行（第${p.footer.map((f) => f.row).join('、')}行：`
+      + `${[...new Set(p.footer.map((f) => f.label))].join('、')}）`) : null;
 
     // Each field with a choice of the file's columns; a change previews again.
     const headerChoices = p.headers.map((t, i) => [columnLetter(i), `${columnLetter(i)}列：${t || '（无表头）'}`]);
@@ -147,7 +157,7 @@ export async function importPage(ctx) {
         : h('p.ok-box#import-no-problems', {}, '没有发现问题，可以导入。'));
 
     return h('div.import-preview', {},
-      counts,
+      counts, footer,
       h('div.import-columns', {},
         h('div.card', {}, h('h2', {}, '列对应'), h('div.table-wrap.mapping-wrap', {}, mapping)),
         h('div.import-right', {},
