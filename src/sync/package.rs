@@ -134,17 +134,19 @@ pub fn seal(mut header: Header, body: &Body, key: &OfficeKey) -> Vec<u8> {
     out
 }
 
-/// The largest package file taken in. A snapshot of a whole street of
-/// 100,000 residents (every change since it was set up, deflated) is about
-/// {SNAPSHOT_100K} MB; this leaves room for years of edits on top, and keeps
-/// what one file can make the app hold (the file, then its inflated body)
-/// far below the memory of an office PC.
-pub const MAX_FILE: u64 = 512 << 20;
+/// The largest package file taken in. The snapshot of the demo's street of
+/// 100,000 residents (`demo --persons 100000`, then `sync snapshot`: every
+/// change since it was set up, 266,692 of them) is 25.6 MB (24.4 MiB); this
+/// is five times that, room for years of edits on top, and keeps what one
+/// file can make the app hold well within an office PC's memory.
+pub const MAX_FILE: u64 = 128 << 20;
 /// The largest header: a few hundred bytes plus one entry per PC.
 pub const MAX_HEADER: usize = 1 << 20;
-/// The largest inflated body. Change-log JSON deflates about tenfold; a body
-/// that inflates beyond this is no package of ours (a deflate bomb).
-pub const MAX_BODY_JSON: u64 = 8 * MAX_FILE;
+/// The largest inflated body. That snapshot's JSON is about 214 MiB (change
+/// log JSON deflates about ninefold); this is five times that too. A body
+/// that would inflate beyond it is damaged (a deflate bomb), however small
+/// the file.
+pub const MAX_BODY_JSON: u64 = 1 << 30;
 
 /// Reads a package file, within bounds: its size from the file's length
 /// before anything is read, then the header, checked (lengths included),
@@ -233,8 +235,7 @@ pub fn open(name: &str, bytes: &[u8], key: &OfficeKey) -> Result<(Header, Body),
     let plain = cipher
         .decrypt(XNonce::from_slice(&nonce), Payload { msg: &bytes[header_end..], aad: &bytes[..header_end] })
         .map_err(|_| SyncError::Damaged(name.into()))?;
-    // Inflated through a bounded reader: a body that would grow past the
-    // limit is damaged, however small the file.
+    // Inflated through a bounded reader (see MAX_BODY_JSON).
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(&plain[..])
         .take(MAX_BODY_JSON + 1)

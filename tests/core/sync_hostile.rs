@@ -97,25 +97,29 @@ impl Street {
     /// A package of the other PC, sealed with the office key, in the data
     /// folder's `in/` folder.
     fn sealed(&self, name: &str, changes: Vec<Change>) -> PathBuf {
+        self.sealed_by(OTHER_PC, name, changes)
+    }
+
+    fn sealed_by(&self, writer: &str, name: &str, changes: Vec<Change>) -> PathBuf {
         let last = changes.iter().map(|c| c.origin_seq).max().unwrap_or(0);
         let header = Header {
             kind: Kind::Changes,
             package_id: new_id(),
             office_id: self.office.0.clone(),
             office_name: self.office.1.clone(),
-            writer: OTHER_PC.into(),
+            writer: writer.into(),
             writer_pc: "二号电脑".into(),
             created_at: chrono::Utc::now().to_rfc3339(),
             schema_version: LATEST_VERSION,
             app_version: "test".into(),
-            seen: [(OTHER_PC.to_string(), last)].into(),
+            seen: [(writer.to_string(), last)].into(),
             changes: 0,
             key_check: String::new(),
             nonce: String::new(),
             body_len: 0,
             pc_number: None,
         };
-        let body = Body { changes, pcs: [(OTHER_PC.to_string(), "二号电脑".to_string())].into() };
+        let body = Body { changes, pcs: [(writer.to_string(), "二号电脑".to_string())].into() };
         self.write(name, &package::seal(header, &body, &self.key))
     }
 
@@ -285,6 +289,41 @@ fn a_role_change_by_an_administrator_is_taken() {
     assert_eq!(s.account("shequ").1, "street_staff");
     let store = Store::open_dir(s.dir.path()).unwrap();
     assert!(sync::trust::refused(store.conn(), &Actor::admin("测试管理员")).unwrap().is_empty());
+}
+
+#[test]
+fn a_refused_change_counts_once_a_package_shows_its_user_was_made_administrator_before_it() {
+    let s = street();
+    let (chakan, _) = s.account("chakan");
+    let (jiedao, role) = s.account("jiedao");
+    let rename = s.change(
+        1,
+        "演示街道工作人员(jiedao)",
+        "account",
+        &chakan,
+        json!({"display_name": {"old": null, "new": "查看员"}}),
+    );
+    assert_eq!(s.import(&s.sealed("改名.slsync", vec![rename.clone()])).status.code(), Some(0));
+    let display = || -> String {
+        s.conn().query_row("SELECT display_name FROM account WHERE id = ?1", [&chakan], |r| r.get(0)).unwrap()
+    };
+    assert_ne!(display(), "查看员", "refused: jiedao is no administrator as far as this PC knows");
+
+    // A third PC's administrator had made jiedao one, a second earlier.
+    let third = "0190bbbb-0000-7000-8000-00000000cafe";
+    let mut grant =
+        s.change(1, "演示管理员(admin)", "account", &jiedao, json!({"role": {"old": role, "new": "admin"}}));
+    let millis: u64 = rename.hlc[..15].parse().unwrap();
+    grant.installation_id = third.into();
+    grant.hlc = format!("{:015}-000000", millis - 1000);
+    assert_eq!(s.import(&s.sealed_by(third, "授权.slsync", vec![grant])).status.code(), Some(0));
+    assert_eq!(s.account("jiedao").1, "admin");
+    assert_eq!(display(), "查看员", "judged again: the rename now counts");
+    let store = Store::open_dir(s.dir.path()).unwrap();
+    assert!(sync::trust::refused(store.conn(), &Actor::admin("测试管理员")).unwrap().is_empty());
+    drop(store);
+    let check = run_limited(s.dir.path(), &["check"], HANG);
+    assert_eq!(check.status.code(), Some(0), "check: {}", String::from_utf8_lossy(&check.stdout));
 }
 
 #[test]
