@@ -334,12 +334,12 @@ fn packages_in(folder: &Path, installation_id: &str) -> Result<Vec<(String, Vec<
     Ok(package_files(folder, installation_id)?.into_iter().filter_map(|(name, b)| Some((name, b.ok()?))).collect())
 }
 
+/// A package file's name and its bytes, or why they were not read.
+type Read = (String, std::result::Result<Vec<u8>, SyncError>);
+
 /// The package files in a folder, except this PC's own, each read within
 /// bounds (`package::read_file`) or with why it was not.
-fn package_files(
-    folder: &Path,
-    installation_id: &str,
-) -> Result<Vec<(String, std::result::Result<Vec<u8>, SyncError>)>> {
+fn package_files(folder: &Path, installation_id: &str) -> Result<Vec<Read>> {
     let own = |bytes: &[u8]| package::read_header("", bytes).is_ok_and(|(h, _)| h.writer == installation_id);
     let entries = std::fs::read_dir(folder).map_err(|_| SyncError::Folder(folder.display().to_string()))?;
     let mut out = Vec::new();

@@ -153,10 +153,8 @@ pub fn judge(conn: &Connection, own: &str) -> Result<Vec<(Table, String)>> {
 
 /// Why a received change does not count, or None when it does.
 fn refusal(view: &View, g: &Guarded, setting_key: Option<&str>) -> Option<String> {
-    let mut admins = view.admins().peekable();
-    if admins.peek().is_none() {
-        return None;
-    }
+    // No administrator yet: the office is still being set up.
+    view.admins().next()?;
     if view.admins().any(|(_, m)| View::is_user(m, &g.user_name)) {
         return None;
     }
@@ -251,12 +249,12 @@ pub fn refused(conn: &Connection, actor: &Actor) -> Result<Vec<Refused>> {
 /// "账号“shequ”：角色、密码": the record by its login name or setting key,
 /// and the fields by their labels.
 fn what(conn: &Connection, table: &str, record_id: &str, fields: &str) -> Result<String> {
-    let Some(t) = Table::from_name(table) else { return Ok(table.to_string()) };
+    let Some(t) = Table::from_name(table).filter(|t| GUARDED.contains(t)) else { return Ok(table.to_string()) };
     let fields: BTreeMap<String, Json> = serde_json::from_str(fields).unwrap_or_default();
     let name_field = if t == Table::Account { "username" } else { "key" };
     let mut name = fields.get(name_field).and_then(|d| d.get("new")).and_then(Json::as_str).map(str::to_string);
     if name.is_none() {
-        let sql = format!("SELECT {name_field} FROM {table} WHERE id = ?1");
+        let sql = format!("SELECT {name_field} FROM {} WHERE id = ?1", t.name());
         name = conn.query_row(&sql, [record_id], |r| r.get(0)).optional()?;
     }
     let labels: Vec<&str> = fields.keys().map(|f| field_label(t, f).unwrap_or(f)).collect();

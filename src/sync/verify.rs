@@ -183,7 +183,7 @@ pub fn check_setting_change(
     new_key: Option<&Json>,
     new_value: Option<&Json>,
 ) -> std::result::Result<(), String> {
-    if new_key.is_some_and(|k| !k.as_str().is_some_and(|k| !k.is_empty())) {
+    if new_key.is_some_and(|k| k.as_str().is_none_or(str::is_empty)) {
         return Err("设置项的名称必须是文字".into());
     }
     if new_value.is_some_and(|v| !v.is_string() && !v.is_null()) {
