@@ -327,6 +327,36 @@ fn a_refused_change_counts_once_a_package_shows_its_user_was_made_administrator_
 }
 
 #[test]
+fn the_os_administrators_setting_change_is_refused_after_setup_but_its_pc_number_bookkeeping_counts() {
+    let s = street();
+    let conn = s.conn();
+    let (id, old): (String, String) = conn
+        .query_row("SELECT id, value FROM setting WHERE key = 'security.max_failures'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let system = "系统管理员(root)";
+    let change = s.change(1, system, "setting", &id, json!({"value": {"old": old, "new": "9"}}));
+    let mut reserve = s.change(2, system, "setting", &id, json!({}));
+    reserve.record_id = new_id();
+    reserve.op = "insert".into();
+    reserve.seen = Some("{}".into());
+    reserve.fields =
+        json!({"key": {"old": null, "new": "pc_number.reserved.test"}, "value": {"old": null, "new": "7"}}).to_string();
+    assert_eq!(s.import(&s.sealed("系统.slsync", vec![change, reserve])).status.code(), Some(0));
+    let value = |key: &str| -> Option<String> {
+        use rusqlite::OptionalExtension;
+        conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional().unwrap()
+    };
+    assert_eq!(value("security.max_failures"), Some(old), "refused: the OS administrator is no account");
+    assert_eq!(value("pc_number.reserved.test").as_deref(), Some("7"));
+    let store = Store::open_dir(s.dir.path()).unwrap();
+    let listed = sync::trust::refused(store.conn(), &Actor::admin("测试管理员")).unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(listed[0].what.contains("security.max_failures"), "{:?}", listed[0]);
+}
+
+#[test]
 fn settling_an_unknown_field_or_deleting_a_kept_record_is_an_error_not_a_panic() {
     let mut o = crate::support::new_office();
     let id = o.dongfeng.clone();
