@@ -16,6 +16,9 @@ use crate::Result;
 
 /// Stamps before this (2000-01-01) come from a clock that was never set.
 const EARLIEST_MILLIS: u64 = 946_684_800_000;
+/// Stamps after this (2200-01-01) are no clock's: a PC a few days or years
+/// ahead has its package wait instead (`exchange::refuse_far_future`).
+const LATEST_MILLIS: u64 = 7_258_118_400_000;
 /// Sequence numbers far past anything one PC can write (a billion
 /// billion would take a million years at a thousand changes a second),
 /// and far from where `+ 1` overflows.
@@ -138,12 +141,11 @@ fn stored_setting_key(conn: &Connection, id: &str) -> Option<String> {
     conn.query_row("SELECT key FROM setting WHERE id = ?1", [id], |r| r.get(0)).optional().ok().flatten()
 }
 
-/// A stamp in its fixed-width form, with a time after 2000 and a counter
-/// that cannot overflow (`Hlc::parse` takes six digits at most). A stamp in
-/// the future is not damage: the package waits (`exchange::refuse_far_future`).
+/// A stamp in its fixed-width form, with a time between 2000 and 2200 and a
+/// counter that cannot overflow (`Hlc::parse` takes six digits at most).
 fn check_stamp(stamp: &str) -> std::result::Result<(), String> {
     match Hlc::parse(stamp) {
-        Some(h) if h.millis() >= EARLIEST_MILLIS => Ok(()),
+        Some(h) if (EARLIEST_MILLIS..LATEST_MILLIS).contains(&h.millis()) => Ok(()),
         _ => Err(format!("时间戳“{}”无效（时钟超出范围）", shown(stamp))),
     }
 }

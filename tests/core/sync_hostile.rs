@@ -224,6 +224,8 @@ fn a_sealed_package_with_one_change_that_does_not_fit_the_schema_is_refused_whol
     let bad = |c: Change| vec![s.new_address(1, "新地址4号"), c];
     let mut u32_clock = s.change(2, jiedao, "person", &s.person, json!({"address": {"old": null, "new": "x"}}));
     u32_clock.hlc = format!("{:015}-{}", chrono::Utc::now().timestamp_millis(), u32::MAX);
+    let mut year_2300 = s.change(2, jiedao, "person", &s.person, json!({"address": {"old": null, "new": "x"}}));
+    year_2300.hlc = format!("{:015}-000000", 10_413_792_000_000u64);
     let mut unknown_op = s.change(2, jiedao, "person", &s.person, json!({}));
     unknown_op.op = "drop".into();
     let cases = [
@@ -235,6 +237,7 @@ fn a_sealed_package_with_one_change_that_does_not_fit_the_schema_is_refused_whol
         ("表", s.change(2, jiedao, "secret_table", &s.person, json!({"x": {"old": null, "new": 1}})), "未知的数据表"),
         ("类型", s.change(2, jiedao, "person", &s.person, json!({"address": {"old": null, "new": 12345}})), "不是文字"),
         ("时钟", u32_clock, "时间戳"),
+        ("2300年", year_2300, "时间戳"),
         ("操作", unknown_op, "未知的操作"),
     ];
     for (what, change, says) in cases {
