@@ -57,9 +57,11 @@ type Replayed = HashMap<(String, String), Merged>;
 
 fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     let mut out: Replayed = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT table_name, record_id, hlc, installation_id, op, fields, seen FROM change_log ORDER BY record_id, seq",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT table_name, record_id, hlc, installation_id, op, fields, seen FROM change_log WHERE {}
+         ORDER BY record_id, seq",
+        crate::store::merge::COUNTED
+    ))?;
     let mut rows = stmt.query([])?;
     let mut current: Option<(String, String)> = None;
     let mut entries = Vec::new();

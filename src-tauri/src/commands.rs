@@ -23,6 +23,7 @@ use street_ledger::office::{self, Community, Office};
 use street_ledger::person::{self, Page, Revealed};
 use street_ledger::store::Store;
 use street_ledger::sync::review::{Conflict, PendingRecord};
+use street_ledger::sync::trust::Refused;
 use street_ledger::sync::{self, Applied, RunReport, SyncConfig};
 use street_ledger::{dict, settings, Error, ErrorPayload};
 use tauri::State;
@@ -586,6 +587,11 @@ fn sync_pending(state: State<AppState>) -> Reply<Vec<PendingRecord>> {
     with(&state, |s, _| sync::review::pending(s.conn()))
 }
 
+#[tauri::command(async)]
+fn sync_refused(state: State<AppState>) -> Reply<Vec<Refused>> {
+    with(&state, |s, a| sync::trust::refused(s.conn(), a))
+}
+
 #[derive(Serialize)]
 pub struct Snapshot {
     path: String,
@@ -698,6 +704,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync_conflicts,
         resolve_conflict,
         sync_pending,
+        sync_refused,
         make_snapshot,
         join_office,
         case_list,

@@ -18,6 +18,12 @@ use serde_json::Value as Json;
 /// Existence of the record, as a field.
 pub const DELETED: &str = "_deleted";
 
+/// The condition on a `change_log` row that it counts toward its record: a
+/// received change held as refused (`sync::trust`) stays in the log but
+/// makes no record. Every reader that merges a record's changes uses it.
+pub const COUNTED: &str = "NOT EXISTS (SELECT 1 FROM sync_refused r
+    WHERE r.installation_id = change_log.installation_id AND r.origin_seq = change_log.origin_seq)";
+
 /// Who made a change: hybrid logical clock stamp, then installation id.
 /// Ordered: the greater stamp wins.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

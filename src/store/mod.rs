@@ -38,6 +38,10 @@ pub enum StoreError {
     Stale,
     #[error("升级前的自动备份没有成功（{0}），数据库未做任何改动。请确认数据目录所在的磁盘有空余空间、备份文件夹可以写入，然后重新打开程序")]
     UpgradeBackup(String),
+    #[error("数据表“{table}”没有“{field}”这一项，本次修改未保存。请升级各台电脑的街道民生台账到同一版本；如仍出现，请联系技术支持")]
+    UnknownField { table: String, field: String },
+    #[error("数据表“{0}”的记录不能删除（只能改状态，例如迁出、结案），本次修改未保存")]
+    NotDeletable(String),
     #[error("数据库操作失败（{0}），本次修改未保存。请重试；如仍失败，请运行 street-ledger check 并联系技术支持")]
     Sqlite(rusqlite::Error),
     #[error(
@@ -55,6 +59,8 @@ impl StoreError {
             StoreError::Busy => "store.busy",
             StoreError::Stale => "store.stale",
             StoreError::UpgradeBackup(_) => "store.upgrade_backup",
+            StoreError::UnknownField { .. } => "store.unknown_field",
+            StoreError::NotDeletable(_) => "store.not_deletable",
             StoreError::Sqlite(_) => "store.sqlite",
             StoreError::Migration { .. } => "store.migration",
         }

@@ -278,10 +278,17 @@ impl Table {
         )
     }
 
-    fn check_fields(self, fields: &[(&str, Value)]) {
-        for (f, _) in fields {
-            assert!(self.fields().contains(f), "{} has no field {f}", self.name());
+    /// A field the write path may set, or an error naming it: a field
+    /// name also goes into SQL text, so nothing else may pass.
+    pub fn check_field(self, field: &str) -> Result<()> {
+        if self.fields().contains(&field) {
+            return Ok(());
         }
+        Err(StoreError::UnknownField { table: self.name().to_string(), field: field.to_string() }.into())
+    }
+
+    fn check_fields(self, fields: &[(&str, Value)]) -> Result<()> {
+        fields.iter().try_for_each(|(f, _)| self.check_field(f))
     }
 }
 
@@ -436,7 +443,7 @@ impl<'a> WriteTx<'a> {
 
     /// Inserts a new record with the given id (made by [`super::new_id`]).
     pub fn insert(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
-        table.check_fields(fields);
+        table.check_fields(fields)?;
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let sql = format!(
             "INSERT INTO {} (id, row_version, {}) VALUES (?1, 1, {})",
@@ -456,7 +463,7 @@ impl<'a> WriteTx<'a> {
     /// overwrite a record that someone else changed meanwhile.
     /// Returns whether anything changed.
     pub fn update(&mut self, table: Table, id: &str, expected_version: Option<i64>, fields: &Fields) -> Result<bool> {
-        table.check_fields(fields);
+        table.check_fields(fields)?;
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let select = format!("SELECT row_version, {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let current: Option<(i64, Vec<Value>)> = self
@@ -493,7 +500,7 @@ impl<'a> WriteTx<'a> {
     /// that has seen both sides.
     pub fn settle(&mut self, table: Table, id: &str, field: &str, value: Value) -> Result<()> {
         let fields = [(field, value)];
-        table.check_fields(&fields);
+        table.check_fields(&fields)?;
         let sql = format!("SELECT {field} FROM {} WHERE id = ?1", table.name());
         let old: Value = self
             .tx
@@ -511,7 +518,9 @@ impl<'a> WriteTx<'a> {
     /// tombstone in the log with the values it had. Deleting a record already
     /// gone (the other side of a delete conflict) logs the tombstone only.
     pub fn delete(&mut self, table: Table, id: &str) -> Result<()> {
-        assert!(table.deletable(), "{} records are never deleted", table.name());
+        if !table.deletable() {
+            return Err(StoreError::NotDeletable(table.name().to_string()).into());
+        }
         let names = table.fields();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let old: Option<Vec<Value>> = self
@@ -533,7 +542,7 @@ impl<'a> WriteTx<'a> {
     /// Brings back a deleted record (the other side of a delete conflict):
     /// an insert that has seen the deletion and the edits made meanwhile.
     pub fn restore(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
-        table.check_fields(fields);
+        table.check_fields(fields)?;
         self.log(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)))?;
         self.materialize(table, id)?;
         Ok(())
@@ -615,9 +624,11 @@ impl<'a> WriteTx<'a> {
     }
 
     fn merged(&self, id: &str) -> Result<super::merge::Merged> {
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT hlc, installation_id, op, fields, seen FROM change_log WHERE record_id = ?1 ORDER BY seq",
-        )?;
+        let sql = format!(
+            "SELECT hlc, installation_id, op, fields, seen FROM change_log WHERE record_id = ?1 AND {} ORDER BY seq",
+            super::merge::COUNTED
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
         let entries = stmt
             .query_map([id], |r| {
                 Ok(super::merge::Entry::from_log(

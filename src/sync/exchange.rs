@@ -141,6 +141,13 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
                 applied.known += 1;
             }
         }
+        // Accounts and settings count only by an administrator (`trust`):
+        // judged again whenever changes come in, before any record is made.
+        if applied.received > 0 {
+            for (table, id) in super::trust::judge(w.conn(), &own)? {
+                touched.insert((table_rank(table), id));
+            }
+        }
         // Records waiting for another may be complete now.
         let waiting: Vec<(String, String)> = w
             .conn()

@@ -11,6 +11,8 @@
 pub mod exchange;
 pub mod package;
 pub mod review;
+pub mod trust;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +50,10 @@ pub enum SyncError {
     Truncated(String),
     #[error("同步包“{0}”已损坏（内容被改动过），未导入。请在生成它的电脑上重新同步，生成新的同步包")]
     Damaged(String),
+    #[error("同步包“{file}”有{mb} MB，超过了同步包的上限（{limit_mb} MB），未读取。这不是本程序生成的同步包，或已损坏：请把它移出同步文件夹，在生成它的电脑上重新同步")]
+    TooLarge { file: String, mb: u64, limit_mb: u64 },
+    #[error("同步包“{file}”已损坏，未导入，本机数据没有任何改动：其中的修改不符合本程序的数据结构（{why}）。请在生成它的电脑上把街道民生台账升级到与本机相同的版本后重新同步；如仍出现，请把这个文件交给技术支持")]
+    Invalid { file: String, why: String },
     #[error("同步包“{file}”由更新版本的程序生成（文件格式第{format}版），本机无法读取，未导入。请升级本机的街道民生台账后再同步；文件保留不动")]
     NewerFormat { file: String, format: u16 },
     #[error("同步包“{file}”来自更新版本的街道民生台账（数据结构第{found}版，本机第{supported}版），暂不导入。请升级本机程序；升级后再同步即可导入，文件保留不动")]
@@ -73,7 +79,8 @@ impl SyncError {
             SyncError::WeakKey => "sync.weak_key",
             SyncError::NotAPackage(_) => "sync.not_a_package",
             SyncError::Truncated(_) => "sync.truncated",
-            SyncError::Damaged(_) => "sync.damaged",
+            SyncError::Damaged(_) | SyncError::Invalid { .. } => "sync.damaged",
+            SyncError::TooLarge { .. } => "sync.too_large",
             SyncError::NewerFormat { .. } => "sync.newer_format",
             SyncError::NewerSchema { .. } => "sync.newer_schema",
             SyncError::WrongKey(_) => "sync.wrong_key",
@@ -235,6 +242,7 @@ fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Re
     let (header, body) = package::open(name, bytes, key)?;
     let b =
         Bundle { writer: header.writer.clone(), writer_pc: header.writer_pc.clone(), seen: header.seen.clone(), body };
+    verify::check_bundle(conn, name, &b)?;
     Ok((header, b))
 }
 
@@ -256,7 +264,7 @@ pub fn snapshot(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) 
 pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<Applied> {
     crate::firstrun::refuse_on_demo(store, "同步")?;
     let name = file_name(path);
-    let bytes = std::fs::read(path).map_err(|_| SyncError::Unreadable(path.display().to_string()))?;
+    let bytes = package::read_file(path, &name)?;
     let (_, b) = open_with(store.conn(), &name, &bytes, key)?;
     let applied = apply(store, actor, &b)?;
     audit::record(store, &actor.user, Action::Sync, &name, &summary_text(&applied))?;
@@ -270,7 +278,7 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
         return Err(Error::AlreadyConfigured);
     }
     let name = file_name(path);
-    let bytes = std::fs::read(path).map_err(|_| SyncError::Unreadable(path.display().to_string()))?;
+    let bytes = package::read_file(path, &name)?;
     let (header, _) = package::read_header(&name, &bytes)?;
     let key = OfficeKey::derive(passphrase, &header.office_id);
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
@@ -321,8 +329,17 @@ fn own_file(folder: &Path, conn: &Connection, installation_id: &str) -> Result<P
     Ok(folder.join(format!("{safe}-{tail}.{EXTENSION}")))
 }
 
-/// The package files in a folder, except this PC's own.
+/// The package files in a folder, except this PC's own, that could be read.
 fn packages_in(folder: &Path, installation_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(package_files(folder, installation_id)?.into_iter().filter_map(|(name, b)| Some((name, b.ok()?))).collect())
+}
+
+/// A package file's name and its bytes, or why they were not read.
+type Read = (String, std::result::Result<Vec<u8>, SyncError>);
+
+/// The package files in a folder, except this PC's own, each read within
+/// bounds (`package::read_file`) or with why it was not.
+fn package_files(folder: &Path, installation_id: &str) -> Result<Vec<Read>> {
     let own = |bytes: &[u8]| package::read_header("", bytes).is_ok_and(|(h, _)| h.writer == installation_id);
     let entries = std::fs::read_dir(folder).map_err(|_| SyncError::Folder(folder.display().to_string()))?;
     let mut out = Vec::new();
@@ -332,13 +349,12 @@ fn packages_in(folder: &Path, installation_id: &str) -> Result<Vec<(String, Vec<
         if !is_package {
             continue;
         }
-        if let Ok(bytes) = std::fs::read(e.path()) {
-            if !own(&bytes) {
-                out.push((name, bytes));
-            }
+        match package::read_file(&e.path(), &name) {
+            Ok(bytes) if own(&bytes) => {}
+            read => out.push((name, read)),
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 
@@ -425,7 +441,14 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
     };
     let own = store.installation_id().to_string();
     let mut waiting = Vec::new();
-    for (name, bytes) in packages_in(&folder, &own)? {
+    for (name, read) in package_files(&folder, &own)? {
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                report.messages.push(e.to_string());
+                continue;
+            }
+        };
         if let Ok((h, _)) = package::read_header(&name, &bytes) {
             let sql = "SELECT EXISTS (SELECT 1 FROM sync_package WHERE package_id = ?1)";
             if store.conn().query_row(sql, [&h.package_id], |r| r.get::<_, bool>(0))? {

@@ -11,7 +11,9 @@
 //! is the associated data, so a header altered after sealing fails too.
 //! The "\r\n" in the magic shows a file mangled by a text-mode copy.
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{Read, Write};
+use std::path::Path;
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -132,36 +134,91 @@ pub fn seal(mut header: Header, body: &Body, key: &OfficeKey) -> Vec<u8> {
     out
 }
 
+/// The largest package file taken in. The snapshot of the demo's street of
+/// 100,000 residents (`demo --persons 100000`, then `sync snapshot`: every
+/// change since it was set up, 266,692 of them) is 25.6 MB (24.4 MiB); this
+/// is five times that, room for years of edits on top, and keeps what one
+/// file can make the app hold well within an office PC's memory.
+pub const MAX_FILE: u64 = 128 << 20;
+/// The largest header: a few hundred bytes plus one entry per PC.
+pub const MAX_HEADER: usize = 1 << 20;
+/// The largest inflated body. That snapshot's JSON is about 214 MiB (change
+/// log JSON deflates about ninefold); this is five times that too. A body
+/// that would inflate beyond it is damaged (a deflate bomb), however small
+/// the file.
+pub const MAX_BODY_JSON: u64 = 1 << 30;
+
+/// Reads a package file, within bounds: its size from the file's length
+/// before anything is read, then the header, checked (lengths included),
+/// and only then the body.
+pub fn read_file(path: &Path, name: &str) -> Result<Vec<u8>, SyncError> {
+    let unreadable = |_| SyncError::Unreadable(path.display().to_string());
+    let mut file = File::open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    if len > MAX_FILE {
+        return Err(SyncError::TooLarge { file: name.into(), mb: len >> 20, limit_mb: MAX_FILE >> 20 });
+    }
+    let mut bytes = Vec::new();
+    (&mut file).take(PREFIX as u64).read_to_end(&mut bytes).map_err(unreadable)?;
+    let header_end = check_prefix(name, &bytes, len)?;
+    (&mut file).take((header_end - PREFIX) as u64).read_to_end(&mut bytes).map_err(unreadable)?;
+    check_header(name, &bytes, len)?;
+    // The length was checked against the header; a file that grows while it
+    // is read (still being copied) is cut at that length and fails the seal.
+    (&mut file).take(len - header_end as u64).read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(bytes)
+}
+
 /// Reads the header, checking what can be checked without the key.
 pub fn read_header(name: &str, bytes: &[u8]) -> Result<(Header, usize), SyncError> {
+    check_header(name, bytes, bytes.len() as u64)
+}
+
+/// The magic, the format and the header length of a file of `len` bytes
+/// beginning with `bytes`: where the header ends.
+fn check_prefix(name: &str, bytes: &[u8], len: u64) -> Result<usize, SyncError> {
+    let cut = || SyncError::Truncated(name.into());
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         if MAGIC.starts_with(bytes) && !bytes.is_empty() {
-            return Err(SyncError::Truncated(name.into()));
+            return Err(cut());
         }
         return Err(SyncError::NotAPackage(name.into()));
     }
     if bytes.len() < PREFIX {
-        return Err(SyncError::Truncated(name.into()));
+        return Err(cut());
     }
     let format = u16::from_le_bytes([bytes[8], bytes[9]]);
     if format > FORMAT {
         return Err(SyncError::NewerFormat { file: name.into(), format });
     }
     let header_len = u32::from_le_bytes(bytes[10..14].try_into().expect("4 bytes")) as usize;
-    let header_end = PREFIX.checked_add(header_len).ok_or_else(|| SyncError::Damaged(name.into()))?;
-    if bytes.len() < header_end {
-        return Err(SyncError::Truncated(name.into()));
+    if header_len > MAX_HEADER {
+        return Err(SyncError::Damaged(name.into()));
     }
-    let header: Header =
-        serde_json::from_slice(&bytes[PREFIX..header_end]).map_err(|_| SyncError::Damaged(name.into()))?;
+    let header_end = PREFIX + header_len;
+    if len < header_end as u64 {
+        return Err(cut());
+    }
+    Ok(header_end)
+}
+
+/// The header of a file of `len` bytes beginning with `bytes` (at least up
+/// to the header's end), with its body length checked against the file's.
+fn check_header(name: &str, bytes: &[u8], len: u64) -> Result<(Header, usize), SyncError> {
+    let header_end = check_prefix(name, bytes, len)?;
+    let Some(json) = bytes.get(PREFIX..header_end) else {
+        return Err(SyncError::Truncated(name.into()));
+    };
+    let header: Header = serde_json::from_slice(json).map_err(|_| SyncError::Damaged(name.into()))?;
     let Some(end) = (header_end as u64).checked_add(header.body_len) else {
         return Err(SyncError::Damaged(name.into()));
     };
-    if (bytes.len() as u64) < end {
-        return Err(SyncError::Truncated(name.into()));
-    }
-    if (bytes.len() as u64) > end {
+    // A sealed body is at least its 16-byte tag.
+    if header.body_len < 16 || len > end {
         return Err(SyncError::Damaged(name.into()));
+    }
+    if len < end {
+        return Err(SyncError::Truncated(name.into()));
     }
     Ok((header, header_end))
 }
@@ -178,10 +235,15 @@ pub fn open(name: &str, bytes: &[u8], key: &OfficeKey) -> Result<(Header, Body),
     let plain = cipher
         .decrypt(XNonce::from_slice(&nonce), Payload { msg: &bytes[header_end..], aad: &bytes[..header_end] })
         .map_err(|_| SyncError::Damaged(name.into()))?;
+    // Inflated through a bounded reader (see MAX_BODY_JSON).
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(&plain[..])
+        .take(MAX_BODY_JSON + 1)
         .read_to_end(&mut json)
         .map_err(|_| SyncError::Damaged(name.into()))?;
+    if json.len() as u64 > MAX_BODY_JSON {
+        return Err(SyncError::Damaged(name.into()));
+    }
     let body: Body = serde_json::from_slice(&json).map_err(|_| SyncError::Damaged(name.into()))?;
     if body.changes.len() != header.changes {
         return Err(SyncError::Damaged(name.into()));

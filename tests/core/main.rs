@@ -28,6 +28,7 @@ mod settings;
 mod store;
 mod sync_crash;
 mod sync_files;
+mod sync_hostile;
 mod sync_merge;
 mod upgrade;
 mod writes;

@@ -70,6 +70,7 @@ export const api = {
   syncConflicts: () => invoke('sync_conflicts'),
   resolveConflict: (record_id, field, hlc, installation_id) => invoke('resolve_conflict', { record_id, field, hlc, installation_id }),
   syncPending: () => invoke('sync_pending'),
+  syncRefused: () => invoke('sync_refused'),
   makeSnapshot: (path) => invoke('make_snapshot', { path }),
   joinOffice: (path, passphrase, pc_name) => invoke('join_office', { path, passphrase, pc_name }),
   // 社区再就业

@@ -18,7 +18,9 @@ const FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_
 /** The page; `outcome` is the result of a sync just run ({report} or {error}). */
 export async function syncPage(ctx, outcome) {
   const admin = ctx.session.role === 'admin';
-  const [cfg, history, pending] = await Promise.all([api.syncConfig(), api.syncHistory(), api.syncPending()]);
+  const [cfg, history, pending, refused] = await Promise.all([
+    api.syncConfig(), api.syncHistory(), api.syncPending(), admin ? api.syncRefused() : [],
+  ]);
   let conflicts = null;
   try {
     conflicts = await api.syncConflicts();
@@ -51,6 +53,7 @@ export async function syncPage(ctx, outcome) {
     result,
     conflictSection(ctx, conflicts),
     pendingSection(pending),
+    admin && refusedSection(refused),
     historySection(history),
     h('div.sync-bottom', {},
       admin ? settingsForm(ctx, cfg) : settingsFacts(cfg),
@@ -118,6 +121,20 @@ function pendingSection(pending) {
           h('thead', {}, h('tr', {}, ['类别', '记录编号', '原因'].map((t) => h('th', {}, t)))),
           h('tbody', {}, pending.map((p) => h('tr', {}, h('td', {}, p.table_label), h('td.mono', {}, p.record_id), h('td.wrap', {}, p.reason))))))]
       : h('p.muted#no-pending', {}, '没有待关联或重复的记录。'));
+}
+
+// Changes to accounts or settings another PC sent by a user who was not an
+// administrator then: kept aside, not applied (see sync::trust).
+function refusedSection(refused) {
+  return h('section#refused', {},
+    h('h2', {}, `被拒收的更改（${refused.length}）`),
+    refused.length
+      ? [h('p.muted', {}, '账号、角色、密码和设置的修改，只接受当时是管理员的用户做出的。下列修改未生效，也不会丢失；如确需修改，请由管理员在本机重新操作。'),
+        h('div.table-wrap', {}, h('table.list#refused-table', {},
+          h('thead', {}, h('tr', {}, ['电脑', '修改人', '时间', '修改内容', '原因'].map((t) => h('th', {}, t)))),
+          h('tbody', {}, refused.map((r) => h('tr', {}, h('td', {}, r.pc_name), h('td', {}, r.user_name),
+            h('td', {}, when(r.at)), h('td.wrap', {}, r.what), h('td.wrap', {}, r.why))))))]
+      : h('p.muted#no-refused', {}, '没有被拒收的更改。'));
 }
 
 function historySection(history) {
