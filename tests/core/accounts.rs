@@ -405,7 +405,7 @@ fn a_wrong_old_password_changes_no_record() {
 fn wrong_old_passwords_in_change_password_count_toward_the_lock_like_wrong_logins() {
     let mut o = office().with_wangli();
     let me = o.login("wangli", PASSWORD, t0()).unwrap();
-    let mut change = |o: &mut Office, old: &str, when| {
+    let change = |o: &mut Office, old: &str, when| {
         accounts::change_password(&mut o.store, &me, "wangli", old, "Brand-new-密码-1", when).map_err(|e| e.payload())
     };
     // Two wrong logins (another window) and three wrong old passwords: five.

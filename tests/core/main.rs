@@ -12,6 +12,7 @@ mod care;
 mod cli;
 mod employment;
 mod errors;
+mod exports;
 mod firstrun;
 mod hostile;
 mod idnumbers;
