@@ -70,7 +70,7 @@ export const api = {
   syncConflicts: () => invoke('sync_conflicts'),
   resolveConflict: (record_id, field, hlc, installation_id) => invoke('resolve_conflict', { record_id, field, hlc, installation_id }),
   syncPending: () => invoke('sync_pending'),
-  makeSnapshot: (path) => invoke('make_snapshot', { path }),
+  makeSnapshot: (path, overwrite = false) => invoke('make_snapshot', { path, overwrite }),
   joinOffice: (path, passphrase, pc_name) => invoke('join_office', { path, passphrase, pc_name }),
   // 社区再就业
   cases: (query) => invoke('case_list', { query }),
