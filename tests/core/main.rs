@@ -21,6 +21,7 @@ mod import_registers;
 mod integrity;
 mod kill;
 mod mediation;
+mod packaging;
 mod roster;
 mod search;
 mod settings;
