@@ -229,3 +229,22 @@ fn a_name_the_app_makes_up_is_never_a_file_already_there() {
     let typed = out.path().join("上报.xlsx");
     assert_eq!(export::choose(out.path(), Some(typed.to_str().unwrap()), "报表", "xlsx"), typed);
 }
+
+#[test]
+fn a_snapshot_follows_the_same_rule() {
+    use street_ledger::sync;
+    let mut o = new_office();
+    sync::set_key(&o.store, &clerk(), "和平街道的同步密钥-2026").unwrap();
+    let key = sync::stored_key(o.store.conn()).unwrap();
+    let out = TempDir::new().unwrap();
+    let path = out.path().join("快照.slsync");
+    fs::write(&path, OLD).unwrap();
+    assert_eq!(code(sync::snapshot(&mut o.store, &clerk(), &path, &key)), "export.exists");
+    assert_eq!(fs::read(&path).unwrap(), OLD);
+    let db = data_dir(&o).join(DB_FILE);
+    assert_eq!(code(sync::snapshot(&mut o.store, &clerk(), Target::new(&db, true), &key)), "export.database");
+    sync::snapshot(&mut o.store, &clerk(), Target::new(&path, true), &key).unwrap();
+    assert_ne!(fs::read(&path).unwrap(), OLD);
+    assert_eq!(names(out.path()), ["快照.slsync"]);
+    assert!(check::check(o.store.conn()).unwrap().ok());
+}
