@@ -183,3 +183,34 @@ fn an_import_template_over_an_existing_file_needs_force() {
     succeeds(&run(dir.path(), &["import", "elderly", out.to_str().unwrap(), "--template", "--force"]));
     let _: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("a complete workbook");
 }
+
+#[test]
+fn sync_snapshot_and_export_need_force_to_replace_and_never_replace_the_database() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("快照.slsync");
+    office_with_a_file(dir.path(), &out);
+    let sync = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("sync")
+            .args(args)
+            .env("STREET_LEDGER_SYNC_KEY", "和平街道的同步密钥-2026")
+            .output()
+            .unwrap()
+    };
+    let o = out.to_str().unwrap();
+    for action in ["snapshot", "export"] {
+        let refused = sync(&[action, "-o", o]);
+        assert_eq!(refused.status.code(), Some(2), "{action}");
+        assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+        assert_eq!(std::fs::read(&out).unwrap(), b"someone's own file", "{action}");
+        let db = dir.path().join(".").join(street_ledger::store::DB_FILE);
+        let refused = sync(&[action, "-o", db.to_str().unwrap(), "--force"]);
+        assert_eq!(refused.status.code(), Some(2), "{action}");
+        assert!(stderr(&refused).contains("数据库"), "{}", stderr(&refused));
+    }
+    succeeds(&sync(&["snapshot", "-o", o, "--force"]));
+    assert_ne!(std::fs::read(&out).unwrap(), b"someone's own file");
+    succeeds(&run(dir.path(), &["check"]));
+}
