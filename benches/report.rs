@@ -104,7 +104,7 @@ fn main() {
     for i in 0..if bench { 3 } else { 1 } {
         let before = reset_peak();
         let t = Instant::now();
-        report::export(&store, &Actor::admin("bench"), &req, &out.path().join(format!("{i}.xlsx")), today()).unwrap();
+        report::export(&store, &Actor::admin("bench"), &req, out.path().join(format!("{i}.xlsx")), today()).unwrap();
         let took = t.elapsed();
         let extra = status_mb("VmHWM:") - before;
         let verdict = if !bench {

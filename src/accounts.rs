@@ -20,8 +20,8 @@ pub enum AuthError {
     Locked { minutes: i64 },
     #[error("该账号已停用，请联系管理员")]
     Inactive,
-    #[error("原密码不对，密码未修改")]
-    OldPasswordWrong,
+    #[error("原密码不对，密码未修改（再错{remaining}次，账号将锁定一段时间）")]
+    OldPasswordWrong { remaining: i64 },
     #[error("请先登录")]
     NotLoggedIn,
     #[error("长时间未操作，已自动锁定，请输入密码解锁")]
@@ -34,7 +34,7 @@ impl AuthError {
             AuthError::WrongPassword { .. } => "auth.wrong_password",
             AuthError::Locked { .. } => "auth.locked",
             AuthError::Inactive => "auth.inactive",
-            AuthError::OldPasswordWrong => "auth.old_password_wrong",
+            AuthError::OldPasswordWrong { .. } => "auth.old_password_wrong",
             AuthError::NotLoggedIn => "auth.not_logged_in",
             AuthError::IdleLocked => "auth.idle_locked",
         }
@@ -179,47 +179,104 @@ fn find(conn: &Connection, username: &str) -> Result<Option<Row>> {
         .optional()?)
 }
 
+/// What an unknown login name is verified against: the form of every
+/// account's hash (16-byte salt, 32-byte argon2id output, the same
+/// parameters), of no password anyone knows. So an unknown name costs the
+/// same hashing as a known one, and timing does not tell which names exist.
+pub const UNKNOWN_NAME_HASH: &str =
+    "argon2id$8d3f1c2a9b7e4f60a1c5d2e3f4b5a697$5f0e3a9c1b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f0a1c3e5b7d9f1a3c5e7b9d0f";
+
+/// How this PC answers wrong passwords (settings `security.*`).
+struct Lockout {
+    max: i64,
+    minutes: i64,
+}
+
+impl Lockout {
+    fn read(conn: &Connection) -> Result<Lockout> {
+        Ok(Lockout {
+            max: settings::integer(conn, "security.max_failures")?.max(1),
+            minutes: (settings::account_lock(conn).as_secs() / 60) as i64,
+        })
+    }
+}
+
+/// Whose failures an attempt counts as: a known account by its login name;
+/// an unknown name by a hash of it (salted with this PC's id), since what
+/// was typed may well be a password typed into the wrong box. Unknown names
+/// are counted and locked exactly like known ones, so the answers (message,
+/// attempts left, lock) never tell whether a name exists.
+struct Attempt {
+    key: String,
+    /// The name in the audit trail.
+    shown: String,
+}
+
+impl Attempt {
+    fn of(store: &Store, username: &str, known: bool) -> Attempt {
+        if known {
+            return Attempt { key: username.into(), shown: username.into() };
+        }
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::new()
+            .chain_update(store.installation_id().as_bytes())
+            .chain_update([0])
+            .chain_update(username.as_bytes())
+            .finalize();
+        Attempt { key: format!("?{}", hex(&digest)), shown: "（不存在的登录名）".into() }
+    }
+
+    /// Refuses (audited) while locked; a lock that has run out starts the
+    /// count again. Gives the failures so far.
+    fn unless_locked(&self, store: &Store, now: DateTime<Utc>, what: &str) -> Result<i64> {
+        let (failures, locked_until) = login_state(store.conn(), &self.key)?;
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            audit::record(store, &self.shown, Action::LoginFailed, &self.shown, what)?;
+            let minutes = ((until - now).num_seconds() + 59) / 60;
+            return Err(Error::Auth(AuthError::Locked { minutes }));
+        }
+        Ok(if locked_until.is_some() { 0 } else { failures })
+    }
+
+    /// Counts a wrong password (audited), locking at the limit: the lock if
+    /// it came, else how many tries are left.
+    fn failed(
+        &self,
+        store: &Store,
+        failures: i64,
+        now: DateTime<Utc>,
+        detail: impl Fn(i64) -> String,
+    ) -> Result<Result<i64, Error>> {
+        let limits = Lockout::read(store.conn())?;
+        let failures = failures + 1;
+        let locked = (failures >= limits.max).then(|| now + Duration::minutes(limits.minutes));
+        set_login_state(store.conn(), &self.key, failures, locked)?;
+        audit::record(store, &self.shown, Action::LoginFailed, &self.shown, &detail(failures))?;
+        if locked.is_some() {
+            let detail = format!("锁定{}分钟", limits.minutes);
+            audit::record(store, &self.shown, Action::AccountLocked, &self.shown, &detail)?;
+            return Ok(Err(Error::Auth(AuthError::Locked { minutes: limits.minutes })));
+        }
+        Ok(Ok(limits.max - failures))
+    }
+}
+
 /// Logs in: the actor the session will act as. Every attempt is audited;
-/// too many failures lock the account on this PC.
+/// too many failures lock the account on this PC. A known and an unknown
+/// name take the same steps (one argon2id verification, one count, one
+/// audit event) and get the same answers.
 pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Utc>) -> Result<Actor> {
     let username = clean(username).unwrap_or_default();
-    let max = settings::integer(store.conn(), "security.max_failures")?;
-    let lock = settings::account_lock(store.conn());
-    let lock_minutes = (lock.as_secs() / 60) as i64;
-    let (failures, locked_until) = login_state(store.conn(), &username)?;
-    if let Some(until) = locked_until.filter(|u| *u > now) {
-        audit::record(store, &username, Action::LoginFailed, &username, "账号锁定期间尝试登录")?;
-        let minutes = ((until - now).num_seconds() + 59) / 60;
-        return Err(Error::Auth(AuthError::Locked { minutes }));
-    }
-    // A lock that has run out starts the count again.
-    let failures = if locked_until.is_some() { 0 } else { failures };
     let found = find(store.conn(), &username)?;
-    // An unknown name costs the same hashing as a known one, so timing does
-    // not tell which names exist; and what was typed is not kept, since it
-    // may well be a password typed into the wrong box.
-    let ok = match found.as_ref() {
-        Some((_, _, _, _, hash, _)) => verify_password(password, hash),
-        None => {
-            derive(password, &[0u8; 16]);
-            false
-        }
-    };
-    if found.is_none() {
-        let unknown = "（不存在的登录名）";
-        audit::record(store, unknown, Action::LoginFailed, unknown, "登录名不存在")?;
-        return Err(Error::Auth(AuthError::WrongPassword { remaining: max - 1 }));
-    }
+    let known = found.is_some();
+    let attempt = Attempt::of(store, &username, known);
+    let failures = attempt.unless_locked(store, now, "账号锁定期间尝试登录")?;
+    let hash = found.as_ref().map_or(UNKNOWN_NAME_HASH, |(_, _, _, _, hash, _)| hash.as_str());
+    let ok = verify_password(password, hash);
     let Some((_, display, role, community, _, active)) = found.filter(|_| ok) else {
-        let failures = failures + 1;
-        let locked = (failures >= max).then(|| now + Duration::minutes(lock_minutes));
-        set_login_state(store.conn(), &username, failures, locked)?;
-        audit::record(store, &username, Action::LoginFailed, &username, &format!("第{failures}次密码错误"))?;
-        if locked.is_some() {
-            audit::record(store, &username, Action::AccountLocked, &username, &format!("锁定{lock_minutes}分钟"))?;
-            return Err(Error::Auth(AuthError::Locked { minutes: lock_minutes }));
-        }
-        return Err(Error::Auth(AuthError::WrongPassword { remaining: max - failures }));
+        let detail = |n| if known { format!("第{n}次密码错误") } else { "登录名不存在".into() };
+        let remaining = attempt.failed(store, failures, now, detail)??;
+        return Err(Error::Auth(AuthError::WrongPassword { remaining }));
     };
     if !active {
         audit::record(store, &username, Action::LoginFailed, &username, "账号已停用")?;
@@ -252,16 +309,29 @@ fn set_login_state(conn: &Connection, username: &str, failures: i64, locked: Opt
     Ok(())
 }
 
-/// Anyone changes their own password, knowing the old one.
-pub fn change_password(store: &mut Store, actor: &Actor, username: &str, old: &str, new: &str) -> Result<()> {
+/// Anyone changes their own password, knowing the old one. A wrong old
+/// password counts toward the lock exactly like a wrong login, and a locked
+/// account cannot change its password.
+pub fn change_password(
+    store: &mut Store,
+    actor: &Actor,
+    username: &str,
+    old: &str,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let (id, _, _, _, hash, _) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
     if actor.login.as_deref() != Some(username) {
         return Err(crate::access::AccessError::Denied("只能修改自己的密码").into());
     }
+    let attempt = Attempt::of(store, username, true);
+    let failures = attempt.unless_locked(store, now, "账号锁定期间尝试修改密码")?;
     if !verify_password(old, &hash) {
-        return Err(Error::Auth(AuthError::OldPasswordWrong));
+        let remaining = attempt.failed(store, failures, now, |n| format!("第{n}次修改密码时原密码错误"))??;
+        return Err(Error::Auth(AuthError::OldPasswordWrong { remaining }));
     }
-    set_password(store, actor, &id, new)
+    set_password(store, actor, &id, new)?;
+    set_login_state(store.conn(), username, 0, None)
 }
 
 /// An administrator sets someone's password (and lifts a lock).

@@ -437,10 +437,25 @@ const COLUMNS: [(&str, f64); 10] = [
 
 /// Writes every entry the filters select (all pages) to an .xlsx file, one
 /// row per changed field, values masked as on the page. The export itself
-/// is audited. Returns the number of rows below the header.
-pub fn export_xlsx(store: &Store, actor: &Actor, q: &AuditQuery, path: &Path) -> Result<usize> {
-    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
+/// is audited. Returns the number of rows below the header. The file goes
+/// where [`crate::export::check`] allows, whole or not at all.
+pub fn export_xlsx(
+    store: &Store,
+    actor: &Actor,
+    q: &AuditQuery,
+    target: impl Into<crate::export::Target>,
+) -> Result<usize> {
     actor.require(Permission::Administer)?;
+    let target = target.into();
+    let row = crate::export::write(store, &target, |temp| write_xlsx(store, q, &target.path, temp))?;
+    let name = target.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    record(store, &actor.user, Action::Export, "操作日志", &format!("导出{row}行，已遮蔽，文件“{name}”"))?;
+    Ok(row as usize)
+}
+
+/// The workbook of [`export_xlsx`], saved to `file`; messages name `path`.
+fn write_xlsx(store: &Store, q: &AuditQuery, path: &Path, file: &Path) -> Result<u32> {
+    use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook};
     let sel = Selection::new(q)?;
     let too_many = || -> crate::Error {
         invalid(
@@ -511,10 +526,8 @@ pub fn export_xlsx(store: &Store, actor: &Actor, q: &AuditQuery, path: &Path) ->
     })?;
     debug_assert_eq!(row as u64, expected, "the row estimate is exact");
     sheet.autofilter(0, 0, row, COLUMNS.len() as u16 - 1).map_err(cannot)?;
-    book.save(path).map_err(cannot)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    record(store, &actor.user, Action::Export, "操作日志", &format!("导出{row}行，已遮蔽，文件“{name}”"))?;
-    Ok(row as usize)
+    book.save(file).map_err(cannot)?;
+    Ok(row)
 }
 
 /// The filters as SQL over the two logs; a side the action filter rules

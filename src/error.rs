@@ -25,6 +25,8 @@ pub enum Error {
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
     FirstRun(#[from] crate::firstrun::FirstRunError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
@@ -45,6 +47,7 @@ impl Error {
             Error::Sync(e) => e.code(),
             Error::Import(e) => e.code(),
             Error::FirstRun(e) => e.code(),
+            Error::Export(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",

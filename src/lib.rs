@@ -13,6 +13,7 @@ pub mod dump;
 pub mod elderly;
 pub mod employment;
 pub mod error;
+pub mod export;
 pub mod firstrun;
 pub mod idcard;
 pub mod import;

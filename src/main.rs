@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use street_ledger::accounts::{self, NewAccount};
+use street_ledger::export::Target;
 use street_ledger::store::{default_data_dir, Actor, Store};
 use street_ledger::{backup, check, demo, dump, office, Error};
 
@@ -79,6 +80,9 @@ enum Command {
         unmasked: bool,
         #[arg(long)]
         list: bool,
+        /// Replace the output file if it exists (never the database or a backup).
+        #[arg(long)]
+        force: bool,
     },
     /// 导入已有表格（先预览问题；--dry-run 只预览）
     Import {
@@ -104,6 +108,9 @@ enum Command {
         /// Write an empty import template to FILE instead.
         #[arg(long)]
         template: bool,
+        /// Replace the rejected-rows file or the template if it exists (never the database or a backup).
+        #[arg(long)]
+        force: bool,
     },
     /// 同步：在同步文件夹中读入其他电脑的同步包并写出本机的（密钥：STREET_LEDGER_SYNC_KEY 或提示输入）
     Sync {
@@ -126,6 +133,9 @@ enum SyncAction {
     Export {
         #[arg(short = 'o', long)]
         output: PathBuf,
+        /// Replace the file if it exists (never the database or a backup).
+        #[arg(long)]
+        force: bool,
     },
     /// 导入一个同步包
     Import { file: PathBuf },
@@ -133,6 +143,9 @@ enum SyncAction {
     Snapshot {
         #[arg(short = 'o', long)]
         output: PathBuf,
+        /// Replace the file if it exists (never the database or a backup).
+        #[arg(long)]
+        force: bool,
     },
     /// 新电脑加入街道办：导入其他电脑生成的快照
     Join { file: PathBuf },
@@ -235,10 +248,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             println!("已备份到“{}”（{:.1} MB）。", b.path.display(), b.size as f64 / 1_048_576.0);
         }
         Command::Sync { dir, action } => return sync(&mut store, dir, action),
-        Command::Import { register, file, mapping, dry_run, existing, all_or_nothing, rejected, template } => {
+        Command::Import { register, file, mapping, dry_run, existing, all_or_nothing, rejected, template, force } => {
             use street_ledger::import;
             if template {
-                import::template(store.conn(), &register, &file)?;
+                import::template(&store, &register, Target::new(&file, force))?;
                 println!("已生成导入模板“{}”。", file.display());
                 return Ok(ExitCode::SUCCESS);
             }
@@ -273,7 +286,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 print_footer(&p.footer);
                 return Ok(if p.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) });
             }
-            let out = import::import(&mut store, &actor, &register, &file, &options, rejected.as_deref(), today)?;
+            let rejected = rejected.map(|r| Target::new(r, force));
+            let out = import::import(&mut store, &actor, &register, &file, &options, rejected.as_ref(), today)?;
             println!(
                 "已导入：新增{}人，更新{}人，跳过{}人，退回{}行。",
                 out.imported, out.updated, out.skipped, out.rejected
@@ -288,7 +302,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("{name}\t{title}");
             }
         }
-        Command::Report { name, period, community, output, unmasked, .. } => {
+        Command::Report { name, period, community, output, unmasked, force, .. } => {
             let actor = login(&mut store, cli.user.as_deref())?;
             let req = street_ledger::report::Request {
                 name: name.unwrap_or_default(),
@@ -297,7 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 unmasked,
             };
             let output = output.expect("required by clap");
-            let path = street_ledger::report::export(&store, &actor, &req, &output, today)?;
+            let path = street_ledger::report::export(&store, &actor, &req, Target::new(output, force), today)?;
             println!("已生成“{}”。", path.display());
         }
         Command::Restore { .. } => unreachable!("restored above, before the store was opened"),
@@ -330,12 +344,14 @@ fn sync(store: &mut Store, dir: Option<PathBuf>, action: Option<SyncAction>) -> 
         None => sync::stored_key(store.conn())?,
     };
     match action {
-        Some(SyncAction::Export { output }) => {
-            sync::write_file(&output, &sync::export(store, Kind::Changes, &key)?)?;
+        Some(SyncAction::Export { output, force }) => {
+            let target = Target::new(&output, force);
+            street_ledger::export::check(store, &target)?;
+            street_ledger::export::write_bytes(store, &target, &sync::export(store, Kind::Changes, &key)?)?;
             println!("已写出同步包“{}”。", output.display());
         }
-        Some(SyncAction::Snapshot { output }) => {
-            sync::snapshot(store, &actor, &output, &key)?;
+        Some(SyncAction::Snapshot { output, force }) => {
+            sync::snapshot(store, &actor, Target::new(&output, force), &key)?;
             println!("已写出快照“{}”：新电脑可用 street-ledger sync join 加入。", output.display());
         }
         Some(SyncAction::Import { file }) => {

@@ -19,6 +19,7 @@ use street_ledger::employment::household::{
 };
 use street_ledger::employment::loans::{self, LoanInput, LoanView, ReliefInput};
 use street_ledger::employment::posts::{self, PostInput, PostView, SubsidyLine};
+use street_ledger::export;
 use street_ledger::office::{self, Community, Office};
 use street_ledger::person::{self, Page, Revealed};
 use street_ledger::store::Store;
@@ -148,7 +149,10 @@ fn logout(state: State<AppState>) -> Reply<()> {
 #[tauri::command(async, rename_all = "snake_case")]
 fn change_password(state: State<AppState>, old_password: String, new_password: String) -> Reply<()> {
     let username = state.session.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|s| s.username.clone());
-    with(&state, |s, a| accounts::change_password(s, a, &username.unwrap_or_default(), &old_password, &new_password))
+    with(&state, |s, a| {
+        let username = username.unwrap_or_default();
+        accounts::change_password(s, a, &username, &old_password, &new_password, chrono::Utc::now())
+    })
 }
 
 #[tauri::command(async)]
@@ -393,43 +397,25 @@ pub struct Exported {
     rows: usize,
 }
 
-/// Where exports go unless the user names another place: 文档/街道民生台账导出
-/// (`STREET_LEDGER_EXPORT_DIR` in tests; the data folder where there is no
-/// documents folder).
-pub(crate) fn export_folder(data_dir: &std::path::Path) -> std::path::PathBuf {
-    let documents = std::env::var_os("STREET_LEDGER_EXPORT_DIR").map(Into::into).or_else(dirs::document_dir);
-    documents.unwrap_or_else(|| data_dir.to_path_buf()).join("街道民生台账导出")
-}
-
-/// An export in the export folder, named by what and when; the page shows the path.
-fn export_path(state: &AppState, what: &str) -> std::path::PathBuf {
-    export_in(&export_folder(&state.data_dir), what, "xlsx")
-}
-
-/// Where to write: the path typed (a file, or a folder to put it in), else
-/// the export folder; named by what and when. Its folder is made.
-pub(crate) fn export_target(state: &AppState, typed: Option<&str>, what: &str, ext: &str) -> std::path::PathBuf {
-    let typed = typed.map(str::trim).filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
-    let path = typed.unwrap_or_else(|| export_folder(&state.data_dir));
-    let path = if path.is_dir() || path.extension().is_none() { export_in(&path, what, ext) } else { path };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let _ = std::fs::create_dir_all(parent);
-    }
-    path
-}
-
-fn export_in(dir: &std::path::Path, what: &str, ext: &str) -> std::path::PathBuf {
-    dir.join(format!("{what}-{}.{ext}", chrono::Local::now().format("%Y%m%d-%H%M%S")))
+/// Where to write (the core's rule: the path typed if it names a file,
+/// else a new file in the folder typed or the export folder) and whether
+/// the user confirmed replacing a file already there.
+pub(crate) fn export_target(
+    state: &AppState,
+    typed: Option<&str>,
+    what: &str,
+    ext: &str,
+    overwrite: Option<bool>,
+) -> export::Target {
+    export::Target::new(export::choose(&state.data_dir, typed, what, ext), overwrite.unwrap_or(false))
 }
 
 #[tauri::command(async)]
 fn audit_export(state: State<AppState>, query: AuditQuery) -> Reply<Exported> {
-    let path = export_path(&state, "操作日志");
+    let target = export_target(&state, None, "操作日志", "xlsx", None);
     with(&state, |s, a| {
-        std::fs::create_dir_all(path.parent().expect("export folder"))
-            .map_err(|_| street_ledger::validate::invalid("path", "无法创建导出文件夹，请检查磁盘空间和权限"))?;
-        let rows = audit::export_xlsx(s, a, &query, &path)?;
-        Ok(Exported { path: path.display().to_string(), rows })
+        let rows = audit::export_xlsx(s, a, &query, &target)?;
+        Ok(Exported { path: target.path.display().to_string(), rows })
     })
 }
 
@@ -602,11 +588,11 @@ pub struct Snapshot {
 /// to join by (administrators): to `path` (a file, or a folder to put it
 /// in), else to the export folder.
 #[tauri::command]
-async fn make_snapshot(state: State<'_, AppState>, path: Option<String>) -> Reply<Snapshot> {
-    let path = export_target(&state, path.as_deref(), "街道民生台账快照", sync::EXTENSION);
+async fn make_snapshot(state: State<'_, AppState>, path: Option<String>, overwrite: Option<bool>) -> Reply<Snapshot> {
+    let target = export_target(&state, path.as_deref(), "街道民生台账快照", sync::EXTENSION, overwrite);
     with(&state, |s, a| {
-        let bytes = sync::snapshot(s, a, &path, &sync::stored_key(s.conn())?)?;
-        Ok(Snapshot { path: path.display().to_string(), bytes })
+        let bytes = sync::snapshot(s, a, &target, &sync::stored_key(s.conn())?)?;
+        Ok(Snapshot { path: target.path.display().to_string(), bytes })
     })
 }
 

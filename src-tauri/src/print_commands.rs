@@ -3,13 +3,14 @@
 //! 另存为PDF, printed by the webview itself straight into a PDF file, with no
 //! dialog, as the system's print dialog would print it (same print CSS). Like
 //! every command: the session, one call, the error as `{code, message}`.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
 use street_ledger::access::Actor;
 use street_ledger::accounts::AuthError;
 use street_ledger::audit::{self, Action};
+use street_ledger::export::{self, Target};
 use street_ledger::mediation::{self, PrintDetail};
 use street_ledger::{Error, ErrorPayload};
 use tauri::{State, WebviewWindow};
@@ -33,16 +34,30 @@ pub struct Saved {
 
 /// Prints what the window shows (the print view) to `<文档>/街道民生台账导出/<name>.pdf`
 /// and answers once the file is complete. The file holds names and ID
-/// numbers, so it is audited like any export.
+/// numbers, so it is audited like any export. An earlier file of the same
+/// name is kept and the new one numbered (the core's `export::fresh`); the
+/// path passes the core's export rule like every export.
 #[tauri::command]
 pub async fn save_print_pdf(state: State<'_, AppState>, window: WebviewWindow, name: String) -> Reply<Saved> {
     let actor = actor(&state)?;
-    let path = pdf_path(&state.data_dir, &name)?;
-    print_to_pdf(&window, &path).await?;
+    let target = Target::new(export::fresh(&export::folder(&state.data_dir), &file_stem(&name), "pdf"), false);
+    checked(&state, &target)?;
+    let path = target.path.clone();
+    print_to_pdf(&window, &target).await?;
     // No unaudited copy of names and ID numbers is left behind.
     audited(&state, &actor, &path, &name).inspect_err(|_| {
         let _ = std::fs::remove_file(&path);
     })
+}
+
+/// The core's export rule on the target, and its folder made.
+fn checked(state: &AppState, target: &Target) -> Reply<()> {
+    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
+    let store = guard.as_ref().map_err(|e| e.clone())?;
+    export::check(store, target)?;
+    let dir = target.path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|_| failed("print.folder", format!("无法创建文件夹 {}，请检查磁盘空间和权限", dir.display())))
 }
 
 fn actor(state: &AppState) -> Reply<Actor> {
@@ -65,24 +80,6 @@ fn failed(code: &str, message: impl Into<String>) -> ErrorPayload {
     ErrorPayload { code: code.into(), message: message.into(), field: None }
 }
 
-/// The export folder the reports use (`STREET_LEDGER_EXPORT_DIR` for tests),
-/// a file named after the document; an earlier file of the same name is
-/// kept and the new one numbered.
-fn pdf_path(data_dir: &Path, name: &str) -> Reply<PathBuf> {
-    let dir = crate::commands::export_folder(data_dir);
-    std::fs::create_dir_all(&dir)
-        .map_err(|_| failed("print.folder", format!("无法创建文件夹 {}，请检查磁盘空间和权限", dir.display())))?;
-    let stem = file_stem(name);
-    let mut path = dir.join(format!("{stem}.pdf"));
-    for n in 2.. {
-        if !path.exists() {
-            break;
-        }
-        path = dir.join(format!("{stem}（{n}）.pdf"));
-    }
-    Ok(path)
-}
-
 /// A name every file system takes: no separators or characters Windows
 /// refuses, no trailing dots or spaces, not too long for a path.
 fn file_stem(name: &str) -> String {
@@ -103,15 +100,16 @@ const PATIENCE: Duration = Duration::from_secs(120);
 /// WebKitGTK's print operation with GTK's file printer: A4, the margins of
 /// print.css's `@page`, PDF. It runs on the main thread (`with_webview`);
 /// this waits for its `finished` (or `failed`) on a thread of its own. It
-/// prints into a `.part` file renamed at the end, so a file under the name
+/// prints into a temporary file moved into place at the end (the core's
+/// `export::place`, which never replaces a file), so a file under the name
 /// given is always complete.
 #[cfg(target_os = "linux")]
-async fn print_to_pdf(window: &WebviewWindow, path: &Path) -> Reply<()> {
+async fn print_to_pdf(window: &WebviewWindow, target: &Target) -> Reply<()> {
     use gtk::glib;
     use webkit2gtk::PrintOperationExt;
 
     let unusable = || failed("print.failed", "无法保存PDF，请点击“打印”，在打印对话框中选择“打印到文件”保存");
-    let part = path.with_extension("pdf.part");
+    let part = export::temporary(&target.path);
     let uri = glib::filename_to_uri(&part, None).map_err(|_| unusable())?.to_string();
     let (tx, rx) = std::sync::mpsc::channel::<Result<(), String>>();
     window
@@ -149,7 +147,7 @@ async fn print_to_pdf(window: &WebviewWindow, path: &Path) -> Reply<()> {
         .map_err(|_| unusable())?;
     let waited = tauri::async_runtime::spawn_blocking(move || rx.recv_timeout(PATIENCE)).await;
     let outcome = match waited {
-        Ok(Ok(Ok(()))) => std::fs::rename(&part, path).map_err(|_| unusable()),
+        Ok(Ok(Ok(()))) => export::place(&part, target).map_err(ErrorPayload::from),
         Ok(Ok(Err(why))) => {
             eprintln!("另存为PDF失败：{why}");
             Err(unusable())
@@ -165,7 +163,7 @@ async fn print_to_pdf(window: &WebviewWindow, path: &Path) -> Reply<()> {
 /// Elsewhere the system's print dialog saves the PDF (Windows: 另存为 PDF,
 /// “Microsoft Print to PDF”).
 #[cfg(not(target_os = "linux"))]
-async fn print_to_pdf(_window: &WebviewWindow, _path: &Path) -> Reply<()> {
+async fn print_to_pdf(_window: &WebviewWindow, _target: &Target) -> Reply<()> {
     Err(failed(
         "print.unsupported",
         "本机不能直接另存为PDF，请点击“打印”，在打印对话框中选择“另存为 PDF”或“Microsoft Print to PDF”",

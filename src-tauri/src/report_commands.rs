@@ -3,18 +3,20 @@
 //! core call, the error as `{code, message, field?}`. The long ones are
 //! `async` so the window stays responsive. Declared from `commands`, whose
 //! `with` helper, `today` and export folder these share.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use street_ledger::import::{self, Options, Outcome, Preview};
 use street_ledger::report::{self, Report, Request};
 use tauri::{AppHandle, Emitter, State};
 
-use super::{export_folder, export_target, today, with, Exported, Reply};
+use street_ledger::export::{self, Target};
+
+use super::{export_target, today, with, Exported, Reply};
 use crate::AppState;
 
-fn target(state: &AppState, typed: Option<&str>, what: &str) -> PathBuf {
-    export_target(state, typed, what, "xlsx")
+fn target(state: &AppState, typed: Option<&str>, what: &str, overwrite: Option<bool>) -> Target {
+    export_target(state, typed, what, "xlsx", overwrite)
 }
 
 #[derive(Serialize)]
@@ -28,7 +30,7 @@ pub struct Catalogue {
 
 #[tauri::command(async)]
 pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
-    let export_dir = export_folder(&state.data_dir).display().to_string();
+    let export_dir = export::folder(&state.data_dir).display().to_string();
     with(&state, |_, _| {
         Ok(Catalogue { reports: report::CATALOGUE.to_vec(), registers: import::registers(), export_dir })
     })
@@ -42,11 +44,16 @@ pub async fn report_preview(state: State<'_, AppState>, request: Request) -> Rep
 }
 
 #[tauri::command]
-pub async fn report_export(state: State<'_, AppState>, request: Request, path: Option<String>) -> Reply<Exported> {
+pub async fn report_export(
+    state: State<'_, AppState>,
+    request: Request,
+    path: Option<String>,
+    overwrite: Option<bool>,
+) -> Reply<Exported> {
     let title = report::CATALOGUE.iter().find(|(n, _)| *n == request.name).map_or("报表", |(_, t)| t);
-    let path = target(&state, path.as_deref(), title);
+    let target = target(&state, path.as_deref(), title, overwrite);
     with(&state, |s, a| {
-        let written = report::export(s, a, &request, &path, today())?;
+        let written = report::export(s, a, &request, &target, today())?;
         Ok(Exported { path: written.display().to_string(), rows: 0 })
     })
 }
@@ -55,10 +62,10 @@ pub async fn report_export(state: State<'_, AppState>, request: Request, path: O
 #[tauri::command(async)]
 pub fn import_template(state: State<AppState>, register: String) -> Reply<Exported> {
     let label = import::registers().into_iter().find(|(c, _)| *c == register).map_or("导入", |(_, l)| l);
-    let path = target(&state, None, &format!("{label}导入模板"));
+    let target = target(&state, None, &format!("{label}导入模板"), None);
     with(&state, |s, _| {
-        import::template(s.conn(), &register, &path)?;
-        Ok(Exported { path: path.display().to_string(), rows: 0 })
+        import::template(s, &register, &target)?;
+        Ok(Exported { path: target.path.display().to_string(), rows: 0 })
     })
 }
 
@@ -100,10 +107,10 @@ pub async fn import_run(
     options: Options,
 ) -> Reply<Imported> {
     let options = telling(app, options);
-    let out = target(&state, None, "导入未通过的行");
+    let out = target(&state, None, "导入未通过的行", None);
     with(&state, |s, a| {
         let outcome = import::import(s, a, &register, Path::new(path.trim()), &options, Some(&out), today())?;
-        let rejected_path = (outcome.rejected > 0).then(|| out.display().to_string());
+        let rejected_path = (outcome.rejected > 0).then(|| out.path.display().to_string());
         Ok(Imported { outcome, rejected_path })
     })
 }

@@ -342,17 +342,19 @@ pub fn preview(
 }
 
 /// Imports the file. With `rejected_out`, the rows not imported are written
-/// there with a reason column, ready to fix and import again.
+/// there with a reason column, ready to fix and import again; a place
+/// [`crate::export::check`] refuses is refused before anything is imported.
 pub fn import(
     store: &mut Store,
     actor: &Actor,
     register: &str,
     path: &Path,
     options: &Options,
-    rejected_out: Option<&Path>,
+    rejected_out: Option<&crate::export::Target>,
     today: NaiveDate,
 ) -> Result<Outcome> {
     actor.require(Permission::Write)?;
+    rejected_out.map_or(Ok(()), |out| crate::export::check(store, out))?;
     let register = self::register(register)?;
     let grids = read::read(path)?;
     let grid = layout::sheet_for(&grids, register.fields, options)?;
@@ -378,16 +380,17 @@ pub fn import(
     crate::audit::record(store, &actor.user, crate::audit::Action::Import, &path.display().to_string(), &detail)?;
     store.optimize()?;
     if let Some(out) = rejected_out.filter(|_| outcome.rejected > 0) {
-        output::rejected(&layout, &outcome.problems, out)
+        crate::export::write(store, out, |temp| output::rejected(&layout, &outcome.problems, temp))
             .map_err(|e| ImportError::RejectedFile { summary, why: e.to_string() })?;
     }
     Ok(outcome)
 }
 
 /// An import template: the headers, a notes row, and drop-down lists from
-/// the dictionaries.
-pub fn template(conn: &rusqlite::Connection, register: &str, path: &Path) -> Result<()> {
-    output::template(conn, self::register(register)?, path)
+/// the dictionaries. Written where [`crate::export::check`] allows.
+pub fn template(store: &Store, register: &str, target: impl Into<crate::export::Target>) -> Result<()> {
+    let register = self::register(register)?;
+    crate::export::write(store, &target.into(), |temp| output::template(store.conn(), register, temp))
 }
 
 fn readable(mut p: Problem) -> Problem {

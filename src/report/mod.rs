@@ -203,22 +203,27 @@ fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink
 }
 
 /// Builds and writes a report file, audited as an export. List rows go
-/// from the query to the file one at a time.
+/// from the query to the file one at a time. The file goes where
+/// [`crate::export::check`] allows, whole or not at all.
 pub fn export(
     store: &crate::store::Store,
     actor: &Actor,
     req: &Request,
-    path: &std::path::Path,
+    target: impl Into<crate::export::Target>,
     today: chrono::NaiveDate,
 ) -> Result<std::path::PathBuf> {
+    let target = target.into();
     let preparer = crate::accounts::display_name(store.conn(), &actor.user)?.unwrap_or_else(|| actor.user.clone());
     let signing = xlsx::Signing { preparer: &preparer, date: today };
-    let mut writer = xlsx::Writer::new(&signing, path);
-    store.with_small_cache(|| generate(store.conn(), actor, req, &mut writer))??;
-    let title = writer.finish()?;
+    let title = crate::export::write(store, &target, |temp| {
+        let mut writer = xlsx::Writer::new(&signing, &target.path);
+        store.with_small_cache(|| generate(store.conn(), actor, req, &mut writer))??;
+        writer.finish(temp)
+    })?;
+    let path = &target.path;
     let detail = format!("{title}，{}", if req.unmasked { "未遮蔽" } else { "身份证号已遮蔽" });
     crate::audit::record(store, &actor.user, crate::audit::Action::Export, &path.display().to_string(), &detail)?;
-    Ok(path.to_path_buf())
+    Ok(path.clone())
 }
 
 /// Where built sheets go. `begin` gets a sheet whose rows follow one by

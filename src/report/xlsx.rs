@@ -93,10 +93,11 @@ impl<'a> Writer<'a> {
         .into()
     }
 
-    /// Saves the workbook; gives the report's title.
-    pub fn finish(mut self) -> Result<String> {
+    /// Saves the workbook to `file` (a temporary name beside the path the
+    /// messages name); gives the report's title.
+    pub fn finish(mut self, file: &Path) -> Result<String> {
         let title = self.report.as_ref().map(|r| r.title.clone()).unwrap_or_default();
-        self.book.save(self.path).map_err(|e| self.cannot(e))?;
+        self.book.save(file).map_err(|e| self.cannot(e))?;
         Ok(title)
     }
 

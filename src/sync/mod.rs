@@ -248,14 +248,23 @@ fn open_with(conn: &Connection, name: &str, bytes: &[u8], key: &OfficeKey) -> Re
 
 /// Writes a snapshot (every change, every register, full ID numbers) for a
 /// new PC: administrators only, and audited.
-pub fn snapshot(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<usize> {
+pub fn snapshot(
+    store: &mut Store,
+    actor: &Actor,
+    target: impl Into<crate::export::Target>,
+    key: &OfficeKey,
+) -> Result<usize> {
     actor.require(Permission::Administer)?;
     crate::firstrun::refuse_on_demo(store, "生成快照")?;
     exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
+    let target = target.into();
+    // Refused before a PC number is reserved for it.
+    crate::export::check(store, &target)?;
+    let path = &target.path;
     let package_id = crate::store::new_id();
     let pc_number = crate::mediation::numbering::reserve(store, &package_id)?;
     let bytes = seal_package(store, Kind::Snapshot, key, package_id, Some(pc_number))?;
-    write_file(path, &bytes)?;
+    crate::export::write_bytes(store, &target, &bytes)?;
     audit::record(store, &actor.user, Action::Export, &file_name(path), "同步快照：全部记录，已加密")?;
     Ok(bytes.len())
 }

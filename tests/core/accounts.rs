@@ -209,6 +209,64 @@ fn an_unknown_login_name_is_refused_like_a_wrong_password_and_logged() {
     assert_eq!(o.audit("login_failed").len(), 1);
 }
 
+/// The whole answer to a refused login: code and message, as the UI gets it.
+fn answers(o: &mut Office, username: &str, n: usize, when: DateTime<Utc>) -> Vec<street_ledger::ErrorPayload> {
+    (0..n).map(|i| o.login(username, &format!("wrong-guess-{i}"), when).unwrap_err().payload()).collect()
+}
+
+#[test]
+fn a_known_and_an_unknown_name_get_the_same_answers_through_the_lock_and_after() {
+    let mut o = office().with_wangli();
+    let known = answers(&mut o, "wangli", 6, t0());
+    let unknown = answers(&mut o, "nobody", 6, t0());
+    assert_eq!(known, unknown, "the answers must not tell which login names exist");
+    let codes: Vec<&str> = known.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "auth.wrong_password",
+            "auth.wrong_password",
+            "auth.wrong_password",
+            "auth.wrong_password",
+            "auth.locked",
+            "auth.locked"
+        ]
+    );
+    assert!(known[0].message.contains("再错4次") && known[3].message.contains("再错1次"), "{known:?}");
+    // Both locks run out alike, and both counts start again.
+    assert_eq!(answers(&mut o, "wangli", 1, at(15)), answers(&mut o, "nobody", 1, at(15)));
+    assert!(answers(&mut o, "nobody", 1, at(15))[0].message.contains("再错3次"));
+    // Both were audited as failures and locks, the unknown name not as typed.
+    let locked = o.audit("account_locked");
+    assert_eq!(
+        locked.iter().map(|(_, target, _)| target.as_str()).collect::<Vec<_>>(),
+        ["wangli", "（不存在的登录名）"]
+    );
+}
+
+#[test]
+fn an_unknown_name_takes_the_steps_a_known_one_takes_and_its_text_is_not_kept() {
+    // The same work: one argon2id verification against a hash of the form
+    // (and so the parameters) of every account's, one count, one event.
+    let mut o = office().with_wangli();
+    let shape = |h: &str| h.split('$').map(str::len).collect::<Vec<_>>();
+    assert_eq!(shape(accounts::UNKNOWN_NAME_HASH), shape(&o.hash_of("wangli")));
+    assert_eq!(accounts::UNKNOWN_NAME_HASH.split('$').next(), o.hash_of("wangli").split('$').next());
+    assert!(!accounts::verify_password("", accounts::UNKNOWN_NAME_HASH));
+    assert!(!accounts::verify_password(PASSWORD, accounts::UNKNOWN_NAME_HASH));
+    let rows =
+        |o: &Office| -> i64 { o.store.conn().query_row("SELECT count(*) FROM login_state", [], |r| r.get(0)).unwrap() };
+    let (before_rows, before_events) = (rows(&o), o.audit("login_failed").len());
+    o.login("wangli", "typed-into-the-wrong-box", t0()).unwrap_err();
+    o.login("Secret-password-typed-as-name", "x", t0()).unwrap_err();
+    assert_eq!(rows(&o), before_rows + 2, "each name has its count");
+    assert_eq!(o.audit("login_failed").len(), before_events + 2);
+    assert!(
+        cells_holding(o.store.conn(), "Secret-password-typed-as-name").is_empty(),
+        "an unknown name is kept only as a hash"
+    );
+}
+
 #[test]
 fn five_wrong_passwords_lock_the_account() {
     let mut o = office().with_wangli();
@@ -314,7 +372,7 @@ fn an_inactive_account_cannot_log_in() {
 fn users_change_their_own_password_knowing_the_old_one() {
     let mut o = office().with_wangli();
     let me = o.login("wangli", PASSWORD, t0()).unwrap();
-    accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, "Brand-new-密码-1").unwrap();
+    accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, "Brand-new-密码-1", t0()).unwrap();
     assert_eq!(code(o.login("wangli", PASSWORD, at(1))), "auth.wrong_password");
     o.login("wangli", "Brand-new-密码-1", at(1)).unwrap();
     // The change is a logged record change by the user.
@@ -331,15 +389,54 @@ fn users_change_their_own_password_knowing_the_old_one() {
 }
 
 #[test]
-fn a_wrong_old_password_changes_nothing() {
+fn a_wrong_old_password_changes_no_record() {
     let mut o = office().with_wangli();
     let me = o.login("wangli", PASSWORD, t0()).unwrap();
-    let before = snapshot(o.store.conn());
-    let e = accounts::change_password(&mut o.store, &me, "wangli", "guessed-wrong", "Brand-new-密码-1").unwrap_err();
+    let before = dump::records(o.store.conn()).unwrap();
+    let e =
+        accounts::change_password(&mut o.store, &me, "wangli", "guessed-wrong", "Brand-new-密码-1", t0()).unwrap_err();
     assert_eq!(e.code(), "auth.old_password_wrong");
     assert!(is_chinese(&e.to_string()));
-    assert_eq!(snapshot(o.store.conn()), before);
+    assert_eq!(dump::records(o.store.conn()).unwrap(), before);
     o.login("wangli", PASSWORD, at(1)).unwrap();
+}
+
+#[test]
+fn wrong_old_passwords_in_change_password_count_toward_the_lock_like_wrong_logins() {
+    let mut o = office().with_wangli();
+    let me = o.login("wangli", PASSWORD, t0()).unwrap();
+    let change = |o: &mut Office, old: &str, when| {
+        accounts::change_password(&mut o.store, &me, "wangli", old, "Brand-new-密码-1", when).map_err(|e| e.payload())
+    };
+    // Two wrong logins (another window) and three wrong old passwords: five.
+    assert_eq!(fail(&mut o, "wangli", 2, t0()), ["auth.wrong_password"; 2]);
+    let e = change(&mut o, "guess-1", t0()).unwrap_err();
+    assert_eq!(e.code, "auth.old_password_wrong");
+    assert!(e.message.contains("再错2次"), "{e:?}");
+    change(&mut o, "guess-2", t0()).unwrap_err();
+    let e = change(&mut o, "guess-3", t0()).unwrap_err();
+    assert_eq!(e.code, "auth.locked", "{e:?}");
+    assert_eq!(o.audit("account_locked").len(), 1);
+    // Locked for logins too, and for changing the password even with the right old one.
+    assert_eq!(code(o.login("wangli", PASSWORD, at(1))), "auth.locked");
+    let before = dump::records(o.store.conn()).unwrap();
+    assert_eq!(change(&mut o, PASSWORD, at(1)).unwrap_err().code, "auth.locked");
+    assert_eq!(dump::records(o.store.conn()).unwrap(), before, "the password is unchanged");
+    // When the lock runs out, the right old password works and clears the count.
+    change(&mut o, PASSWORD, at(15)).unwrap();
+    assert_eq!(fail(&mut o, "wangli", 4, at(16)), ["auth.wrong_password"; 4]);
+}
+
+#[test]
+fn a_locked_account_cannot_change_its_password() {
+    let mut o = office().with_wangli();
+    let me = o.login("wangli", PASSWORD, t0()).unwrap();
+    fail(&mut o, "wangli", 5, t0());
+    let hash = o.hash_of("wangli");
+    let e = accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, "Brand-new-密码-1", at(1)).unwrap_err();
+    assert_eq!(e.code(), "auth.locked");
+    assert_eq!(o.hash_of("wangli"), hash);
+    o.login("wangli", PASSWORD, at(15)).expect("the old password still holds");
 }
 
 #[test]
@@ -351,7 +448,7 @@ fn no_one_changes_another_users_password_with_change_password() {
     let before = snapshot(o.store.conn());
     // Even knowing the old password; even an administrator (who resets instead).
     for me in [&lisi, &admin] {
-        let r = accounts::change_password(&mut o.store, me, "wangli", PASSWORD, "Taken-over-123");
+        let r = accounts::change_password(&mut o.store, me, "wangli", PASSWORD, "Taken-over-123", t0());
         assert_denied(r, &format!("{} changing wangli's password", me.user));
     }
     assert_eq!(snapshot(o.store.conn()), before);
@@ -400,7 +497,7 @@ fn a_password_shorter_than_8_characters_is_refused() {
     assert_eq!(snapshot(o.store.conn()), before);
     let me = o.login("wangli", PASSWORD, t0()).unwrap();
     let before_change = snapshot(o.store.conn());
-    refused_on(accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, "abc1234"), "new_password");
+    refused_on(accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, "abc1234", t0()), "new_password");
     refused_on(accounts::reset_password(&mut o.store, &admin, "wangli", "abc1234"), "new_password");
     assert_eq!(snapshot(o.store.conn()), before_change);
     // Eight is enough.
@@ -447,7 +544,7 @@ fn no_table_log_audit_row_or_dump_holds_a_plain_password() {
     o.login("wangli", typed_wrong, t0()).unwrap_err();
     fail(&mut o, "dongfeng", 5, t0());
     let me = o.login("wangli", PASSWORD, t0()).unwrap();
-    accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, changed).unwrap();
+    accounts::change_password(&mut o.store, &me, "wangli", PASSWORD, changed, t0()).unwrap();
     accounts::reset_password(&mut o.store, &admin, "dongfeng", reset).unwrap();
     let mut short = account("lisi", Role::ReadOnly, None);
     short.password = too_short.into();

@@ -111,3 +111,106 @@ fn a_folder_holding_a_newer_database_is_refused_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("请升级本程序"), "{}", stderr(&o));
 }
+
+/// An office in `dir` and a report file already at `out`.
+fn office_with_a_file(dir: &Path, out: &Path) {
+    succeeds(&run(dir, &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    std::fs::write(out, b"someone's own file").unwrap();
+}
+
+fn report_to(dir: &Path, out: &Path, force: bool) -> Output {
+    let out = out.to_str().unwrap();
+    let mut args = vec!["--user", "admin", "report", "elderly-roster", "--period", "2026", "-o", out];
+    if force {
+        args.push("--force");
+    }
+    run(dir, &args)
+}
+
+#[test]
+fn report_refuses_to_replace_an_existing_file_without_force() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("花名册.xlsx");
+    office_with_a_file(dir.path(), &out);
+    let o = report_to(dir.path(), &out, false);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("花名册.xlsx") && err.contains("已存在") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"someone's own file");
+}
+
+#[test]
+fn report_with_force_replaces_the_file() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("花名册.xlsx");
+    office_with_a_file(dir.path(), &out);
+    succeeds(&report_to(dir.path(), &out, true));
+    let _: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("a complete workbook");
+}
+
+#[test]
+fn force_never_replaces_the_database_or_a_backup() {
+    let dir = TempDir::new().unwrap();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    succeeds(&run(dir.path(), &["backup"]));
+    let db = dir.path().join(street_ledger::store::DB_FILE);
+    let backup = std::fs::read_dir(dir.path().join("backups")).unwrap().next().unwrap().unwrap().path();
+    let spelled = dir.path().join(".").join(street_ledger::store::DB_FILE);
+    let backup_bytes = std::fs::read(&backup).unwrap();
+    for (target, says) in [(&db, "数据库"), (&spelled, "数据库"), (&backup, "备份")] {
+        let o = report_to(dir.path(), target, true);
+        assert_eq!(o.status.code(), Some(2), "{}", target.display());
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        let o = run(dir.path(), &["import", "elderly", target.to_str().unwrap(), "--template", "--force"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+    // The database changed only through SQLite (the logins were audited); no workbook replaced it.
+    assert!(std::fs::read(&db).unwrap().starts_with(b"SQLite format 3\0"));
+    assert!(std::fs::read(&backup).unwrap() == backup_bytes, "the backup is byte for byte as it was");
+    succeeds(&run(dir.path(), &["check"]));
+}
+
+#[test]
+fn an_import_template_over_an_existing_file_needs_force() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("模板.xlsx");
+    office_with_a_file(dir.path(), &out);
+    let o = run(dir.path(), &["import", "elderly", out.to_str().unwrap(), "--template"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), b"someone's own file");
+    succeeds(&run(dir.path(), &["import", "elderly", out.to_str().unwrap(), "--template", "--force"]));
+    let _: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("a complete workbook");
+}
+
+#[test]
+fn sync_snapshot_and_export_need_force_to_replace_and_never_replace_the_database() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("快照.slsync");
+    office_with_a_file(dir.path(), &out);
+    let sync = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("sync")
+            .args(args)
+            .env("STREET_LEDGER_SYNC_KEY", "和平街道的同步密钥-2026")
+            .output()
+            .unwrap()
+    };
+    let o = out.to_str().unwrap();
+    for action in ["snapshot", "export"] {
+        let refused = sync(&[action, "-o", o]);
+        assert_eq!(refused.status.code(), Some(2), "{action}");
+        assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+        assert_eq!(std::fs::read(&out).unwrap(), b"someone's own file", "{action}");
+        let db = dir.path().join(".").join(street_ledger::store::DB_FILE);
+        let refused = sync(&[action, "-o", db.to_str().unwrap(), "--force"]);
+        assert_eq!(refused.status.code(), Some(2), "{action}");
+        assert!(stderr(&refused).contains("数据库"), "{}", stderr(&refused));
+    }
+    succeeds(&sync(&["snapshot", "-o", o, "--force"]));
+    assert_ne!(std::fs::read(&out).unwrap(), b"someone's own file");
+    succeeds(&run(dir.path(), &["check"]));
+}

@@ -41,3 +41,23 @@ fn a_refused_registration_carries_the_field_to_the_ui() {
         json!({"code": "invalid_input", "message": "身份证号校验位不对（按前17位应为X），请核对是否输错", "field": "id_number"})
     );
 }
+
+#[test]
+fn export_refusals_have_stable_codes_and_name_the_file_and_what_to_do() {
+    use street_ledger::export::ExportError;
+    let f = "D:\\报表\\老人花名册.xlsx".to_string();
+    let cases = [
+        (ExportError::Exists(f.clone()), "export.exists", "替换"),
+        (ExportError::Database(f.clone()), "export.database", "请换一个"),
+        (ExportError::Backup(f.clone()), "export.backup", "请换一个"),
+        (ExportError::Folder(f.clone()), "export.folder", "文件名"),
+        (ExportError::Write { path: f.clone(), why: "拒绝访问".into() }, "export.write", "换一个保存位置"),
+    ];
+    for (e, code, says) in cases {
+        let payload = serde_json::to_value(Error::from(e).payload()).unwrap();
+        assert_eq!(payload["code"], code);
+        let message = payload["message"].as_str().unwrap();
+        assert!(message.contains(&f) && message.contains(says), "{message}");
+        assert_eq!(payload.as_object().unwrap().len(), 2);
+    }
+}

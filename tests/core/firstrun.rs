@@ -193,7 +193,7 @@ fn the_core_refuses_to_carry_the_demo_out_of_its_folder_whoever_asks() {
     refused(firstrun::set_up_sync(&demo, &admin, "x", "正确的同步密钥123", "正确的同步密钥123").unwrap_err());
     let key = sync::office_key(demo.conn(), "正确的同步密钥123").unwrap();
     refused(sync::run_in(&mut demo, &admin, "测试", folder.path(), &key).unwrap_err());
-    refused(sync::snapshot(&mut demo, &admin, &folder.path().join("快照.slsync"), &key).unwrap_err());
+    refused(sync::snapshot(&mut demo, &admin, folder.path().join("快照.slsync"), &key).unwrap_err());
     refused(sync::export(&demo, sync::Kind::Changes, &key).unwrap_err());
     assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0, "no package written");
     // The real office, once set up, syncs as ever.

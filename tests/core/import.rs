@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use calamine::{open_workbook, Reader, Xlsx};
 use proptest::prelude::*;
 use rust_xlsxwriter::Workbook;
+use street_ledger::export::Target;
 use street_ledger::import::cells::{self, Raw};
 use street_ledger::import::{self, Existing, Options};
 use street_ledger::{check, dump};
@@ -153,7 +154,9 @@ fn every_problem_is_named_per_row_and_column_and_the_rejected_rows_come_back_in_
     mapped.values.insert("community".into(), [("南山社区".to_string(), "东风社区".to_string())].into());
     mapped.values.insert("kinds".into(), [("孤寡".to_string(), "独居".to_string())].into());
     let rejected = dir.path().join("退回.xlsx");
-    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &mapped, Some(&rejected), today()).unwrap();
+    let out =
+        import::import(&mut o.store, &clerk(), "elderly", &path, &mapped, Some(&Target::from(&rejected)), today())
+            .unwrap();
     assert_eq!((out.imported, out.rejected), (3, 4));
     let mut book: Xlsx<_> = open_workbook(&rejected).unwrap();
     let range = book.worksheet_range(&book.sheet_names()[0]).unwrap();
@@ -231,7 +234,7 @@ fn a_template_lists_the_dictionaries_as_drop_downs() {
     let o = new_office();
     let dir = TempDir::new().unwrap();
     let path = dir.path().join("模板.xlsx");
-    import::template(o.store.conn(), "elderly", &path).unwrap();
+    import::template(&o.store, "elderly", &path).unwrap();
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let range = book.worksheet_range("导入模板").unwrap();
     assert_eq!(range.get_value((0, 1)).unwrap().to_string(), "身份证号*");
@@ -372,15 +375,31 @@ fn when_the_rejected_rows_cannot_be_written_the_user_learns_the_good_rows_are_in
     let dir = TempDir::new().unwrap();
     let path = bad_rows_file(dir.path());
     let nowhere = dir.path().join("没有这个文件夹").join("退回.xlsx");
-    let e = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&nowhere), today())
-        .unwrap_err();
+    let e = import::import(
+        &mut o.store,
+        &clerk(),
+        "elderly",
+        &path,
+        &Options::default(),
+        Some(&Target::from(&nowhere)),
+        today(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "import.rejected_file");
     assert!(e.to_string().contains("数据已导入") && e.to_string().contains("再导入一次"), "{e}");
     assert_eq!(o.count("elderly"), 1, "the good row is in");
     // The same file again, to a folder that exists: nobody twice, the file written.
     let rejected = dir.path().join("退回.xlsx");
-    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&rejected), today())
-        .unwrap();
+    let out = import::import(
+        &mut o.store,
+        &clerk(),
+        "elderly",
+        &path,
+        &Options::default(),
+        Some(&Target::from(&rejected)),
+        today(),
+    )
+    .unwrap();
     assert_eq!((out.imported, out.skipped), (0, 1));
     assert_eq!(o.count("elderly"), 1);
     assert!(rejected.exists());

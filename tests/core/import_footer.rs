@@ -73,8 +73,16 @@ fn a_total_row_and_a_signature_line_after_the_people_are_skipped_as_footer_not_r
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     assert_eq!(p.footer, expected);
     let rejected = dir.path().join("未导入.xlsx");
-    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&rejected), today())
-        .unwrap();
+    let out = import::import(
+        &mut o.store,
+        &clerk(),
+        "elderly",
+        &path,
+        &Options::default(),
+        Some(&street_ledger::export::Target::from(&rejected)),
+        today(),
+    )
+    .unwrap();
     assert_eq!((out.imported, out.rejected), (3, 0), "{:?}", out.problems);
     assert_eq!(out.footer, expected);
     assert!(!rejected.exists(), "no rejected rows, no file");
@@ -96,8 +104,16 @@ fn a_subtotal_inside_the_data_is_rejected_as_what_it_is_while_the_total_after_it
     assert!(p.problems[0].message.contains("“小计”行"), "{}", p.problems[0].message);
     assert_eq!(p.footer, footer(&[(7, "总计")]));
     let rejected = dir.path().join("未导入.xlsx");
-    let out = import::import(&mut o.store, &clerk(), "elderly", &path, &Options::default(), Some(&rejected), today())
-        .unwrap();
+    let out = import::import(
+        &mut o.store,
+        &clerk(),
+        "elderly",
+        &path,
+        &Options::default(),
+        Some(&street_ledger::export::Target::from(&rejected)),
+        today(),
+    )
+    .unwrap();
     assert_eq!((out.imported, out.rejected), (3, 1));
     // The rejected-rows file holds the subtotal, not the footer.
     let mut book: Xlsx<_> = open_workbook(&rejected).unwrap();

@@ -10,6 +10,7 @@ use rust_xlsxwriter::Workbook;
 use street_ledger::check;
 use street_ledger::employment::case::{self, CaseQuery};
 use street_ledger::employment::household::{self, ZeroState};
+use street_ledger::export::Target;
 use street_ledger::import::{self, Existing, Options, Outcome, Problem};
 use street_ledger::mediation::{self, MediatorInput};
 use tempfile::TempDir;
@@ -210,9 +211,16 @@ fn households_are_imported_whole_from_one_row_per_member() {
     no_full_id_numbers(&p.problems, &["110105197501010021", ids[2].as_str(), ids[3].as_str()]);
 
     let rejected = dir.path().join("退回.xlsx");
-    let out =
-        import::import(&mut o.store, &clerk(), "households", &path, &Options::default(), Some(&rejected), today())
-            .unwrap();
+    let out = import::import(
+        &mut o.store,
+        &clerk(),
+        "households",
+        &path,
+        &Options::default(),
+        Some(&Target::from(&rejected)),
+        today(),
+    )
+    .unwrap();
     assert_eq!((out.imported, out.rejected), (3, 8));
     assert!(rejected.exists());
     let list = household::list(o.store.conn(), &clerk(), None, today()).unwrap();
@@ -373,7 +381,7 @@ fn every_register_has_a_template_with_notes_and_drop_down_lists() {
         [("employment", "姓名*", "低保"), ("households", "户主身份证号*", "户主"), ("mediation", "受理日期*", "老调解")]
     {
         let path = dir.path().join(format!("{code}.xlsx"));
-        import::template(o.store.conn(), code, &path).unwrap();
+        import::template(&o.store, code, &path).unwrap();
         use calamine::Reader;
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
         let range = book.worksheet_range("导入模板").unwrap();

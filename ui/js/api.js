@@ -71,7 +71,7 @@ export const api = {
   resolveConflict: (record_id, field, hlc, installation_id) => invoke('resolve_conflict', { record_id, field, hlc, installation_id }),
   syncPending: () => invoke('sync_pending'),
   syncRefused: () => invoke('sync_refused'),
-  makeSnapshot: (path) => invoke('make_snapshot', { path }),
+  makeSnapshot: (path, overwrite = false) => invoke('make_snapshot', { path, overwrite }),
   joinOffice: (path, passphrase, pc_name) => invoke('join_office', { path, passphrase, pc_name }),
   // 社区再就业
   cases: (query) => invoke('case_list', { query }),

@@ -104,6 +104,19 @@ export function errorBox(err) {
 }
 
 /**
+ * An export refused because its file exists (`export.exists`): asks in
+ * `box` whether to replace the file the user typed, and on 替换 calls
+ * `replace()` (which resends with overwrite). The core still refuses the
+ * database and backups whatever is answered here.
+ */
+export function askToReplace(box, path, replace) {
+  box.replaceChildren(h('div.confirm-replace', {},
+    h('span.notice', {}, `文件“${path}”已存在，要替换吗？`),
+    h('button.primary#confirm-replace', { type: 'button', onclick: () => { box.replaceChildren(); replace(); } }, '替换'),
+    h('button#cancel-replace', { type: 'button', onclick: () => box.replaceChildren() }, '取消')));
+}
+
+/**
  * A pager over a page-numbered list: `state.page` moves, `load()` reloads;
  * `show(res)` fills the page count, the buttons and the table body.
  */

@@ -2,14 +2,14 @@
 // as the file lays it out (merged multi-level headers, 合计, 说明) and
 // written as .xlsx. Also the routes of the three statistics pages.
 import { invoke } from './api.js';
-import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
+import { askToReplace, clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
 
 export const statsApi = {
   catalogue: () => invoke('report_catalogue'),
   preview: (request) => invoke('report_preview', { request }),
-  exportReport: (request, path) => invoke('report_export', { request, path }),
+  exportReport: (request, path, overwrite = false) => invoke('report_export', { request, path, overwrite }),
   importTemplate: (register) => invoke('import_template', { register }),
   importPreview: (register, path, options) => invoke('import_preview', { register, path, options }),
   importRun: (register, path, options) => invoke('import_run', { register, path, options }),
@@ -115,24 +115,27 @@ export async function reportsPage(ctx) {
       previewButton.disabled = false;
     }
   });
-  exportButton.addEventListener('click', async () => {
-    clearErrors(form);
-    const request = read();
+  const exportTo = async (request, typed, overwrite) => {
     exportButton.disabled = true;
     exportButton.textContent = '正在生成…';
     saved.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在生成Excel文件，请稍候…'));
     try {
-      const r = await statsApi.exportReport(request, path.value.trim() || null);
+      const r = await statsApi.exportReport(request, typed || null, overwrite);
       saved.replaceChildren(h('p.notice#report-saved', {}, '已保存到：', h('span.mono', {}, r.path)));
       toast('报表已导出');
     } catch (e) {
       saved.replaceChildren();
-      if (e.field === 'path') saved.replaceChildren(errorBox(e));
+      if (e.code === 'export.exists') askToReplace(saved, typed, () => exportTo(request, typed, true));
+      else if (e.field === 'path' || e.code.startsWith('export.')) saved.replaceChildren(errorBox(e));
       else showError(form, e);
     } finally {
       exportButton.disabled = false;
       exportButton.textContent = '导出Excel';
     }
+  };
+  exportButton.addEventListener('click', () => {
+    clearErrors(form);
+    exportTo(read(), path.value.trim(), false);
   });
 
   mount(h('div.page.reports', {},

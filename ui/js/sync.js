@@ -3,7 +3,7 @@
 // the snapshot a new PC joins by. The core checks every permission and masks
 // every value shown here; the key is never sent back to the window.
 import { api } from './api.js';
-import { clearErrors, errorBox, field, h, mount, pathInput, showError, toast } from './dom.js';
+import { askToReplace, clearErrors, errorBox, field, h, mount, pathInput, showError, toast } from './dom.js';
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
 
@@ -202,18 +202,20 @@ function settingsForm(ctx, cfg) {
 function snapshotCard() {
   const path = h('input#snapshot-path', { autocomplete: 'off', placeholder: '保存位置：文件或文件夹（可留空）' });
   const result = h('div#snapshot-result');
-  const make = h('button#make-snapshot', { type: 'button', onclick: async () => {
+  const snapshotTo = async (typed, overwrite) => {
     make.disabled = true;
     result.replaceChildren(h('span.muted', {}, '正在生成快照……'));
     try {
-      const s = await api.makeSnapshot(path.value.trim() || null);
+      const s = await api.makeSnapshot(typed || null, overwrite);
       result.replaceChildren(h('div.ok-box', {}, `快照已生成：`, h('span.mono', {}, s.path), `（${(s.bytes / 1048576).toFixed(1)} MB）`));
     } catch (e) {
-      result.replaceChildren(errorBox(e));
+      if (e.code === 'export.exists') askToReplace(result, typed, () => snapshotTo(typed, true));
+      else result.replaceChildren(errorBox(e));
     } finally {
       make.disabled = false;
     }
-  } }, '生成快照');
+  };
+  const make = h('button#make-snapshot', { type: 'button', onclick: () => snapshotTo(path.value.trim(), false) }, '生成快照');
   return h('div.card#snapshot-card', {},
     h('h2', {}, '增加一台电脑：生成快照'),
     h('p.muted', {}, '快照包含本街道办的全部数据和账号，已用同步密钥加密。把快照文件复制到新电脑（或放在共享文件夹里），在新电脑上首次打开本程序时选择“加入已有街道办（导入快照）”，填写快照文件的位置和同步密钥，然后用原有账号登录。快照用完后请删除。'),
