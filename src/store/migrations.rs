@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_sync.sql"),
     include_str!("migrations/0005_employment.sql"),
     include_str!("migrations/0006_mediation.sql"),
+    include_str!("migrations/0008_sync_key_out.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
