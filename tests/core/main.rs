@@ -26,6 +26,7 @@ mod settings;
 mod store;
 mod sync_crash;
 mod sync_files;
+mod sync_key;
 mod sync_merge;
 mod upgrade;
 mod writes;
