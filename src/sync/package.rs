@@ -194,7 +194,9 @@ fn derive_cached(kdf: Kdf, passphrase: &str, office_id: &str) -> [u8; 32] {
     if !cfg!(debug_assertions) {
         return kdf.derive(passphrase, office_id);
     }
-    static CACHE: Mutex<Vec<(u16, [u8; 32], [u8; 32])>> = Mutex::new(Vec::new());
+    /// KDF version, hash of salt and passphrase, derived key.
+    type Entry = (u16, [u8; 32], [u8; 32]);
+    static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
     let id: [u8; 32] = Sha256::new()
         .chain_update(office_id.as_bytes())
         .chain_update([0])

@@ -209,7 +209,6 @@ fn packages_are_format_2_with_the_stronger_derivation_and_a_format_1_package_is_
     assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 2, "format 2");
     let (header, body) = package::open("A.slsync", &bytes, &key).unwrap();
     assert_eq!(header.kdf, Kdf { version: 2, m_kib: 65536, t: 3, p: 1 }, "argon2id, 64 MiB, t=3");
-    assert!(Kdf::V2.m_kib >= 64 * 1024 && Kdf::V2.t >= 3);
 
     let old = folder.path().join("A-v0.2.0.slsync");
     std::fs::write(&old, format_1(&header, &body, PASSPHRASE)).unwrap();
