@@ -152,6 +152,17 @@ fn a_backup_restored_here_finds_its_key_and_restored_elsewhere_asks_for_it() {
     assert!(m.starts_with("需要输入同步密钥"), "{m}");
     let (c, m) = code(sync::run(&mut store, &clerk(), "测试").unwrap_err());
     assert!(c == "sync.no_key" && m.contains("需要输入同步密钥"), "{c}: {m}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("sync")
+        .env(keys::CONFIG_DIR_ENV, config_dir())
+        .env_remove("STREET_LEDGER_SYNC_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.code() == Some(2) && stderr.contains("需要输入同步密钥"), "the CLI says so too: {stderr}");
 
     sync::set_key(&store, &clerk(), PASSPHRASE).unwrap();
     assert_eq!(sync::stored_key(store.conn()).unwrap(), key);
@@ -325,4 +336,19 @@ fn a_passphrase_shorter_than_12_characters_is_refused_wherever_it_is_typed() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("12个字符"), "{stderr}");
     assert!(!folder.path().join("out.slsync").exists());
+    // Without a passphrase it uses the key kept for this installation, found
+    // through STREET_LEDGER_CONFIG_DIR as the app finds it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+        .arg("--data-dir")
+        .arg(a._dir.path())
+        .args(["sync", "export", "--output"])
+        .arg(folder.path().join("out.slsync"))
+        .env(keys::CONFIG_DIR_ENV, config_dir())
+        .env_remove("STREET_LEDGER_SYNC_KEY")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(folder.path().join("out.slsync")).unwrap();
+    package::open("out.slsync", &bytes, &sync::stored_key(a.store.conn()).unwrap()).unwrap();
 }
