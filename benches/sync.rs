@@ -154,6 +154,9 @@ fn summary(times: &[Duration]) -> (Duration, Duration, Duration) {
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` does not.
     let bench_mode = std::env::args().any(|a| a == "--bench");
+    // Sync keys go to the target's tmp folder, never the user's config folder.
+    let config = Path::new(env!("CARGO_TARGET_TMPDIR")).join("street-ledger-config");
+    assert!(sync::keys::use_config_dir(&config));
     let (persons, changes) = if bench_mode { (100_000, 50_000) } else { (2_000, 1_000) };
     let dir = prepared(persons);
 

@@ -140,7 +140,7 @@ pub fn set_up_sync(store: &Store, actor: &Actor, folder: &str, key: &str, key_ag
         return Err(invalid("folder", "请填写同步文件夹；暂不设置请点“跳过”").into());
     }
     if key.is_empty() {
-        return Err(invalid("key", "请填写同步密钥（至少8个字符）；暂不设置请点“跳过”").into());
+        return Err(invalid("key", "请填写同步密钥（至少12个字符）；暂不设置请点“跳过”").into());
     }
     if key != key_again {
         return Err(invalid("key_again", "两次输入的同步密钥不一致，请重新输入").into());

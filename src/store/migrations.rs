@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_employment.sql"),
     include_str!("migrations/0006_mediation.sql"),
     include_str!("migrations/0007_local_settings.sql"),
+    include_str!("migrations/0008_sync_key_out.sql"),
     include_str!("migrations/0009_sync_refused.sql"),
 ];
 

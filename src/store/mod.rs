@@ -133,6 +133,7 @@ impl Store {
             (e, _) => e,
         })?;
         let installation_id = installation(&conn)?;
+        crate::sync::keys::move_out_of_database(&conn, &installation_id)?;
         let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
         Ok(Store { conn, path: path.to_path_buf(), installation_id, clock: Hlc::after(last.as_deref()) })
     }

@@ -9,6 +9,7 @@
 //! of this office under this key, or is cut or altered, is refused before
 //! anything is written.
 pub mod exchange;
+pub mod keys;
 pub mod package;
 pub mod review;
 pub mod trust;
@@ -20,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 pub use exchange::{apply, bundle, Applied, Bundle};
-pub use package::{Kind, OfficeKey};
+pub use package::{Kdf, Kind, OfficeKey};
 
 use crate::access::{Actor, Permission};
 use crate::audit::{self, Action};
@@ -42,8 +43,14 @@ pub enum SyncError {
     Unreadable(String),
     #[error("无法写入同步文件夹“{0}”。请确认U盘没有写保护、共享文件夹有写入权限")]
     Write(String),
-    #[error("同步密钥至少需要8个字符")]
+    #[error("同步密钥至少需要12个字符。如本街道办原来的密钥较短，请管理员换一个至少12个字符的新密钥，并在每台电脑的“同步”页面输入")]
     WeakKey,
+    #[error("需要输入同步密钥：本机没有保存本街道办的同步密钥（新电脑、从备份恢复，或密钥文件被删除）。请管理员在“同步”页面输入同步密钥")]
+    NoKey,
+    #[error("需要输入同步密钥：同步包“{0}”用新的密钥格式加密，本机保存的是升级前的旧格式密钥。请管理员在“同步”页面重新输入本街道办的同步密钥")]
+    KeyUpgrade(String),
+    #[error("无法读写本机保存同步密钥的文件“{0}”。请确认该文件夹存在、当前系统用户可以读写，然后在“同步”页面重新输入同步密钥")]
+    KeyFile(String),
     #[error("文件“{0}”不是街道民生台账的同步包，未导入。请不要把其他文件放进同步文件夹")]
     NotAPackage(String),
     #[error("同步包“{0}”不完整（可能还没复制完，或U盘被提前拔出），未导入。请重新复制该文件后再同步")]
@@ -77,6 +84,9 @@ impl SyncError {
             SyncError::Write(_) => "sync.write",
             SyncError::Unreadable(_) => "sync.unreadable",
             SyncError::WeakKey => "sync.weak_key",
+            SyncError::NoKey => "sync.no_key",
+            SyncError::KeyUpgrade(_) => "sync.key_upgrade",
+            SyncError::KeyFile(_) => "sync.key_file",
             SyncError::NotAPackage(_) => "sync.not_a_package",
             SyncError::Truncated(_) => "sync.truncated",
             SyncError::Damaged(_) | SyncError::Invalid { .. } => "sync.damaged",
@@ -101,14 +111,14 @@ pub struct SyncConfig {
 }
 
 pub fn config(conn: &Connection) -> Result<SyncConfig> {
-    let (installation_id, pc_name) =
+    let (installation_id, pc_name): (String, String) =
         conn.query_row("SELECT id, pc_name FROM installation", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let every_minutes = crate::settings::integer(conn, "sync.every_minutes")? as f64;
     Ok(SyncConfig {
+        key_set: keys::load(&installation_id).is_ok_and(|k| k.is_some()),
         pc_name,
         installation_id,
         folder: local(conn, "folder")?,
-        key_set: local(conn, "key")?.is_some(),
         every_minutes,
     })
 }
@@ -149,38 +159,51 @@ pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
     audit::record(store, &actor.user, Action::Sync, "同步文件夹", folder)
 }
 
-/// Sets the office key from its passphrase. When the folder already holds
-/// another PC's package of this office, the key must open it: a mistyped
-/// passphrase is caught here, before any package is written with it.
+/// The passphrase's length is checked wherever one is typed (sync page,
+/// first-run sync step, join, CLI).
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+
+fn check_strength(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(SyncError::WeakKey.into());
+    }
+    Ok(())
+}
+
+/// Sets the office key from its passphrase, kept in the key store (see
+/// `keys`), never in the database. When the folder already holds another
+/// PC's package of this office, the key must open it: a mistyped passphrase
+/// is caught here, before any package is written with it.
 pub fn set_key(store: &Store, actor: &Actor, passphrase: &str) -> Result<()> {
     actor.require(Permission::Administer)?;
     crate::firstrun::refuse_on_demo(store, "设置同步")?;
-    if passphrase.chars().count() < 8 {
-        return Err(SyncError::WeakKey.into());
-    }
+    check_strength(passphrase)?;
     let (office_id, _) = exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
     let key = OfficeKey::derive(passphrase, &office_id);
     if let Some(folder) = local(store.conn(), "folder")? {
         for (name, bytes) in packages_in(Path::new(&folder), store.installation_id())? {
             if let Ok((h, _)) = package::read_header(&name, &bytes) {
-                if h.office_id == office_id && h.key_check != key.check_value() {
+                if h.office_id == office_id && !key.opens(&h.key_check) {
                     return Err(SyncError::WrongKey(name).into());
                 }
             }
         }
     }
-    set_local(store.conn(), "key", &key.to_hex())?;
+    keys::save(store.installation_id(), &key)?;
     audit::record(store, &actor.user, Action::Sync, "同步密钥", "已设置（密钥本身不记录）")
 }
 
-/// The key this PC keeps (set on the sync page, or when joining).
+/// The key this PC keeps (set on the sync page, or when joining); none:
+/// 需要输入同步密钥.
 pub fn stored_key(conn: &Connection) -> Result<OfficeKey> {
-    local(conn, "key")?.and_then(|k| OfficeKey::from_hex(&k)).ok_or_else(|| SyncError::NotConfigured.into())
+    let installation_id: String = conn.query_row("SELECT id FROM installation", [], |r| r.get(0))?;
+    keys::load(&installation_id)?.ok_or_else(|| SyncError::NoKey.into())
 }
 
 /// The key of this PC's office for a passphrase (the CLI's
 /// STREET_LEDGER_SYNC_KEY or prompt).
 pub fn office_key(conn: &Connection, passphrase: &str) -> Result<OfficeKey> {
+    check_strength(passphrase)?;
     let (office_id, _) = exchange::office(conn)?.ok_or(SyncError::NotJoined)?;
     Ok(OfficeKey::derive(passphrase, &office_id))
 }
@@ -215,6 +238,7 @@ fn seal_package(
         app_version: env!("CARGO_PKG_VERSION").to_string(),
         seen: b.seen,
         changes: 0,
+        kdf: key.kdf(),
         key_check: String::new(),
         nonce: String::new(),
         body_len: 0,
@@ -289,13 +313,14 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
     let name = file_name(path);
     let bytes = package::read_file(path, &name)?;
     let (header, _) = package::read_header(&name, &bytes)?;
+    check_strength(passphrase)?;
     let key = OfficeKey::derive(passphrase, &header.office_id);
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
     let applied = apply(store, &Actor::system(), &b)?;
     if let Some(n) = header.pc_number {
         crate::mediation::numbering::adopt(store, n)?;
     }
-    set_local(store.conn(), "key", &key.to_hex())?;
+    keys::save(store.installation_id(), &key)?;
     store.conn().execute(
         "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
         (&header.package_id, &header.writer, chrono::Utc::now().to_rfc3339()),

@@ -5,10 +5,12 @@
 //! magic "SLSYNC\r\n" | format u16 LE | header length u32 LE | header JSON | body
 //! ```
 //! The header is readable without the key (which office, which PC, which
-//! schema, what the writer has seen, a check value of the key). The body is
-//! the changes as deflated JSON, sealed with XChaCha20-Poly1305 under a key
-//! derived from the office passphrase by argon2id; everything before the body
-//! is the associated data, so a header altered after sealing fails too.
+//! schema, what the writer has seen, how its key was derived and a check
+//! value of the key). The body is the changes as deflated JSON, sealed with
+//! XChaCha20-Poly1305 under a key derived from the office passphrase by
+//! argon2id; everything before the body is the associated data, so a header
+//! altered after sealing fails too. Format 1 (v0.2.0) had no `kdf` in the
+//! header: its key was always derived as [`Kdf::V1`].
 //! The "\r\n" in the magic shows a file mangled by a text-mode copy.
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -25,7 +27,8 @@ use crate::store::write::Change;
 
 pub const MAGIC: &[u8; 8] = b"SLSYNC\r\n";
 /// The file layout's version; a newer one is refused with its own message.
-pub const FORMAT: u16 = 1;
+/// 2: the header names the key derivation (`kdf`); 1 is still read.
+pub const FORMAT: u16 = 2;
 const PREFIX: usize = 8 + 2 + 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +55,9 @@ pub struct Header {
     /// What the writer holds: per installation, its last origin_seq.
     pub seen: BTreeMap<String, i64>,
     pub changes: usize,
+    /// How the sealing key was derived; absent in format 1 (always V1).
+    #[serde(default = "Kdf::v1")]
+    pub kdf: Kdf,
     pub key_check: String,
     pub nonce: String,
     pub body_len: u64,
@@ -68,43 +74,148 @@ pub struct Body {
     pub pcs: BTreeMap<String, String>,
 }
 
-/// The office key (同步密钥), derived from the passphrase: never stored as
-/// the passphrase, never written into a package.
+/// How an office key is derived from the passphrase: argon2id with these
+/// parameters, salted with the office id. Named in every package header, so
+/// a PC can tell a key it lacks from a wrong one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kdf {
+    pub version: u16,
+    /// Memory in KiB, passes, lanes.
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+impl Kdf {
+    /// v0.2.0: argon2's defaults (19 MiB, t=2).
+    pub const V1: Kdf = Kdf { version: 1, m_kib: 19 * 1024, t: 2, p: 1 };
+    /// 64 MiB, t=3: what a stolen package costs to guess at.
+    pub const V2: Kdf = Kdf { version: 2, m_kib: 64 * 1024, t: 3, p: 1 };
+    /// Newest first: packages are sealed with the first.
+    pub const ALL: [Kdf; 2] = [Kdf::V2, Kdf::V1];
+
+    fn v1() -> Kdf {
+        Kdf::V1
+    }
+
+    fn derive(self, passphrase: &str, office_id: &str) -> [u8; 32] {
+        let salt = format!("street-ledger-sync:{office_id}");
+        let params = argon2::Params::new(self.m_kib, self.t, self.p, Some(32)).expect("argon2 parameters are valid");
+        let mut key = [0u8; 32];
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password_into(passphrase.as_bytes(), salt.as_bytes(), &mut key)
+            .expect("argon2 parameters are valid");
+        key
+    }
+}
+
+/// The office key (同步密钥) as this PC holds it: the keys derived from the
+/// passphrase, newest derivation first, each known by its check value.
+/// Packages are sealed with the newest and opened with whichever matches the
+/// header's `key_check`, so a PC upgraded from v0.2.0, which kept only the
+/// V1 key (the passphrase is never stored), goes on syncing until an
+/// administrator types the passphrase again. Never written into a package.
 #[derive(Clone, PartialEq, Eq)]
-pub struct OfficeKey(pub [u8; 32]);
+pub struct OfficeKey {
+    keys: Vec<(Kdf, [u8; 32])>,
+}
 
 impl std::fmt::Debug for OfficeKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OfficeKey(..)")
+        write!(f, "OfficeKey({:?})", self.keys.iter().map(|(k, _)| k.version).collect::<Vec<_>>())
     }
 }
 
 impl OfficeKey {
-    /// The office id salts the derivation: two offices with the same
-    /// passphrase still have different keys.
+    /// Every derivation of the passphrase, newest first. The office id
+    /// salts it: two offices with the same passphrase still have different
+    /// keys. Derivations are kept per process (see `derive_cached`).
     pub fn derive(passphrase: &str, office_id: &str) -> OfficeKey {
-        let salt = format!("street-ledger-sync:{office_id}");
-        let mut key = [0u8; 32];
-        argon2::Argon2::default()
-            .hash_password_into(passphrase.as_bytes(), salt.as_bytes(), &mut key)
-            .expect("argon2 parameters are valid");
-        OfficeKey(key)
+        OfficeKey { keys: Kdf::ALL.iter().map(|&k| (k, derive_cached(k, passphrase, office_id))).collect() }
     }
 
-    /// Tells a wrong key from a damaged file without trying to decrypt.
+    /// One derivation only: what a PC upgraded from v0.2.0 holds (V1).
+    pub fn derive_only(kdf: Kdf, passphrase: &str, office_id: &str) -> OfficeKey {
+        OfficeKey { keys: vec![(kdf, derive_cached(kdf, passphrase, office_id))] }
+    }
+
+    /// The derivation packages are sealed with.
+    pub fn kdf(&self) -> Kdf {
+        self.keys[0].0
+    }
+
+    /// The check value of the key packages are sealed with: tells a wrong
+    /// key from a damaged file without trying to decrypt.
     pub fn check_value(&self) -> String {
-        let digest = Sha256::new().chain_update(b"street-ledger sync key check\0").chain_update(self.0).finalize();
-        hex(&digest[..8])
+        check_of(&self.keys[0].1)
     }
 
-    pub fn to_hex(&self) -> String {
-        hex(&self.0)
+    /// The key whose check value is `check`, if this PC holds it.
+    fn matching(&self, check: &str) -> Option<&[u8; 32]> {
+        self.keys.iter().map(|(_, k)| k).find(|k| check_of(k) == check)
     }
 
-    pub fn from_hex(s: &str) -> Option<OfficeKey> {
-        let bytes = unhex(s)?;
-        Some(OfficeKey(bytes.try_into().ok()?))
+    /// Whether this PC holds the key of a package with this `key_check`.
+    pub fn opens(&self, check: &str) -> bool {
+        self.matching(check).is_some()
     }
+
+    /// The key store's text: one line per key, "version hex".
+    pub fn to_text(&self) -> String {
+        self.keys.iter().map(|(k, bytes)| format!("{} {}\n", k.version, hex(bytes))).collect()
+    }
+
+    pub fn from_text(text: &str) -> Option<OfficeKey> {
+        let mut keys = Vec::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (version, key) = line.trim().split_once(' ')?;
+            let kdf = *Kdf::ALL.iter().find(|k| k.version.to_string() == version)?;
+            keys.push((kdf, unhex(key)?.try_into().ok()?));
+        }
+        keys.sort_by_key(|(k, _)| std::cmp::Reverse(k.version));
+        (!keys.is_empty()).then_some(OfficeKey { keys })
+    }
+
+    /// The hex of a V1 key as v0.2.0 kept it in the database.
+    pub fn from_v1_hex(s: &str) -> Option<OfficeKey> {
+        Some(OfficeKey { keys: vec![(Kdf::V1, unhex(s)?.try_into().ok()?)] })
+    }
+}
+
+fn check_of(key: &[u8; 32]) -> String {
+    let digest = Sha256::new().chain_update(b"street-ledger sync key check\0").chain_update(key).finalize();
+    hex(&digest[..8])
+}
+
+/// Derivations already made in this process, in debug builds only: V2 takes
+/// 64 MiB and a noticeable moment, and the test suite derives the same few
+/// keys hundreds of times. A release build keeps nothing: the cache's index
+/// is a fast hash of the passphrase, which must not sit in the app's memory.
+fn derive_cached(kdf: Kdf, passphrase: &str, office_id: &str) -> [u8; 32] {
+    use std::sync::Mutex;
+    if !cfg!(debug_assertions) {
+        return kdf.derive(passphrase, office_id);
+    }
+    /// KDF version, hash of salt and passphrase, derived key.
+    type Entry = (u16, [u8; 32], [u8; 32]);
+    static CACHE: Mutex<Vec<Entry>> = Mutex::new(Vec::new());
+    let id: [u8; 32] = Sha256::new()
+        .chain_update(office_id.as_bytes())
+        .chain_update([0])
+        .chain_update(passphrase.as_bytes())
+        .finalize()
+        .into();
+    let hit = CACHE.lock().expect("cache lock").iter().find(|(v, i, _)| *v == kdf.version && *i == id).map(|e| e.2);
+    if let Some(key) = hit {
+        return key;
+    }
+    let key = kdf.derive(passphrase, office_id);
+    let mut cache = CACHE.lock().expect("cache lock");
+    if cache.len() >= 64 {
+        cache.remove(0);
+    }
+    cache.push((kdf.version, id, key));
+    key
 }
 
 /// Writes a package. The header's nonce, key check and body length are
@@ -117,6 +228,7 @@ pub fn seal(mut header: Header, body: &Body, key: &OfficeKey) -> Vec<u8> {
     let mut nonce = [0u8; 24];
     getrandom::getrandom(&mut nonce).expect("the system's random source");
     header.nonce = hex(&nonce);
+    header.kdf = key.kdf();
     header.key_check = key.check_value();
     header.body_len = (plain.len() + 16) as u64;
     header.changes = body.changes.len();
@@ -126,7 +238,7 @@ pub fn seal(mut header: Header, body: &Body, key: &OfficeKey) -> Vec<u8> {
     out.extend_from_slice(&FORMAT.to_le_bytes());
     out.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
     out.extend_from_slice(&header_json);
-    let cipher = XChaCha20Poly1305::new((&key.0).into());
+    let cipher = XChaCha20Poly1305::new((&key.keys[0].1).into());
     let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: &plain, aad: &out })
         .expect("encryption of a body in memory");
@@ -227,11 +339,14 @@ fn check_header(name: &str, bytes: &[u8], len: u64) -> Result<(Header, usize), S
 /// byte anywhere, or a cut file; nothing is returned half-read.
 pub fn open(name: &str, bytes: &[u8], key: &OfficeKey) -> Result<(Header, Body), SyncError> {
     let (header, header_end) = read_header(name, bytes)?;
-    if header.key_check != key.check_value() {
+    let Some(key) = key.matching(&header.key_check) else {
+        if header.kdf.version > key.kdf().version {
+            return Err(SyncError::KeyUpgrade(name.into()));
+        }
         return Err(SyncError::WrongKey(name.into()));
-    }
+    };
     let nonce = unhex(&header.nonce).filter(|n| n.len() == 24).ok_or_else(|| SyncError::Damaged(name.into()))?;
-    let cipher = XChaCha20Poly1305::new((&key.0).into());
+    let cipher = XChaCha20Poly1305::new(key.into());
     let plain = cipher
         .decrypt(XNonce::from_slice(&nonce), Payload { msg: &bytes[header_end..], aad: &bytes[..header_end] })
         .map_err(|_| SyncError::Damaged(name.into()))?;

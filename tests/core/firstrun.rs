@@ -15,6 +15,7 @@ use crate::support::{clerk, count, is_chinese, new_office, today};
 /// A data folder as the app leaves it at first start: the real database
 /// opened (so created) and nothing set up yet.
 fn first_start() -> (TempDir, Store) {
+    crate::support::config_dir();
     let dir = TempDir::new().unwrap();
     let real = Store::open_dir(dir.path()).unwrap();
     (dir, real)
@@ -176,6 +177,8 @@ fn a_sync_step_refused_sets_nothing_and_names_the_field_at_fault() {
     assert_eq!(refused(&folder, "tongbu-mima-2024", "tongbu-mima-2025"), ("invalid_input".into(), "key_again".into()));
     assert_eq!(refused("/no/such/folder", "tongbu-mima-2024", "tongbu-mima-2024"), ("sync.folder".into(), "".into()));
     assert_eq!(refused(&folder, "short", "short"), ("sync.weak_key".into(), "".into()));
+    // 11 characters: one short of the 12 every passphrase needs.
+    assert_eq!(refused(&folder, "tongbu-mima", "tongbu-mima"), ("sync.weak_key".into(), "".into()));
 }
 
 #[test]
@@ -189,9 +192,9 @@ fn the_core_refuses_to_carry_the_demo_out_of_its_folder_whoever_asks() {
         assert!(is_chinese(&e.to_string()), "{e}");
     };
     refused(sync::set_folder(&demo, &admin, &folder.path().display().to_string()).unwrap_err());
-    refused(sync::set_key(&demo, &admin, "正确的同步密钥123").unwrap_err());
-    refused(firstrun::set_up_sync(&demo, &admin, "x", "正确的同步密钥123", "正确的同步密钥123").unwrap_err());
-    let key = sync::office_key(demo.conn(), "正确的同步密钥123").unwrap();
+    refused(sync::set_key(&demo, &admin, "正确的同步密钥12345").unwrap_err());
+    refused(firstrun::set_up_sync(&demo, &admin, "x", "正确的同步密钥12345", "正确的同步密钥12345").unwrap_err());
+    let key = sync::office_key(demo.conn(), "正确的同步密钥12345").unwrap();
     refused(sync::run_in(&mut demo, &admin, "测试", folder.path(), &key).unwrap_err());
     refused(sync::snapshot(&mut demo, &admin, folder.path().join("快照.slsync"), &key).unwrap_err());
     refused(sync::export(&demo, sync::Kind::Changes, &key).unwrap_err());

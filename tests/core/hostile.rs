@@ -23,6 +23,8 @@ pub fn run_limited(dir: &Path, args: &[&str], hang: Duration) -> Output {
         .args(args)
         .env_remove("STREET_LEDGER_DATA_DIR")
         .env("STREET_LEDGER_PASSWORD", street_ledger::demo::DEMO_PASSWORD)
+        // The sync key store this test run's own code uses.
+        .env(street_ledger::sync::keys::CONFIG_DIR_ENV, crate::support::config_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -31,6 +31,7 @@ mod store;
 mod sync_crash;
 mod sync_files;
 mod sync_hostile;
+mod sync_key;
 mod sync_merge;
 mod upgrade;
 mod writes;

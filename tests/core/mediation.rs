@@ -188,12 +188,12 @@ fn alerts_fall_on_the_days_at_their_edges() {
 fn two_pcs_registering_cases_offline_never_make_the_same_number() {
     let mut a = new_office();
     let folder = TempDir::new().unwrap();
-    let key = sync::office_key(a.store.conn(), "和平街道同步密钥").unwrap();
+    let key = sync::office_key(a.store.conn(), "和平街道同步密钥2025").unwrap();
     let snapshot = folder.path().join("快照.slsync");
     sync::snapshot(&mut a.store, &clerk(), &snapshot, &key).unwrap();
     let b_dir = TempDir::new().unwrap();
     let mut b = Store::open_dir(b_dir.path()).unwrap();
-    sync::join(&mut b, &snapshot, "和平街道同步密钥").unwrap();
+    sync::join(&mut b, &snapshot, "和平街道同步密钥2025").unwrap();
     // Both offline: two cases each, the same day.
     let mut numbers = Vec::new();
     for (pc, store) in [&mut a.store, &mut b].into_iter().enumerate() {

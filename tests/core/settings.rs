@@ -232,7 +232,7 @@ fn a_backup_folder_in_the_synced_table_is_never_read() {
     assert!(b.path.starts_with(o._dir.path()) && share.path().read_dir().unwrap().next().is_none());
 }
 
-const PASSPHRASE: &str = "正确的同步密钥2025";
+const PASSPHRASE: &str = "正确的同步密钥2025年";
 
 #[test]
 fn local_settings_never_reach_another_pc_and_synced_ones_do() {

@@ -7,6 +7,7 @@ use street_ledger::idcard;
 use street_ledger::office::{self, Community};
 use street_ledger::person::PersonInput;
 use street_ledger::store::{Actor, Store, Table};
+use street_ledger::sync::keys;
 use tempfile::TempDir;
 
 /// Every test runs on this date, so ages and due dates never drift.
@@ -36,7 +37,18 @@ pub struct Office {
     pub _dir: TempDir,
 }
 
+/// The config folder of this test run, where sync keys are kept (see
+/// `sync::keys`): under the target's tmp folder, never the user's own. Every
+/// test that sets, joins or opens a database holding a key calls this first
+/// (`new_office` does); a child process gets it as STREET_LEDGER_CONFIG_DIR.
+pub fn config_dir() -> &'static std::path::Path {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("street-ledger-config");
+    assert!(keys::use_config_dir(&dir), "the key store was used before the test run fixed it");
+    keys::config_dir()
+}
+
 pub fn new_office() -> Office {
+    config_dir();
     let dir = TempDir::new().expect("temp dir");
     let mut store = Store::open_dir(dir.path()).expect("open store");
     let o = office::setup(&mut store, &clerk(), "和平街道", &["东风社区".to_string(), "西城社区".to_string()])

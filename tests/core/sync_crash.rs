@@ -37,7 +37,7 @@ const PERSONS: usize = 200;
 /// New roster entries on A, then rounds of edits of every person and entry.
 const REGISTRATIONS: u64 = 150;
 const ROUNDS: usize = 1;
-const PASSPHRASE: &str = "正确的同步密钥2025";
+const PASSPHRASE: &str = "正确的同步密钥2025年";
 
 /// The receiving PC B as it was before the import (closed, its database one
 /// file), the package from A, and what B holds before and A after.

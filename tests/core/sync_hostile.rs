@@ -114,6 +114,7 @@ impl Street {
             app_version: "test".into(),
             seen: [(writer.to_string(), last)].into(),
             changes: 0,
+            kdf: package::Kdf::V2,
             key_check: String::new(),
             nonce: String::new(),
             body_len: 0,

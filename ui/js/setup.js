@@ -61,7 +61,7 @@ function syncStep(session, done) {
     field('同步文件夹', pathInput(h('input#sync-step-folder', { name: 'folder', autocomplete: 'off', autofocus: true,
       placeholder: '例如：\\\\街道服务器\\台账同步 或 E:\\台账同步' }), { directory: true, title: '选择同步文件夹' }), { wide: true }),
     h('div.grid', {},
-      field('同步密钥（至少8个字符）', h('input#sync-step-key', { name: 'key', type: 'password', autocomplete: 'new-password' })),
+      field('同步密钥（至少12个字符）', h('input#sync-step-key', { name: 'key', type: 'password', autocomplete: 'new-password' })),
       field('再次输入同步密钥', h('input#sync-step-key2', { name: 'key_again', type: 'password', autocomplete: 'new-password' }))),
     h('p.muted', {}, '请把密钥记在安全的地方，设置其他电脑时要用；只有一台电脑时可以先跳过。'),
     h('div.actions', {},

@@ -13,7 +13,8 @@ export function runSummary(r) {
 }
 
 // Errors of the settings that belong beside a field.
-const FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_key': 'key', 'sync.not_joined': 'key' };
+const FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_key': 'key', 'sync.not_joined': 'key',
+  'sync.no_key': 'key', 'sync.key_upgrade': 'key' };
 
 /** The page; `outcome` is the result of a sync just run ({report} or {error}). */
 export async function syncPage(ctx, outcome) {
@@ -45,7 +46,10 @@ export async function syncPage(ctx, outcome) {
   mount(h('div.page.sync', {},
     h('div.page-head', {}, h('h1', {}, '同步'), now,
       h('span.muted', {}, configured ? autoText(cfg.every_minutes) : '尚未设置同步')),
-    !configured && h('p.notice', {}, admin
+    cfg.folder && !cfg.key_set && h('p.notice#sync-needs-key', {},
+      '需要输入同步密钥：本机没有保存本街道办的同步密钥（新电脑、从备份恢复到这台电脑，或密钥文件被删除）。'
+      + (admin ? '请在下方“同步设置”中输入同步密钥。' : '请管理员在本页面输入同步密钥。')),
+    !configured && !cfg.folder && h('p.notice', {}, admin
       ? '请先在下方“同步设置”中填写同步文件夹和同步密钥。各台电脑使用同一个共享文件夹（或轮流插同一个U盘），密钥必须相同。'
       : '本机还没有设置同步，请管理员在本页面填写同步文件夹和同步密钥。'),
     cfg.last_auto && !cfg.last_auto.ok && h('div.error-box#sync-last-auto', {},
@@ -157,7 +161,7 @@ function settingsFacts(cfg) {
     h('dl.facts', {},
       h('dt', {}, '本机名称'), h('dd#sync-pc-name-shown', {}, cfg.pc_name),
       h('dt', {}, '同步文件夹'), h('dd.mono', {}, cfg.folder || '未设置'),
-      h('dt', {}, '同步密钥'), h('dd', {}, cfg.key_set ? '已设置' : '未设置'),
+      h('dt', {}, '同步密钥'), h('dd', {}, cfg.key_set ? '已设置' : '未设置（需要输入同步密钥）'),
       h('dt', {}, '自动同步'), h('dd', {}, autoText(cfg.every_minutes))),
     h('p.muted', {}, '同步设置由管理员修改。'));
 }
@@ -172,7 +176,7 @@ function settingsForm(ctx, cfg) {
       field('同步文件夹', pathInput(h('input#sync-folder', { name: 'folder', value: cfg.folder || '', autocomplete: 'off',
         placeholder: '共享文件夹或U盘上的文件夹，例如 \\\\街道服务器\\台账同步 或 E:\\台账同步' }), { directory: true, title: '选择同步文件夹' }), { wide: true }),
       field('同步密钥', h('input#sync-key', { name: 'key', type: 'password', autocomplete: 'new-password',
-        placeholder: cfg.key_set ? '已设置（不显示）；只在更换时填写' : '至少8个字符，各台电脑必须相同' }), { wide: true })),
+        placeholder: cfg.key_set ? '已设置（不显示）；只在更换时填写' : '至少12个字符，各台电脑必须相同' }), { wide: true })),
     h('p.muted', {}, `本机名称会显示在其他电脑的同步记录和冲突中。同步密钥用来加密同步包，请勿告诉无关人员；${cfg.key_set ? '密钥已设置，留空则不修改。' : ''}间隔填 0 则只在启动、退出和点“同步”时同步。`),
     h('div.actions', {}, h('button.primary#sync-save', { type: 'submit' }, '保存设置')));
   form.addEventListener('submit', async (ev) => {

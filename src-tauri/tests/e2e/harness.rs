@@ -30,7 +30,17 @@ pub const PASSWORD: &str = "mima1234";
 
 /// A data folder with the office and its administrator (`admin`) set up, for
 /// tests that start past the first-start page.
+/// Where this run keeps sync keys (see `sync::keys`): never the user's own
+/// config folder. The tests' own stores and the app (through
+/// STREET_LEDGER_CONFIG_DIR) use the same folder.
+pub fn config_dir() -> &'static Path {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("street-ledger-config");
+    assert!(street_ledger::sync::keys::use_config_dir(&dir), "the key store was used before the run fixed it");
+    street_ledger::sync::keys::config_dir()
+}
+
 pub fn office_dir() -> TempDir {
+    config_dir();
     let dir = TempDir::new().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
     let admin = NewAccount {
@@ -44,6 +54,7 @@ pub fn office_dir() -> TempDir {
 }
 
 pub fn store(dir: &Path) -> Store {
+    config_dir();
     Store::open_dir(dir).unwrap()
 }
 
@@ -59,6 +70,7 @@ impl App {
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .envs(env.iter().copied())
             .env("STREET_LEDGER_DATA_DIR", data.path())
+            .env(street_ledger::sync::keys::CONFIG_DIR_ENV, config_dir())
             // Exports go into the test's own folder, never the real documents.
             .env("STREET_LEDGER_EXPORT_DIR", data.path().join("exports"))
             .stdout(Stdio::null())
