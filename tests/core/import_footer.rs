@@ -73,16 +73,7 @@ fn a_total_row_and_a_signature_line_after_the_people_are_skipped_as_footer_not_r
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     assert_eq!(p.footer, expected);
     let rejected = dir.path().join("未导入.xlsx");
-    let out = import::import(
-        &mut o.store,
-        &clerk(),
-        "elderly",
-        &path,
-        &Options::default(),
-        Some(&street_ledger::export::Target::from(&rejected)),
-        today(),
-    )
-    .unwrap();
+    let out = import_elderly(&mut o.store, &path, &rejected);
     assert_eq!((out.imported, out.rejected), (3, 0), "{:?}", out.problems);
     assert_eq!(out.footer, expected);
     assert!(!rejected.exists(), "no rejected rows, no file");
@@ -104,16 +95,7 @@ fn a_subtotal_inside_the_data_is_rejected_as_what_it_is_while_the_total_after_it
     assert!(p.problems[0].message.contains("“小计”行"), "{}", p.problems[0].message);
     assert_eq!(p.footer, footer(&[(7, "总计")]));
     let rejected = dir.path().join("未导入.xlsx");
-    let out = import::import(
-        &mut o.store,
-        &clerk(),
-        "elderly",
-        &path,
-        &Options::default(),
-        Some(&street_ledger::export::Target::from(&rejected)),
-        today(),
-    )
-    .unwrap();
+    let out = import_elderly(&mut o.store, &path, &rejected);
     assert_eq!((out.imported, out.rejected), (3, 1));
     // The rejected-rows file holds the subtotal, not the footer.
     let mut book: Xlsx<_> = open_workbook(&rejected).unwrap();
@@ -140,4 +122,10 @@ fn the_command_previews_and_imports_a_roster_with_its_footer_skipped() {
     let out = String::from_utf8_lossy(&done.stdout);
     assert_eq!(done.status.code(), Some(0), "{out}{}", String::from_utf8_lossy(&done.stderr));
     assert!(out.contains("新增3人") && out.contains("退回0行") && out.contains(line), "{out}");
+}
+
+/// Imports an elderly roster as a clerk, its rejected rows to `rejected`.
+fn import_elderly(store: &mut street_ledger::store::Store, path: &Path, rejected: &Path) -> import::Outcome {
+    let target = street_ledger::export::Target::from(rejected);
+    import::import(store, &clerk(), "elderly", path, &Options::default(), Some(&target), today()).unwrap()
 }
