@@ -32,14 +32,17 @@ export async function backupsPage(ctx) {
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '备份与恢复'),
       ctx.session.role !== 'read_only' && h('button.primary#backup-now', { type: 'button', onclick: async (ev) => {
-        ev.target.disabled = true;
+        const button = ev.target;
+        button.disabled = true;
         try {
           await api.backupNow();
           toast('备份完成');
-          backupsPage(ctx);
+          // Listed again only if this page is still on screen: a backup can
+          // take a while, and the user may have gone to another page meanwhile.
+          if (button.isConnected) backupsPage(ctx);
         } catch (e) {
           message.replaceChildren(errorBox(e));
-          ev.target.disabled = false;
+          button.disabled = false;
         }
       } }, '立即备份')),
     h('p.muted', {}, `备份文件夹：${data.dir}。每天和退出程序时自动备份，保留最近的若干份（可在设置中调整）。`),

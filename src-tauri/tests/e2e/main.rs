@@ -279,8 +279,16 @@ async fn a_backup_restored_brings_the_roster_back_to_that_moment() {
     seed_elderly(dir.path(), "曾国藩", ZENG_ID);
     let app = App::start_as(dir, "admin", PASSWORD).await;
     app.go("#/backups").await;
+    // The automatic backup at start may be listed already: the click's own
+    // backup is done when the list shows one more.
+    app.find("#backups-table").await;
+    let listed = backups_listed(&app).await;
     app.click("#backup-now").await;
-    app.text_with("#backups-table tbody", "street-ledger-").await;
+    let started = std::time::Instant::now();
+    while backups_listed(&app).await <= listed {
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the backup made now was never listed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 
     // Someone registers a second person after the backup.
     let data = app.data_path();
@@ -303,6 +311,14 @@ async fn a_backup_restored_brings_the_roster_back_to_that_moment() {
         .query_row("SELECT count(*) FROM audit_event WHERE action = 'restore'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(restores, 1);
+}
+
+/// How many backups the 备份与恢复 page lists (its placeholder row is none),
+/// read in one go: the page may be redrawn meanwhile.
+async fn backups_listed(app: &App) -> u64 {
+    let script = "return [...document.querySelectorAll('#backups-table tbody tr')]
+        .filter((tr) => tr.textContent.includes('street-ledger-')).length";
+    app.client.execute(script, vec![]).await.unwrap().as_u64().unwrap()
 }
 
 #[tokio::test]

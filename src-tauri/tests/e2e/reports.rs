@@ -355,39 +355,15 @@ async fn browse_opens_the_systems_file_chooser_and_the_file_picked_fills_the_pat
     open_import(&app).await;
     app.click("#import-form .browse").await;
     // The chooser is GTK's own window, titled as the page asked.
-    let mut chooser = None;
-    for _ in 0..50 {
-        chooser = xdotool(&["search", "--name", "选择要导入的表格"]).filter(|w| !w.is_empty());
-        if chooser.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let chooser = chooser.expect("the system's file chooser opened");
-    let window = chooser.lines().last().unwrap().to_string();
-    if let Some(shots) = std::env::var_os("STREET_LEDGER_SCREENSHOTS") {
-        let png = std::path::Path::new(&shots).join("66-import-browse-dialog.png");
-        let _ = std::process::Command::new("import").args(["-window", "root"]).arg(&png).status();
-    }
-    // Typing a location in the chooser (Ctrl+L) and Enter picks it.
     let path = file.display().to_string();
-    // No window manager under Xvfb: focus the chooser directly.
-    xdotool(&["windowfocus", "--sync", &window]);
-    // Real key presses (XTEST): GTK ignores keys sent to a window by name.
-    xdotool(&["key", "ctrl+l"]);
-    xdotool(&["type", "--delay", "20", &path]);
-    // After the location bar's completion has settled.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    xdotool(&["key", "Return"]);
+    pick_in_chooser("选择要导入的表格", &path).await;
+    // The pick travels back through the dialog plugin to the page.
     let mut value = String::new();
-    for i in 0..50 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(15) {
         value = app.value("#import-path").await;
         if value == path {
             break;
-        }
-        if i == 10 && xdotool(&["search", "--name", "选择要导入的表格"]).is_some_and(|w| !w.is_empty()) {
-            // A completion popup took the first Return.
-            xdotool(&["key", "Return"]);
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
@@ -395,6 +371,70 @@ async fn browse_opens_the_systems_file_chooser_and_the_file_picked_fills_the_pat
     app.click("#import-preview").await;
     app.text_with("#import-counts", "共 4 行").await;
     app.stop().await;
+}
+
+/// The system's file choosers titled `title` that are on screen: GTK names
+/// its window when it creates it, a moment (much longer on a loaded
+/// machine) before it is shown and can take keys.
+fn choosers_shown(title: &str) -> Vec<String> {
+    xdotool(&["search", "--onlyvisible", "--name", title])
+        .map(|w| w.lines().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Picks `path` in the file chooser titled `title` as someone typing it
+/// would: Ctrl+L, the path, Enter. Keys are real key presses (XTEST: GTK
+/// ignores keys sent to a window by name), which go wherever the keyboard's
+/// focus is when they are made; so each round waits for the chooser to be
+/// shown and to have the focus (no window manager under Xvfb gives it), and
+/// the keys go again while the chooser stays open: a completion popup can
+/// take an Enter, and keys made while the focus was still elsewhere are lost.
+async fn pick_in_chooser(title: &str, path: &str) {
+    use std::time::{Duration, Instant};
+    let started = Instant::now();
+    let mut opened = false;
+    while started.elapsed() < Duration::from_secs(60) {
+        let Some(window) = choosers_shown(title).pop() else {
+            if opened {
+                return; // Picked: the chooser has closed.
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        };
+        if !opened {
+            opened = true;
+            if let Some(shots) = std::env::var_os("STREET_LEDGER_SCREENSHOTS") {
+                let _ = std::fs::create_dir_all(&shots);
+                let png = std::path::Path::new(&shots).join("66-import-browse-dialog.png");
+                let _ = std::process::Command::new("import").args(["-window", "root"]).arg(&png).status();
+            }
+        }
+        xdotool(&["windowfocus", "--sync", &window]);
+        if xdotool(&["getwindowfocus"]).as_deref() != Some(window.as_str()) {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        // Ctrl+A: what an earlier round typed is replaced, not added to.
+        xdotool(&["key", "ctrl+l", "ctrl+a"]);
+        xdotool(&["type", "--delay", "20", path]);
+        // After the location bar's completion has settled.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        xdotool(&["key", "Return"]);
+        // The chooser closes once the keys are handled; a loaded machine
+        // takes seconds for that. Still open: a completion popup took the
+        // Enter (one more picks the path it filled in), or the keys were
+        // lost (the next round types them again).
+        for patience in [4, 8] {
+            let round = Instant::now();
+            while round.elapsed() < Duration::from_secs(patience) && choosers_shown(title).contains(&window) {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            if patience == 4 && choosers_shown(title).contains(&window) {
+                xdotool(&["key", "Return"]);
+            }
+        }
+    }
+    panic!("the system's file chooser “{title}” did not open, or did not take the path {path}");
 }
 
 /// The 导入 page, opened from the menu.
