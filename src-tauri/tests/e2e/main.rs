@@ -257,6 +257,38 @@ async fn an_idle_window_locks_itself_and_unlocks_with_the_password() {
 }
 
 #[tokio::test]
+async fn an_idle_time_of_0_or_1e300_left_in_the_database_is_shown_as_a_warning_and_the_default_applies() {
+    for bad in ["0", "1e300"] {
+        let dir = office_dir();
+        // Written past the settings' checks, as 0.2.0 or a bad sync left it:
+        // 0 locked at every call, 1e300 made every command panic.
+        store(dir.path())
+            .conn()
+            .execute("UPDATE setting SET value = ?1 WHERE key = 'security.idle_minutes'", [bad])
+            .unwrap();
+        let app = App::start_as(dir, "admin", PASSWORD).await;
+        app.find("#roster-table").await;
+        app.go("#/settings").await;
+        let row = "#settings-table tr[data-key='security.idle_minutes']";
+        app.text_with(&format!("{row} .setting-warning"), &format!("保存的值“{bad}”不可用")).await;
+        app.text_with(&format!("{row} .setting-warning"), "现按默认值15执行").await;
+        if bad == "0" {
+            app.screenshot("15a-settings-bad-value").await;
+        }
+        // The window answers and stays unlocked: the default 15 minutes apply.
+        app.go("#/roster").await;
+        app.find("#roster-table").await;
+        assert!(app.client.find(fantoccini::Locator::Css("#lock-form")).await.is_err(), "locked with {bad}");
+        app.go("#/settings").await;
+        app.type_into(&format!("{row} input"), "20").await;
+        app.click(&format!("{row} button")).await;
+        app.text_with("#toast", "已保存").await;
+        let dir = app.stop().await;
+        assert_eq!(street_ledger::settings::idle_lock(store(dir.path()).conn()).as_secs(), 20 * 60);
+    }
+}
+
+#[tokio::test]
 async fn a_community_worker_sees_only_their_community() {
     let dir = office_dir();
     let communities = street_ledger::office::communities(store(dir.path()).conn()).unwrap();

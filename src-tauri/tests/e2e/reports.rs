@@ -143,6 +143,10 @@ fn roster_file(path: &std::path::Path) -> [String; 4] {
         s.write_string(r, 4, "13912345678").unwrap();
         s.write_string(r, 5, "独居").unwrap();
     }
+    // The footer an office's roster carries: a total, a blank line, who filled it in.
+    s.write_string(6, 0, "合计").unwrap();
+    s.write_string(6, 1, "4人").unwrap();
+    s.write_string(8, 0, "填表人：张三    审核人：李四    填报日期：2026年11月30日").unwrap();
     book.save(path).unwrap();
     [good1, good2, bad_id, unknown]
 }
@@ -171,6 +175,8 @@ async fn a_roster_file_is_previewed_with_its_problems_and_only_its_good_rows_are
     assert!(problems.iter().any(|r| r.contains("第6行") && r.contains("幸福社区")), "{problems:?}");
     app.text_with("#import-unknown", "幸福社区").await;
     app.find("#import-unknown select.value-select[data-field=community]").await;
+    // The total and the signature line are skipped, not counted as problems.
+    app.text_with("#import-footer", "已跳过表尾 2 行（第7、9行：合计、填表人）").await;
     // The guessed columns: 身份证号 from the file's 身份证号码 (column C).
     assert_eq!(app.value("#import-mapping select[data-field=id_number]").await, "C");
     app.screenshot("63-import-preview").await;
