@@ -108,11 +108,11 @@ export async function importPage(ctx) {
       h('span.count', {}, '共 ', h('b', {}, p.rows), ' 行'),
       h('span.count.ok', {}, '新增 ', h('b', {}, p.new), ` ${p.unit}`),
       h('span.count', {}, '已在台账 ', h('b', {}, p.existing), ` ${p.unit}`),
-      h(`span.count${bad ? '.bad' : ''}`, {}, '有问题 ', h('b', {}, bad), ' 行'));
-    // Rows after the data that are no records (合计, 填表人): skipped, not problems.
-    const footer = p.footer.length ? h('p.small.muted#import-footer', {},
-      `已跳过表尾 ${p.footer.length} 行（第${p.footer.map((f) => f.row).join('、')}行：`
-      + `${[...new Set(p.footer.map((f) => f.label))].join('、')}）`) : null;
+      h(`span.count${bad ? '.bad' : ''}`, {}, '有问题 ', h('b', {}, bad), ' 行'),
+      // Rows after the data that are no records (合计, 填表人): skipped, not problems.
+      p.footer.length ? h('span.count.muted#import-footer', {},
+        `已跳过表尾 ${p.footer.length} 行（第${p.footer.map((f) => f.row).join('、')}行：`
+        + `${[...new Set(p.footer.map((f) => f.label))].join('、')}）`) : null);
 
     // Each field with a choice of the file's columns; a change previews again.
     const headerChoices = p.headers.map((t, i) => [columnLetter(i), `${columnLetter(i)}列：${t || '（无表头）'}`]);
@@ -157,7 +157,7 @@ export async function importPage(ctx) {
         : h('p.ok-box#import-no-problems', {}, '没有发现问题，可以导入。'));
 
     return h('div.import-preview', {},
-      counts, footer,
+      counts,
       h('div.import-columns', {},
         h('div.card', {}, h('h2', {}, '列对应'), h('div.table-wrap.mapping-wrap', {}, mapping)),
         h('div.import-right', {},
