@@ -10,6 +10,7 @@
 //! anything is written.
 pub mod exchange;
 pub mod keys;
+mod os_store;
 pub mod package;
 pub mod review;
 pub mod trust;

@@ -32,6 +32,7 @@ mod sync_crash;
 mod sync_files;
 mod sync_hostile;
 mod sync_key;
+mod sync_key_os_store;
 mod sync_merge;
 mod upgrade;
 mod writes;

@@ -7,10 +7,12 @@ use std::{
     process::{Command, Stdio},
 };
 
-/// To build the Tauri app (WebKitGTK and friends) and the core (C compiler for SQLite).
+/// To build the Tauri app (WebKitGTK and friends) and the core (C compiler for SQLite;
+/// libdbus for the Secret Service, where the office sync key is kept).
 pub const BUILD: &[&str] = &[
     "build-essential",
     "pkg-config",
+    "libdbus-1-dev",
     "libssl-dev",
     "libwebkit2gtk-4.1-dev",
     "libgtk-3-dev",
@@ -21,9 +23,22 @@ pub const BUILD: &[&str] = &[
 
 /// For the end-to-end tests: a virtual screen, the WebDriver server for WebKitGTK, and
 /// CJK fonts, without which Chinese renders as empty boxes in screenshots; poppler-utils
-/// reads the saved PDFs (their text, and page one as a PNG).
-pub const TEST: &[&str] =
-    &["xvfb", "xauth", "webkit2gtk-driver", "fonts-noto-cjk", "imagemagick", "xdotool", "poppler-utils"];
+/// reads the saved PDFs (their text, and page one as a PNG). A private D-Bus session
+/// with GNOME Keyring, and libsecret's secret-tool to read it, for the test of the sync
+/// key in the Secret Service (tests/core/sync_key_os_store.rs).
+pub const TEST: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "fonts-noto-cjk",
+    "imagemagick",
+    "xdotool",
+    "poppler-utils",
+    "dbus-daemon",
+    "dbus-bin",
+    "gnome-keyring",
+    "libsecret-tools",
+];
 
 pub fn ensure(sets: &[&[&str]]) -> Result {
     let wanted = sets.concat();
