@@ -87,6 +87,7 @@ fn sync_events(conn: &Connection) -> i64 {
 /// that the import transaction is most of a run (start-up, key derivation and
 /// reading take some 45 ms of a run's 200–400 ms).
 fn fixture() -> Fixture {
+    crate::support::config_dir();
     let started = Instant::now();
     let a_dir = TempDir::new().unwrap();
     let mut a = Store::open_dir(a_dir.path()).unwrap();
@@ -190,7 +191,11 @@ fn fixture() -> Fixture {
 fn cli(dir: &Path, package: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_street-ledger"));
     c.arg("--data-dir").arg(dir).args(["sync", "import"]).arg(package);
-    c.env_remove("STREET_LEDGER_DATA_DIR").env("STREET_LEDGER_SYNC_KEY", PASSPHRASE);
+    // The key this PC keeps (as a scheduled sync uses it): a passphrase would
+    // be derived anew each run (argon2id, 64 MiB), time that moves the commit.
+    c.env_remove("STREET_LEDGER_DATA_DIR")
+        .env_remove("STREET_LEDGER_SYNC_KEY")
+        .env(street_ledger::sync::keys::CONFIG_DIR_ENV, crate::support::config_dir());
     c.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     c
 }
