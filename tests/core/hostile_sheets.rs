@@ -372,3 +372,64 @@ fn an_ods_repeating_a_cell_2_to_the_64th_minus_1_times_is_refused_not_wrapped_ro
     assert!(err.contains("范围过大"), "{err}");
     assert_unchanged(&db, &before);
 }
+
+/// Writes `piece` `times` times, in chunks of a few hundred KB.
+fn repeat(out: &mut dyn Write, piece: &str, times: usize) -> std::io::Result<()> {
+    let per = (256 << 10) / piece.len() + 1;
+    let chunk = piece.repeat(per);
+    for _ in 0..times / per {
+        out.write_all(chunk.as_bytes())?;
+    }
+    out.write_all(piece.repeat(times % per).as_bytes())
+}
+
+#[test]
+fn a_sheet_declaring_40_million_merges_is_refused_before_calamine_lists_them() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("合并炸弹.xlsx");
+    xlsx_streamed(&path, |out| {
+        write!(
+            out,
+            r#"<?xml version="1.0"?><worksheet {NS}><sheetData>{}</sheetData><mergeCells>"#,
+            roster_xml(1, false)
+        )?;
+        // Tags of an odd length, so that some straddle two reads.
+        repeat(out, r#"<mergeCell ref="A1:A1" />"#, 40_000_000)?;
+        write!(out, "</mergeCells></worksheet>")
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 8 << 20, "a small file");
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("合并单元格") && err.contains("另存为"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn an_inline_string_cell_of_a_thousand_900_kb_runs_is_refused_before_calamine_joins_them() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("长单元格.xlsx");
+    let run = format!("<r><t>{}</t></r>", "a".repeat(900_000));
+    xlsx_streamed(&path, |out| {
+        write!(out, r#"<?xml version="1.0"?><worksheet {NS}><sheetData>{}"#, roster_xml(1, false))?;
+        write!(out, r#"<row r="7"><c r="A7" t="inlineStr"><is>"#)?;
+        repeat(out, &run, 1000)?;
+        write!(out, "</is></c></row></sheetData></worksheet>")
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 8 << 20, "a small file");
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("单元格超过") && err.contains("另存为"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_csv_that_is_a_link_to_dev_zero_is_refused_at_64_mb_read() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("无底.csv");
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("64 MB") && err.contains("拆成"), "{err}");
+    assert_unchanged(&db, &before);
+}
