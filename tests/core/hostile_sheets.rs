@@ -338,19 +338,29 @@ fn an_xls_whose_one_long_shared_string_fills_100000_cells_is_refused_before_cala
 }
 
 #[test]
-fn an_ods_repeating_a_600_kb_string_over_3000_columns_or_rows_is_refused_before_calamine_copies_it() {
+fn an_ods_repeating_a_600_kb_string_over_3000_columns_or_rows_or_2_billion_spaces_is_refused_before_calamine_copies_it()
+{
     let (dir, db) = demo_folder();
     let before = fingerprint(&db);
+    let cell = |columns: u32, text: &str| {
+        format!(
+            r#"<table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+        )
+    };
     let long = "长".repeat(200_000);
-    for (name, rows, columns) in [("重复列.ods", 1, 3000), ("重复行.ods", 3000, 1)] {
+    let bombs = [
+        ("重复列.ods", 1, cell(3000, &long)),
+        ("重复行.ods", 3000, cell(1, &long)),
+        // calamine writes a text:s out as text:c spaces.
+        ("空格.ods", 1, cell(1, r#"<text:s text:c="2000000000"></text:s>"#)),
+    ];
+    for (name, rows, cell) in bombs {
         let path = dir.path().join(name);
-        let row = format!(
-            r#"<table:table-row table:number-rows-repeated="{rows}"><table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>{long}</text:p></table:table-cell></table:table-row>"#
-        );
+        let row = format!(r#"<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>"#);
         ods(&path, &(ods_row(&HEADER) + &row));
         assert!(std::fs::metadata(&path).unwrap().len() < 64 << 10, "a small file");
         let err = refused_clearly(&import(dir.path(), &path));
-        assert!(err.contains("内容超出") && err.contains("拆成"), "{err}");
+        assert!(err.contains("内容超出") && err.contains("拆成"), "{name}: {err}");
     }
     assert_unchanged(&db, &before);
 }
