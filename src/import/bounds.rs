@@ -36,6 +36,13 @@ pub const MAX_XLS_CELLS: u64 = 3_000_000;
 pub const MAX_PART_BYTES: u64 = 128 << 20;
 /// A worksheet part (streamed, never held whole), inflated.
 pub const MAX_SHEET_PART_BYTES: u64 = 1 << 30;
+/// `<mergeCell>` elements of one worksheet: calamine holds their list whole
+/// (16 bytes each), and a 1 MB zip can declare 45 million.
+pub const MAX_MERGES: usize = 100_000;
+/// One cell of a worksheet, from its `<c` to the next cell, row or end of
+/// the sheet data: calamine joins an inline string's runs into one string
+/// and copies it. Excel's 32,767 characters, escaped, stay under 200 KB.
+pub const MAX_CELL_XML: usize = 512 << 10;
 /// The longest stretch between two `<` in an XML part: one tag or one text,
 /// which the XML reader holds whole. A cell holds at most 32,767 characters.
 pub const MAX_XML_RUN: usize = 1 << 20;
@@ -51,13 +58,14 @@ pub(crate) fn check_size(path: &Path) -> Result<(), ImportError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| ImportError::Unreadable { file: path.display().to_string(), why: e.to_string() })?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(ImportError::FileTooLarge {
-            file: file_name(path),
-            mb: meta.len().div_ceil(1 << 20),
-            limit_mb: MAX_FILE_BYTES >> 20,
-        });
+        return Err(too_large(path, meta.len()));
     }
     Ok(())
+}
+
+/// A file of `len` bytes is over [`MAX_FILE_BYTES`].
+pub(crate) fn too_large(path: &Path, len: u64) -> ImportError {
+    ImportError::FileTooLarge { file: file_name(path), mb: len.div_ceil(1 << 20), limit_mb: MAX_FILE_BYTES >> 20 }
 }
 
 /// Every XML part of a zip-based workbook (.xlsx, .xlsm, .ods) inflated
@@ -75,7 +83,9 @@ pub(crate) fn check_parts(path: &Path) -> Result<(), ImportError> {
         if !(lower.ends_with(".xml") || lower.ends_with(".rels")) {
             continue;
         }
-        let streamed = lower.contains("worksheets/") || lower == "content.xml";
+        let sheet = lower.contains("worksheets/");
+        let streamed = sheet || lower == "content.xml";
+        let mut scan = sheet.then(SheetScan::default);
         let limit = if streamed { MAX_SHEET_PART_BYTES } else { MAX_PART_BYTES };
         let bloated = || ImportError::Bloated { file: file_name(path), part: name.clone() };
         let mut buf = vec![0u8; 64 << 10];
@@ -97,10 +107,99 @@ pub(crate) fn check_parts(path: &Path) -> Result<(), ImportError> {
                 if chunk.last() == Some(&b'<') {
                     run = 0;
                 }
+                if let Some(scan) = &mut scan {
+                    scan.piece(chunk).map_err(|excess| match excess {
+                        Excess::Merges => {
+                            ImportError::TooManyMerges { file: file_name(path), part: name.clone(), limit: MAX_MERGES }
+                        }
+                        Excess::Cell => ImportError::CellTooLong {
+                            file: file_name(path),
+                            part: name.clone(),
+                            limit_kb: MAX_CELL_XML >> 10,
+                        },
+                    })?;
+                }
             }
         }
     }
     Ok(())
+}
+
+/// What a worksheet part holds that calamine keeps whole, counted as the
+/// part streams by: its merges and the bytes of each cell. A tag is known by
+/// the name after its `<`, which may straddle two reads, so the name's first
+/// bytes are gathered across pieces before it is looked at.
+#[derive(Default)]
+struct SheetScan {
+    /// The current tag's first bytes, up to [`NAME`], while `naming`.
+    name: Vec<u8>,
+    naming: bool,
+    merges: usize,
+    in_cell: bool,
+    cell: usize,
+}
+
+enum Excess {
+    Merges,
+    Cell,
+}
+
+/// Bytes of a tag's name looked at: `prefix:mergeCell` with a long prefix
+/// is cut short, and then counts as no tag of interest.
+const NAME: usize = 64;
+
+fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':') || b >= 0x80
+}
+
+impl SheetScan {
+    /// One piece of the part: the bytes after a `<` up to and including the
+    /// next `<`, or up to the end of the current read.
+    fn piece(&mut self, piece: &[u8]) -> Result<(), Excess> {
+        let ends = piece.last() == Some(&b'<');
+        if self.naming {
+            let room = NAME - self.name.len();
+            self.name.extend_from_slice(&piece[..piece.len().min(room)]);
+            let body = self.name.strip_prefix(b"/").unwrap_or(&self.name);
+            if ends || self.name.len() == NAME || body.iter().any(|b| !name_byte(*b)) {
+                self.naming = false;
+                self.tag()?;
+            }
+        }
+        if self.in_cell {
+            self.cell += piece.len();
+            if self.cell > MAX_CELL_XML {
+                return Err(Excess::Cell);
+            }
+        }
+        if ends {
+            self.naming = true;
+            self.name.clear();
+        }
+        Ok(())
+    }
+
+    /// The tag whose name is gathered: a merge counted, a cell begun or ended.
+    fn tag(&mut self) -> Result<(), Excess> {
+        let (close, body) = match self.name.strip_prefix(b"/") {
+            Some(body) => (true, body),
+            None => (false, &self.name[..]),
+        };
+        let qualified = &body[..body.iter().position(|b| !name_byte(*b)).unwrap_or(body.len())];
+        let local = qualified.rsplit(|b| *b == b':').next().unwrap_or(qualified);
+        match (close, local) {
+            (false, b"mergeCell") => {
+                self.merges += 1;
+                if self.merges > MAX_MERGES {
+                    return Err(Excess::Merges);
+                }
+            }
+            (false, b"c") => (self.in_cell, self.cell) = (true, 0),
+            (true, b"c") | (_, b"row") | (_, b"sheetData") => self.in_cell = false,
+            _ => {}
+        }
+        Ok(())
+    }
 }
 
 /// A sheet's real cells as they are read: rows by number, each row's cells

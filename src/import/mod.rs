@@ -73,6 +73,10 @@ pub enum ImportError {
     TooMuchContent { sheet: String, cells: usize, mb: usize },
     #[error("文件“{file}”的内部结构异常（其中“{part}”解压后过大），不像正常的表格，可能已损坏。请在 Excel 或 WPS 中打开它，另存为新的 .xlsx 文件后再导入")]
     Bloated { file: String, part: String },
+    #[error("文件“{file}”的“{part}”中合并单元格超过{limit}处，不像正常的表格，可能已损坏。请在 Excel 或 WPS 中取消多余的合并单元格，或另存为新的 .xlsx 文件后再导入")]
+    TooManyMerges { file: String, part: String, limit: usize },
+    #[error("文件“{file}”的“{part}”中有一个单元格超过{limit_kb} KB（Excel 一个单元格最多 32767 个字），文件可能已损坏。请在 Excel 或 WPS 中打开它，另存为新的 .xlsx 文件后再导入")]
+    CellTooLong { file: String, part: String, limit_kb: usize },
     #[error("文件“{file}”中的工作表范围过大（超过{cells}万个单元格，常因远处有一个多余的单元格）。请在 Excel 或 WPS 中删去数据以外的行和列，或另存为 .xlsx 后再导入")]
     SheetTooWide { file: String, cells: u64 },
     #[error("文件“{0}”含有空字符，不是文本格式的 CSV 文件（可能是改了扩展名的 Excel 表格，或另存成了“Unicode 文本”）。请选择原来的 .xlsx 文件，或在 Excel 中另存为“CSV UTF-8”后再导入")]
@@ -100,6 +104,8 @@ impl ImportError {
             ImportError::TooManyRows { .. } => "import.too_many_rows",
             ImportError::TooMuchContent { .. } => "import.too_much_content",
             ImportError::Bloated { .. } => "import.bloated",
+            ImportError::TooManyMerges { .. } => "import.too_many_merges",
+            ImportError::CellTooLong { .. } => "import.cell_too_long",
             ImportError::NotText(_) => "import.not_text",
             ImportError::SheetTooWide { .. } => "import.sheet_too_wide",
             ImportError::LineTooLong { .. } => "import.line_too_long",

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 
 use calamine::{Data, Ods, Reader, Xls, Xlsx};
 
@@ -41,7 +41,14 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
     let unreadable = |why: String| ImportError::Unreadable { file: path.display().to_string(), why };
     match ext.as_str() {
         "csv" | "txt" => {
-            let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+            // Read no further than the limit: the length checked above is
+            // 0 for a pipe or a device (/dev/zero behind a link named x.csv).
+            let mut bytes = Vec::new();
+            let file = File::open(path).map_err(|e| unreadable(e.to_string()))?;
+            file.take(bounds::MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| unreadable(e.to_string()))?;
+            if bytes.len() as u64 > bounds::MAX_FILE_BYTES {
+                return Err(bounds::too_large(path, bytes.len() as u64));
+            }
             Ok(vec![csv(path, &bytes)?])
         }
         "xlsx" | "xlsm" => {

@@ -74,23 +74,37 @@ fn roster_xml(first: usize, merged_community: bool) -> String {
     xml
 }
 
+const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+
 /// A workbook put together by hand: one sheet of `sheet_data` with what
 /// goes before and after it.
 fn xlsx_by_hand(path: &Path, before: &str, sheet_data: &str, after: &str) {
+    xlsx_streamed(path, |sheet| {
+        write!(
+            sheet,
+            r#"<?xml version="1.0"?><worksheet {NS}>{before}<sheetData>{sheet_data}</sheetData>{after}</worksheet>"#
+        )
+    })
+}
+
+/// A workbook of one sheet whose part `write_sheet` writes as it goes,
+/// deflated: a bomb of a gigabyte never held by the test.
+fn xlsx_streamed(path: &Path, write_sheet: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let ns = NS;
     let parts = [
         ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
         ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
         ("xl/workbook.xml", format!(r#"<?xml version="1.0"?><workbook {ns}><sheets><sheet name="花名册" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
         ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
-        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet {ns}>{before}<sheetData>{sheet_data}</sheetData>{after}</worksheet>"#)),
     ];
     for (name, text) in parts {
         zip.start_file(name, opts).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
+    zip.start_file("xl/worksheets/sheet1.xml", opts.large_file(true)).unwrap();
+    write_sheet(&mut zip).unwrap();
     zip.finish().unwrap();
 }
 
@@ -320,5 +334,112 @@ fn an_xls_whose_one_long_shared_string_fills_100000_cells_is_refused_before_cala
     assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20, "a small file");
     let err = refused_clearly(&import(dir.path(), &path));
     assert!(err.contains("内容超出"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn an_ods_repeating_a_600_kb_string_over_3000_columns_or_rows_or_2_billion_spaces_is_refused_before_calamine_copies_it()
+{
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let cell = |columns: u32, text: &str| {
+        format!(
+            r#"<table:table-cell table:number-columns-repeated="{columns}" office:value-type="string"><text:p>{text}</text:p></table:table-cell>"#
+        )
+    };
+    let long = "长".repeat(200_000);
+    let bombs = [
+        ("重复列.ods", 1, cell(3000, &long)),
+        ("重复行.ods", 3000, cell(1, &long)),
+        // calamine writes a text:s out as text:c spaces.
+        ("空格.ods", 1, cell(1, r#"<text:s text:c="2000000000"></text:s>"#)),
+    ];
+    for (name, rows, cell) in bombs {
+        let path = dir.path().join(name);
+        let row = format!(r#"<table:table-row table:number-rows-repeated="{rows}">{cell}</table:table-row>"#);
+        ods(&path, &(ods_row(&HEADER) + &row));
+        assert!(std::fs::metadata(&path).unwrap().len() < 64 << 10, "a small file");
+        let err = refused_clearly(&import(dir.path(), &path));
+        assert!(err.contains("内容超出") && err.contains("拆成"), "{name}: {err}");
+    }
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn an_ods_repeating_a_cell_2_to_the_64th_minus_1_times_is_refused_not_wrapped_round() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("溢出.ods");
+    let max = u64::MAX;
+    // A value in two columns, then repeated 2^64 - 1 more: added up
+    // unchecked this wraps round to column 1 (or panics), and the bomb
+    // passes as a row of one cell.
+    let row = format!(
+        r#"<table:table-row table:number-rows-repeated="{max}"><table:table-cell table:number-columns-repeated="2" office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="{max}" office:value-type="float" office:value="1"/></table:table-row>"#
+    );
+    ods(&path, &(ods_row(&HEADER) + &row));
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("范围过大"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+/// Writes `piece` `times` times, in chunks of a few hundred KB.
+fn repeat(out: &mut dyn Write, piece: &str, times: usize) -> std::io::Result<()> {
+    let per = (256 << 10) / piece.len() + 1;
+    let chunk = piece.repeat(per);
+    for _ in 0..times / per {
+        out.write_all(chunk.as_bytes())?;
+    }
+    out.write_all(piece.repeat(times % per).as_bytes())
+}
+
+#[test]
+fn a_sheet_declaring_40_million_merges_is_refused_before_calamine_lists_them() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("合并炸弹.xlsx");
+    xlsx_streamed(&path, |out| {
+        write!(
+            out,
+            r#"<?xml version="1.0"?><worksheet {NS}><sheetData>{}</sheetData><mergeCells>"#,
+            roster_xml(1, false)
+        )?;
+        // Tags of an odd length, so that some straddle two reads.
+        repeat(out, r#"<mergeCell ref="A1:A1" />"#, 40_000_000)?;
+        write!(out, "</mergeCells></worksheet>")
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 8 << 20, "a small file");
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("合并单元格") && err.contains("另存为"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[test]
+fn an_inline_string_cell_of_a_thousand_900_kb_runs_is_refused_before_calamine_joins_them() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("长单元格.xlsx");
+    let run = format!("<r><t>{}</t></r>", "a".repeat(900_000));
+    xlsx_streamed(&path, |out| {
+        write!(out, r#"<?xml version="1.0"?><worksheet {NS}><sheetData>{}"#, roster_xml(1, false))?;
+        write!(out, r#"<row r="7"><c r="A7" t="inlineStr"><is>"#)?;
+        repeat(out, &run, 1000)?;
+        write!(out, "</is></c></row></sheetData></worksheet>")
+    });
+    assert!(std::fs::metadata(&path).unwrap().len() < 8 << 20, "a small file");
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("单元格超过") && err.contains("另存为"), "{err}");
+    assert_unchanged(&db, &before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_csv_that_is_a_link_to_dev_zero_is_refused_at_64_mb_read() {
+    let (dir, db) = demo_folder();
+    let before = fingerprint(&db);
+    let path = dir.path().join("无底.csv");
+    std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+    let err = refused_clearly(&import(dir.path(), &path));
+    assert!(err.contains("64 MB") && err.contains("拆成"), "{err}");
     assert_unchanged(&db, &before);
 }

@@ -35,7 +35,8 @@ const working = (what) => {
 const FIELD_OF = {
   'import.unreadable': 'path', 'import.format': 'path', 'import.no_sheet': 'sheet',
   // A file refused for its size or shape (src/import/bounds.rs).
-  'import.file_too_large': 'path', 'import.bloated': 'path', 'import.not_text': 'path',
+  'import.file_too_large': 'path', 'import.bloated': 'path',
+  'import.too_many_merges': 'path', 'import.cell_too_long': 'path', 'import.not_text': 'path',
   'import.line_too_long': 'path', 'import.sheet_too_wide': 'path', 'import.too_many_rows': 'path',
   'import.too_much_content': 'path',
 };
