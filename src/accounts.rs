@@ -1,6 +1,9 @@
 //! Staff accounts (账号) and logging in. Passwords are hashed with argon2id
 //! and never stored, logged, dumped or exported. Wrong passwords lock an
 //! account on this PC for a while (failures are local, not synced).
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -201,35 +204,79 @@ impl Lockout {
     }
 }
 
-/// Whose failures an attempt counts as: a known account by its login name;
-/// an unknown name by a hash of it (salted with this PC's id), since what
-/// was typed may well be a password typed into the wrong box. Unknown names
-/// are counted and locked exactly like known ones, so the answers (message,
-/// attempts left, lock) never tell whether a name exists.
+/// Whose failures an attempt counts as: a known account by its login name,
+/// in the database; an unknown name only in this process's memory, keyed by
+/// a keyed hash of it, since what was typed may well be a password typed
+/// into the wrong box and nothing derived from it may reach the database or
+/// its backups. Unknown names are counted and locked exactly like known
+/// ones, so the answers (message, attempts left, lock) never tell whether a
+/// name exists; an unknown name's count lasts until the app closes.
 struct Attempt {
-    key: String,
+    key: Key,
     /// The name in the audit trail.
     shown: String,
+}
+
+enum Key {
+    Known(String),
+    Unknown([u8; 32]),
+}
+
+/// Failures and lock of unknown names, in memory only.
+type Counts = HashMap<[u8; 32], (i64, Option<DateTime<Utc>>)>;
+
+fn unknown_counts() -> std::sync::MutexGuard<'static, Counts> {
+    static COUNTS: OnceLock<Mutex<Counts>> = OnceLock::new();
+    COUNTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A random secret of this process: the memory keys cannot be recomputed
+/// from a typed name without it.
+fn process_secret() -> &'static [u8; 32] {
+    static SECRET: OnceLock<[u8; 32]> = OnceLock::new();
+    SECRET.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        getrandom::getrandom(&mut secret).expect("the operating system gives random bytes");
+        secret
+    })
 }
 
 impl Attempt {
     fn of(store: &Store, username: &str, known: bool) -> Attempt {
         if known {
-            return Attempt { key: username.into(), shown: username.into() };
+            return Attempt { key: Key::Known(username.into()), shown: username.into() };
         }
         use sha2::{Digest, Sha256};
         let digest = Sha256::new()
+            .chain_update(process_secret())
             .chain_update(store.installation_id().as_bytes())
             .chain_update([0])
             .chain_update(username.as_bytes())
             .finalize();
-        Attempt { key: format!("?{}", hex(&digest)), shown: "（不存在的登录名）".into() }
+        Attempt { key: Key::Unknown(digest.into()), shown: "（不存在的登录名）".into() }
+    }
+
+    fn state(&self, conn: &Connection) -> Result<(i64, Option<DateTime<Utc>>)> {
+        match &self.key {
+            Key::Known(name) => login_state(conn, name),
+            Key::Unknown(key) => Ok(unknown_counts().get(key).copied().unwrap_or((0, None))),
+        }
+    }
+
+    fn set_state(&self, conn: &Connection, failures: i64, locked: Option<DateTime<Utc>>) -> Result<()> {
+        match &self.key {
+            Key::Known(name) => set_login_state(conn, name, failures, locked),
+            Key::Unknown(key) => {
+                unknown_counts().insert(*key, (failures, locked));
+                Ok(())
+            }
+        }
     }
 
     /// Refuses (audited) while locked; a lock that has run out starts the
     /// count again. Gives the failures so far.
     fn unless_locked(&self, store: &Store, now: DateTime<Utc>, what: &str) -> Result<i64> {
-        let (failures, locked_until) = login_state(store.conn(), &self.key)?;
+        let (failures, locked_until) = self.state(store.conn())?;
         if let Some(until) = locked_until.filter(|u| *u > now) {
             audit::record(store, &self.shown, Action::LoginFailed, &self.shown, what)?;
             let minutes = ((until - now).num_seconds() + 59) / 60;
@@ -250,7 +297,7 @@ impl Attempt {
         let limits = Lockout::read(store.conn())?;
         let failures = failures + 1;
         let locked = (failures >= limits.max).then(|| now + Duration::minutes(limits.minutes));
-        set_login_state(store.conn(), &self.key, failures, locked)?;
+        self.set_state(store.conn(), failures, locked)?;
         audit::record(store, &self.shown, Action::LoginFailed, &self.shown, &detail(failures))?;
         if locked.is_some() {
             let detail = format!("锁定{}分钟", limits.minutes);

@@ -99,9 +99,24 @@ pub fn record(store: &Store, user: &str, action: Action, target: &str, detail: &
     // Immediate: reading the chain head and appending after it must not
     // interleave with another program (the CLI beside the app) doing so.
     let tx = rusqlite::Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
-    let mut head = ChainHead::load(&tx, Log::AuditEvent)?;
+    record_in(&tx, store.installation_id(), user, action, target, detail)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Appends an event inside a transaction the caller holds (begun
+/// immediate), so that the event and the change it tells of are written
+/// together or not at all.
+pub(crate) fn record_in(
+    tx: &rusqlite::Transaction,
+    installation: &str,
+    user: &str,
+    action: Action,
+    target: &str,
+    detail: &str,
+) -> Result<()> {
+    let mut head = ChainHead::load(tx, Log::AuditEvent)?;
     let at = Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true);
-    let installation = store.installation_id();
     // The columns in the order of `Log::AuditEvent.columns()`.
     let hash = chain_hash(
         &head.hash,
@@ -114,8 +129,7 @@ pub fn record(store: &Store, user: &str, action: Action, target: &str, detail: &
     .execute((&at, installation, user, action.code(), target, detail, &hash))?;
     head.seq = tx.last_insert_rowid();
     head.hash = hash;
-    head.store(&tx, Log::AuditEvent)?;
-    tx.commit()?;
+    head.store(tx, Log::AuditEvent)?;
     Ok(())
 }
 

@@ -113,6 +113,11 @@ pub fn check(store: &Store, target: &Target) -> Result<()> {
 /// temporary file is removed and what was at the path stays.
 pub fn write<T>(store: &Store, target: &Target, write_to: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
     check(store, target)?;
+    // Made only now: a refused export leaves no new folder behind.
+    if let Some(parent) = target.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| ExportError::Write { path: target.path.display().to_string(), why: e.to_string() })?;
+    }
     let temp = temporary(&target.path);
     let written = write_to(&temp).and_then(|v| place(&temp, target).map(|()| v));
     if written.is_err() {
@@ -172,7 +177,8 @@ pub fn folder(data_dir: &Path) -> PathBuf {
 
 /// Where to write: the path typed, if it names a file; else a new file in
 /// the folder typed (or the export folder), named by what and when, and
-/// numbered so that it is never a file already there. Its folder is made.
+/// numbered so that it is never a file already there. Its folder is made
+/// by [`write`], once the export is allowed.
 pub fn choose(data_dir: &Path, typed: Option<&str>, what: &str, ext: &str) -> PathBuf {
     let typed = typed.map(str::trim).filter(|p| !p.is_empty()).map(PathBuf::from);
     let path = match typed {
@@ -182,9 +188,6 @@ pub fn choose(data_dir: &Path, typed: Option<&str>, what: &str, ext: &str) -> Pa
             fresh(&dir, &format!("{what}-{}", chrono::Local::now().format("%Y%m%d-%H%M%S")), ext)
         }
     };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        let _ = fs::create_dir_all(parent);
-    }
     path
 }
 

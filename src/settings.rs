@@ -359,14 +359,18 @@ pub fn set(store: &mut Store, actor: &Actor, key: &str, value: &str) -> Result<(
     let s = ALL.iter().find(|s| s.key == key).ok_or_else(|| SettingsError::Unknown(key.to_string()))?;
     let value = s.parse(value)?.text();
     if s.scope == Scope::Local {
-        store.conn().execute(
+        // The value and its audit event together, or neither.
+        let tx = rusqlite::Transaction::new_unchecked(store.conn(), rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
             "INSERT INTO local_setting (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, &value),
         )?;
         let action = if key.starts_with("sync.") { Action::Sync } else { Action::Backup };
         let shown = if value.is_empty() { "默认".to_string() } else { value };
-        return audit::record(store, &actor.user, action, &s.label(), &format!("本机设置为{shown}"));
+        audit::record_in(&tx, store.installation_id(), &actor.user, action, &s.label(), &format!("本机设置为{shown}"))?;
+        tx.commit()?;
+        return Ok(());
     }
     let id: Option<String> =
         store.conn().query_row("SELECT id FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;

@@ -182,9 +182,12 @@ pub fn set_key(store: &Store, actor: &Actor, passphrase: &str) -> Result<()> {
     let (office_id, _) = exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
     let key = OfficeKey::derive(passphrase, &office_id);
     if let Some(folder) = local(store.conn(), "folder")? {
-        for (name, bytes) in packages_in(Path::new(&folder), store.installation_id())? {
-            if let Ok((h, _)) = package::read_header(&name, &bytes) {
-                if h.office_id == office_id && !key.opens(&h.key_check) {
+        // Headers only: no body is read to judge the key.
+        let folder = Path::new(&folder);
+        for name in package_names(folder)? {
+            if let Ok(head) = package::Head::read(&folder.join(&name), &name) {
+                let h = &head.header;
+                if h.writer != store.installation_id() && h.office_id == office_id && !key.opens(&h.key_check) {
                     return Err(SyncError::WrongKey(name).into());
                 }
             }
@@ -298,7 +301,8 @@ pub fn snapshot(
 pub fn import_file(store: &mut Store, actor: &Actor, path: &Path, key: &OfficeKey) -> Result<Applied> {
     crate::firstrun::refuse_on_demo(store, "同步")?;
     let name = file_name(path);
-    let bytes = package::read_file(path, &name)?;
+    let office = exchange::office(store.conn())?.map(|(id, _)| id);
+    let bytes = package::read_file(path, &name, office.as_deref(), key)?;
     let (_, b) = open_with(store.conn(), &name, &bytes, key)?;
     let applied = apply(store, actor, &b)?;
     audit::record(store, &actor.user, Action::Sync, &name, &summary_text(&applied))?;
@@ -312,10 +316,13 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
         return Err(Error::AlreadyConfigured);
     }
     let name = file_name(path);
-    let bytes = package::read_file(path, &name)?;
-    let (header, _) = package::read_header(&name, &bytes)?;
+    let head = package::Head::read(path, &name)?;
     check_strength(passphrase)?;
-    let key = OfficeKey::derive(passphrase, &header.office_id);
+    let key = OfficeKey::derive(passphrase, &head.header.office_id);
+    // A mistyped passphrase is refused before the body is read.
+    head.check_for(None, &key)?;
+    let header = head.header.clone();
+    let bytes = head.body()?;
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
     let applied = apply(store, &Actor::system(), &b)?;
     if let Some(n) = header.pc_number {
@@ -364,33 +371,42 @@ fn own_file(folder: &Path, conn: &Connection, installation_id: &str) -> Result<P
     Ok(folder.join(format!("{safe}-{tail}.{EXTENSION}")))
 }
 
-/// The package files in a folder, except this PC's own, that could be read.
-fn packages_in(folder: &Path, installation_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    Ok(package_files(folder, installation_id)?.into_iter().filter_map(|(name, b)| Some((name, b.ok()?))).collect())
+/// The names of the package files in a folder, sorted; none is read.
+fn package_names(folder: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(folder).map_err(|_| SyncError::Folder(folder.display().to_string()))?;
+    let mut out: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| Path::new(name).extension().is_some_and(|x| x == EXTENSION) && !name.starts_with('.'))
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
-/// A package file's name and its bytes, or why they were not read.
-type Read = (String, std::result::Result<Vec<u8>, SyncError>);
-
-/// The package files in a folder, except this PC's own, each read within
-/// bounds (`package::read_file`) or with why it was not.
-fn package_files(folder: &Path, installation_id: &str) -> Result<Vec<Read>> {
-    let own = |bytes: &[u8]| package::read_header("", bytes).is_ok_and(|(h, _)| h.writer == installation_id);
-    let entries = std::fs::read_dir(folder).map_err(|_| SyncError::Folder(folder.display().to_string()))?;
-    let mut out = Vec::new();
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let is_package = Path::new(&name).extension().is_some_and(|x| x == EXTENSION) && !name.starts_with('.');
-        if !is_package {
-            continue;
-        }
-        match package::read_file(&e.path(), &name) {
-            Ok(bytes) if own(&bytes) => {}
-            read => out.push((name, read)),
-        }
+/// Reads and opens one package file of the folder for a sync run: none when
+/// it is this PC's own or was taken in before (known from its header, before
+/// its body is read); refused, before its body is read, when it is of
+/// another office or sealed with a key this PC does not hold.
+fn next_package(
+    conn: &Connection,
+    path: &Path,
+    name: &str,
+    own: &str,
+    key: &OfficeKey,
+) -> Result<Option<(String, Bundle)>> {
+    let head = package::Head::read(path, name)?;
+    if head.header.writer == own {
+        return Ok(None);
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    let sql = "SELECT EXISTS (SELECT 1 FROM sync_package WHERE package_id = ?1)";
+    if conn.query_row(sql, [&head.header.package_id], |r| r.get::<_, bool>(0))? {
+        return Ok(None);
+    }
+    let office = exchange::office(conn)?.map(|(id, _)| id);
+    head.check_for(office.as_deref(), key)?;
+    let bytes = head.body()?;
+    let (h, b) = open_with(conn, name, &bytes, key)?;
+    Ok(Some((h.package_id, b)))
 }
 
 /// One sync run, as the history page lists it.
@@ -475,32 +491,23 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
         ..RunReport::default()
     };
     let own = store.installation_id().to_string();
-    let mut waiting = Vec::new();
-    for (name, read) in package_files(&folder, &own)? {
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                report.messages.push(e.to_string());
-                continue;
-            }
-        };
-        if let Ok((h, _)) = package::read_header(&name, &bytes) {
-            let sql = "SELECT EXISTS (SELECT 1 FROM sync_package WHERE package_id = ?1)";
-            if store.conn().query_row(sql, [&h.package_id], |r| r.get::<_, bool>(0))? {
-                continue;
-            }
-        }
-        match open_with(store.conn(), &name, &bytes, key) {
-            Ok((h, b)) => waiting.push((name, h.package_id, b)),
-            Err(e) => report.messages.push(e.to_string()),
-        }
-    }
-    // A package may need another's changes first (gaps): go round while any
-    // package brings something new.
+    // One file at a time: read, opened and applied before the next is read.
+    // A package may need another's changes first (gaps): the ones still
+    // waiting are read again in another round while any round brings
+    // something new.
+    let mut waiting = package_names(&folder)?;
     loop {
         let mut progress = false;
         let mut still = Vec::new();
-        for (name, package_id, b) in waiting {
+        for name in waiting {
+            let (package_id, b) = match next_package(store.conn(), &folder.join(&name), &name, &own, key) {
+                Ok(Some(package)) => package,
+                Ok(None) => continue,
+                Err(e) => {
+                    report.messages.push(e.to_string());
+                    continue;
+                }
+            };
             match apply(store, actor, &b) {
                 Ok(a) => {
                     report.read += 1;
@@ -508,7 +515,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
                     report.records_changed += a.records_changed as i64;
                     progress |= a.received > 0;
                     if a.deferred > 0 {
-                        still.push((name, package_id, b));
+                        still.push(name);
                     } else {
                         store.conn().execute(
                             "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
@@ -524,7 +531,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
             break;
         }
     }
-    for (name, _, _) in &waiting {
+    for name in &waiting {
         report
             .messages
             .push(format!("同步包“{name}”中有部分修改需要等其他电脑的同步包到来后才能导入，下次同步时会再试"));

@@ -260,25 +260,80 @@ pub const MAX_HEADER: usize = 1 << 20;
 /// the file.
 pub const MAX_BODY_JSON: u64 = 1 << 30;
 
-/// Reads a package file, within bounds: its size from the file's length
-/// before anything is read, then the header, checked (lengths included),
-/// and only then the body.
-pub fn read_file(path: &Path, name: &str) -> Result<Vec<u8>, SyncError> {
-    let unreadable = |_| SyncError::Unreadable(path.display().to_string());
-    let mut file = File::open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    if len > MAX_FILE {
-        return Err(SyncError::TooLarge { file: name.into(), mb: len >> 20, limit_mb: MAX_FILE >> 20 });
+/// Reads a package file of this office under this PC's key, within bounds:
+/// its size from the file's length before anything is read, then the
+/// header, checked (lengths included, and that it is of `office_id`, when
+/// this PC has joined one, and sealed with a key this PC holds), and only
+/// then the body.
+pub fn read_file(path: &Path, name: &str, office_id: Option<&str>, key: &OfficeKey) -> Result<Vec<u8>, SyncError> {
+    let head = Head::read(path, name)?;
+    head.check_for(office_id, key)?;
+    head.body()
+}
+
+/// A package file opened and its header read and checked; its body, up to
+/// 128 MiB, not yet read.
+pub struct Head {
+    file: File,
+    name: String,
+    path: String,
+    /// The bytes read so far: the prefix and the header.
+    bytes: Vec<u8>,
+    len: u64,
+    header_end: usize,
+    pub header: Header,
+}
+
+impl Head {
+    pub fn read(path: &Path, name: &str) -> Result<Head, SyncError> {
+        let unreadable = |_| SyncError::Unreadable(path.display().to_string());
+        let mut file = File::open(path).map_err(unreadable)?;
+        let len = file.metadata().map_err(unreadable)?.len();
+        if len > MAX_FILE {
+            return Err(SyncError::TooLarge { file: name.into(), mb: len >> 20, limit_mb: MAX_FILE >> 20 });
+        }
+        let mut bytes = Vec::new();
+        (&mut file).take(PREFIX as u64).read_to_end(&mut bytes).map_err(unreadable)?;
+        let header_end = check_prefix(name, &bytes, len)?;
+        (&mut file).take((header_end - PREFIX) as u64).read_to_end(&mut bytes).map_err(unreadable)?;
+        let (header, _) = check_header(name, &bytes, len)?;
+        Ok(Head { file, name: name.into(), path: path.display().to_string(), bytes, len, header_end, header })
     }
-    let mut bytes = Vec::new();
-    (&mut file).take(PREFIX as u64).read_to_end(&mut bytes).map_err(unreadable)?;
-    let header_end = check_prefix(name, &bytes, len)?;
-    (&mut file).take((header_end - PREFIX) as u64).read_to_end(&mut bytes).map_err(unreadable)?;
-    check_header(name, &bytes, len)?;
-    // The length was checked against the header; a file that grows while it
-    // is read (still being copied) is cut at that length and fails the seal.
-    (&mut file).take(len - header_end as u64).read_to_end(&mut bytes).map_err(unreadable)?;
-    Ok(bytes)
+
+    /// Refuses, before its body is read, a package of another office than
+    /// `office_id` (none: this PC has joined none yet) or sealed with a key
+    /// this PC does not hold.
+    pub fn check_for(&self, office_id: Option<&str>, key: &OfficeKey) -> Result<(), SyncError> {
+        if office_id.is_some_and(|id| id != self.header.office_id) {
+            let office = self.header.office_name.clone();
+            return Err(SyncError::OtherOffice { file: self.name.clone(), office });
+        }
+        matching_key(&self.name, &self.header, key).map(drop)
+    }
+
+    /// The whole file. The length was checked against the header; a file
+    /// that grows while it is read (still being copied) is cut at that
+    /// length and fails the seal.
+    pub fn body(mut self) -> Result<Vec<u8>, SyncError> {
+        let rest = self.len - self.header_end as u64;
+        (&mut self.file)
+            .take(rest)
+            .read_to_end(&mut self.bytes)
+            .map_err(|_| SyncError::Unreadable(self.path.clone()))?;
+        Ok(self.bytes)
+    }
+}
+
+/// The key of `key` a package with this header was sealed with, or why
+/// there is none.
+fn matching_key<'k>(name: &str, header: &Header, key: &'k OfficeKey) -> Result<&'k [u8; 32], SyncError> {
+    key.matching(&header.key_check).ok_or_else(|| {
+        if header.kdf.version > key.kdf().version {
+            SyncError::KeyUpgrade(name.into())
+        } else {
+            SyncError::WrongKey(name.into())
+        }
+    })
 }
 
 /// Reads the header, checking what can be checked without the key.
@@ -339,12 +394,7 @@ fn check_header(name: &str, bytes: &[u8], len: u64) -> Result<(Header, usize), S
 /// byte anywhere, or a cut file; nothing is returned half-read.
 pub fn open(name: &str, bytes: &[u8], key: &OfficeKey) -> Result<(Header, Body), SyncError> {
     let (header, header_end) = read_header(name, bytes)?;
-    let Some(key) = key.matching(&header.key_check) else {
-        if header.kdf.version > key.kdf().version {
-            return Err(SyncError::KeyUpgrade(name.into()));
-        }
-        return Err(SyncError::WrongKey(name.into()));
-    };
+    let key = matching_key(name, &header, key)?;
     let nonce = unhex(&header.nonce).filter(|n| n.len() == 24).ok_or_else(|| SyncError::Damaged(name.into()))?;
     let cipher = XChaCha20Poly1305::new(key.into());
     let plain = cipher

@@ -259,12 +259,40 @@ fn an_unknown_name_takes_the_steps_a_known_one_takes_and_its_text_is_not_kept() 
     let (before_rows, before_events) = (rows(&o), o.audit("login_failed").len());
     o.login("wangli", "typed-into-the-wrong-box", t0()).unwrap_err();
     o.login("Secret-password-typed-as-name", "x", t0()).unwrap_err();
-    assert_eq!(rows(&o), before_rows + 2, "each name has its count");
+    assert_eq!(rows(&o), before_rows + 1, "only the known name's count is kept in the database");
     assert_eq!(o.audit("login_failed").len(), before_events + 2);
-    assert!(
-        cells_holding(o.store.conn(), "Secret-password-typed-as-name").is_empty(),
-        "an unknown name is kept only as a hash"
-    );
+    assert!(cells_holding(o.store.conn(), "Secret-password-typed-as-name").is_empty(), "the name is not kept");
+}
+
+#[test]
+fn nothing_derived_from_an_unknown_name_reaches_the_database_file() {
+    // What is typed as a name is often a password typed into the wrong box:
+    // a stolen database or backup must not let anyone recover it.
+    let mut o = office().with_wangli();
+    let typed = "MySecretPassw0rd-typed-as-name";
+    assert_eq!(answers(&mut o, typed, 6, t0()).last().unwrap().code, "auth.locked", "counted and locked all the same");
+    fail(&mut o, "wangli", 1, t0());
+    let unknown_rows: i64 = o
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM login_state WHERE username NOT IN ('admin', 'wangli')", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unknown_rows, 0, "login_state holds known names only");
+    o.store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(o._dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            bytes.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    assert!(!bytes.is_empty());
+    let holds = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!holds(typed.as_bytes()), "the typed name is in the database files");
+    // An unknown name's '?'+hex row would sit beside the known one's.
+    assert!(holds(b"wangli"));
+    let row_of_a_hash = bytes.windows(65).any(|w| w[0] == b'?' && w[1..].iter().all(u8::is_ascii_hexdigit));
+    assert!(!row_of_a_hash, "a '?' row of a hashed name is in the database files");
 }
 
 #[test]

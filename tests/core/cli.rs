@@ -214,3 +214,70 @@ fn sync_snapshot_and_export_need_force_to_replace_and_never_replace_the_database
     assert_ne!(std::fs::read(&out).unwrap(), b"someone's own file");
     succeeds(&run(dir.path(), &["check"]));
 }
+
+/// A package file of `len` bytes with `package`'s header (another PC its
+/// writer, its body length made to fit) and a body of zeros left as a hole: no disk is used for it.
+fn large_package_like(package: &[u8], path: &Path, len: u64) {
+    use std::io::Write;
+    use street_ledger::sync::package;
+    let (mut header, _) = package::read_header("", package).unwrap();
+    // As if another PC wrote it.
+    header.writer = street_ledger::store::new_id();
+    let json_len = |h: &package::Header| serde_json::to_vec(h).unwrap().len() as u64;
+    header.body_len = len - 14 - json_len(&header);
+    // The body length's digits are part of the header's length.
+    header.body_len = len - 14 - json_len(&header);
+    let json = serde_json::to_vec(&header).unwrap();
+    let mut file = std::fs::File::create(path).unwrap();
+    // The magic and the format, then the header's length and the header.
+    file.write_all(&package[..10]).unwrap();
+    file.write_all(&(json.len() as u32).to_le_bytes()).unwrap();
+    file.write_all(&json).unwrap();
+    file.set_len(len).unwrap();
+}
+
+/// A sync folder full of large files that are not for this PC (another
+/// office's, or sealed with another key) is judged by their headers alone:
+/// no body is read, so the run fits in far less memory than the files take.
+#[cfg(unix)]
+#[test]
+fn large_package_files_of_another_office_or_key_are_refused_without_reading_their_bodies() {
+    use street_ledger::store::Store;
+    use street_ledger::sync::{self, Kind};
+    const PASSPHRASE: &str = "和平街道的同步密钥-2026";
+    let dir = TempDir::new().unwrap();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    crate::support::config_dir();
+    let ours = Store::open_dir(dir.path()).unwrap();
+    let wrong_key = sync::office_key(ours.conn(), "另一个密钥-不是本街道的-2026").unwrap();
+    let wrong_key_package = sync::export(&ours, Kind::Changes, &wrong_key).unwrap();
+    drop(ours);
+    let other = crate::support::new_office();
+    let other_key = sync::office_key(other.store.conn(), PASSPHRASE).unwrap();
+    let other_office_package = sync::export(&other.store, Kind::Changes, &other_key).unwrap();
+
+    let folder = TempDir::new().unwrap();
+    for i in 0..15 {
+        let len = 120 << 20;
+        large_package_like(&other_office_package, &folder.path().join(format!("别处-{i:02}.slsync")), len);
+        large_package_like(&wrong_key_package, &folder.path().join(format!("错钥-{i:02}.slsync")), len);
+    }
+    // 30 files of 120 MB; the run may take no more than 1 GiB of address space.
+    let bin = env!("CARGO_BIN_EXE_street-ledger");
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 1048576 && exec "$0" --data-dir "$1" --user admin sync --dir "$2""#)
+        .arg(bin)
+        .arg(dir.path())
+        .arg(folder.path())
+        .env_remove("STREET_LEDGER_DATA_DIR")
+        .env("STREET_LEDGER_PASSWORD", street_ledger::demo::DEMO_PASSWORD)
+        .env("STREET_LEDGER_SYNC_KEY", PASSPHRASE)
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "refusals reported\nstdout: {out}\nstderr: {}", stderr(&o));
+    assert_eq!(out.matches("属于另一个街道办").count(), 15, "{out}");
+    assert_eq!(out.matches("同步密钥不对").count(), 15, "{out}");
+    assert!(out.contains("读入0个同步包"), "{out}");
+}

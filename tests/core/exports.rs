@@ -248,3 +248,22 @@ fn a_snapshot_follows_the_same_rule() {
     assert_eq!(names(out.path()), ["快照.slsync"]);
     assert!(check::check(o.store.conn()).unwrap().ok());
 }
+
+#[test]
+fn a_refused_export_makes_no_folder() {
+    let o = new_office();
+    let backups = backup::backup_dir(&o.store).unwrap();
+    fs::create_dir_all(&backups).unwrap();
+    let before = names(&backups);
+    let typed = backups.join("新建文件夹").join("子文件夹");
+    let chosen = export::choose(&data_dir(&o), Some(typed.to_str().unwrap()), "报表", "xlsx");
+    for (what, result) in every_export(&o.store, &Target::new(&chosen, true)) {
+        assert_eq!(code(result), "export.backup", "{what}");
+    }
+    assert_eq!(names(&backups), before, "no folder made inside the backup folder");
+    // An allowed export into a folder not there yet makes it.
+    let out = TempDir::new().unwrap();
+    let chosen = export::choose(&data_dir(&o), out.path().join("新文件夹").to_str(), "报表", "xlsx");
+    run(&o.store, "report", &Target::from(&chosen)).unwrap();
+    assert_eq!(names(&out.path().join("新文件夹")).len(), 1);
+}

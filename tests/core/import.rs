@@ -374,7 +374,9 @@ fn when_the_rejected_rows_cannot_be_written_the_user_learns_the_good_rows_are_in
     let mut o = new_office();
     let dir = TempDir::new().unwrap();
     let path = bad_rows_file(dir.path());
-    let nowhere = dir.path().join("没有这个文件夹").join("退回.xlsx");
+    // A file where its folder should be: no folder can be made there.
+    std::fs::write(dir.path().join("不是文件夹"), b"a file").unwrap();
+    let nowhere = dir.path().join("不是文件夹").join("退回.xlsx");
     let e = import::import(
         &mut o.store,
         &clerk(),

@@ -215,6 +215,24 @@ fn a_local_setting_is_kept_on_this_pc_outside_the_change_log_and_audited() {
 }
 
 #[test]
+fn a_local_setting_whose_audit_event_cannot_be_written_is_not_changed() {
+    let mut o = new_office();
+    settings::set(&mut o.store, &clerk(), "backup.keep", "7").unwrap();
+    let events = count(o.store.conn(), "audit_event");
+    // The audit trail refuses the event (a full disk, a damaged file).
+    o.store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER no_audit BEFORE INSERT ON main.audit_event BEGIN SELECT RAISE(ABORT, 'full'); END",
+        )
+        .unwrap();
+    settings::set(&mut o.store, &clerk(), "backup.keep", "9").unwrap_err();
+    o.store.conn().execute_batch("DROP TRIGGER no_audit").unwrap();
+    assert_eq!(settings::integer(o.store.conn(), "backup.keep").unwrap(), 7, "the value and its event together");
+    assert_eq!(count(o.store.conn(), "audit_event"), events);
+}
+
+#[test]
 fn a_backup_folder_in_the_synced_table_is_never_read() {
     // What a PC of an older version sends, or an older version of this PC left.
     let mut o = new_office();

@@ -275,3 +275,25 @@ fn a_migration_that_fails_leaves_the_old_database_as_it_was_and_says_where_the_b
     let kept = contents(&Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
     assert_eq!(kept, before, "the backup named is the database before the upgrade");
 }
+
+#[test]
+fn upgrading_forgets_the_counts_of_unknown_login_names() {
+    // Earlier versions kept '?' + a salted SHA-256 of an unknown typed name,
+    // often a password typed into the name box; known names' counts stay.
+    crate::support::config_dir();
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join(DB_FILE);
+    std::fs::copy(fixtures_dir().join("schema-6-v0.2.0.db"), &db).unwrap();
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "INSERT OR REPLACE INTO login_state (username, failures, locked_until) VALUES
+                 ('?5f0e3a9c1b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f0a1c3e5b7d9f1a3c5e7b9d0f', 3, NULL),
+                 ('admin', 2, NULL)",
+        )
+        .unwrap();
+    let store = Store::open_dir(dir.path()).unwrap();
+    let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM login_state WHERE username LIKE '?%'"), 0);
+    assert_eq!(count("SELECT failures FROM login_state WHERE username = 'admin'"), 2);
+}
