@@ -22,6 +22,14 @@ struct Cli {
     command: Command,
 }
 
+/// `import --existing`: a typo is refused by clap, never read as `skip`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExistingArg {
+    Update,
+    Skip,
+    Stop,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 初始化：街道名称和社区（首次使用）
@@ -97,8 +105,8 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
         /// People already on the register: update, skip or stop.
-        #[arg(long, default_value = "skip")]
-        existing: String,
+        #[arg(long, value_enum, default_value = "skip")]
+        existing: ExistingArg,
         /// Import nothing unless every row is right.
         #[arg(long)]
         all_or_nothing: bool,
@@ -268,10 +276,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
                 None => Default::default(),
             };
-            let existing = match existing.as_str() {
-                "update" => import::Existing::Update,
-                "stop" => import::Existing::Stop,
-                _ => import::Existing::Skip,
+            let existing = match existing {
+                ExistingArg::Update => import::Existing::Update,
+                ExistingArg::Skip => import::Existing::Skip,
+                ExistingArg::Stop => import::Existing::Stop,
             };
             let options = import::Options { mapping, existing, all_or_nothing, ..Default::default() };
             if dry_run {

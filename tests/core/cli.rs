@@ -281,3 +281,14 @@ fn large_package_files_of_another_office_or_key_are_refused_without_reading_thei
     assert_eq!(out.matches("同步密钥不对").count(), 15, "{out}");
     assert!(out.contains("读入0个同步包"), "{out}");
 }
+
+#[test]
+fn a_mistyped_existing_choice_is_refused_not_read_as_skip() {
+    let dir = TempDir::new().unwrap();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    let file = dir.path().join("花名册.csv");
+    std::fs::write(&file, "姓名,身份证号,所属社区\n").unwrap();
+    let o = run(dir.path(), &["--user", "admin", "import", "elderly", file.to_str().unwrap(), "--existing", "updte"]);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("update, skip, stop"), "{}", stderr(&o));
+}
