@@ -83,27 +83,37 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, ImportError> {
             super::xls_extent::check(path)?;
             let mut book: Xls<BufReader<File>> =
                 calamine::open_workbook(path).map_err(|e: calamine::XlsError| unreadable(e.to_string()))?;
-            let mut out = Vec::new();
-            for name in book.sheet_names() {
-                let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
-                let merges = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                out.push(grid(name, &range, merges)?);
-            }
-            Ok(out)
+            ranges(&mut book, |b, name| b.merge_cells_by_sheet_name(name).unwrap_or_default(), unreadable)
         }
         _ => {
             bounds::check_parts(path)?;
             super::ods_extent::check(path)?;
             let mut book: Ods<BufReader<File>> =
                 calamine::open_workbook(path).map_err(|e: calamine::OdsError| unreadable(e.to_string()))?;
-            let mut out = Vec::new();
-            for name in book.sheet_names() {
-                let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
-                out.push(grid(name, &range, Vec::new())?);
-            }
-            Ok(out)
+            // .ods comes without merged areas.
+            ranges(&mut book, |_, _| Vec::new(), unreadable)
         }
     }
+}
+
+/// Every sheet of a workbook calamine holds whole (.xls, .ods), with its
+/// merged areas.
+fn ranges<R>(
+    book: &mut R,
+    merges: impl Fn(&R, &str) -> Vec<calamine::Dimensions>,
+    unreadable: impl Fn(String) -> ImportError,
+) -> Result<Vec<Grid>, ImportError>
+where
+    R: Reader<BufReader<File>>,
+    R::Error: std::fmt::Display,
+{
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|e| unreadable(e.to_string()))?;
+        let merged = merges(book, &name);
+        out.push(grid(name, &range, merged)?);
+    }
+    Ok(out)
 }
 
 /// A sheet calamine already holds as a range: its used cells.
