@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
+use street_ledger::access::Actor;
 use street_ledger::import::{self, Options};
-use street_ledger::store::{Actor, Store};
+use street_ledger::store::Store;
 use street_ledger::{idcard, office};
 use tempfile::TempDir;
 

@@ -11,9 +11,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use rust_xlsxwriter::Workbook;
+use street_ledger::access::Actor;
 use street_ledger::import::{self, Options};
 use street_ledger::report::{self, Request};
-use street_ledger::store::{Actor, Store};
+use street_ledger::store::Store;
 use street_ledger::{idcard, office};
 
 fn today() -> NaiveDate {

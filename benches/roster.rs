@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use criterion::Criterion;
 use rusqlite::Connection;
+use street_ledger::access::Actor;
 use street_ledger::demo::{self, DemoSpec};
 use street_ledger::elderly::{self, roster, roster::RosterQuery};
 use street_ledger::office;
 use street_ledger::person::search::{self, PersonQuery};
-use street_ledger::store::{Actor, Store};
+use street_ledger::store::Store;
 
 const COMMUNITIES: usize = 15;
 const SEED: u64 = 1;

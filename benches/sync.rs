@@ -23,8 +23,9 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use criterion::{Criterion, SamplingMode};
 use rusqlite::types::Value;
+use street_ledger::access::Actor;
 use street_ledger::demo::{self, DemoSpec};
-use street_ledger::store::{Actor, Store, Table, DB_FILE, LATEST_VERSION};
+use street_ledger::store::{Store, Table, DB_FILE, LATEST_VERSION};
 use street_ledger::sync::{self, Kind, OfficeKey};
 use tempfile::TempDir;
 

@@ -73,6 +73,22 @@ pub struct Actor {
     pub login: Option<String>,
 }
 
+impl crate::store::Author for Actor {
+    fn user_name(&self) -> &str {
+        &self.user
+    }
+}
+
+impl crate::store::WriteTx<'_> {
+    /// Who this write acts for: the registers check permissions against it.
+    pub fn actor(&self) -> &Actor {
+        let author: &dyn std::any::Any = self.author();
+        // Every write is begun with an `Actor` (`Store::write` is only ever
+        // given one); anything else is a programming error caught by every test.
+        author.downcast_ref().expect("a write is made for an Actor")
+    }
+}
+
 impl Actor {
     pub fn new(user: impl Into<String>, role: Role, community_id: Option<String>) -> Self {
         Actor { user: user.into(), role, community_id, login: None }

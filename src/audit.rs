@@ -13,13 +13,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, Local, NaiveDate, SecondsFormat, Utc};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::access::{Actor, Permission};
 use crate::person::{limit_offset, Page};
+use crate::store::chain::{chain_hash, fold, ChainHead, Log};
 use crate::store::{Store, Table};
 use crate::validate::{clean, invalid};
 use crate::Result;
@@ -135,144 +135,6 @@ pub(crate) fn record_in(
 
 // ---------------------------------------------------------------------------
 // The hash chains
-
-/// The two logs of the audit trail, each its own chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Log {
-    ChangeLog,
-    AuditEvent,
-}
-
-impl Log {
-    const ALL: [Log; 2] = [Log::ChangeLog, Log::AuditEvent];
-
-    fn table(self) -> &'static str {
-        match self {
-            Log::ChangeLog => "change_log",
-            Log::AuditEvent => "audit_event",
-        }
-    }
-
-    /// Every column a writer sets, in hashing order (`seq` is the chain's
-    /// order, and `hash` the chain itself).
-    fn columns(self) -> &'static [&'static str] {
-        match self {
-            Log::ChangeLog => {
-                &["txn_id", "hlc", "at", "installation_id", "user_name", "table_name", "record_id", "op", "fields"]
-            }
-            Log::AuditEvent => &["at", "installation_id", "user_name", "action", "target", "detail"],
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Log::ChangeLog => "操作日志（记录变更）",
-            Log::AuditEvent => "操作日志（登录、导出等）",
-        }
-    }
-}
-
-/// A row's hash: SHA-256 over the previous row's hash (empty for the first)
-/// and the row's columns, each as a null mark or its length and bytes, which
-/// keeps the boundaries between columns unambiguous without escaping (this
-/// runs for every change a large import logs).
-pub(crate) fn chain_hash(prev: &str, columns: &[Option<&str>]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    for c in columns {
-        match c {
-            None => h.update([0u8]),
-            Some(text) => {
-                h.update([1u8]);
-                h.update((text.len() as u64).to_le_bytes());
-                h.update(text.as_bytes());
-            }
-        }
-    }
-    let mut out = String::with_capacity(64);
-    for b in h.finalize() {
-        out.push(char::from(HEX[(b >> 4) as usize]));
-        out.push(char::from(HEX[(b & 15) as usize]));
-    }
-    out
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// The newest entry of a chain: a writer appends after it.
-#[derive(Debug, Clone)]
-pub(crate) struct ChainHead {
-    pub(crate) seq: i64,
-    pub(crate) hash: String,
-}
-
-impl ChainHead {
-    pub(crate) fn load(conn: &Connection, log: Log) -> Result<ChainHead> {
-        let row: Option<(i64, Option<String>)> = conn
-            .prepare_cached("SELECT seq, hash FROM audit_head WHERE log = ?1")?
-            .query_row([log.table()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((seq, Some(hash))) = row {
-            return Ok(ChainHead { seq, hash });
-        }
-        // No chained entry yet: the chain still runs through the entries
-        // written before it existed, so that removing one of them shows too.
-        let (seq, hash) = fold(conn, log, |_| {})?;
-        Ok(ChainHead { seq, hash })
-    }
-
-    pub(crate) fn store(&self, conn: &Connection, log: Log) -> Result<()> {
-        conn.prepare_cached(
-            "INSERT INTO audit_head (log, seq, hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (log) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        )?
-        .execute((log.table(), self.seq, &self.hash))?;
-        Ok(())
-    }
-}
-
-/// One entry of a chain as found on disk.
-struct Link {
-    seq: i64,
-    prev_seq: i64,
-    stored: Option<String>,
-    computed: String,
-}
-
-/// Walks a chain in order, computing each hash from the stored one before
-/// it (so that one altered entry is reported once, not with all after it).
-/// Returns the newest seq and hash.
-fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result<(i64, String)> {
-    let columns = log.columns();
-    let sql = format!("SELECT seq, hash, {} FROM {} ORDER BY seq", columns.join(", "), log.table());
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    let (mut seq, mut hash) = (0i64, String::new());
-    let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
-    while let Some(r) = rows.next()? {
-        let this: i64 = r.get(0)?;
-        values.clear();
-        for i in 0..columns.len() {
-            values.push(text(r.get_ref(i + 2)?));
-        }
-        let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
-        let link = Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs) };
-        visit(&link);
-        seq = this;
-        hash = link.stored.unwrap_or(link.computed);
-    }
-    Ok((seq, hash))
-}
-
-/// Whatever type a tampered column holds, as the text it would read as.
-fn text(v: ValueRef) -> Option<String> {
-    match v {
-        ValueRef::Null => None,
-        ValueRef::Integer(i) => Some(i.to_string()),
-        ValueRef::Real(f) => Some(f.to_string()),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
-    }
-}
 
 /// Problems with the chains, in Chinese, naming the log and the entries
 /// (never their content). Empty when both chains are intact.
@@ -406,7 +268,7 @@ pub fn action_choices() -> Vec<Choice> {
         Choice { code: "insert", label: "新增记录".into() },
         Choice { code: "update", label: "修改记录".into() },
     ];
-    out.extend(Table::ALL.iter().map(|t| Choice { code: t.name(), label: format!("{}变更", table_label(*t)) }));
+    out.extend(Table::ALL.iter().map(|t| Choice { code: t.name(), label: format!("{}变更", t.label()) }));
     out.extend(Action::ALL.iter().map(|a| Choice { code: a.code(), label: a.label().into() }));
     out
 }
@@ -577,7 +439,7 @@ impl Selection {
                 let p = s.param(action);
                 s.change(format!("op = {p}"));
                 s.events = None;
-            } else if let Some(t) = Table::ALL.into_iter().find(|t| t.name() == action || table_label(*t) == action) {
+            } else if let Some(t) = Table::ALL.into_iter().find(|t| t.name() == action || t.label() == action) {
                 let p = s.param(t.name().to_string());
                 s.change(format!("table_name = {p}"));
                 s.events = None;
@@ -734,7 +596,7 @@ impl Selection {
                     "update" => "修改",
                     _ => "其他",
                 };
-                e.table_label = table.map(table_label);
+                e.table_label = table.map(Table::label);
                 e.table = Some(table_name);
                 e.record_id = r.get(7)?;
                 e.changes = changes(table, &r.get::<_, String>(8)?, &names);
@@ -791,12 +653,12 @@ impl Names {
 /// numbers and phones masked, password hashes hidden.
 fn changes(table: Option<Table>, fields: &str, names: &Names) -> Vec<FieldChange> {
     let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(fields).unwrap_or_default();
-    let order = |f: &str| table.and_then(|t| t.fields().iter().position(|x| *x == f)).unwrap_or(usize::MAX);
+    let order = |f: &str| table.and_then(|t| t.field_names().position(|x| x == f)).unwrap_or(usize::MAX);
     let mut out: Vec<FieldChange> = parsed
         .iter()
         .map(|(field, change)| FieldChange {
             field: field.clone(),
-            field_label: table.and_then(|t| field_label(t, field)),
+            field_label: table.and_then(|t| t.field_label(field)),
             old: shown(field, change.get("old"), names),
             new: shown(field, change.get("new"), names),
         })
@@ -822,35 +684,6 @@ pub(crate) fn shown(field: &str, value: Option<&serde_json::Value>, names: &Name
     })
 }
 
-pub fn table_label(t: Table) -> &'static str {
-    match t {
-        Table::Office => "街道",
-        Table::Community => "社区",
-        Table::DictEntry => "字典",
-        Table::Setting => "设置",
-        Table::Account => "账号",
-        Table::Person => "人员",
-        Table::Elderly => "老人花名册",
-        Table::ElderlyService => "服务记录",
-        Table::ElderlyVisit => "探访记录",
-        Table::Household => "家庭户",
-        Table::HouseholdMember => "家庭成员",
-        Table::ZeroEmployment => "零就业家庭认定",
-        Table::EmploymentCase => "就业援助台账",
-        Table::EmploymentTraining => "培训记录",
-        Table::EmploymentFollowup => "跟踪服务",
-        Table::WelfarePost => "公益性岗位",
-        Table::PostPlacement => "岗位安置",
-        Table::StartupLoan => "创业担保贷款",
-        Table::HardshipRelief => "困难帮扶",
-        Table::Mediator => "调解员",
-        Table::MediationCase => "调解案件",
-        Table::MediationParty => "当事人",
-        Table::MediationStep => "办理步骤",
-        Table::PreventionEntry => "矛盾纠纷排查",
-    }
-}
-
 /// What kind of record an event concerns, if any.
 fn event_table(a: Action) -> Option<&'static str> {
     match a {
@@ -858,106 +691,4 @@ fn event_table(a: Action) -> Option<&'static str> {
         Action::Unmask => Some("人员"),
         Action::Export | Action::Backup | Action::Restore | Action::Sync | Action::Import => None,
     }
-}
-
-pub(crate) fn field_label(t: Table, field: &str) -> Option<&'static str> {
-    Some(match (t, field) {
-        (Table::Office, "name") => "街道名称",
-        (Table::Community, "name") => "社区名称",
-        (Table::DictEntry, "dict") => "字典",
-        (Table::DictEntry, "label") => "选项",
-        (_, "sort") => "排序",
-        (_, "active") => "启用",
-        (Table::Setting, "key") => "设置项",
-        (Table::Setting, "value") => "设置值",
-        (Table::Account, "username") => "登录名",
-        (Table::Account, "display_name") => "姓名",
-        (Table::Account, "role") => "角色",
-        (Table::Account, "community_id") => "所属社区",
-        (Table::Account, "password_hash") => "密码",
-        (Table::Person, "name") => "姓名",
-        (Table::Person, "name_key") => "拼音排序",
-        (Table::Person, "id_number") => "身份证号",
-        (Table::Person, "sex") => "性别",
-        (Table::Person, "birth_date") => "出生日期",
-        (Table::Person, "phone") => "联系电话",
-        (Table::Person, "community_id") => "社区",
-        (Table::Person, "address") => "住址",
-        (Table::Person, "hukou") => "户籍",
-        (Table::Person, "created_at") => "登记日期",
-        (Table::Elderly, "person_id") => "人员",
-        (Table::Elderly, "kinds") => "老人类别",
-        (Table::Elderly, "sanwu") => "三无老人",
-        (Table::Elderly, "enterprise_retiree") => "企业退休人员",
-        (Table::Elderly, "living_arrangement") => "居住情况",
-        (Table::Elderly, "economic_status") => "经济状况",
-        (Table::Elderly, "disability_type") => "残疾类别",
-        (Table::Elderly, "disability_grade") => "残疾等级",
-        (Table::Elderly, "disability_cert") => "残疾证号",
-        (Table::Elderly, "health_notes") => "健康状况",
-        (Table::Elderly, "emergency_name") => "紧急联系人",
-        (Table::Elderly, "emergency_phone") => "紧急联系电话",
-        (Table::Elderly, "emergency_relation") => "与老人关系",
-        (Table::Elderly, "care_mode") => "养老方式",
-        (Table::Elderly, "visit_level") => "探访等级",
-        (Table::Elderly, "status") => "状态",
-        (Table::Elderly, "status_date") => "状态日期",
-        (Table::Elderly, "status_reason") => "状态原因",
-        (Table::Elderly, "registered_on") => "登记日期",
-        (Table::ElderlyService | Table::ElderlyVisit, "elderly_id") => "老人",
-        (Table::ElderlyService, "date") => "服务日期",
-        (Table::ElderlyService, "service_type") => "服务类型",
-        (Table::ElderlyService, "paid") => "收费方式",
-        (Table::ElderlyService, "charge_cents") => "收费（分）",
-        (Table::ElderlyService, "provider") => "服务提供方",
-        (Table::ElderlyService, "hours") => "服务时长（小时）",
-        (Table::ElderlyService, "notes") => "备注",
-        (Table::ElderlyVisit, "date") => "探访日期",
-        (Table::ElderlyVisit, "visitor") => "探访人",
-        (Table::ElderlyVisit, "way") => "探访方式",
-        (Table::ElderlyVisit, "health") => "健康状况",
-        (Table::ElderlyVisit, "economy") => "经济状况",
-        (Table::ElderlyVisit, "family_support") => "家庭支持",
-        (Table::ElderlyVisit, "home_safety") => "居家安全",
-        (Table::ElderlyVisit, "needs") => "需求",
-        (_, "household_id") => "家庭户",
-        (_, "person_id") => "人员",
-        (_, "case_id") => "援助对象",
-        (Table::Household, "address") => "住址",
-        (Table::HouseholdMember, "relation") => "与户主关系",
-        (Table::HouseholdMember, "work_status") => "就业状况",
-        (Table::HouseholdMember, "employer") => "工作单位",
-        (Table::HouseholdMember, "since") => "起始日期",
-        (Table::HouseholdMember, "able") => "有劳动能力",
-        (Table::HouseholdMember, "willing") => "有就业意愿",
-        (Table::ZeroEmployment, "confirmed_on") => "认定日期",
-        (Table::ZeroEmployment, "eliminated_on") => "消除日期",
-        (Table::EmploymentCase, "categories") => "人员类别",
-        (Table::EmploymentCase, "education") => "文化程度",
-        (Table::EmploymentCase, "skills") => "技能特长",
-        (Table::EmploymentCase, "wishes") => "就业意向",
-        (Table::EmploymentCase, "status") => "状态",
-        (Table::EmploymentCase, "placed_employer") => "就业单位",
-        (Table::EmploymentCase, "placed_post") => "岗位",
-        (Table::EmploymentCase, "placed_on") => "就业日期",
-        (Table::EmploymentCase, "placed_way") => "就业方式",
-        (Table::EmploymentCase, "closed_reason") => "结案原因",
-        (Table::EmploymentFollowup, "content") => "服务内容",
-        (Table::StartupLoan, "amount_cents") => "贷款金额（分）",
-        (Table::StartupLoan, "bank") => "贷款银行",
-        (Table::StartupLoan, "repayment") => "还款情况",
-        (Table::MediationCase, "dispute_type") => "纠纷类型",
-        (Table::MediationCase, "source") => "案件来源",
-        (Table::MediationCase, "summary") => "纠纷简要情况",
-        (Table::MediationCase, "agreement_terms") => "协议内容",
-        (Table::MediationCase, "performance_deadline") => "履行期限",
-        (Table::MediationCase, "number") => "案号",
-        (Table::MediationParty, "name") => "当事人姓名",
-        (Table::Mediator, "name") => "调解员姓名",
-        (Table::Mediator, "cert_no") => "证书编号",
-        (_, "status") => "状态",
-        (_, "date") => "日期",
-        (_, "registered_on") => "登记日期",
-        _ => return None,
-    })
 }

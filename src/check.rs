@@ -89,7 +89,7 @@ fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &
         .prepare("SELECT record_id FROM sync_pending WHERE table_name = ?1")?
         .query_map([table.name()], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let cols = table.fields().join(", ");
+    let cols = table.field_names().collect::<Vec<_>>().join(", ");
     let mut stmt = conn.prepare(&format!("SELECT id, row_version, {cols} FROM {}", table.name()))?;
     let mut rows = stmt.query([])?;
     let mut seen = 0usize;
@@ -112,9 +112,9 @@ fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &
                 merged.changes
             ));
         }
-        for (i, f) in table.fields().iter().enumerate() {
+        for (i, f) in table.field_names().enumerate() {
             let stored = to_json(&r.get::<_, Value>(i + 2)?);
-            let logged = merged.values.get(*f).cloned().unwrap_or_default();
+            let logged = merged.values.get(f).cloned().unwrap_or_default();
             if !same_json(&stored, &logged) {
                 report.problems.push(format!("{}记录{id}的字段{f}与变更日志不一致：可能被绕过程序修改", table.name()));
             }

@@ -3,12 +3,13 @@
 //! Deterministic for a given seed and date.
 use chrono::{Datelike, Duration, NaiveDate};
 
+use crate::access::Actor;
 use crate::access::Role;
 use crate::accounts::{self, NewAccount};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use crate::{idcard, office, Result};
 
 /// Accounts a demo office comes with, one per role, to try the app with.

@@ -26,16 +26,16 @@ pub fn dump(store: &Store, actor: &Actor) -> Result<serde_json::Value> {
 pub fn records(conn: &Connection) -> Result<serde_json::Value> {
     let mut out = BTreeMap::new();
     for table in Table::ALL {
-        let cols = table.fields().join(", ");
+        let cols = table.field_names().collect::<Vec<_>>().join(", ");
         let mut stmt = conn.prepare(&format!("SELECT id, {cols} FROM {} ORDER BY id", table.name()))?;
         let mut records = BTreeMap::new();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
             let mut fields = BTreeMap::new();
-            for (i, f) in table.fields().iter().enumerate() {
-                let v = if *f == "password_hash" { "(已隐藏)".into() } else { to_json(&r.get::<_, Value>(i + 1)?) };
-                fields.insert(*f, v);
+            for (i, f) in table.field_names().enumerate() {
+                let v = if f == "password_hash" { "(已隐藏)".into() } else { to_json(&r.get::<_, Value>(i + 1)?) };
+                fields.insert(f, v);
             }
             records.insert(id, fields);
         }

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::access::Actor;
 use crate::demo::{self, DemoSpec};
-use crate::store::{Actor, Store};
+use crate::store::Store;
 use crate::sync::{self, SyncConfig};
 use crate::validate::invalid;
 use crate::{office, Result};

@@ -3,9 +3,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use street_ledger::access::Actor;
 use street_ledger::accounts::{self, NewAccount};
 use street_ledger::export::Target;
-use street_ledger::store::{default_data_dir, Actor, Store};
+use street_ledger::store::{default_data_dir, Store};
 use street_ledger::{backup, check, demo, dump, office, Error};
 
 /// 街道民生台账 Street Ledger: registers of a street office.

@@ -3,9 +3,10 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::access::Actor;
 use crate::access::Role;
 use crate::accounts::{self, NewAccount};
-use crate::store::{new_id, Actor, Store, Table, WriteTx};
+use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{clean, invalid};
 use crate::{dict, Error, Result};
 

@@ -5,7 +5,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::ACTIVE;
-use crate::store::{new_id, Actor, Store, Table, WriteTx};
+use crate::access::Actor;
+use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{dict, Error, Result};
 

@@ -4,6 +4,7 @@
 //! 高龄 (advanced age) is never stored: it is derived from the birth date for
 //! the day asked, with the threshold from settings (default 80).
 pub mod care;
+pub(crate) mod derived;
 pub mod roster;
 
 use chrono::NaiveDate;
@@ -11,9 +12,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::access::Actor;
 use crate::access::Permission;
 use crate::person::{self, Person, PersonInput};
-use crate::store::{new_id, Actor, Store, Table, WriteTx};
+use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{dict, Error, Result};
 

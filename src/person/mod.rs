@@ -1,6 +1,7 @@
 //! Persons (人员): one table shared by every register. The ID number is the
 //! natural key; sex and birth date come from it, and age is always computed
 //! for the date asked, never stored.
+pub(crate) mod derived;
 pub mod search;
 
 use chrono::NaiveDate;

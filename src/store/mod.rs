@@ -3,7 +3,9 @@
 //! Opening refuses a database written by a newer version before touching it,
 //! then runs the embedded migrations in one transaction. Reads go through
 //! [`Store::conn`]; every change to a record goes through [`Store::write`].
+pub mod chain;
 mod clock;
+pub mod hooks;
 pub mod merge;
 mod migrations;
 pub mod write;
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use clock::Hlc;
+pub use hooks::{Author, Derived, DerivedTx, Setup};
 pub use migrations::LATEST_VERSION;
 pub use write::{Table, WriteTx};
 
@@ -77,23 +80,24 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-pub use crate::access::Actor;
-
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     installation_id: String,
     clock: Hlc,
+    derived: &'static [&'static dyn Derived],
 }
 
 impl Store {
     /// Opens (creating if absent) the database in a data directory.
-    pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
+    pub fn open_dir_with(dir: &Path, setup: &Setup) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
-        Store::open(&dir.join(DB_FILE))
+        Store::open_with(&dir.join(DB_FILE), setup)
     }
 
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    /// Opens (creating if absent) a database file, upgrading an older one
+    /// after `setup.before_upgrade` has kept a copy of it.
+    pub fn open_with(path: &Path, setup: &Setup) -> Result<Store, StoreError> {
         let not_a_db = |e: rusqlite::Error| match StoreError::from(e) {
             StoreError::NotADatabase(_) => StoreError::NotADatabase(path.display().to_string()),
             other => other,
@@ -120,8 +124,7 @@ impl Store {
         if found > 0 && found < LATEST_VERSION {
             // An older version's database: keep a copy before changing it.
             let data_dir = path.parent().unwrap_or(Path::new("."));
-            let made = crate::backup::before_upgrade(&conn, data_dir);
-            backup = Some(made.map_err(|e| StoreError::UpgradeBackup(e.to_string()))?);
+            backup = Some((setup.before_upgrade)(&conn, data_dir).map_err(StoreError::UpgradeBackup)?);
         }
         migrations::migrate(&mut conn).map_err(|e| match (e, backup) {
             // Rolled back whole: the user keeps working with the old program.
@@ -133,9 +136,15 @@ impl Store {
             (e, _) => e,
         })?;
         let installation_id = installation(&conn)?;
-        crate::sync::keys::move_out_of_database(&conn, &installation_id)?;
+        (setup.after_open)(&conn, &installation_id)?;
         let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
-        Ok(Store { conn, path: path.to_path_buf(), installation_id, clock: Hlc::after(last.as_deref()) })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            installation_id,
+            clock: Hlc::after(last.as_deref()),
+            derived: setup.derived,
+        })
     }
 
     /// Read access. Writing through it would bypass the change log: use
@@ -175,18 +184,26 @@ impl Store {
 
     /// Runs `f` as [`Store::write`] would, then undoes everything: what an
     /// import would do, to preview it with the very same checks.
-    pub fn dry_run<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
+    pub fn dry_run<T>(
+        &mut self,
+        author: &dyn Author,
+        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
+    ) -> crate::Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock).dry();
+        let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, &[]).dry();
         f(&mut w)
         // Dropped without commit: rolled back.
     }
 
     /// The one write path: runs `f` in one transaction that logs every
     /// changed field; an error anywhere in `f` rolls all of it back.
-    pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut WriteTx) -> crate::Result<T>) -> crate::Result<T> {
+    pub fn write<T>(
+        &mut self,
+        author: &dyn Author,
+        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
+    ) -> crate::Result<T> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = WriteTx::new(tx, actor, &self.installation_id, &mut self.clock);
+        let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, self.derived);
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)

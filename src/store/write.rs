@@ -9,287 +9,23 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::json;
 
-use super::{Actor, Hlc, StoreError};
+use super::hooks::{Author, Derived, DerivedTx};
+use super::{Hlc, StoreError};
 use crate::{Error, Result};
 
-/// The record tables, each with the fields the write path may set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Table {
-    Office,
-    Community,
-    DictEntry,
-    Setting,
-    Account,
-    Person,
-    Elderly,
-    ElderlyService,
-    ElderlyVisit,
-    Household,
-    HouseholdMember,
-    ZeroEmployment,
-    EmploymentCase,
-    EmploymentTraining,
-    EmploymentFollowup,
-    WelfarePost,
-    PostPlacement,
-    StartupLoan,
-    HardshipRelief,
-    Mediator,
-    MediationCase,
-    MediationParty,
-    MediationStep,
-    PreventionEntry,
+pub use crate::catalogue::Table;
+
+/// A field the write path may set, or an error naming it: a field name
+/// also goes into SQL text, so nothing else may pass.
+pub fn check_field(table: Table, field: &str) -> Result<()> {
+    if table.field(field).is_some() {
+        return Ok(());
+    }
+    Err(StoreError::UnknownField { table: table.name().to_string(), field: field.to_string() }.into())
 }
 
-impl Table {
-    /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 24] = [
-        Table::Office,
-        Table::Community,
-        Table::DictEntry,
-        Table::Setting,
-        Table::Account,
-        Table::Person,
-        Table::Elderly,
-        Table::ElderlyService,
-        Table::ElderlyVisit,
-        Table::Household,
-        Table::HouseholdMember,
-        Table::ZeroEmployment,
-        Table::EmploymentCase,
-        Table::EmploymentTraining,
-        Table::EmploymentFollowup,
-        Table::WelfarePost,
-        Table::PostPlacement,
-        Table::StartupLoan,
-        Table::HardshipRelief,
-        Table::Mediator,
-        Table::MediationCase,
-        Table::MediationParty,
-        Table::MediationStep,
-        Table::PreventionEntry,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Office => "office",
-            Table::Community => "community",
-            Table::DictEntry => "dict_entry",
-            Table::Setting => "setting",
-            Table::Account => "account",
-            Table::Person => "person",
-            Table::Elderly => "elderly",
-            Table::ElderlyService => "elderly_service",
-            Table::ElderlyVisit => "elderly_visit",
-            Table::Household => "household",
-            Table::HouseholdMember => "household_member",
-            Table::ZeroEmployment => "zero_employment",
-            Table::EmploymentCase => "employment_case",
-            Table::EmploymentTraining => "employment_training",
-            Table::EmploymentFollowup => "employment_followup",
-            Table::WelfarePost => "welfare_post",
-            Table::PostPlacement => "post_placement",
-            Table::StartupLoan => "startup_loan",
-            Table::HardshipRelief => "hardship_relief",
-            Table::Mediator => "mediator",
-            Table::MediationCase => "mediation_case",
-            Table::MediationParty => "mediation_party",
-            Table::MediationStep => "mediation_step",
-            Table::PreventionEntry => "prevention_entry",
-        }
-    }
-
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            Table::Office => &["name"],
-            Table::Community => &["name", "sort", "active"],
-            Table::DictEntry => &["dict", "label", "sort", "active"],
-            Table::Setting => &["key", "value"],
-            Table::Account => &["username", "display_name", "role", "community_id", "password_hash", "active"],
-            Table::Person => &[
-                "name",
-                "name_key",
-                "id_number",
-                "sex",
-                "birth_date",
-                "phone",
-                "community_id",
-                "address",
-                "hukou",
-                "created_at",
-            ],
-            Table::Elderly => &[
-                "person_id",
-                "kinds",
-                "sanwu",
-                "enterprise_retiree",
-                "living_arrangement",
-                "economic_status",
-                "disability_type",
-                "disability_grade",
-                "disability_cert",
-                "health_notes",
-                "emergency_name",
-                "emergency_phone",
-                "emergency_relation",
-                "care_mode",
-                "visit_level",
-                "status",
-                "status_date",
-                "status_reason",
-                "registered_on",
-            ],
-            Table::ElderlyService => {
-                &["elderly_id", "date", "service_type", "paid", "charge_cents", "provider", "hours", "notes"]
-            }
-            Table::ElderlyVisit => {
-                &["elderly_id", "date", "visitor", "way", "health", "economy", "family_support", "home_safety", "needs"]
-            }
-            Table::Household => &["community_id", "address", "registered_on", "notes"],
-            Table::HouseholdMember => &[
-                "household_id",
-                "person_id",
-                "relation",
-                "work_status",
-                "employer",
-                "since",
-                "able",
-                "willing",
-                "active",
-            ],
-            Table::ZeroEmployment => &["household_id", "confirmed_on", "eliminated_on", "eliminated_by"],
-            Table::EmploymentCase => &[
-                "person_id",
-                "categories",
-                "registered_on",
-                "education",
-                "skills",
-                "wishes",
-                "status",
-                "placed_employer",
-                "placed_post",
-                "placed_on",
-                "placed_way",
-                "closed_on",
-                "closed_reason",
-            ],
-            Table::EmploymentTraining => &["case_id", "kind", "course", "start_on", "end_on", "result"],
-            Table::EmploymentFollowup => &["case_id", "date", "place", "way", "content", "staff"],
-            Table::WelfarePost => &["post_type", "unit", "community_id", "active"],
-            Table::PostPlacement => &["post_id", "case_id", "start_on", "end_on"],
-            Table::StartupLoan => &[
-                "person_id",
-                "amount_cents",
-                "bank",
-                "guarantee",
-                "granted_on",
-                "term_months",
-                "extension_months",
-                "interest_subsidy_cents",
-                "repayment",
-                "settled_on",
-            ],
-            Table::HardshipRelief => &["person_id", "programme", "date", "help", "amount_cents"],
-            Table::Mediator => &["name", "community_id", "cert_no", "phone", "active"],
-            Table::MediationCase => &[
-                "number",
-                "year",
-                "pc_number",
-                "seq",
-                "community_id",
-                "dispute_type",
-                "source",
-                "mediators",
-                "summary",
-                "requests",
-                "amount_cents",
-                "received_on",
-                "status",
-                "agreement_kind",
-                "agreement_on",
-                "agreement_terms",
-                "performance_way",
-                "performance_place",
-                "performance_deadline",
-                "failed_reason",
-                "referral",
-                "performance",
-                "performed_on",
-                "judicial_applied_on",
-                "judicial_result",
-                "closed_on",
-            ],
-            Table::MediationParty => {
-                &["case_id", "side", "person_id", "name", "sex", "ethnicity", "age", "occupation", "phone", "address"]
-            }
-            Table::MediationStep => {
-                &["case_id", "step", "date", "staff", "place", "participants", "content", "satisfaction", "risk"]
-            }
-            Table::PreventionEntry => &[
-                "community_id",
-                "date",
-                "screenings",
-                "disputes_found",
-                "disputes_prevented",
-                "criminal_cases",
-                "criminal_persons",
-                "petition_cases",
-                "petition_persons",
-                "fights_prevented",
-                "notes",
-            ],
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.name() == name)
-    }
-
-    /// The fields that refer to another record, with the table referred to.
-    /// A record received before the one it refers to waits (待关联).
-    pub fn references(self) -> &'static [(&'static str, Table)] {
-        match self {
-            Table::Account | Table::Person => &[("community_id", Table::Community)],
-            Table::Elderly => &[("person_id", Table::Person)],
-            Table::ElderlyService | Table::ElderlyVisit => &[("elderly_id", Table::Elderly)],
-            Table::Household | Table::WelfarePost => &[("community_id", Table::Community)],
-            Table::HouseholdMember => &[("household_id", Table::Household), ("person_id", Table::Person)],
-            Table::ZeroEmployment => &[("household_id", Table::Household)],
-            Table::EmploymentCase | Table::StartupLoan | Table::HardshipRelief => &[("person_id", Table::Person)],
-            Table::EmploymentTraining | Table::EmploymentFollowup => &[("case_id", Table::EmploymentCase)],
-            Table::PostPlacement => &[("post_id", Table::WelfarePost), ("case_id", Table::EmploymentCase)],
-            Table::Mediator | Table::MediationCase | Table::PreventionEntry => &[("community_id", Table::Community)],
-            Table::MediationParty => &[("case_id", Table::MediationCase), ("person_id", Table::Person)],
-            Table::MediationStep => &[("case_id", Table::MediationCase)],
-            _ => &[],
-        }
-    }
-
-    /// Records nothing else refers to may be deleted (a mistaken entry).
-    /// The others end by a status (迁出, 去世, 结案), never by deletion.
-    pub fn deletable(self) -> bool {
-        matches!(
-            self,
-            Table::ElderlyService
-                | Table::ElderlyVisit
-                | Table::EmploymentTraining
-                | Table::EmploymentFollowup
-                | Table::HardshipRelief
-        )
-    }
-
-    /// A field the write path may set, or an error naming it: a field
-    /// name also goes into SQL text, so nothing else may pass.
-    pub fn check_field(self, field: &str) -> Result<()> {
-        if self.fields().contains(&field) {
-            return Ok(());
-        }
-        Err(StoreError::UnknownField { table: self.name().to_string(), field: field.to_string() }.into())
-    }
-
-    fn check_fields(self, fields: &[(&str, Value)]) -> Result<()> {
-        fields.iter().try_for_each(|(f, _)| self.check_field(f))
-    }
+fn check_fields(table: Table, fields: &[(&str, Value)]) -> Result<()> {
+    fields.iter().try_for_each(|(f, _)| check_field(table, f))
 }
 
 /// Field name to value, as given to the write path.
@@ -297,7 +33,7 @@ pub type Fields<'f> = [(&'f str, Value)];
 
 pub struct WriteTx<'a> {
     tx: Transaction<'a>,
-    actor: &'a Actor,
+    author: &'a dyn Author,
     installation_id: &'a str,
     clock: &'a mut Hlc,
     txn_id: String,
@@ -305,7 +41,7 @@ pub struct WriteTx<'a> {
     /// The change log's chain head, read at this transaction's first log
     /// entry and carried in memory from row to row (a large import writes
     /// hundreds of thousands), then stored in `audit_head` at commit.
-    chain: Option<crate::audit::ChainHead>,
+    chain: Option<super::chain::ChainHead>,
     /// This PC's last origin_seq, read at the first log entry.
     local_seq: Option<i64>,
     /// Whether any conflict is listed, read at the first log entry: a change
@@ -313,23 +49,14 @@ pub struct WriteTx<'a> {
     conflicts_listed: Option<bool>,
     /// Whether any record waits (待关联), read when first needed.
     pending_listed: Option<bool>,
-    /// Search tokens of persons inserted in this transaction, as (token,
-    /// person id): written sorted (at commit, before an edit or an attempt,
-    /// or every [`TOKEN_BATCH`]), because a large import's tokens inserted
-    /// one person at a time land all over the index.
-    new_tokens: Vec<(String, String)>,
-    /// Roster entries inserted in this transaction: indexed together, in
-    /// one statement a few hundred, when the tokens are written.
-    new_roster: Vec<String>,
+    /// The keepers of derived data (search and list indexes), one for each
+    /// [`Derived`] the store was opened with.
+    derived: Vec<Box<dyn DerivedTx>>,
     /// A trial that is never committed ([`super::Store::dry_run`]): the
     /// change log and the derived indexes, which no write reads, are left
     /// out, so a preview costs what its checks cost and not what logging does.
     dry: bool,
 }
-
-/// Pending search tokens written at once: about 15 MB held, and most of
-/// the gain of writing them sorted.
-const TOKEN_BATCH: usize = 100_000;
 
 /// One change-log entry as it travels between PCs (see `sync`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -370,10 +97,16 @@ impl Change {
 }
 
 impl<'a> WriteTx<'a> {
-    pub(super) fn new(tx: Transaction<'a>, actor: &'a Actor, installation_id: &'a str, clock: &'a mut Hlc) -> Self {
+    pub(super) fn new(
+        tx: Transaction<'a>,
+        author: &'a dyn Author,
+        installation_id: &'a str,
+        clock: &'a mut Hlc,
+        derived: &[&'static dyn Derived],
+    ) -> Self {
         WriteTx {
             tx,
-            actor,
+            author,
             installation_id,
             clock,
             txn_id: super::new_id(),
@@ -382,8 +115,7 @@ impl<'a> WriteTx<'a> {
             local_seq: None,
             conflicts_listed: None,
             pending_listed: None,
-            new_tokens: Vec::new(),
-            new_roster: Vec::new(),
+            derived: derived.iter().map(|d| d.begin()).collect(),
             dry: false,
         }
     }
@@ -393,9 +125,10 @@ impl<'a> WriteTx<'a> {
         self
     }
 
-    /// Who this write acts for: the registers check permissions against it.
-    pub fn actor(&self) -> &Actor {
-        self.actor
+    /// Who this write acts for: the registers check permissions against it
+    /// (`access` reads it back as the `Actor` it was given).
+    pub fn author(&self) -> &dyn Author {
+        self.author
     }
 
     /// Runs `f` so that its writes are kept when it succeeds and undone when
@@ -415,8 +148,7 @@ impl<'a> WriteTx<'a> {
             Err(e) => {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
-                self.new_tokens.clear();
-                self.new_roster.clear();
+                self.derived.iter_mut().for_each(|d| d.discard());
                 Err(e)
             }
         }
@@ -435,7 +167,7 @@ impl<'a> WriteTx<'a> {
     pub(super) fn commit(mut self) -> Result<()> {
         self.flush_derived()?;
         if let Some(head) = &self.chain {
-            head.store(&self.tx, crate::audit::Log::ChangeLog)?;
+            head.store(&self.tx, super::chain::Log::ChangeLog)?;
         }
         self.tx.commit()?;
         Ok(())
@@ -443,7 +175,7 @@ impl<'a> WriteTx<'a> {
 
     /// Inserts a new record with the given id (made by [`super::new_id`]).
     pub fn insert(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
-        table.check_fields(fields)?;
+        check_fields(table, fields)?;
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let sql = format!(
             "INSERT INTO {} (id, row_version, {}) VALUES (?1, 1, {})",
@@ -463,7 +195,7 @@ impl<'a> WriteTx<'a> {
     /// overwrite a record that someone else changed meanwhile.
     /// Returns whether anything changed.
     pub fn update(&mut self, table: Table, id: &str, expected_version: Option<i64>, fields: &Fields) -> Result<bool> {
-        table.check_fields(fields)?;
+        check_fields(table, fields)?;
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
         let select = format!("SELECT row_version, {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let current: Option<(i64, Vec<Value>)> = self
@@ -500,7 +232,7 @@ impl<'a> WriteTx<'a> {
     /// that has seen both sides.
     pub fn settle(&mut self, table: Table, id: &str, field: &str, value: Value) -> Result<()> {
         let fields = [(field, value)];
-        table.check_fields(&fields)?;
+        check_fields(table, &fields)?;
         let sql = format!("SELECT {field} FROM {} WHERE id = ?1", table.name());
         let old: Value = self
             .tx
@@ -521,7 +253,7 @@ impl<'a> WriteTx<'a> {
         if !table.deletable() {
             return Err(StoreError::NotDeletable(table.name().to_string()).into());
         }
-        let names = table.fields();
+        let names: Vec<&str> = table.field_names().collect();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let old: Option<Vec<Value>> = self
             .tx
@@ -542,7 +274,7 @@ impl<'a> WriteTx<'a> {
     /// Brings back a deleted record (the other side of a delete conflict):
     /// an insert that has seen the deletion and the edits made meanwhile.
     pub fn restore(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
-        table.check_fields(fields)?;
+        check_fields(table, fields)?;
         self.log(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)))?;
         self.materialize(table, id)?;
         Ok(())
@@ -651,7 +383,7 @@ impl<'a> WriteTx<'a> {
         id: &str,
         m: &super::merge::Merged,
     ) -> Result<std::result::Result<bool, &'static str>> {
-        let names = table.fields();
+        let names: Vec<&str> = table.field_names().collect();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let stored: Option<Vec<Value>> = self
             .tx
@@ -669,7 +401,7 @@ impl<'a> WriteTx<'a> {
             return Ok(Ok(stored.is_some()));
         }
         for (field, parent) in table.references() {
-            if let Some(serde_json::Value::String(parent_id)) = m.values.get(*field) {
+            if let Some(serde_json::Value::String(parent_id)) = m.values.get(field) {
                 let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", parent.name());
                 if !self.tx.prepare_cached(&sql)?.query_row([parent_id], |r| r.get::<_, bool>(0))? {
                     return Ok(Err("待关联：它所属的记录还没有同步到本机"));
@@ -728,8 +460,7 @@ impl<'a> WriteTx<'a> {
         self.log(table, id, "update", std::iter::empty())
     }
 
-    /// Keeps derived data (the person search index, the roster list index)
-    /// in step with the record.
+    /// Keeps derived data in step with the record, in this transaction.
     fn derive(
         &mut self,
         table: Table,
@@ -742,41 +473,16 @@ impl<'a> WriteTx<'a> {
         if self.dry {
             return Ok(());
         }
-        match table {
-            Table::Person if new => {
-                let tokens = crate::person::search::tokens(fields.iter().map(|(n, v)| (*n, v)));
-                self.new_tokens.extend(tokens.into_iter().map(|t| (t, id.to_string())));
-                if self.new_tokens.len() >= TOKEN_BATCH {
-                    self.flush_derived()?;
-                }
-            }
-            Table::Person => {
-                // An edit removes the tokens of the old values: they must be there.
-                self.flush_derived()?;
-                crate::person::search::reindex(&self.tx, id, names, old, fields)?;
-                if !new && names.iter().any(|n| ["name_key", "community_id", "birth_date"].contains(n)) {
-                    crate::elderly::roster::reindex_person(&self.tx, id)?;
-                }
-            }
-            Table::Elderly if new => self.new_roster.push(id.to_string()),
-            // The roster list shows these; health notes and the like it does not.
-            Table::Elderly
-                if names
-                    .iter()
-                    .any(|n| ["person_id", "kinds", "sanwu", "enterprise_retiree", "status"].contains(n)) =>
-            {
-                crate::elderly::roster::reindex(&self.tx, id)?
-            }
-            _ => {}
+        for d in &mut self.derived {
+            d.changed(&self.tx, table, id, names, old, fields, new)?;
         }
         Ok(())
     }
 
     fn flush_derived(&mut self) -> Result<()> {
-        let mut tokens = std::mem::take(&mut self.new_tokens);
-        tokens.sort_unstable();
-        crate::person::search::insert_tokens(&self.tx, &tokens)?;
-        crate::elderly::roster::reindex_all(&self.tx, &std::mem::take(&mut self.new_roster))?;
+        for d in &mut self.derived {
+            d.flush(&self.tx)?;
+        }
         Ok(())
     }
 
@@ -832,7 +538,7 @@ impl<'a> WriteTx<'a> {
             txn_id: self.txn_id.clone(),
             hlc: self.clock.tick(),
             at: self.at.clone(),
-            user_name: self.actor.user.clone(),
+            user_name: self.author.user_name().to_string(),
             table_name: table.name().to_string(),
             record_id: id.to_string(),
             op: op.to_string(),
@@ -855,11 +561,11 @@ impl<'a> WriteTx<'a> {
     /// Appends a change to the log, chained (see `audit`).
     fn append(&mut self, c: &Change) -> Result<()> {
         if self.chain.is_none() {
-            self.chain = Some(crate::audit::ChainHead::load(&self.tx, crate::audit::Log::ChangeLog)?);
+            self.chain = Some(super::chain::ChainHead::load(&self.tx, super::chain::Log::ChangeLog)?);
         }
         let head = self.chain.as_mut().expect("loaded above");
         // The columns in the order of `audit::Log::ChangeLog.columns()`.
-        let hash = crate::audit::chain_hash(
+        let hash = super::chain::chain_hash(
             &head.hash,
             &[
                 Some(c.txn_id.as_str()),

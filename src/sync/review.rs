@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::access::{Actor, Permission};
-use crate::audit::{field_label, shown, table_label, Names};
+use crate::audit::{shown, Names};
 use crate::store::merge::DELETED;
 use crate::store::write::from_json;
 use crate::store::{Store, Table};
@@ -85,11 +85,11 @@ pub fn conflicts(conn: &Connection, actor: &Actor) -> Result<Vec<Conflict>> {
                 let t = Table::from_name(&table);
                 out.push(Conflict {
                     record_label: record_label(conn, t, &record_id)?,
-                    table_label: t.map(table_label).unwrap_or("记录"),
+                    table_label: t.map(Table::label).unwrap_or("记录"),
                     field_label: if field == DELETED {
                         "是否删除".into()
                     } else {
-                        t.and_then(|t| field_label(t, &field)).unwrap_or(&field).to_string()
+                        t.and_then(|t| t.field_label(&field)).unwrap_or(&field).to_string()
                     },
                     record_id,
                     table,
@@ -186,7 +186,7 @@ fn last_values(
     if let Some(v) = parsed.get(field).and_then(|c| c.get("new")) {
         values.insert(field.to_string(), v.clone());
     }
-    Ok(table.fields().iter().filter_map(|f| values.get(*f).map(|v| (*f, from_json(v)))).collect())
+    Ok(table.field_names().filter_map(|f| values.get(f).map(|v| (f, from_json(v)))).collect())
 }
 
 /// A record waiting for another (待关联) or clashing with one (重复).
@@ -204,7 +204,7 @@ pub fn pending(conn: &Connection) -> Result<Vec<PendingRecord>> {
         let table: String = r.get(1)?;
         Ok(PendingRecord {
             record_id: r.get(0)?,
-            table_label: Table::from_name(&table).map(table_label).unwrap_or("记录"),
+            table_label: Table::from_name(&table).map(Table::label).unwrap_or("记录"),
             reason: r.get(2)?,
         })
     })?;

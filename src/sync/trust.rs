@@ -28,7 +28,6 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::access::{Actor, Permission, Role};
-use crate::audit::{field_label, table_label};
 use crate::store::merge::{merge, Entry, Merged};
 use crate::store::Table;
 use crate::Result;
@@ -276,7 +275,7 @@ fn what(conn: &Connection, table: &str, record_id: &str, fields: &str) -> Result
         let sql = format!("SELECT {name_field} FROM {} WHERE id = ?1", t.name());
         name = conn.query_row(&sql, [record_id], |r| r.get(0)).optional()?;
     }
-    let labels: Vec<&str> = fields.keys().map(|f| field_label(t, f).unwrap_or(f)).collect();
+    let labels: Vec<&str> = fields.keys().map(|f| t.field_label(f).unwrap_or(f)).collect();
     let name = name.map(|n| format!("“{n}”")).unwrap_or_default();
-    Ok(format!("{}{name}：{}", table_label(t), labels.join("、")))
+    Ok(format!("{}{name}：{}", t.label(), labels.join("、")))
 }

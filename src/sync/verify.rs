@@ -10,6 +10,7 @@ use serde_json::{Map, Value as Json};
 
 use super::exchange::Bundle;
 use super::SyncError;
+use crate::catalogue::Type;
 use crate::store::write::Change;
 use crate::store::{Hlc, Table};
 use crate::Result;
@@ -27,32 +28,12 @@ const MAX_SEQ: i64 = 1 << 53;
 const MAX_ID: usize = 64;
 const MAX_USER: usize = 200;
 
-/// The column types of this PC's record tables, as SQLite declares them.
-struct Schema(HashMap<Table, HashMap<String, String>>);
-
-impl Schema {
-    fn load(conn: &Connection) -> Result<Schema> {
-        let mut out = HashMap::new();
-        for t in Table::ALL {
-            let mut stmt = conn.prepare(&format!("SELECT name, upper(type) FROM pragma_table_info('{}')", t.name()))?;
-            let cols = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-            out.insert(t, cols);
-        }
-        Ok(Schema(out))
-    }
-
-    fn column_type(&self, t: Table, field: &str) -> &str {
-        self.0.get(&t).and_then(|c| c.get(field)).map(String::as_str).unwrap_or("")
-    }
-}
-
 /// Checks every change of a package; the first problem refuses it whole.
 pub fn check_bundle(conn: &Connection, file: &str, bundle: &Bundle) -> Result<()> {
-    let schema = Schema::load(conn)?;
     // A setting's key, by record: from an insert in this package or as stored.
     let mut setting_keys: HashMap<&str, String> = HashMap::new();
     for (n, c) in bundle.body.changes.iter().enumerate() {
-        if let Err(why) = check_change(conn, &schema, &mut setting_keys, c) {
+        if let Err(why) = check_change(conn, &mut setting_keys, c) {
             return Err(SyncError::Invalid { file: file.into(), why: format!("第{}条修改：{why}", n + 1) }.into());
         }
     }
@@ -77,7 +58,6 @@ fn sane_id(what: &str, id: &str) -> std::result::Result<(), String> {
 
 fn check_change<'c>(
     conn: &Connection,
-    schema: &Schema,
     setting_keys: &mut HashMap<&'c str, String>,
     c: &'c Change,
 ) -> std::result::Result<(), String> {
@@ -104,13 +84,14 @@ fn check_change<'c>(
     let fields: Map<String, Json> =
         serde_json::from_str(&c.fields).map_err(|_| "修改的字段不是有效的格式".to_string())?;
     for (field, diff) in &fields {
-        table.check_field(field).map_err(|_| format!("数据表“{}”没有字段“{}”", table.name(), shown(field)))?;
+        let Some(column) = table.field(field) else {
+            return Err(format!("数据表“{}”没有字段“{}”", table.name(), shown(field)));
+        };
         let Some(diff) = diff.as_object().filter(|d| d.keys().all(|k| k == "old" || k == "new")) else {
             return Err(format!("字段“{field}”的修改格式无效"));
         };
         for v in diff.values() {
-            check_value(schema.column_type(table, field), v)
-                .map_err(|kind| format!("字段“{}.{field}”的值不是{kind}", table.name()))?;
+            check_value(column.ty, v).map_err(|kind| format!("字段“{}.{field}”的值不是{kind}", table.name()))?;
         }
     }
     if let Some(seen) = &c.seen {
@@ -151,26 +132,23 @@ fn check_stamp(stamp: &str) -> std::result::Result<(), String> {
 }
 
 /// A value of the column's declared type (what `from_json` stores it as).
-fn check_value(column_type: &str, v: &Json) -> std::result::Result<(), &'static str> {
+fn check_value(column_type: Type, v: &Json) -> std::result::Result<(), &'static str> {
     let ok = match (column_type, v) {
         (_, Json::Null) => true,
         (_, Json::Array(_) | Json::Object(_)) => false,
-        ("INTEGER", Json::Bool(_)) => true,
-        ("INTEGER", Json::Number(n)) => n.is_i64(),
-        ("INTEGER", _) => false,
-        ("REAL", Json::Number(_)) => true,
-        ("REAL", _) => false,
-        ("TEXT", Json::String(_)) => true,
-        ("TEXT", _) => false,
-        _ => true,
+        (Type::Integer, Json::Bool(_)) => true,
+        (Type::Integer, Json::Number(n)) => n.is_i64(),
+        (Type::Real, Json::Number(_)) => true,
+        (Type::Text, Json::String(_)) => true,
+        _ => false,
     };
     if ok {
         return Ok(());
     }
     Err(match column_type {
-        "INTEGER" => "整数",
-        "REAL" => "数字",
-        _ => "文字",
+        Type::Integer => "整数",
+        Type::Real => "数字",
+        Type::Text => "文字",
     })
 }
 

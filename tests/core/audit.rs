@@ -7,11 +7,12 @@ use std::path::Path;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::{Duration, Local, Utc};
 use rusqlite::Connection;
+use street_ledger::access::Actor;
 use street_ledger::access::Role;
 use street_ledger::accounts::{self, NewAccount};
 use street_ledger::audit::{self, AuditEntry, AuditQuery};
 use street_ledger::demo::{self, DemoSpec};
-use street_ledger::store::{Actor, Store};
+use street_ledger::store::Store;
 use street_ledger::{check, elderly, office, person};
 use tempfile::TempDir;
 

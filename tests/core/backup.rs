@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rusqlite::Connection;
+use street_ledger::access::Actor;
 use street_ledger::access::Role;
 use street_ledger::backup::{self, BackupError, Health};
-use street_ledger::store::{Actor, Store, DB_FILE};
+use street_ledger::store::{Store, DB_FILE};
 use street_ledger::{dump, Error};
 use tempfile::TempDir;
 

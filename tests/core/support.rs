@@ -2,11 +2,12 @@
 //! "today", made-up people with valid ID numbers, and row counts.
 use chrono::NaiveDate;
 use rusqlite::Connection;
+use street_ledger::access::Actor;
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::idcard;
 use street_ledger::office::{self, Community};
 use street_ledger::person::PersonInput;
-use street_ledger::store::{Actor, Store, Table};
+use street_ledger::store::{Store, Table};
 use street_ledger::sync::keys;
 use tempfile::TempDir;
 

@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use street_ledger::access::Actor;
 use street_ledger::store::write::Change;
-use street_ledger::store::{new_id, Actor, Store, Table, LATEST_VERSION};
+use street_ledger::store::{new_id, Store, Table, LATEST_VERSION};
 use street_ledger::sync::package::{self, Body, Header, Kind};
 use street_ledger::sync::{self, OfficeKey};
 use tempfile::TempDir;

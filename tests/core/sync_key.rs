@@ -134,7 +134,7 @@ fn a_backup_restored_here_finds_its_key_and_restored_elsewhere_asks_for_it() {
     drop(store);
 
     // The key belongs to the installation: restored on this PC, it is there.
-    backup::restore(dir.path(), &b.path, &street_ledger::store::Actor::system()).unwrap();
+    backup::restore(dir.path(), &b.path, &street_ledger::access::Actor::system()).unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
     assert!(sync::config(store.conn()).unwrap().key_set);
     assert_eq!(sync::stored_key(store.conn()).unwrap(), key);
@@ -143,7 +143,7 @@ fn a_backup_restored_here_finds_its_key_and_restored_elsewhere_asks_for_it() {
     // On a PC whose key store has no entry for it (another PC, or the key
     // file deleted), the restored database asks for the key.
     std::fs::remove_file(keys::file(&installation)).unwrap();
-    backup::restore(dir.path(), &b.path, &street_ledger::store::Actor::system()).unwrap();
+    backup::restore(dir.path(), &b.path, &street_ledger::access::Actor::system()).unwrap();
     store = Store::open_dir(dir.path()).unwrap();
     let config = sync::config(store.conn()).unwrap();
     assert!(config.folder.is_some() && !config.key_set, "{config:?}");

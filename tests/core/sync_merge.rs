@@ -12,11 +12,12 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use rusqlite::types::Value;
+use street_ledger::access::Actor;
 use street_ledger::elderly::care::{self, ServiceInput};
 use street_ledger::employment::case::{self, CaseInput};
 use street_ledger::employment::household;
 use street_ledger::person::PersonInput;
-use street_ledger::store::{Actor, Store, Table};
+use street_ledger::store::{Store, Table};
 use street_ledger::sync::{self, Kind};
 use street_ledger::{check, dump};
 use tempfile::TempDir;
@@ -274,7 +275,7 @@ impl World {
                 let Some(record) = services.get(k % services.len().max(1)).cloned() else { return };
                 let knew = stamps_of(store, &record);
                 care::delete_entry(store, &clerk(), Table::ElderlyService, &record).unwrap();
-                let fields = Table::ElderlyService.fields().iter().map(|f| f.to_string()).collect();
+                let fields = Table::ElderlyService.field_names().map(str::to_string).collect();
                 let stamp = last_stamp(store);
                 self.made.push(Made { record, fields, stamp, value: None, knew });
             }

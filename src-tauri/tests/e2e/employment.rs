@@ -2,10 +2,10 @@
 //! as a zero-employment household by a member placed in a public-welfare
 //! post, and a start-up loan falling due on the 贷款到期 list.
 use chrono::{Months, NaiveDate};
+use street_ledger::access::Actor;
 use street_ledger::employment::case::{self, CaseInput};
 use street_ledger::employment::household::{self, HouseholdInput, MemberInput, MemberStatus, ZeroState};
 use street_ledger::person::PersonInput;
-use street_ledger::store::Actor;
 
 use super::{id_born, today};
 use crate::harness::{office_dir, store, App, PASSWORD};

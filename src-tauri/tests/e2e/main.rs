@@ -10,13 +10,13 @@ mod sync;
 
 use chrono::NaiveDate;
 use harness::{office_dir, store, App, PASSWORD};
+use street_ledger::access::Actor;
 use street_ledger::access::Role;
 use street_ledger::accounts::{self, NewAccount};
 use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::elderly::roster::{list, RosterQuery};
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::person::PersonInput;
-use street_ledger::store::Actor;
 
 const ZENG_ID: &str = "11010519491231002X";
 

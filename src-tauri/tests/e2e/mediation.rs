@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Duration;
+use street_ledger::access::Actor;
 use street_ledger::access::Role;
 use street_ledger::mediation::lifecycle::{self, StepInput};
 use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
-use street_ledger::store::Actor;
 
 use super::{add_account, count, id_born, today};
 use crate::harness::{office_dir, store, App, PASSWORD};

@@ -7,9 +7,9 @@
 use std::time::Duration;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use street_ledger::access::Actor;
 use street_ledger::elderly::care::{add_service, ServiceInput};
 use street_ledger::employment::household;
-use street_ledger::store::Actor;
 
 use super::{count, id_born, seed_elderly, seed_elderly_in, today};
 use crate::harness::{office_dir, store, App, PASSWORD};

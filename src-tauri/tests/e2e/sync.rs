@@ -2,7 +2,7 @@
 //! on a data folder of its own, set up, joined and reconciled through the UI.
 use std::path::Path;
 
-use street_ledger::store::Actor;
+use street_ledger::access::Actor;
 use street_ledger::sync;
 use tempfile::TempDir;
 

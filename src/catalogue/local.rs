@@ -1,0 +1,110 @@
+//! The tables that are not records: the change log and the audit trail,
+//! derived indexes, and what one PC keeps for itself. None is synced as
+//! rows (the change log travels as changes); none goes through the write
+//! path's record methods.
+use super::Type::{self, Integer, Text};
+
+/// A table of the database that is not a record table.
+#[derive(Debug)]
+pub struct LocalTable {
+    pub name: &'static str,
+    /// What it holds, for `check` and the catalogue test.
+    pub what: &'static str,
+    pub columns: &'static [(&'static str, Type)],
+}
+
+const fn local(name: &'static str, what: &'static str, columns: &'static [(&'static str, Type)]) -> LocalTable {
+    LocalTable { name, what, columns }
+}
+
+pub const LOCAL_TABLES: &[LocalTable] = &[
+    local("installation", "本机标识", &[("id", Text), ("pc_name", Text), ("created_at", Text)]),
+    local(
+        "change_log",
+        "记录变更日志（同步与审计的依据）",
+        &[
+            ("seq", Integer),
+            ("txn_id", Text),
+            ("hlc", Text),
+            ("at", Text),
+            ("installation_id", Text),
+            ("user_name", Text),
+            ("table_name", Text),
+            ("record_id", Text),
+            ("op", Text),
+            ("fields", Text),
+            ("hash", Text),
+            ("origin_seq", Integer),
+            ("seen", Text),
+        ],
+    ),
+    local(
+        "audit_event",
+        "操作日志（登录、导出等）",
+        &[
+            ("seq", Integer),
+            ("at", Text),
+            ("installation_id", Text),
+            ("user_name", Text),
+            ("action", Text),
+            ("target", Text),
+            ("detail", Text),
+            ("hash", Text),
+        ],
+    ),
+    local("audit_head", "两条校验链的最新一条", &[("log", Text), ("seq", Integer), ("hash", Text)]),
+    local("person_token", "人员查询索引", &[("token", Text), ("person_id", Text)]),
+    local(
+        "roster_index",
+        "老人花名册列表索引",
+        &[
+            ("elderly_id", Text),
+            ("person_id", Text),
+            ("status", Text),
+            ("name_key", Text),
+            ("community_id", Text),
+            ("birth_date", Text),
+            ("kinds", Text),
+            ("sanwu", Integer),
+            ("enterprise_retiree", Integer),
+        ],
+    ),
+    local("local_setting", "本机设置", &[("key", Text), ("value", Text)]),
+    local("login_state", "登录失败计数与锁定", &[("username", Text), ("failures", Integer), ("locked_until", Text)]),
+    local("sync_config", "本机同步设置", &[("key", Text), ("value", Text)]),
+    local(
+        "sync_peer",
+        "其他电脑及已收到的变更",
+        &[("installation_id", Text), ("pc_name", Text), ("seen", Text), ("last_read_at", Text)],
+    ),
+    local("sync_package", "已读取的同步包", &[("package_id", Text), ("writer", Text), ("read_at", Text)]),
+    local(
+        "sync_run",
+        "同步记录",
+        &[
+            ("id", Integer),
+            ("started_at", Text),
+            ("finished_at", Text),
+            ("trigger_kind", Text),
+            ("user_name", Text),
+            ("written", Integer),
+            ("read", Integer),
+            ("changes_in", Integer),
+            ("changes_out", Integer),
+            ("records_changed", Integer),
+            ("conflicts", Integer),
+            ("messages", Text),
+        ],
+    ),
+    local(
+        "sync_conflict",
+        "冲突待核",
+        &[("record_id", Text), ("table_name", Text), ("field", Text), ("hlc", Text), ("installation_id", Text)],
+    ),
+    local("sync_pending", "待关联的记录", &[("record_id", Text), ("table_name", Text), ("reason", Text)]),
+    local(
+        "sync_refused",
+        "未采纳的变更",
+        &[("installation_id", Text), ("origin_seq", Integer), ("reason", Text), ("refused_at", Text)],
+    ),
+];

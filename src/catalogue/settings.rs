@@ -1,0 +1,141 @@
+//! Every setting (系统设置): its key, name, unit, type, range, default and
+//! scope. `settings` reads and writes them; the page lists them from here.
+use super::Scope;
+
+/// What a setting's value may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number from `min` to `max`, both included.
+    Integer { min: i64, max: i64 },
+    /// One of a few whole numbers.
+    OneOf(&'static [i64]),
+    /// A folder; empty means the default place.
+    Folder,
+}
+
+/// One setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    pub key: &'static str,
+    /// What the setting is, as messages name it (闲置自动锁屏时间).
+    pub name: &'static str,
+    /// The unit of a number (分钟), or "".
+    pub unit: &'static str,
+    pub hint: &'static str,
+    pub kind: Kind,
+    pub default: &'static str,
+    pub scope: Scope,
+}
+
+impl Setting {
+    /// The label on the settings page: name and unit.
+    pub fn label(&self) -> String {
+        if self.unit.is_empty() {
+            self.name.to_string()
+        } else {
+            format!("{}（{}）", self.name, self.unit)
+        }
+    }
+
+    /// The allowed values, as the page and messages say them.
+    pub fn range(&self) -> String {
+        match self.kind {
+            Kind::Integer { min, max } => format!("{min}到{max}之间的整数"),
+            Kind::OneOf(values) => values.iter().map(i64::to_string).collect::<Vec<_>>().join("或"),
+            Kind::Folder => "文件夹路径，留空为默认位置".to_string(),
+        }
+    }
+
+    pub fn default_integer(&self) -> i64 {
+        self.default.parse().unwrap_or_default()
+    }
+}
+
+const fn int(
+    key: &'static str,
+    name: &'static str,
+    unit: &'static str,
+    (min, max): (i64, i64),
+    default: &'static str,
+    hint: &'static str,
+) -> Setting {
+    Setting { key, name, unit, hint, kind: Kind::Integer { min, max }, default, scope: Scope::Synced }
+}
+
+const fn local(setting: Setting) -> Setting {
+    Setting { scope: Scope::Local, ..setting }
+}
+
+/// Every setting an administrator may change, in the page's order. The
+/// ranges are what an office can mean; README's settings part lists them.
+pub const SETTINGS: &[Setting] = &[
+    int("elderly.high_age_threshold", "高龄起算年龄", "岁", (70, 100), "80", "达到此年龄自动认定为高龄老人"),
+    int("elderly.min_age", "老年人最低年龄", "岁", (50, 70), "60", "低于此年龄不能登记到老年人花名册"),
+    int("elderly.visit_days.高风险", "高风险老人探访间隔", "天", (1, 366), "7", ""),
+    int("elderly.visit_days.重点", "重点老人探访间隔", "天", (1, 366), "30", ""),
+    int("elderly.visit_days.一般", "一般老人探访间隔", "天", (1, 366), "90", ""),
+    int("security.max_failures", "密码连续输错锁定次数", "次", (3, 20), "5", "连续输错这么多次后账号暂时锁定"),
+    int("security.lock_minutes", "账号锁定时长", "分钟", (1, 1440), "15", ""),
+    int(
+        "security.idle_minutes",
+        "闲置自动锁屏时间",
+        "分钟",
+        (1, 240),
+        "15",
+        "无人操作这么久后窗口锁定，需重新输入密码",
+    ),
+    local(int("backup.every_hours", "自动备份间隔", "小时", (0, 168), "24", "0 表示不自动备份；只对本机有效")),
+    local(int("backup.keep", "保留备份份数", "份", (1, 365), "30", "只对本机有效")),
+    int(
+        "employment.followup_days",
+        "就业援助跟踪服务间隔",
+        "天",
+        (1, 366),
+        "30",
+        "在册援助对象超过此天数未跟踪服务即列入待跟踪",
+    ),
+    int("employment.subsidy_max_months", "公益性岗位补贴最长期限", "个月", (1, 120), "36", ""),
+    int("employment.loan_alert_days", "贷款到期提前提醒", "天", (1, 366), "60", ""),
+    int(
+        "employment.retire.male.age",
+        "男性原法定退休年龄",
+        "岁",
+        (50, 65),
+        "60",
+        "按渐进式延迟退休规定自动延迟：1965年1月起出生的每4个月延迟1个月，最多36个月",
+    ),
+    Setting {
+        key: "employment.retire.female.age",
+        name: "女性原法定退休年龄",
+        unit: "岁",
+        hint: "50（女职工）或55（女干部），按规定自动延迟",
+        kind: Kind::OneOf(&[50, 55]),
+        default: "50",
+        scope: Scope::Synced,
+    },
+    int("mediation.open_days", "调解案件超期天数", "天", (1, 366), "30", "受理后超过此天数未结案即提醒"),
+    int("mediation.followup_days", "履行后回访期限", "天", (1, 366), "15", "履行后这么多天内回访"),
+    int("mediation.judicial_alert_days", "司法确认到期提醒", "天", (1, 30), "7", "书面协议生效后30日内可申请司法确认"),
+    local(int(
+        "sync.every_minutes",
+        "自动同步间隔",
+        "分钟",
+        (0, 1440),
+        "30",
+        "程序开着时每隔多久同步一次；0 表示只在启动、退出和点“同步”时同步；只对本机有效",
+    )),
+    Setting {
+        key: "backup.dir",
+        name: "备份文件夹",
+        unit: "",
+        hint: "留空则为数据目录下的 backups；可填U盘或共享文件夹路径；只对本机有效",
+        kind: Kind::Folder,
+        default: "",
+        scope: Scope::Local,
+    },
+];
+
+/// The number of this PC (本机编号) that case numbers carry, kept by
+/// `mediation::numbering` under `pc_number.<installation id>`: synced, set
+/// by the program, never on the settings page.
+pub const PC_NUMBER: Setting = int("pc_number.", "本机编号", "", (1, 9999), "1", "");

@@ -1,0 +1,27 @@
+//! Opening the store with what the layers above it keep beside it: the
+//! registers' derived data (person search, roster list), the backup kept
+//! before an upgrade, and the sync key moved out of an old database. The
+//! store is a leaf and calls these through [`Setup`]; this is the one place
+//! they are wired, so every store the program opens has them.
+use std::path::Path;
+
+use crate::store::{Setup, Store, StoreError};
+
+const SETUP: Setup = Setup {
+    derived: &[&crate::person::derived::SearchIndex, &crate::elderly::derived::RosterIndex],
+    before_upgrade: |conn, data_dir| crate::backup::before_upgrade(conn, data_dir).map_err(|e| e.to_string()),
+    after_open: crate::sync::keys::move_out_of_database,
+};
+
+impl Store {
+    /// Opens (creating if absent) the database in a data directory.
+    pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_dir_with(dir, &SETUP)
+    }
+
+    /// Opens (creating if absent) a database file; an older one is backed up,
+    /// then upgraded.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, &SETUP)
+    }
+}
