@@ -162,7 +162,13 @@ pub fn verify_chain(conn: &Connection) -> Result<Vec<String>> {
             started = true;
             if *stored != l.computed {
                 if gaps.is_empty() {
-                    found.push(format!("{label}第{}条与校验链不符：可能被绕过程序改动", l.seq));
+                    let record = match &l.record {
+                        Some((table, id)) => {
+                            format!("（{table}记录{id}）")
+                        }
+                        None => String::new(),
+                    };
+                    found.push(format!("{label}第{}条{record}与校验链不符：可能被绕过程序改动", l.seq));
                 }
                 found.extend(gaps.iter().map(|(a, b)| format!("{label}{}缺失：可能被绕过程序删除", span(*a, *b))));
             }
@@ -277,7 +283,7 @@ pub fn action_choices() -> Vec<Choice> {
 pub fn users(conn: &Connection, actor: &Actor) -> Result<Vec<String>> {
     actor.require(Permission::Administer)?;
     let mut stmt =
-        conn.prepare("SELECT user_name FROM change_log UNION SELECT user_name FROM audit_event ORDER BY 1")?;
+        conn.prepare("SELECT user_name FROM change_txn UNION SELECT user_name FROM audit_event ORDER BY 1")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -525,9 +531,12 @@ impl Selection {
             .sides()
             .iter()
             .map(|(t, w)| match *t {
+                // An insert kept without a copy of its values: a row per field it set.
                 "change_log" => format!(
-                    "(SELECT coalesce(sum(max(1, (length(fields) - length(replace(fields, '\"old\":', ''))) / 6)), 0)
-                      FROM change_log{w})"
+                    "(SELECT coalesce(sum(max(1, coalesce((length(fields) - length(replace(fields, '\"old\":', ''))) / 6,
+                                                          {}))), 0)
+                      FROM change_log{w})",
+                    (0..63).map(|i| format!("((mask >> {i}) & 1)")).collect::<Vec<_>>().join(" + ")
                 ),
                 _ => format!("(SELECT count(*) FROM {t}{w})"),
             })
@@ -549,11 +558,11 @@ impl Selection {
             .map(|(t, w)| match *t {
                 "change_log" => format!(
                     "SELECT 'c' AS src, seq, at, installation_id, user_name, op AS action, table_name, record_id,
-                            fields, NULL AS target, NULL AS detail FROM change_log{w}"
+                            fields, NULL AS target, NULL AS detail, mask FROM change_log{w}"
                 ),
                 _ => format!(
-                    "SELECT 'e' AS src, seq, at, installation_id, user_name, action, NULL, NULL, NULL, target, detail
-                     FROM audit_event{w}"
+                    "SELECT 'e' AS src, seq, at, installation_id, user_name, action, NULL, NULL, NULL, target, detail,
+                            NULL FROM audit_event{w}"
                 ),
             })
             .collect();
@@ -597,9 +606,11 @@ impl Selection {
                     _ => "其他",
                 };
                 e.table_label = table.map(Table::label);
+                let record_id: String = r.get(7)?;
+                let fields = crate::store::log::fields_of(conn, &table_name, &record_id, r.get(8)?, r.get(11)?)?;
                 e.table = Some(table_name);
-                e.record_id = r.get(7)?;
-                e.changes = changes(table, &r.get::<_, String>(8)?, &names);
+                e.record_id = Some(record_id);
+                e.changes = changes(table, &fields, &names);
             } else {
                 let a = Action::from_code(&e.action);
                 e.action_label = a.map(Action::label).unwrap_or("其他");

@@ -11,6 +11,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::store::log::fields_of;
 use crate::store::merge::{merge, Entry, Merged};
 use crate::store::{write::to_json, Table};
 use crate::Result;
@@ -58,7 +59,7 @@ type Replayed = HashMap<(String, String), Merged>;
 fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     let mut out: Replayed = HashMap::new();
     let mut stmt = conn.prepare(&format!(
-        "SELECT table_name, record_id, hlc, installation_id, op, fields, seen FROM change_log WHERE {}
+        "SELECT table_name, record_id, hlc, installation_id, op, fields, seen, mask FROM change_log WHERE {}
          ORDER BY record_id, seq",
         crate::store::merge::COUNTED
     ))?;
@@ -74,11 +75,12 @@ fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     while let Some(r) = rows.next()? {
         report.log_entries += 1;
         let key: (String, String) = (r.get(0)?, r.get(1)?);
+        let fields = fields_of(conn, &key.0, &key.1, r.get(5)?, r.get(7)?)?;
         if current.as_ref() != Some(&key) {
             flush(current.replace(key), &mut entries);
         }
         let seen: Option<String> = r.get(6)?;
-        entries.push(Entry::from_log(r.get(2)?, r.get(3)?, r.get(4)?, &r.get::<_, String>(5)?, seen.as_deref()));
+        entries.push(Entry::from_log(r.get(2)?, r.get(3)?, r.get(4)?, &fields, seen.as_deref()));
     }
     flush(current, &mut entries);
     Ok(out)

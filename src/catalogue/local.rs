@@ -2,7 +2,7 @@
 //! derived indexes, and what one PC keeps for itself. None is synced as
 //! rows (the change log travels as changes); none goes through the write
 //! path's record methods.
-use super::Type::{self, Integer, Text};
+use super::Type::{self, Blob, Integer, Text};
 
 /// A table of the database that is not a record table.
 #[derive(Debug)]
@@ -20,24 +20,29 @@ const fn local(name: &'static str, what: &'static str, columns: &'static [(&'sta
 pub const LOCAL_TABLES: &[LocalTable] = &[
     local("installation", "本机标识", &[("id", Text), ("pc_name", Text), ("created_at", Text)]),
     local(
-        "change_log",
-        "记录变更日志（同步与审计的依据）",
+        "change_entry",
+        "记录变更日志（同步与审计的依据；视图 change_log 按原样列出）",
         &[
             ("seq", Integer),
-            ("txn_id", Text),
+            ("txn", Integer),
+            ("pc", Integer),
+            ("origin_seq", Integer),
             ("hlc", Text),
-            ("at", Text),
-            ("installation_id", Text),
-            ("user_name", Text),
             ("table_name", Text),
             ("record_id", Text),
             ("op", Text),
             ("fields", Text),
-            ("hash", Text),
-            ("origin_seq", Integer),
+            ("mask", Integer),
+            ("hash", Blob),
             ("seen", Text),
         ],
     ),
+    local(
+        "change_txn",
+        "变更所属的事务：编号、时间、用户",
+        &[("n", Integer), ("txn_id", Text), ("at", Text), ("user_name", Text)],
+    ),
+    local("change_pc", "变更来自的电脑", &[("n", Integer), ("installation_id", Text)]),
     local(
         "audit_event",
         "操作日志（登录、导出等）",

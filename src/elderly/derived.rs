@@ -1,11 +1,10 @@
 //! The roster list index (`roster_index`), kept by the write path as a
 //! [`Derived`] of the store: entries inserted in a transaction are indexed
 //! together, a few hundred a statement, when the transaction flushes.
-use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::roster;
-use crate::store::{Derived, DerivedTx, Table};
+use crate::store::{Derived, DerivedTx, Table, Written};
 use crate::Result;
 
 pub(crate) struct RosterIndex;
@@ -26,23 +25,14 @@ const ELDERLY_FIELDS: [&str; 5] = ["person_id", "kinds", "sanwu", "enterprise_re
 struct Pending(Vec<String>);
 
 impl DerivedTx for Pending {
-    fn changed(
-        &mut self,
-        conn: &Connection,
-        table: Table,
-        id: &str,
-        names: &[&str],
-        _old: &[Value],
-        _values: &[(&str, Value)],
-        new: bool,
-    ) -> Result<()> {
-        match table {
-            Table::Person if !new && names.iter().any(|n| PERSON_FIELDS.contains(n)) => {
+    fn changed(&mut self, conn: &Connection, w: &Written) -> Result<()> {
+        match w.table {
+            Table::Person if !w.new && w.names.iter().any(|n| PERSON_FIELDS.contains(n)) => {
                 self.flush(conn)?;
-                roster::reindex_person(conn, id)?
+                roster::reindex_person(conn, w.id)?
             }
-            Table::Elderly if new => self.0.push(id.to_string()),
-            Table::Elderly if names.iter().any(|n| ELDERLY_FIELDS.contains(n)) => roster::reindex(conn, id)?,
+            Table::Elderly if w.new => self.0.push(w.id.to_string()),
+            Table::Elderly if w.names.iter().any(|n| ELDERLY_FIELDS.contains(n)) => roster::reindex(conn, w.id)?,
             _ => {}
         }
         Ok(())

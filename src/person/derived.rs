@@ -3,11 +3,10 @@
 //! are held and written sorted (at commit, before an edit or an attempt, or
 //! every [`TOKEN_BATCH`]), because a large import's tokens inserted one
 //! person at a time land all over the index.
-use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::search;
-use crate::store::{Derived, DerivedTx, Table};
+use crate::store::{Derived, DerivedTx, Table, Written};
 use crate::Result;
 
 /// Pending search tokens written at once: about 15 MB held, and most of
@@ -27,22 +26,13 @@ impl Derived for SearchIndex {
 struct Pending(Vec<(String, String)>);
 
 impl DerivedTx for Pending {
-    fn changed(
-        &mut self,
-        conn: &Connection,
-        table: Table,
-        id: &str,
-        names: &[&str],
-        old: &[Value],
-        values: &[(&str, Value)],
-        new: bool,
-    ) -> Result<()> {
-        if table != Table::Person {
+    fn changed(&mut self, conn: &Connection, w: &Written) -> Result<()> {
+        if w.table != Table::Person {
             return Ok(());
         }
-        if new {
-            let tokens = search::tokens(values.iter().map(|(n, v)| (*n, v)));
-            self.0.extend(tokens.into_iter().map(|t| (t, id.to_string())));
+        if w.new {
+            let tokens = search::tokens(w.values.iter().map(|(n, v)| (*n, v)));
+            self.0.extend(tokens.into_iter().map(|t| (t, w.id.to_string())));
             if self.0.len() >= TOKEN_BATCH {
                 self.flush(conn)?;
             }
@@ -50,7 +40,7 @@ impl DerivedTx for Pending {
         }
         // An edit removes the tokens of the old values: they must be there.
         self.flush(conn)?;
-        search::reindex(conn, id, names, old, values)
+        search::reindex(conn, w.id, w.names, w.old, w.values)
     }
 
     fn flush(&mut self, conn: &Connection) -> Result<()> {

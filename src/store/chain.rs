@@ -110,6 +110,10 @@ pub struct Link {
     pub prev_seq: i64,
     pub stored: Option<String>,
     pub computed: String,
+    /// For a change-log entry: its table and record, so that an altered
+    /// entry can be named by the record it concerns (an insert kept without a
+    /// copy of its values is altered by altering its record).
+    pub record: Option<(String, String)>,
 }
 
 /// Walks a chain in order, computing each hash from the stored one before
@@ -117,7 +121,10 @@ pub struct Link {
 /// Returns the newest seq and hash.
 pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result<(i64, String)> {
     let columns = log.columns();
-    let sql = format!("SELECT seq, hash, {} FROM {} ORDER BY seq", columns.join(", "), log.table());
+    // An insert kept without a copy of its values is hashed as logged: its
+    // text rebuilt from the record (`store::log`).
+    let kept = if log == Log::ChangeLog { ", mask" } else { ", NULL" };
+    let sql = format!("SELECT seq, hash, {}{kept} FROM {} ORDER BY seq", columns.join(", "), log.table());
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let (mut seq, mut hash) = (0i64, String::new());
@@ -128,8 +135,16 @@ pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result
         for i in 0..columns.len() {
             values.push(text(r.get_ref(i + 2)?));
         }
+        if let (Some(mask), Some(None)) = (r.get::<_, Option<i64>>(columns.len() + 2)?, values.last()) {
+            // (table_name, record_id) are the change log's 6th and 7th columns.
+            let (table, record) = (values[5].clone().unwrap_or_default(), values[6].clone().unwrap_or_default());
+            *values.last_mut().expect("fields") = Some(super::log::fields_of(conn, &table, &record, None, Some(mask))?);
+        }
         let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
-        let link = Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs) };
+        let record = (log == Log::ChangeLog)
+            .then(|| (values[5].clone().unwrap_or_default(), values[6].clone().unwrap_or_default()));
+        let link =
+            Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs), record };
         visit(&link);
         seq = this;
         hash = link.stored.unwrap_or(link.computed);

@@ -28,25 +28,28 @@ pub trait Derived: Sync {
 /// write them together (a large import inserts a hundred thousand persons),
 /// but it must have written them when [`DerivedTx::flush`] returns.
 pub trait DerivedTx {
-    /// A record of `table` was inserted (`new`) or changed: `names` are the
-    /// fields set, `old` their values before (NULL for a new record) and
-    /// `values` after.
-    fn changed(
-        &mut self,
-        conn: &Connection,
-        table: Table,
-        id: &str,
-        names: &[&str],
-        old: &[Value],
-        values: &[(&str, Value)],
-        new: bool,
-    ) -> Result<()>;
+    /// A record was inserted or changed.
+    fn changed(&mut self, conn: &Connection, written: &Written) -> Result<()>;
 
     /// Writes whatever is held back.
     fn flush(&mut self, conn: &Connection) -> Result<()>;
 
     /// Forgets whatever is held back (the writes it was for were undone).
     fn discard(&mut self);
+}
+
+/// A record as the write path wrote it.
+pub struct Written<'a> {
+    pub table: Table,
+    pub id: &'a str,
+    /// The fields set.
+    pub names: &'a [&'a str],
+    /// Their values before (NULL for a new record).
+    pub old: &'a [Value],
+    /// Their values after.
+    pub values: &'a [(&'a str, Value)],
+    /// Whether the record is new.
+    pub new: bool,
 }
 
 /// Makes the backup kept before an older database is upgraded; returns

@@ -4,17 +4,33 @@ use rusqlite::Connection;
 
 use super::StoreError;
 
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_init.sql"),
-    include_str!("migrations/0002_accounts_audit.sql"),
-    include_str!("migrations/0003_audit_chain.sql"),
-    include_str!("migrations/0004_sync.sql"),
-    include_str!("migrations/0005_employment.sql"),
-    include_str!("migrations/0006_mediation.sql"),
-    include_str!("migrations/0007_local_settings.sql"),
-    include_str!("migrations/0008_sync_key_out.sql"),
-    include_str!("migrations/0009_sync_refused.sql"),
-    include_str!("migrations/0010_forget_unknown_names.sql"),
+/// What SQL cannot do, done in Rust inside the migration's transaction.
+type Step = fn(&Connection) -> Result<(), StoreError>;
+
+/// A migration: its SQL, then, for what SQL cannot do, a step in Rust.
+struct Migration {
+    sql: &'static str,
+    then: Option<Step>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, then: None }
+}
+
+const MIGRATIONS: &[Migration] = &[
+    sql(include_str!("migrations/0001_init.sql")),
+    sql(include_str!("migrations/0002_accounts_audit.sql")),
+    sql(include_str!("migrations/0003_audit_chain.sql")),
+    sql(include_str!("migrations/0004_sync.sql")),
+    sql(include_str!("migrations/0005_employment.sql")),
+    sql(include_str!("migrations/0006_mediation.sql")),
+    sql(include_str!("migrations/0007_local_settings.sql")),
+    sql(include_str!("migrations/0008_sync_key_out.sql")),
+    sql(include_str!("migrations/0009_sync_refused.sql")),
+    sql(include_str!("migrations/0010_forget_unknown_names.sql")),
+    sql(include_str!("migrations/0011_reserved.sql")),
+    // Inserts already logged keep no copy of values their records hold.
+    Migration { sql: include_str!("migrations/0012_compact_log.sql"), then: Some(super::log::compact_all) },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -24,8 +40,11 @@ pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    for (n, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)?;
+    for (n, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(step.sql)?;
+        if let Some(then) = step.then {
+            then(&tx)?;
+        }
         tx.pragma_update(None, "user_version", n as i64 + 1)?;
     }
     tx.commit()?;

@@ -6,6 +6,7 @@
 pub mod chain;
 mod clock;
 pub mod hooks;
+pub mod log;
 pub mod merge;
 mod migrations;
 pub mod write;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use clock::Hlc;
-pub use hooks::{Author, Derived, DerivedTx, Setup};
+pub use hooks::{Author, Derived, DerivedTx, Setup, Written};
 pub use migrations::LATEST_VERSION;
 pub use write::{Table, WriteTx};
 
@@ -121,6 +122,7 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(64);
         let mut backup = None;
+        let upgrading = found > 0 && found < LATEST_VERSION;
         if found > 0 && found < LATEST_VERSION {
             // An older version's database: keep a copy before changing it.
             let data_dir = path.parent().unwrap_or(Path::new("."));
@@ -135,9 +137,15 @@ impl Store {
             },
             (e, _) => e,
         })?;
+        if upgrading {
+            // An upgrade may leave much of the file free (0012 stores the
+            // change log in a third of the space): give it back to the disk.
+            // Failing (a full disk) loses nothing; the file just stays large.
+            let _ = conn.execute_batch("VACUUM");
+        }
         let installation_id = installation(&conn)?;
         (setup.after_open)(&conn, &installation_id)?;
-        let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_log", [], |r| r.get(0))?;
+        let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_entry", [], |r| r.get(0))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

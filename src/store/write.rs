@@ -42,6 +42,8 @@ pub struct WriteTx<'a> {
     /// entry and carried in memory from row to row (a large import writes
     /// hundreds of thousands), then stored in `audit_head` at commit.
     chain: Option<super::chain::ChainHead>,
+    /// The numbers the log gives PC ids and transactions.
+    numbers: super::log::Numbers,
     /// This PC's last origin_seq, read at the first log entry.
     local_seq: Option<i64>,
     /// Whether any conflict is listed, read at the first log entry: a change
@@ -77,9 +79,12 @@ pub struct Change {
 
 impl Change {
     pub const COLUMNS: &'static str =
-        "installation_id, origin_seq, txn_id, hlc, at, user_name, table_name, record_id, op, fields, seen";
+        "installation_id, origin_seq, txn_id, hlc, at, user_name, table_name, record_id, op, fields, seen, mask";
 
-    pub fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Change> {
+    /// A change from a row of [`Change::COLUMNS`] of `change_log`.
+    pub fn read(conn: &Connection, r: &rusqlite::Row) -> Result<Change> {
+        let (table_name, record_id): (String, String) = (r.get(6)?, r.get(7)?);
+        let fields = super::log::fields_of(conn, &table_name, &record_id, r.get(9)?, r.get(11)?)?;
         Ok(Change {
             installation_id: r.get(0)?,
             origin_seq: r.get(1)?,
@@ -87,10 +92,10 @@ impl Change {
             hlc: r.get(3)?,
             at: r.get(4)?,
             user_name: r.get(5)?,
-            table_name: r.get(6)?,
-            record_id: r.get(7)?,
+            table_name,
+            record_id,
             op: r.get(8)?,
-            fields: r.get(9)?,
+            fields,
             seen: r.get(10)?,
         })
     }
@@ -112,6 +117,7 @@ impl<'a> WriteTx<'a> {
             txn_id: super::new_id(),
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             chain: None,
+            numbers: Default::default(),
             local_seq: None,
             conflicts_listed: None,
             pending_listed: None,
@@ -139,6 +145,7 @@ impl<'a> WriteTx<'a> {
         // inside it, a rollback of the attempt would take them away too.
         self.flush_derived()?;
         let saved = (self.chain.clone(), self.local_seq, self.conflicts_listed, self.pending_listed);
+        let numbers = self.numbers.clone();
         self.tx.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
             Ok(v) => {
@@ -148,6 +155,7 @@ impl<'a> WriteTx<'a> {
             Err(e) => {
                 self.tx.execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
+                self.numbers = numbers;
                 self.derived.iter_mut().for_each(|d| d.discard());
                 Err(e)
             }
@@ -187,7 +195,8 @@ impl<'a> WriteTx<'a> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
         let old = vec![Value::Null; fields.len()];
         self.derive(table, id, &names, &old, fields, true)?;
-        self.log_as(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)), true)
+        let mask = super::log::mask_of(table, fields);
+        self.log_as(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)), true, mask)
     }
 
     /// Sets the given fields of a record; logs and bumps the row version only
@@ -216,6 +225,7 @@ impl<'a> WriteTx<'a> {
         if changed.is_empty() {
             return Ok(false);
         }
+        super::log::expand(&self.tx, table, id)?;
         let sets: Vec<String> =
             changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", names[i], n + 2)).collect();
         let sql =
@@ -240,6 +250,7 @@ impl<'a> WriteTx<'a> {
             .query_row([id], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound { what: "记录" })?;
+        super::log::expand(&self.tx, table, id)?;
         let sql = format!("UPDATE {} SET row_version = row_version + 1, {field} = ?2 WHERE id = ?1", table.name());
         self.tx.prepare_cached(&sql)?.execute((id, &fields[0].1))?;
         self.derive(table, id, &[field], std::slice::from_ref(&old), &fields, false)?;
@@ -262,6 +273,7 @@ impl<'a> WriteTx<'a> {
             .optional()?;
         let old = match old {
             Some(old) => {
+                super::log::expand(&self.tx, table, id)?;
                 self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?.execute([id])?;
                 old
             }
@@ -298,7 +310,7 @@ impl<'a> WriteTx<'a> {
             return Ok(false);
         }
         self.clock.observe(&change.hlc);
-        self.append(change)?;
+        self.append(change, None)?;
         Ok(true)
     }
 
@@ -357,21 +369,18 @@ impl<'a> WriteTx<'a> {
 
     fn merged(&self, id: &str) -> Result<super::merge::Merged> {
         let sql = format!(
-            "SELECT hlc, installation_id, op, fields, seen FROM change_log WHERE record_id = ?1 AND {} ORDER BY seq",
+            "SELECT hlc, installation_id, op, fields, seen, table_name, mask FROM change_log
+             WHERE record_id = ?1 AND {} ORDER BY seq",
             super::merge::COUNTED
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
-        let entries = stmt
-            .query_map([id], |r| {
-                Ok(super::merge::Entry::from_log(
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    &r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?.as_deref(),
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut rows = stmt.query([id])?;
+        let mut entries = Vec::new();
+        while let Some(r) = rows.next()? {
+            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, r.get(3)?, r.get(6)?)?;
+            let seen: Option<String> = r.get(4)?;
+            entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, r.get(2)?, &fields, seen.as_deref()));
+        }
         Ok(super::merge::merge(&entries))
     }
 
@@ -396,6 +405,7 @@ impl<'a> WriteTx<'a> {
                 return Ok(Err("待关联：这条记录的登记还没有同步到本机"));
             }
             if stored.is_some() {
+                super::log::expand(&self.tx, table, id)?;
                 self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?.execute([id])?;
             }
             return Ok(Ok(stored.is_some()));
@@ -433,6 +443,9 @@ impl<'a> WriteTx<'a> {
                 format!("UPDATE {} SET row_version = ?2{sets} WHERE id = ?1", table.name())
             }
         };
+        if stored.is_some() && !values.is_empty() {
+            super::log::expand(&self.tx, table, id)?;
+        }
         let params = [Value::Text(id.into()), Value::Integer(m.changes)]
             .into_iter()
             .chain(values.iter().map(|(_, v)| v.clone()));
@@ -444,6 +457,10 @@ impl<'a> WriteTx<'a> {
         }
         if values.is_empty() {
             return Ok(Ok(false));
+        }
+        if stored.is_none() && m.changes == 1 {
+            // A record made by its insert alone: the log need not keep a copy.
+            super::log::compact(&self.tx, table, id)?;
         }
         let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
         self.derive(table, id, &set, &old, &values, stored.is_none())?;
@@ -473,8 +490,9 @@ impl<'a> WriteTx<'a> {
         if self.dry {
             return Ok(());
         }
+        let written = super::Written { table, id, names, old, values: fields, new };
         for d in &mut self.derived {
-            d.changed(&self.tx, table, id, names, old, fields, new)?;
+            d.changed(&self.tx, &written)?;
         }
         Ok(())
     }
@@ -493,7 +511,7 @@ impl<'a> WriteTx<'a> {
         op: &str,
         changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>,
     ) -> Result<()> {
-        self.log_as(table, id, op, changes, false)
+        self.log_as(table, id, op, changes, false, None)
     }
 
     /// `fresh`: a record just made under a new id, with no history to have
@@ -505,12 +523,12 @@ impl<'a> WriteTx<'a> {
         op: &str,
         changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>,
         fresh: bool,
+        mask: Option<i64>,
     ) -> Result<()> {
         if self.dry {
             return Ok(());
         }
-        let fields: BTreeMap<&str, Diff> =
-            changes.map(|(f, old, new)| (f, Diff { old: Json(old), new: Json(new) })).collect();
+        let changes: Vec<(&str, &Value, &Value)> = changes.collect();
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -518,11 +536,11 @@ impl<'a> WriteTx<'a> {
         if self.conflicts_listed == Some(true) {
             // A change made here has seen every head of the fields it sets.
             let mut settle = self.tx.prepare_cached("DELETE FROM sync_conflict WHERE record_id = ?1 AND field = ?2")?;
-            for f in fields.keys().copied().chain((op != "update").then_some(super::merge::DELETED)) {
+            for f in changes.iter().map(|c| c.0).chain((op != "update").then_some(super::merge::DELETED)) {
                 settle.execute((id, f))?;
             }
         }
-        let fields = serde_json::to_string(&fields).expect("JSON of plain values");
+        let fields = super::log::changes_text(changes.into_iter());
         let seen = if fresh { "{}".to_string() } else { self.seen(id)? };
         let origin_seq = match self.local_seq {
             Some(n) => n + 1,
@@ -545,7 +563,7 @@ impl<'a> WriteTx<'a> {
             fields,
             seen: Some(seen),
         };
-        self.append(&change)
+        self.append(&change, mask)
     }
 
     /// What this PC has seen of a record: per installation, its newest stamp.
@@ -559,7 +577,7 @@ impl<'a> WriteTx<'a> {
     }
 
     /// Appends a change to the log, chained (see `audit`).
-    fn append(&mut self, c: &Change) -> Result<()> {
+    fn append(&mut self, c: &Change, mask: Option<i64>) -> Result<()> {
         if self.chain.is_none() {
             self.chain = Some(super::chain::ChainHead::load(&self.tx, super::chain::Log::ChangeLog)?);
         }
@@ -579,52 +597,9 @@ impl<'a> WriteTx<'a> {
                 Some(&c.fields),
             ],
         );
-        self.tx
-            .prepare_cached(
-                "INSERT INTO change_log (txn_id, hlc, at, installation_id, user_name, table_name, record_id, op, fields, hash,
-                                         origin_seq, seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(rusqlite::params![
-                c.txn_id,
-                c.hlc,
-                c.at,
-                c.installation_id,
-                c.user_name,
-                c.table_name,
-                c.record_id,
-                c.op,
-                c.fields,
-                hash,
-                c.origin_seq,
-                c.seen,
-            ])?;
-        head.seq = self.tx.last_insert_rowid();
+        head.seq = self.numbers.append(&self.tx, c, &hash, mask)?;
         head.hash = hash;
         Ok(())
-    }
-}
-
-/// A field's change as the log stores it, `{"old": .., "new": ..}`:
-/// serialised straight from the values (a large import logs millions).
-#[derive(serde::Serialize)]
-struct Diff<'v> {
-    old: Json<'v>,
-    new: Json<'v>,
-}
-
-/// A value in the JSON form of [`to_json`], without building it.
-struct Json<'v>(&'v Value);
-
-impl serde::Serialize for Json<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Null => s.serialize_unit(),
-            Value::Integer(i) => s.serialize_i64(*i),
-            Value::Real(f) => s.serialize_f64(*f),
-            Value::Text(t) => s.serialize_str(t),
-            Value::Blob(b) => serde::Serialize::serialize(b, s),
-        }
     }
 }
 
@@ -657,28 +632,5 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::Real(f) => json!(f),
         Value::Text(s) => json!(s),
         Value::Blob(b) => json!(b),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_logged_change_is_the_json_of_its_values() {
-        let values = [
-            Value::Null,
-            Value::Integer(-3),
-            Value::Real(1.5),
-            Value::Text("王\"秀英\"\n".into()),
-            Value::Blob(vec![0, 255]),
-        ];
-        for old in &values {
-            for new in &values {
-                let direct = serde_json::to_string(&Diff { old: Json(old), new: Json(new) }).unwrap();
-                let built = json!({"old": to_json(old), "new": to_json(new)}).to_string();
-                assert_eq!(direct, built);
-            }
-        }
     }
 }

@@ -43,8 +43,9 @@ pub struct Applied {
 /// Per installation, the last origin_seq this PC holds. Changes are taken
 /// in without gaps, so this says exactly what it holds.
 pub fn holdings(conn: &Connection) -> Result<BTreeMap<String, i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT installation_id, max(origin_seq) FROM change_log GROUP BY installation_id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.installation_id, (SELECT max(origin_seq) FROM change_entry WHERE pc = p.n) FROM change_pc p",
+    )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -79,8 +80,9 @@ pub fn bundle(conn: &Connection, installation_id: &str, kind: Kind) -> Result<Bu
             peers.iter().map(|p| p.get(origin).copied().unwrap_or(0)).min().unwrap_or(0)
         };
         if cutoff < *last {
-            for c in stmt.query_map((origin, cutoff), Change::from_row)? {
-                changes.push(c?);
+            let mut rows = stmt.query((origin, cutoff))?;
+            while let Some(r) = rows.next()? {
+                changes.push(Change::read(conn, r)?);
             }
         }
     }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::access::{Actor, Permission};
 use crate::audit::{shown, Names};
+use crate::store::log::fields_of;
 use crate::store::merge::DELETED;
 use crate::store::write::from_json;
 use crate::store::{Store, Table};
@@ -51,7 +52,7 @@ pub fn conflicts(conn: &Connection, actor: &Actor) -> Result<Vec<Conflict>> {
     require_reviewer(actor)?;
     let names = Names::load(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT c.record_id, c.table_name, c.field, c.hlc, c.installation_id, l.user_name, l.at, l.op, l.fields
+        "SELECT c.record_id, c.table_name, c.field, c.hlc, c.installation_id, l.user_name, l.at, l.op, l.fields, l.mask
          FROM sync_conflict c
          JOIN change_log l ON l.hlc = c.hlc AND l.installation_id = c.installation_id AND l.record_id = c.record_id
          ORDER BY c.record_id, c.field, c.hlc DESC, c.installation_id DESC",
@@ -60,7 +61,8 @@ pub fn conflicts(conn: &Connection, actor: &Actor) -> Result<Vec<Conflict>> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (record_id, table, field): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-        let (op, fields): (String, String) = (r.get(7)?, r.get(8)?);
+        let op: String = r.get(7)?;
+        let fields = fields_of(conn, &table, &record_id, r.get(8)?, r.get(9)?)?;
         let value = if op == "delete" || (field == DELETED && op != "insert") {
             "（删除）".to_string()
         } else if field == DELETED {
@@ -107,7 +109,12 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
         Some(Table::Person) => "SELECT name FROM person WHERE id = ?1",
         Some(Table::Elderly) => "SELECT p.name FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
         Some(Table::ElderlyService | Table::ElderlyVisit) => {
-            "SELECT p.name FROM change_log l JOIN elderly e ON e.id = json_extract(l.fields, '$.elderly_id.new')
+            // The entry may be deleted: its elderly as its insert logged it
+            // (kept without a copy while the record is as inserted).
+            "SELECT p.name FROM change_log l
+             JOIN elderly e ON e.id = coalesce(json_extract(l.fields, '$.elderly_id.new'),
+                (SELECT elderly_id FROM elderly_service WHERE id = l.record_id),
+                (SELECT elderly_id FROM elderly_visit WHERE id = l.record_id))
              JOIN person p ON p.id = e.person_id WHERE l.record_id = ?1 AND l.op = 'insert'"
         }
         Some(Table::Community) => "SELECT name FROM community WHERE id = ?1",
@@ -130,18 +137,19 @@ pub fn resolve(
 ) -> Result<()> {
     require_reviewer(actor)?;
     let conn = store.conn();
-    let picked: Option<(String, String, String)> = conn
+    let picked: Option<(String, String, Option<String>, Option<i64>)> = conn
         .query_row(
-            "SELECT c.table_name, l.op, l.fields FROM sync_conflict c
+            "SELECT c.table_name, l.op, l.fields, l.mask FROM sync_conflict c
              JOIN change_log l ON l.hlc = c.hlc AND l.installation_id = c.installation_id AND l.record_id = c.record_id
              WHERE c.record_id = ?1 AND c.field = ?2 AND c.hlc = ?3 AND c.installation_id = ?4",
             (record_id, field, hlc, installation_id),
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .optional()?;
-    let Some((table, op, fields)) = picked else {
+    let Some((table, op, fields, mask)) = picked else {
         return Err(Error::NotFound { what: "这项冲突（可能已由他人处理）" });
     };
+    let fields = fields_of(conn, &table, record_id, fields, mask)?;
     let table = Table::from_name(&table).ok_or(Error::NotFound { what: "记录" })?;
     let exists: bool =
         conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", table.name()), [record_id], |r| {
@@ -169,11 +177,13 @@ fn last_values(
     picked: &str,
 ) -> Result<Vec<(&'static str, rusqlite::types::Value)>> {
     let mut values: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
-    let mut stmt =
-        conn.prepare("SELECT op, fields FROM change_log WHERE record_id = ?1 ORDER BY hlc, installation_id")?;
+    let mut stmt = conn.prepare(
+        "SELECT op, fields, table_name, mask FROM change_log WHERE record_id = ?1 ORDER BY hlc, installation_id",
+    )?;
     let mut rows = stmt.query([id])?;
     while let Some(r) = rows.next()? {
-        let (op, fields): (String, String) = (r.get(0)?, r.get(1)?);
+        let op: String = r.get(0)?;
+        let fields = fields_of(conn, &r.get::<_, String>(2)?, id, r.get(1)?, r.get(3)?)?;
         let parsed: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields).unwrap_or_default();
         for (f, c) in parsed {
             let v = if op == "delete" { c.get("old") } else { c.get("new") };

@@ -28,6 +28,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::access::{Actor, Permission, Role};
+use crate::store::log::fields_of;
 use crate::store::merge::{merge, Entry, Merged};
 use crate::store::Table;
 use crate::Result;
@@ -96,37 +97,38 @@ pub fn judge(conn: &Connection, own: &str) -> Result<Vec<(Table, String)>> {
         .query_row(
             // In stamp order the office's insert is the first change: the
             // index finds it at once where a scan would read the whole log.
-            "SELECT txn_id FROM change_log INDEXED BY change_log_stamp WHERE table_name = 'office' AND op = 'insert'
-             ORDER BY hlc, installation_id LIMIT 1",
+            "SELECT t.txn_id FROM change_entry c INDEXED BY change_entry_stamp JOIN change_txn t ON t.n = c.txn
+             WHERE c.table_name = 'office' AND c.op = 'insert' ORDER BY c.hlc LIMIT 1",
             [],
             |r| r.get(0),
         )
         .optional()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT installation_id, origin_seq, txn_id, hlc, user_name, table_name, record_id, op, fields, seen
+        "SELECT installation_id, origin_seq, txn_id, hlc, user_name, table_name, record_id, op, fields, seen, mask
          FROM change_log WHERE table_name IN ('account', 'setting') ORDER BY hlc, installation_id",
     )?;
-    let guarded = stmt
-        .query_map([], |r| {
-            let (installation_id, hlc): (String, String) = (r.get(0)?, r.get(3)?);
-            let table: String = r.get(5)?;
-            Ok(Guarded {
-                origin_seq: r.get(1)?,
-                txn_id: r.get(2)?,
-                user_name: r.get(4)?,
-                table: if table == "account" { Table::Account } else { Table::Setting },
-                record_id: r.get(6)?,
-                entry: Entry::from_log(
-                    hlc,
-                    installation_id.clone(),
-                    r.get(7)?,
-                    &r.get::<_, String>(8)?,
-                    r.get::<_, Option<String>>(9)?.as_deref(),
-                ),
-                installation_id,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut guarded = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (installation_id, hlc): (String, String) = (r.get(0)?, r.get(3)?);
+        let (table, record_id): (String, String) = (r.get(5)?, r.get(6)?);
+        let fields = fields_of(conn, &table, &record_id, r.get(8)?, r.get(10)?)?;
+        guarded.push(Guarded {
+            origin_seq: r.get(1)?,
+            txn_id: r.get(2)?,
+            user_name: r.get(4)?,
+            table: if table == "account" { Table::Account } else { Table::Setting },
+            entry: Entry::from_log(
+                hlc,
+                installation_id.clone(),
+                r.get(7)?,
+                &fields,
+                r.get::<_, Option<String>>(9)?.as_deref(),
+            ),
+            record_id,
+            installation_id,
+        });
+    }
     let mut view = View::default();
     let mut setting_keys: HashMap<&str, &str> = HashMap::new();
     let mut verdicts: BTreeMap<(String, i64), String> = BTreeMap::new();
@@ -240,26 +242,19 @@ pub struct Refused {
 pub fn refused(conn: &Connection, actor: &Actor) -> Result<Vec<Refused>> {
     actor.require(Permission::Administer)?;
     let mut stmt = conn.prepare(
-        "SELECT coalesce(p.pc_name, '其他电脑'), l.user_name, l.at, l.table_name, l.record_id, l.fields, r.reason
+        "SELECT coalesce(p.pc_name, '其他电脑'), l.user_name, l.at, l.table_name, l.record_id, l.fields, r.reason, l.mask
          FROM sync_refused r
          JOIN change_log l ON l.installation_id = r.installation_id AND l.origin_seq = r.origin_seq
          LEFT JOIN sync_peer p ON p.installation_id = r.installation_id
          ORDER BY l.hlc DESC, l.installation_id DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
-        let (table, record_id, fields): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
-        Ok((
-            Refused { pc_name: r.get(0)?, user_name: r.get(1)?, at: r.get(2)?, what: String::new(), why: r.get(6)? },
-            table,
-            record_id,
-            fields,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (mut refused, table, record_id, fields) = row?;
-        refused.what = what(conn, &table, &record_id, &fields)?;
-        out.push(refused);
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (table, record_id): (String, String) = (r.get(3)?, r.get(4)?);
+        let fields = fields_of(conn, &table, &record_id, r.get(5)?, r.get(7)?)?;
+        let what = what(conn, &table, &record_id, &fields)?;
+        out.push(Refused { pc_name: r.get(0)?, user_name: r.get(1)?, at: r.get(2)?, what, why: r.get(6)? });
     }
     Ok(out)
 }

@@ -148,7 +148,7 @@ fn check_value(column_type: Type, v: &Json) -> std::result::Result<(), &'static 
     Err(match column_type {
         Type::Integer => "整数",
         Type::Real => "数字",
-        Type::Text => "文字",
+        Type::Text | Type::Blob => "文字",
     })
 }
 

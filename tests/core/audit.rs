@@ -71,7 +71,7 @@ fn tamper(store: &Store, sql: &str) {
     let other = Connection::open(store.path()).unwrap();
     other
         .execute_batch(
-            "DROP TRIGGER change_log_no_update; DROP TRIGGER change_log_no_delete;
+            "DROP TRIGGER change_entry_no_update; DROP TRIGGER change_entry_no_delete;
              DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;",
         )
         .unwrap();
@@ -249,6 +249,11 @@ fn the_program_can_neither_edit_nor_delete_audit_entries() {
         for sql in [
             "UPDATE change_log SET user_name = '别人' WHERE seq = 1",
             "DELETE FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)",
+            "UPDATE change_entry SET record_id = 'x' WHERE seq = 1",
+            "UPDATE change_entry SET seen = NULL WHERE seq = (SELECT max(seq) FROM change_entry)",
+            "DELETE FROM change_entry WHERE seq = (SELECT max(seq) FROM change_entry)",
+            "UPDATE change_txn SET user_name = '别人'",
+            "DELETE FROM change_pc",
             "UPDATE audit_event SET detail = ''",
             "DELETE FROM audit_event",
             "DELETE FROM audit_head",
@@ -274,15 +279,19 @@ fn check_detects_a_change_log_entry_altered_behind_the_program() {
         .query_row("SELECT seq FROM change_log WHERE op = 'update' AND table_name = 'person'", [], |r| r.get(0))
         .unwrap();
 
-    // Rewriting an old value (replaying the log never reads those) and who did it.
+    let person: String =
+        office.store.conn().query_row("SELECT record_id FROM change_log WHERE seq = ?1", [seq], |r| r.get(0)).unwrap();
+
+    // Rewriting an old value (replaying the log never reads those).
     tamper(
         &office.store,
-        &format!(
-            "UPDATE change_log SET user_name = '别人', fields = replace(fields, '13800001111', '13800009999') WHERE seq = {seq}"
-        ),
+        &format!("UPDATE change_entry SET fields = replace(fields, '13800001111', '13800009999') WHERE seq = {seq}"),
     );
     let report = check::check(office.store.conn()).unwrap();
-    assert_eq!(report.problems, [format!("操作日志（记录变更）第{seq}条与校验链不符：可能被绕过程序改动")]);
+    assert_eq!(
+        report.problems,
+        [format!("操作日志（记录变更）第{seq}条（person记录{person}）与校验链不符：可能被绕过程序改动")]
+    );
 }
 
 #[test]
@@ -304,7 +313,7 @@ fn check_detects_the_newest_change_log_entry_removed() {
     let mut office = new_office();
     registered(&mut office);
     let newest = max_seq(&office.store, "change_log");
-    tamper(&office.store, &format!("DELETE FROM change_log WHERE seq = {newest}"));
+    tamper(&office.store, &format!("DELETE FROM change_entry WHERE seq = {newest}"));
 
     let report = check::check(office.store.conn()).unwrap();
     let chain = format!("操作日志（记录变更）最新的第{newest}条缺失：可能被绕过程序删除");

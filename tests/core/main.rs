@@ -11,6 +11,7 @@ mod backup;
 mod care;
 mod catalogue;
 mod cli;
+mod compact_log;
 mod employment;
 mod errors;
 mod exports;

@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 use street_ledger::access::Actor;
 use street_ledger::elderly::{self, ElderlyInput};
 use street_ledger::person::{self, PersonInput};
+use street_ledger::store::log::fields_of;
 use street_ledger::store::{new_id, Store, Table};
 use street_ledger::Error;
 use tempfile::TempDir;
@@ -27,7 +28,7 @@ fn newest_log(store: &Store, n: usize) -> Vec<LogRow> {
     let mut stmt = store
         .conn()
         .prepare(
-            "SELECT txn_id, hlc, at, installation_id, user_name, table_name, record_id, op, fields
+            "SELECT txn_id, hlc, at, installation_id, user_name, table_name, record_id, op, fields, mask
              FROM change_log ORDER BY seq DESC LIMIT ?1",
         )
         .unwrap();
@@ -42,7 +43,11 @@ fn newest_log(store: &Store, n: usize) -> Vec<LogRow> {
                 table_name: r.get(5)?,
                 record_id: r.get(6)?,
                 op: r.get(7)?,
-                fields: serde_json::from_str(&r.get::<_, String>(8)?).unwrap(),
+                fields: serde_json::from_str(
+                    &fields_of(store.conn(), &r.get::<_, String>(5)?, &r.get::<_, String>(6)?, r.get(8)?, r.get(9)?)
+                        .unwrap(),
+                )
+                .unwrap(),
             })
         })
         .unwrap()

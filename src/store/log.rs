@@ -1,0 +1,292 @@
+//! How the change log is stored (see migration 0012): entries in
+//! `change_entry`, what a transaction shares in `change_txn`, PC ids in
+//! `change_pc`, and the view `change_log` that shows every entry as it was
+//! logged. One thing the view cannot show by itself: an insert whose values
+//! are its record's as stored keeps no copy of them (`fields` NULL, `mask`
+//! the catalogue positions of the fields it set). [`fields_of`] rebuilds its
+//! text from the record, byte for byte as it was logged (and hashed); the
+//! write path writes the text out ([`expand`]) before the record first
+//! changes. Every reader of `change_log.fields` goes through [`fields_of`].
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::write::Change;
+use crate::catalogue::{Table, Type};
+use crate::Result;
+
+/// Positions a mask can hold (an i64's bits, sign bit unused).
+const MASK_BITS: usize = 63;
+
+/// The mask of an insert's fields when its record will hold exactly the
+/// values given (each value of its column's type, so SQLite stores it as
+/// is and reads it back the same); None when its text must be kept.
+pub(super) fn mask_of(table: Table, fields: &[(&str, Value)]) -> Option<i64> {
+    let mut mask = 0i64;
+    for (name, value) in fields {
+        let at = table.fields().iter().position(|f| f.name == *name)?;
+        let ty = table.fields()[at].ty;
+        let kept = matches!(
+            (value, ty),
+            (Value::Null, _)
+                | (Value::Text(_), Type::Text)
+                | (Value::Integer(_), Type::Integer)
+                | (Value::Real(_), Type::Real)
+        );
+        if !kept || at >= MASK_BITS {
+            return None;
+        }
+        mask |= 1 << at;
+    }
+    Some(mask)
+}
+
+/// The logged text of an insert setting `values` (`{"field": {"old": null,
+/// "new": ..}}`, fields in name order).
+pub(super) fn insert_text<'v>(values: impl Iterator<Item = (&'v str, &'v Value)>) -> String {
+    changes_text(values.map(|(f, v)| (f, &Value::Null, v)))
+}
+
+/// The logged text of a change: `{"field": {"old": .., "new": ..}}`.
+pub(super) fn changes_text<'v>(changes: impl Iterator<Item = (&'v str, &'v Value, &'v Value)>) -> String {
+    let fields: BTreeMap<&str, Diff> =
+        changes.map(|(f, old, new)| (f, Diff { old: Json(old), new: Json(new) })).collect();
+    serde_json::to_string(&fields).expect("JSON of plain values")
+}
+
+/// An insert's text rebuilt from its record; None when the record is gone.
+pub fn rebuild(conn: &Connection, table: Table, record_id: &str, mask: i64) -> Result<Option<String>> {
+    let names: Vec<&str> = table
+        .field_names()
+        .enumerate()
+        .filter(|(i, _)| *i < MASK_BITS && mask & (1 << i) != 0)
+        .map(|(_, n)| n)
+        .collect();
+    let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
+    let values: Option<Vec<Value>> = conn
+        .prepare_cached(&sql)?
+        .query_row([record_id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+        .optional()?;
+    Ok(values.map(|values| insert_text(names.iter().copied().zip(values.iter()))))
+}
+
+/// A log row's `fields`: as stored, or rebuilt from its record. A record
+/// that is gone or a table this version does not know gives `{}` (the chain
+/// check then reports the entry as altered).
+pub fn fields_of(
+    conn: &Connection,
+    table_name: &str,
+    record_id: &str,
+    fields: Option<String>,
+    mask: Option<i64>,
+) -> Result<String> {
+    if let Some(text) = fields {
+        return Ok(text);
+    }
+    let (Some(table), Some(mask)) = (Table::from_name(table_name), mask) else { return Ok("{}".into()) };
+    Ok(rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into()))
+}
+
+/// Before a record changes: its insert's values written out, so that the
+/// log keeps them.
+pub(super) fn expand(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
+    let kept: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT seq, mask FROM change_entry WHERE record_id = ?1 AND mask IS NOT NULL")?
+        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, mask)) = kept else { return Ok(()) };
+    let text = rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into());
+    conn.prepare_cached("UPDATE change_entry SET fields = ?2, mask = NULL WHERE seq = ?1")?.execute((seq, text))?;
+    Ok(())
+}
+
+/// A received insert that has just made its record: kept without a copy
+/// when the record gives back exactly the text it was logged with.
+pub(super) fn compact(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
+    let logged: Option<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT seq, fields FROM change_entry WHERE record_id = ?1 AND op = 'insert' AND fields IS NOT NULL",
+        )?
+        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, text)) = logged else { return Ok(()) };
+    let Ok(parsed) = serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&text) else { return Ok(()) };
+    let mut mask = 0i64;
+    for name in parsed.keys() {
+        match table.field_names().position(|f| f == name) {
+            Some(at) if at < MASK_BITS => mask |= 1 << at,
+            _ => return Ok(()),
+        }
+    }
+    if rebuild(conn, table, record_id, mask)?.as_deref() == Some(text.as_str()) {
+        conn.prepare_cached("UPDATE change_entry SET fields = NULL, mask = ?2 WHERE seq = ?1")?.execute((seq, mask))?;
+    }
+    Ok(())
+}
+
+/// Migration 0012's step: every insert already logged whose record is as
+/// it inserted it (one change) keeps no copy of its values.
+pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::StoreError> {
+    let run = || -> Result<()> {
+        for table in Table::ALL {
+            let sql = format!("SELECT id FROM {} WHERE row_version = 1", table.name());
+            let ids: Vec<String> = conn.prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                compact(conn, table, &id)?;
+            }
+        }
+        Ok(())
+    };
+    run().map_err(|e| match e {
+        crate::Error::Store(e) => e,
+        // Only SQLite can fail here.
+        _ => super::StoreError::Sqlite(rusqlite::Error::InvalidQuery),
+    })
+}
+
+/// The numbers this PC's log gives PC ids and transactions, held for one
+/// write transaction (a large import logs hundreds of thousands of entries
+/// of one transaction; a sync, thousands of a few).
+#[derive(Default, Clone)]
+pub(super) struct Numbers {
+    pcs: HashMap<String, i64>,
+    txns: HashMap<(String, String, String), i64>,
+}
+
+impl Numbers {
+    fn pc(&mut self, conn: &Connection, installation_id: &str) -> Result<i64> {
+        if let Some(n) = self.pcs.get(installation_id) {
+            return Ok(*n);
+        }
+        let found: Option<i64> = conn
+            .prepare_cached("SELECT n FROM change_pc WHERE installation_id = ?1")?
+            .query_row([installation_id], |r| r.get(0))
+            .optional()?;
+        let n = match found {
+            Some(n) => n,
+            None => {
+                conn.prepare_cached("INSERT INTO change_pc (installation_id) VALUES (?1)")?
+                    .execute([installation_id])?;
+                conn.last_insert_rowid()
+            }
+        };
+        self.pcs.insert(installation_id.to_string(), n);
+        Ok(n)
+    }
+
+    fn txn(&mut self, conn: &Connection, c: &Change) -> Result<i64> {
+        let key = (c.txn_id.clone(), c.at.clone(), c.user_name.clone());
+        if let Some(n) = self.txns.get(&key) {
+            return Ok(*n);
+        }
+        let found: Option<i64> = conn
+            .prepare_cached("SELECT n FROM change_txn WHERE txn_id = ?1 AND at = ?2 AND user_name = ?3")?
+            .query_row((&c.txn_id, &c.at, &c.user_name), |r| r.get(0))
+            .optional()?;
+        let n = match found {
+            Some(n) => n,
+            None => {
+                conn.prepare_cached("INSERT INTO change_txn (txn_id, at, user_name) VALUES (?1, ?2, ?3)")?
+                    .execute((&c.txn_id, &c.at, &c.user_name))?;
+                conn.last_insert_rowid()
+            }
+        };
+        self.txns.insert(key, n);
+        Ok(n)
+    }
+
+    /// Writes one entry; `mask` for an insert kept without a copy of its
+    /// values (the record must hold them when the transaction commits).
+    /// Returns its seq.
+    pub(super) fn append(&mut self, conn: &Connection, c: &Change, hash: &str, mask: Option<i64>) -> Result<i64> {
+        let pc = self.pc(conn, &c.installation_id)?;
+        let txn = self.txn(conn, c)?;
+        let fields = if mask.is_some() { None } else { Some(c.fields.as_str()) };
+        conn.prepare_cached(
+            "INSERT INTO change_entry (txn, pc, origin_seq, hlc, table_name, record_id, op, fields, mask, hash, seen)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(rusqlite::params![
+            txn,
+            pc,
+            c.origin_seq,
+            c.hlc,
+            c.table_name,
+            c.record_id,
+            c.op,
+            fields,
+            mask,
+            hash_bytes(hash),
+            c.seen,
+        ])?;
+        Ok(conn.last_insert_rowid())
+    }
+}
+
+/// A chain hash as stored: 32 bytes (its 64 hex digits as text otherwise).
+fn hash_bytes(hex: &str) -> Value {
+    let digit = |b: u8| (b as char).to_digit(16).filter(|_| !b.is_ascii_uppercase());
+    let bytes: Option<Vec<u8>> = (hex.len() == 64)
+        .then(|| hex.as_bytes().chunks(2).map(|p| Some((digit(p[0])? * 16 + digit(p[1])?) as u8)).collect())
+        .flatten();
+    bytes.map(Value::Blob).unwrap_or_else(|| Value::Text(hex.to_string()))
+}
+
+/// A field's change as the log stores it, `{"old": .., "new": ..}`:
+/// serialised straight from the values (a large import logs millions).
+#[derive(serde::Serialize)]
+struct Diff<'v> {
+    old: Json<'v>,
+    new: Json<'v>,
+}
+
+/// A value in the JSON form of [`super::write::to_json`], without building it.
+struct Json<'v>(&'v Value);
+
+impl serde::Serialize for Json<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Integer(i) => s.serialize_i64(*i),
+            Value::Real(f) => s.serialize_f64(*f),
+            Value::Text(t) => s.serialize_str(t),
+            Value::Blob(b) => serde::Serialize::serialize(b, s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_logged_change_is_the_json_of_its_values() {
+        let values = [
+            Value::Null,
+            Value::Integer(-3),
+            Value::Real(1.5),
+            Value::Text("王\"秀英\"\n".into()),
+            Value::Blob(vec![0, 255]),
+        ];
+        for old in &values {
+            for new in &values {
+                let direct = changes_text(std::iter::once(("f", old, new)));
+                let built =
+                    json!({"f": {"old": crate::store::write::to_json(old), "new": crate::store::write::to_json(new)}})
+                        .to_string();
+                assert_eq!(direct, built);
+            }
+        }
+    }
+
+    #[test]
+    fn a_hash_is_kept_as_bytes_only_when_it_is_64_lower_case_hex_digits() {
+        let hex = "0123456789abcdef".repeat(4);
+        assert!(matches!(hash_bytes(&hex), Value::Blob(b) if b.len() == 32 && b[0] == 0x01 && b[7] == 0xef));
+        for odd in [hex.to_uppercase(), hex[1..].to_string(), format!("{}g", &hex[1..]), String::new()] {
+            assert_eq!(hash_bytes(&odd), Value::Text(odd.clone()));
+        }
+    }
+}

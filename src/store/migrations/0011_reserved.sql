@@ -1,0 +1,1 @@
+-- Reserved for the lean search index (issue 18); empty until it lands.
