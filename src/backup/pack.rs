@@ -16,14 +16,14 @@ const MAGIC: [u8; 4] = [0x28, 0xB5, 0x2F, 0xFD];
 
 /// zstd level 8, one thread. On the demo street (a 463 MB database, 2-core
 /// machine) it makes 71 MB in about 7 s; level 3 makes 80 MB in 2.6 s,
-/// level 9 70.5 MB in 13 s, which with the copy and its check (about 5 s)
-/// would pass the 15 s a backup may take. Two threads gained nothing there
-/// (the copy and check before it are one thread; the machine was busy), and
-/// long-distance matching 0.5 %.
+/// level 9 70.5 MB in 10–13 s, which with the copy and its check (3–5 s)
+/// comes too near the 15 s a backup may take for 1 % less. Two threads
+/// gained nothing there (the copy and check before it are one thread; the
+/// machine was busy), nor did long-distance matching (0.5 %).
 const LEVEL: i32 = 8;
 
 /// The largest window a reader accepts (2^27 = 128 MiB, zstd's own default
-/// limit; a backup is written with level 8's 4 MiB): decoding never needs
+/// limit; level 8 writes a backup with a 2 MiB one): decoding never needs
 /// more memory than that, whatever a file's header asks for.
 const WINDOW_LOG_MAX: u32 = 27;
 
