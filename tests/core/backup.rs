@@ -14,7 +14,7 @@ use street_ledger::store::{Store, DB_FILE};
 use street_ledger::{dump, Error};
 use tempfile::TempDir;
 
-use crate::support::{clerk, elder, id_number, new_office, set_setting, Office};
+use crate::support::{clerk, elder, id_number, new_office, pack_backup, set_setting, unpack_backup, Office};
 
 fn records(store: &Store) -> serde_json::Value {
     dump::records(store.conn()).expect("records")
@@ -69,7 +69,7 @@ fn a_restore_brings_back_the_records_as_they_were_at_the_backup() {
     let mut office = office_with_one_elder();
     let at_backup = records(&office.store);
     let b = backup::backup_now(&office.store, &clerk(), "测试").unwrap();
-    assert!(b.file_name.starts_with("street-ledger-") && b.file_name.ends_with(".db"), "{}", b.file_name);
+    assert!(b.file_name.starts_with("street-ledger-") && b.file_name.ends_with(".db.zst"), "{}", b.file_name);
     assert_eq!(b.path, office._dir.path().join("backups").join(&b.file_name));
     assert_eq!(b.size, fs::metadata(&b.path).unwrap().len());
 
@@ -119,8 +119,11 @@ fn audit_count(store: &Store) -> i64 {
 fn a_backup_is_one_self_contained_file_and_leaves_nothing_else_behind() {
     let office = office_with_one_elder();
     let b = backup::backup_now(&office.store, &clerk(), "").unwrap();
-    // Rollback journal, not WAL (header byte 18): it opens without -wal/-shm files.
-    assert_eq!(fs::read(&b.path).unwrap()[18], 1);
+    // Rollback journal, not WAL (header byte 18): unpacked, it opens without -wal/-shm files.
+    let elsewhere = TempDir::new().unwrap();
+    let unpacked = elsewhere.path().join("unpacked.db");
+    unpack_backup(&b.path, &unpacked);
+    assert_eq!(fs::read(&unpacked).unwrap()[18], 1);
     let names: Vec<String> = fs::read_dir(b.path.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -185,11 +188,18 @@ fn a_backup_from_a_newer_version_or_another_program_is_refused() {
     let (_dir, data_dir) = close(office);
 
     let newer = data_dir.join("newer.db");
-    fs::copy(&b.path, &newer).unwrap();
+    unpack_backup(&b.path, &newer);
     Connection::open(&newer).unwrap().pragma_update(None, "user_version", 99).unwrap();
     let err = backup_error(backup::restore(&data_dir, &newer, &Actor::system()).unwrap_err());
     assert_eq!(err.code(), "backup.newer");
     assert!(err.to_string().contains("第99版"), "{err}");
+    // Compressed, as a newer version would make it: the same refusal, naming the file.
+    let newer_packed = data_dir.join("street-ledger-20991231-235959.db.zst");
+    pack_backup(&newer, &newer_packed);
+    let err = backup_error(backup::restore(&data_dir, &newer_packed, &Actor::system()).unwrap_err());
+    assert_eq!(err.code(), "backup.newer");
+    assert!(err.to_string().contains("street-ledger-20991231-235959.db.zst"), "{err}");
+    assert!(matches!(backup::verify(&newer_packed), Err(BackupError::NewerBackup { found: 99, .. })));
 
     let foreign = data_dir.join("other.db");
     Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t (x); PRAGMA user_version = 1;").unwrap();

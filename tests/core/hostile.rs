@@ -14,9 +14,14 @@ pub const MEMORY_LIMIT_KIB: u64 = 1 << 20;
 /// test fails: a hostile file must not hold the store for ever. (This guards
 /// against a hang; it is not a speed figure.)
 pub fn run_limited(dir: &Path, args: &[&str], hang: Duration) -> Output {
+    run_with_limits(dir, args, hang, &format!("ulimit -v {MEMORY_LIMIT_KIB}"))
+}
+
+/// [`run_limited`] under the given `ulimit` commands instead.
+pub fn run_with_limits(dir: &Path, args: &[&str], hang: Duration, ulimits: &str) -> Output {
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" \"$@\""))
+        .arg(format!("{ulimits} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_street-ledger"))
         .arg("--data-dir")
         .arg(dir)

@@ -8,6 +8,7 @@ mod access;
 mod accounts;
 mod audit;
 mod backup;
+mod backup_compressed;
 mod care;
 mod catalogue;
 mod cli;

@@ -98,3 +98,18 @@ pub fn set_setting(store: &mut Store, key: &str, value: &str) {
 pub fn is_chinese(message: &str) -> bool {
     message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
+
+/// A compressed backup's database, unpacked to `to` by zstd itself: what
+/// someone holding the backup file could read with the `zstd` tool.
+pub fn unpack_backup(backup: &std::path::Path, to: &std::path::Path) {
+    let from = std::fs::File::open(backup).expect("open backup");
+    let into = std::fs::File::create(to).expect("create unpacked file");
+    zstd::stream::copy_decode(from, into).expect("a whole zstd file");
+}
+
+/// A database file compressed by zstd itself, as a backup is.
+pub fn pack_backup(db: &std::path::Path, to: &std::path::Path) {
+    let from = std::fs::File::open(db).expect("open database");
+    let into = std::fs::File::create(to).expect("create compressed file");
+    zstd::stream::copy_encode(from, into, 3).expect("compress");
+}

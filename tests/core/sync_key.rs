@@ -100,7 +100,10 @@ fn no_database_file_and_no_backup_holds_the_sync_key() {
         holds_none(&e.unwrap().path(), &secrets);
     }
     let b = backup::backup_now(&office.store, &clerk(), "测试").unwrap();
-    holds_none(&b.path, &secrets);
+    // Unpacked: compression alone would hide a key, not keep it out.
+    let unpacked = folder.path().join("unpacked-backup.db");
+    crate::support::unpack_backup(&b.path, &unpacked);
+    holds_none(&unpacked, &secrets);
     assert_eq!(
         sync::stored_key(office.store.conn()).unwrap(),
         sync::office_key(office.store.conn(), PASSPHRASE).unwrap()

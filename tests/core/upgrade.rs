@@ -105,7 +105,10 @@ fn every_released_database_opens_migrates_and_keeps_its_records_and_audit_trail(
         let backups = backup::list(&dir.path().join("backups")).unwrap();
         if before.version < LATEST_VERSION {
             assert_eq!(backups.len(), 1, "{name}: one automatic backup before the upgrade");
-            let kept = Connection::open(&backups[0].path).unwrap();
+            assert!(backups[0].compressed, "{name}: compressed like any other backup");
+            let unpacked = dir.path().join("unpacked.db");
+            crate::support::unpack_backup(&backups[0].path, &unpacked);
+            let kept = Connection::open(&unpacked).unwrap();
             let old_version: i64 = kept.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
             assert_eq!(old_version, before.version, "{name}: the backup holds the old schema");
         } else {
@@ -272,7 +275,9 @@ fn a_migration_that_fails_leaves_the_old_database_as_it_was_and_says_where_the_b
     let after = contents(&Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
     assert_eq!(after, before, "every migration rolled back together");
     let backup = payload.message.split('“').nth(1).and_then(|s| s.split('”').next()).unwrap();
-    let kept = contents(&Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
+    let unpacked = dir.path().join("unpacked.db");
+    crate::support::unpack_backup(std::path::Path::new(backup), &unpacked);
+    let kept = contents(&Connection::open_with_flags(&unpacked, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap());
     assert_eq!(kept, before, "the backup named is the database before the upgrade");
 }
 
