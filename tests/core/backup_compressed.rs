@@ -8,8 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use street_ledger::access::Actor;
 use street_ledger::backup::{self, BackupError};
-use street_ledger::store::{Actor, Store, DB_FILE, LATEST_VERSION};
+use street_ledger::store::{Store, DB_FILE, LATEST_VERSION};
 use street_ledger::{demo, dump, Error};
 use tempfile::TempDir;
 
