@@ -5,7 +5,7 @@
 //! log entry altered or removed, breaks that; the audit trail's hash chains
 //! catch log entries altered or removed even where replay cannot (an old
 //! value, an event that is not a record change, the newest entries).
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -53,11 +53,29 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
     Ok(report)
 }
 
-/// Per record: what its logged changes make it (see `store::merge`).
-type Replayed = HashMap<(String, String), Merged>;
+/// Per record: what its logged changes make it (see `store::merge`), and
+/// the records made by their insert alone kept without a copy of its values
+/// (`store::log`): those are their records by construction, so replaying
+/// them would compare each record with itself; the chain check, which
+/// rebuilds and hashes their text, is what holds them.
+#[derive(Default)]
+struct Replayed {
+    merged: HashMap<(String, String), Merged>,
+    as_inserted: HashSet<(String, String)>,
+}
+
+/// One log entry of a record, as read.
+struct Row {
+    hlc: String,
+    installation_id: String,
+    op: String,
+    fields: Option<String>,
+    seen: Option<String>,
+    mask: Option<i64>,
+}
 
 fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
-    let mut out: Replayed = HashMap::new();
+    let mut out = Replayed::default();
     let mut stmt = conn.prepare(&format!(
         "SELECT table_name, record_id, hlc, installation_id, op, fields, seen, mask FROM change_log WHERE {}
          ORDER BY record_id, seq",
@@ -65,24 +83,40 @@ fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     ))?;
     let mut rows = stmt.query([])?;
     let mut current: Option<(String, String)> = None;
-    let mut entries = Vec::new();
-    let mut flush = |key: Option<(String, String)>, entries: &mut Vec<Entry>| {
-        if let Some(key) = key {
-            out.insert(key, merge(entries));
+    let mut group: Vec<Row> = Vec::new();
+    let mut flush = |key: Option<(String, String)>, group: &mut Vec<Row>| -> Result<()> {
+        let Some(key) = key else { return Ok(()) };
+        if let [only] = group.as_slice() {
+            if only.fields.is_none() && only.op == "insert" {
+                out.as_inserted.insert(key);
+                group.clear();
+                return Ok(());
+            }
         }
-        entries.clear();
+        let mut entries = Vec::with_capacity(group.len());
+        for r in group.drain(..) {
+            let fields = fields_of(conn, &key.0, &key.1, r.fields, r.mask)?;
+            entries.push(Entry::from_log(r.hlc, r.installation_id, r.op, &fields, r.seen.as_deref()));
+        }
+        out.merged.insert(key, merge(&entries));
+        Ok(())
     };
     while let Some(r) = rows.next()? {
         report.log_entries += 1;
         let key: (String, String) = (r.get(0)?, r.get(1)?);
-        let fields = fields_of(conn, &key.0, &key.1, r.get(5)?, r.get(7)?)?;
         if current.as_ref() != Some(&key) {
-            flush(current.replace(key), &mut entries);
+            flush(current.replace(key), &mut group)?;
         }
-        let seen: Option<String> = r.get(6)?;
-        entries.push(Entry::from_log(r.get(2)?, r.get(3)?, r.get(4)?, &fields, seen.as_deref()));
+        group.push(Row {
+            hlc: r.get(2)?,
+            installation_id: r.get(3)?,
+            op: r.get(4)?,
+            fields: r.get(5)?,
+            seen: r.get(6)?,
+            mask: r.get(7)?,
+        });
     }
-    flush(current, &mut entries);
+    flush(current, &mut group)?;
     Ok(out)
 }
 
@@ -99,7 +133,15 @@ fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &
         report.records += 1;
         let id: String = r.get(0)?;
         let version: i64 = r.get(1)?;
-        let Some(merged) = replayed.get(&(table.name().to_string(), id.clone())).filter(|m| m.exists) else {
+        let key = (table.name().to_string(), id.clone());
+        if replayed.as_inserted.contains(&key) {
+            seen += 1;
+            if version != 1 {
+                report.problems.push(format!("{}记录{id}的版本号为{version}，变更日志中有1次变更", table.name()));
+            }
+            continue;
+        }
+        let Some(merged) = replayed.merged.get(&key).filter(|m| m.exists) else {
             report.problems.push(format!("{}记录{id}没有变更日志：它不是通过程序写入的", table.name()));
             continue;
         };
@@ -122,7 +164,9 @@ fn compare_table(conn: &Connection, table: Table, replayed: &Replayed, report: &
             }
         }
     }
-    let logged = replayed.iter().filter(|((t, id), m)| t == table.name() && m.exists && !pending.contains(id)).count();
+    let logged =
+        replayed.merged.iter().filter(|((t, id), m)| t == table.name() && m.exists && !pending.contains(id)).count()
+            + replayed.as_inserted.iter().filter(|(t, _)| t == table.name()).count();
     if logged + pending.len() < seen || logged > seen {
         report.problems.push(format!("变更日志记载了{}条{}记录，数据库中有{seen}条", logged, table.name()));
     }
@@ -136,7 +180,7 @@ fn check_conflicts(conn: &Connection, replayed: &Replayed, report: &mut CheckRep
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut expected = BTreeSet::new();
-    for ((_, id), m) in replayed {
+    for ((_, id), m) in &replayed.merged {
         for (field, heads) in &m.conflicts {
             for h in heads {
                 expected.insert((id.clone(), field.clone(), h.hlc.clone(), h.installation_id.clone()));
