@@ -297,7 +297,7 @@ impl Attempt {
         let limits = Lockout::read(store.conn())?;
         let failures = failures + 1;
         let locked = (failures >= limits.max).then(|| now + Duration::minutes(limits.minutes));
-        self.set_state(store.conn(), failures, locked)?;
+        self.set_state(store.local(), failures, locked)?;
         audit::record(store, &self.shown, Action::LoginFailed, &self.shown, &detail(failures))?;
         if locked.is_some() {
             let detail = format!("锁定{}分钟", limits.minutes);
@@ -329,7 +329,7 @@ pub fn login(store: &mut Store, username: &str, password: &str, now: DateTime<Ut
         audit::record(store, &username, Action::LoginFailed, &username, "账号已停用")?;
         return Err(Error::Auth(AuthError::Inactive));
     }
-    set_login_state(store.conn(), &username, 0, None)?;
+    set_login_state(store.local(), &username, 0, None)?;
     let role = Role::from_code(&role).unwrap_or(Role::ReadOnly);
     let actor =
         Actor { login: Some(username.clone()), ..Actor::new(format!("{display}({username})"), role, community) };
@@ -378,7 +378,7 @@ pub fn change_password(
         return Err(Error::Auth(AuthError::OldPasswordWrong { remaining }));
     }
     set_password(store, actor, &id, new)?;
-    set_login_state(store.conn(), username, 0, None)
+    set_login_state(store.local(), username, 0, None)
 }
 
 /// An administrator sets someone's password (and lifts a lock).
@@ -386,7 +386,7 @@ pub fn reset_password(store: &mut Store, actor: &Actor, username: &str, new: &st
     actor.require(Permission::Administer)?;
     let (id, ..) = find(store.conn(), username)?.ok_or(Error::NotFound { what: "该账号" })?;
     set_password(store, actor, &id, new)?;
-    set_login_state(store.conn(), username, 0, None)
+    set_login_state(store.local(), username, 0, None)
 }
 
 fn set_password(store: &mut Store, actor: &Actor, id: &str, new: &str) -> Result<()> {

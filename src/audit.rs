@@ -98,7 +98,7 @@ impl Action {
 pub fn record(store: &Store, user: &str, action: Action, target: &str, detail: &str) -> Result<()> {
     // Immediate: reading the chain head and appending after it must not
     // interleave with another program (the CLI beside the app) doing so.
-    let tx = rusqlite::Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
+    let tx = rusqlite::Transaction::new_unchecked(store.local(), TransactionBehavior::Immediate)?;
     record_in(&tx, store.installation_id(), user, action, target, detail)?;
     tx.commit()?;
     Ok(())

@@ -204,38 +204,50 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-/// The search index must hold exactly the tokens of the persons' fields.
-/// Token for token, both ways, through a temporary table (in memory, not in
-/// the database file).
+/// The search index must hold exactly the tokens of the persons' fields:
+/// every person's tokens, made again and sorted as the index is, against the
+/// index read in its own order (a merge of two sorted lists: no temporary
+/// table, which the read connection could not write, and no second copy of
+/// the index in memory).
 fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
-    conn.execute_batch(
-        "DROP TABLE IF EXISTS temp.expected_token;
-         CREATE TEMP TABLE expected_token (token TEXT NOT NULL, person_id TEXT NOT NULL);",
-    )?;
-    {
-        let mut insert = conn.prepare("INSERT INTO temp.expected_token VALUES (?1, ?2)")?;
-        let mut stmt = conn.prepare("SELECT id, name, id_number, phone FROM person")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let mut tokens = BTreeSet::new();
-            for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
-                crate::person::search::field_tokens(f, &r.get::<_, Value>(i + 1)?, &mut tokens);
-            }
-            for t in tokens {
-                insert.execute((t, &id))?;
+    let mut expected: Vec<(String, String)> = Vec::new();
+    let mut stmt = conn.prepare("SELECT id, name, id_number, phone FROM person")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let mut tokens = BTreeSet::new();
+        for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
+            crate::person::search::field_tokens(f, &r.get::<_, Value>(i + 1)?, &mut tokens);
+        }
+        expected.extend(tokens.into_iter().map(|t| (t, id.clone())));
+    }
+    // The index's order: its primary key's, by SQLite's binary collation,
+    // which is byte order, as Rust's for strings.
+    expected.sort_unstable();
+    let (mut missing, mut extra) = (0u64, 0u64);
+    let mut want = expected.iter().peekable();
+    let mut stmt = conn.prepare("SELECT token, person_id FROM person_token ORDER BY token, person_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let have: (String, String) = (r.get(0)?, r.get(1)?);
+        loop {
+            match want.peek() {
+                Some(w) if **w < have => {
+                    missing += 1;
+                    want.next();
+                }
+                Some(w) if **w == have => {
+                    want.next();
+                    break;
+                }
+                _ => {
+                    extra += 1;
+                    break;
+                }
             }
         }
     }
-    let (missing, extra): (i64, i64) = conn.query_row(
-        "SELECT (SELECT count(*) FROM (SELECT token, person_id FROM temp.expected_token
-                                       EXCEPT SELECT token, person_id FROM person_token)),
-                (SELECT count(*) FROM (SELECT token, person_id FROM person_token
-                                       EXCEPT SELECT token, person_id FROM temp.expected_token))",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    conn.execute_batch("DROP TABLE temp.expected_token")?;
+    missing += want.count() as u64;
     if missing + extra > 0 {
         report.problems.push(format!(
             "人员查询索引与人员信息不一致（缺{missing}条，多{extra}条）：请从最近的完好备份恢复，或联系技术支持"

@@ -216,7 +216,7 @@ pub fn set(store: &mut Store, actor: &Actor, key: &str, value: &str) -> Result<(
     let value = s.parse(value)?.text();
     if s.scope == Scope::Local {
         // The value and its audit event together, or neither.
-        let tx = rusqlite::Transaction::new_unchecked(store.conn(), rusqlite::TransactionBehavior::Immediate)?;
+        let tx = rusqlite::Transaction::new_unchecked(store.local(), rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO local_setting (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -13,6 +13,10 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use clock::Hlc;
@@ -82,7 +86,15 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub struct Store {
+    /// The connection that writes: records only inside [`Store::write`]
+    /// (SQLite's authorizer refuses them otherwise), this PC's own tables
+    /// through [`Store::local`].
     conn: Connection,
+    /// The connection every read goes through: `query_only`, so nothing read
+    /// through [`Store::conn`] can write.
+    read: Connection,
+    /// Whether a write transaction is open (record tables may be written).
+    writing: Arc<AtomicBool>,
     path: PathBuf,
     installation_id: String,
     clock: Hlc,
@@ -122,7 +134,6 @@ impl Store {
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.set_prepared_statement_cache_capacity(64);
         let mut backup = None;
-        let upgrading = found > 0 && found < LATEST_VERSION;
         if found > 0 && found < LATEST_VERSION {
             // An older version's database: keep a copy before changing it.
             let data_dir = path.parent().unwrap_or(Path::new("."));
@@ -137,17 +148,20 @@ impl Store {
             },
             (e, _) => e,
         })?;
-        if upgrading {
-            // An upgrade may leave much of the file free (0012 stores the
-            // change log in a third of the space): give it back to the disk.
-            // Failing (a full disk) loses nothing; the file just stays large.
-            let _ = conn.execute_batch("VACUUM");
-        }
         let installation_id = installation(&conn)?;
         (setup.after_open)(&conn, &installation_id)?;
         let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_entry", [], |r| r.get(0))?;
+        let writing = Arc::new(AtomicBool::new(false));
+        guard_records(&conn, writing.clone());
+        let read = Connection::open_with_flags(path, flags).map_err(not_a_db)?;
+        read.busy_timeout(std::time::Duration::from_secs(5))?;
+        read.pragma_update(None, "query_only", "ON")?;
+        read.pragma_update(None, "cache_size", -CACHE_KB)?;
+        read.set_prepared_statement_cache_capacity(64);
         Ok(Store {
             conn,
+            read,
+            writing,
             path: path.to_path_buf(),
             installation_id,
             clock: Hlc::after(last.as_deref()),
@@ -155,9 +169,19 @@ impl Store {
         })
     }
 
-    /// Read access. Writing through it would bypass the change log: use
-    /// [`Store::write`].
+    /// Read access, through a connection that cannot write (`query_only`):
+    /// records change only through [`Store::write`], this PC's own tables
+    /// through [`Store::local`].
     pub fn conn(&self) -> &Connection {
+        &self.read
+    }
+
+    /// The writing connection, for the tables that belong to this PC and are
+    /// not records (`catalogue::LOCAL_TABLES`: login counters, sync state,
+    /// audit events, local settings). A record table written through it is
+    /// refused by SQLite ("not authorized"): records go through
+    /// [`Store::write`].
+    pub fn local(&self) -> &Connection {
         &self.conn
     }
 
@@ -197,6 +221,7 @@ impl Store {
         author: &dyn Author,
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
+        let _open = Writing::open(&self.writing);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, &[]).dry();
         f(&mut w)
@@ -210,12 +235,48 @@ impl Store {
         author: &dyn Author,
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
+        let _open = Writing::open(&self.writing);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, self.derived);
         let out = f(&mut w)?;
         w.commit()?;
         Ok(out)
     }
+}
+
+/// While alive, record tables may be written (a write transaction is open).
+struct Writing<'a>(&'a AtomicBool);
+
+impl<'a> Writing<'a> {
+    fn open(flag: &'a AtomicBool) -> Writing<'a> {
+        flag.store(true, Ordering::SeqCst);
+        Writing(flag)
+    }
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Makes SQLite refuse any statement that inserts, updates or deletes
+/// records unless a write transaction is open: the one write path holds by
+/// the engine, not by convention. (Checked when a statement is prepared:
+/// the write path's own statements are prepared inside it.)
+fn guard_records(conn: &Connection, writing: Arc<AtomicBool>) {
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+        let table = match ctx.action {
+            AuthAction::Insert { table_name } | AuthAction::Delete { table_name } => table_name,
+            AuthAction::Update { table_name, .. } => table_name,
+            _ => return Authorization::Allow,
+        };
+        if Table::from_name(table).is_some() && !writing.load(Ordering::SeqCst) {
+            Authorization::Deny
+        } else {
+            Authorization::Allow
+        }
+    }));
 }
 
 /// This PC's id, made at first start.

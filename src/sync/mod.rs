@@ -140,7 +140,7 @@ fn set_local(conn: &Connection, key: &str, value: &str) -> Result<()> {
 pub fn set_pc_name(store: &Store, actor: &Actor, name: &str) -> Result<()> {
     actor.require(Permission::Administer)?;
     let name = crate::validate::required("pc_name", "本机名称", name)?;
-    store.conn().execute("UPDATE installation SET pc_name = ?1", [&name])?;
+    store.local().execute("UPDATE installation SET pc_name = ?1", [&name])?;
     audit::record(store, &actor.user, Action::Sync, "本机名称", &name)
 }
 
@@ -150,13 +150,13 @@ pub fn set_folder(store: &Store, actor: &Actor, folder: &str) -> Result<()> {
     crate::firstrun::refuse_on_demo(store, "设置同步")?;
     let folder = folder.trim();
     if folder.is_empty() {
-        store.conn().execute("DELETE FROM sync_config WHERE key = 'folder'", [])?;
+        store.local().execute("DELETE FROM sync_config WHERE key = 'folder'", [])?;
         return audit::record(store, &actor.user, Action::Sync, "同步文件夹", "已清除");
     }
     if !Path::new(folder).is_dir() {
         return Err(SyncError::Folder(folder.to_string()).into());
     }
-    set_local(store.conn(), "folder", folder)?;
+    set_local(store.local(), "folder", folder)?;
     audit::record(store, &actor.user, Action::Sync, "同步文件夹", folder)
 }
 
@@ -329,13 +329,13 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
         crate::mediation::numbering::adopt(store, n)?;
     }
     keys::save(store.installation_id(), &key)?;
-    store.conn().execute(
+    store.local().execute(
         "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
         (&header.package_id, &header.writer, chrono::Utc::now().to_rfc3339()),
     )?;
     if let Some(dir) = path.parent().filter(|d| d.is_dir() && !d.as_os_str().is_empty()) {
         if local(store.conn(), "folder")?.is_none() {
-            set_local(store.conn(), "folder", &dir.display().to_string())?;
+            set_local(store.local(), "folder", &dir.display().to_string())?;
         }
     }
     audit::record(store, "系统", Action::Sync, &name, &format!("加入街道办，导入快照：{}", summary_text(&applied)))?;
@@ -435,7 +435,7 @@ pub fn run(store: &mut Store, actor: &Actor, trigger: &str) -> Result<RunReport>
     let attempt = folder.map_err(Error::from).and_then(|f| Ok((f, stored_key(store.conn())?)));
     let (folder, key) = match attempt {
         Ok(ready) => ready,
-        Err(e) => return Err(failed(store.conn(), actor, trigger, e)?),
+        Err(e) => return Err(failed(store.local(), actor, trigger, e)?),
     };
     run_in(store, actor, trigger, Path::new(&folder), &key)
 }
@@ -482,7 +482,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
     crate::firstrun::refuse_on_demo(store, "同步")?;
     let folder = folder.to_path_buf();
     if !folder.is_dir() {
-        return Err(failed(store.conn(), actor, trigger, SyncError::Folder(folder.display().to_string()).into())?);
+        return Err(failed(store.local(), actor, trigger, SyncError::Folder(folder.display().to_string()).into())?);
     }
     let mut report = RunReport {
         started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -517,7 +517,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
                     if a.deferred > 0 {
                         still.push(name);
                     } else {
-                        store.conn().execute(
+                        store.local().execute(
                             "INSERT OR IGNORE INTO sync_package (package_id, writer, read_at) VALUES (?1, ?2, ?3)",
                             (&package_id, &b.writer, chrono::Utc::now().to_rfc3339()),
                         )?;
@@ -555,7 +555,7 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
         report.messages.push(format!("有{pending}条记录在等待其他电脑同步来的关联记录（待关联），不影响其他记录"));
     }
     report.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    report.id = record_run(conn, &report)?;
+    report.id = record_run(store.local(), &report)?;
     let detail = format!(
         "读入{}个同步包、{}条修改，写出{}条修改，冲突待核{}项",
         report.read, report.changes_in, report.changes_out, report.conflicts

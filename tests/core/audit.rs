@@ -245,7 +245,7 @@ fn the_program_can_neither_edit_nor_delete_audit_entries() {
     let (_dir, mut store) = office_with_admin();
     accounts::login(&mut store, "zhangsan", "wrong-password", Utc::now()).unwrap_err();
     let other = Connection::open(store.path()).unwrap();
-    for conn in [store.conn(), &other] {
+    for conn in [store.local(), &other] {
         for sql in [
             "UPDATE change_log SET user_name = '别人' WHERE seq = 1",
             "DELETE FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)",

@@ -73,3 +73,41 @@ fn the_check_finds_a_use_from_above() {
     let names: Vec<&str> = found.iter().map(|(_, m)| m.as_str()).collect();
     assert_eq!(names, ["Error", "person", "audit"]);
 }
+
+/// The one write path holds by the engine, not by convention: reads go
+/// through a connection that cannot write, this PC's own tables through
+/// `Store::local`, and records through `Store::write` only.
+#[test]
+fn records_change_only_inside_a_write_and_reads_cannot_write() {
+    let mut office = crate::support::new_office();
+    let community = office.dongfeng.clone();
+    let rename = "UPDATE community SET name = '改名' WHERE id = ?1";
+
+    let through_reads = office.store.conn().execute(rename, [&community]).unwrap_err();
+    assert!(through_reads.to_string().contains("readonly"), "{through_reads}");
+    let through_local = office.store.local().execute(rename, [&community]).unwrap_err();
+    assert!(through_local.to_string().contains("not authorized"), "{through_local}");
+    let insert =
+        "INSERT INTO person (id, row_version, name, name_key, created_at) VALUES ('x', 1, '甲', 'jia', '2025-01-01')";
+    assert!(office.store.local().execute(insert, []).is_err());
+
+    // This PC's own tables are written through `local`.
+    let pc = "UPDATE installation SET pc_name = '一号机'";
+    assert_eq!(office.store.local().execute(pc, []).unwrap(), 1);
+    // And a record through the write path, after which `local` still refuses it.
+    office
+        .store
+        .write(&crate::support::clerk(), |w| {
+            w.update(
+                street_ledger::store::Table::Community,
+                &community,
+                None,
+                &[("name", rusqlite::types::Value::Text("和平社区".into()))],
+            )
+        })
+        .unwrap();
+    assert!(office.store.local().execute(rename, [&community]).is_err());
+    let name: String =
+        office.store.conn().query_row("SELECT name FROM community WHERE id = ?1", [&community], |r| r.get(0)).unwrap();
+    assert_eq!(name, "和平社区");
+}

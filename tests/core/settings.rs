@@ -221,13 +221,13 @@ fn a_local_setting_whose_audit_event_cannot_be_written_is_not_changed() {
     let events = count(o.store.conn(), "audit_event");
     // The audit trail refuses the event (a full disk, a damaged file).
     o.store
-        .conn()
+        .local()
         .execute_batch(
             "CREATE TEMP TRIGGER no_audit BEFORE INSERT ON main.audit_event BEGIN SELECT RAISE(ABORT, 'full'); END",
         )
         .unwrap();
     settings::set(&mut o.store, &clerk(), "backup.keep", "9").unwrap_err();
-    o.store.conn().execute_batch("DROP TRIGGER no_audit").unwrap();
+    o.store.local().execute_batch("DROP TRIGGER no_audit").unwrap();
     assert_eq!(settings::integer(o.store.conn(), "backup.keep").unwrap(), 7, "the value and its event together");
     assert_eq!(count(o.store.conn(), "audit_event"), events);
 }
