@@ -89,7 +89,7 @@ pub struct Store {
     /// The connection that writes: records only inside [`Store::write`]
     /// (SQLite's authorizer refuses them otherwise), this PC's own tables
     /// through [`Store::local`].
-    conn: Connection,
+    writer: Connection,
     /// The connection every read goes through: `query_only`, so nothing read
     /// through [`Store::conn`] can write.
     read: Connection,
@@ -159,7 +159,7 @@ impl Store {
         read.pragma_update(None, "cache_size", -CACHE_KB)?;
         read.set_prepared_statement_cache_capacity(64);
         Ok(Store {
-            conn,
+            writer: conn,
             read,
             writing,
             path: path.to_path_buf(),
@@ -182,7 +182,7 @@ impl Store {
     /// refused by SQLite ("not authorized"): records go through
     /// [`Store::write`].
     pub fn local(&self) -> &Connection {
-        &self.conn
+        &self.writer
     }
 
     pub fn path(&self) -> &Path {
@@ -194,23 +194,23 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self.writer.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
     /// Runs `f` with a small page cache: a long list read once, front to
     /// back (a report export), gains nothing from caching what it read, and
     /// would otherwise hold up to the whole cache afterwards.
     pub fn with_small_cache<T>(&self, f: impl FnOnce() -> T) -> Result<T, StoreError> {
-        self.conn.pragma_update(None, "cache_size", -SMALL_CACHE_KB)?;
+        self.writer.pragma_update(None, "cache_size", -SMALL_CACHE_KB)?;
         let out = f();
-        self.conn.pragma_update(None, "cache_size", -CACHE_KB)?;
+        self.writer.pragma_update(None, "cache_size", -CACHE_KB)?;
         Ok(out)
     }
 
     /// Refreshes the query planner's statistics after a large write (demo,
     /// import): without them SQLite guesses, and some lists scan everything.
     pub fn optimize(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA analysis_limit = 400; ANALYZE;")?;
+        self.writer.execute_batch("PRAGMA analysis_limit = 400; ANALYZE;")?;
         Ok(())
     }
 
@@ -222,7 +222,7 @@ impl Store {
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
         let _open = Writing::open(&self.writing);
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, &[]).dry();
         f(&mut w)
         // Dropped without commit: rolled back.
@@ -236,7 +236,7 @@ impl Store {
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
         let _open = Writing::open(&self.writing);
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, self.derived);
         let out = f(&mut w)?;
         w.commit()?;
