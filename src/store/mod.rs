@@ -201,9 +201,9 @@ impl Store {
     /// back (a report export), gains nothing from caching what it read, and
     /// would otherwise hold up to the whole cache afterwards.
     pub fn with_small_cache<T>(&self, f: impl FnOnce() -> T) -> Result<T, StoreError> {
-        self.writer.pragma_update(None, "cache_size", -SMALL_CACHE_KB)?;
+        self.read.pragma_update(None, "cache_size", -SMALL_CACHE_KB)?;
         let out = f();
-        self.writer.pragma_update(None, "cache_size", -CACHE_KB)?;
+        self.read.pragma_update(None, "cache_size", -CACHE_KB)?;
         Ok(out)
     }
 
