@@ -119,7 +119,7 @@ pub fn street(args: Args) -> Result {
     // A roster of `n` rows imported into an empty office.
     let x = root.join("x");
     let csv = root.join("roster.csv");
-    write_roster(&csv, n, "138").map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    write_roster(&csv, n, false).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     let communities = COMMUNITIES.join(",");
     cli.run("init (setup)", &x, &["init", "--office", OFFICE, "--communities", &communities], Some(PASSWORD))?;
     let m = cli.run("import", &x, &["--user", "admin", "import", "elderly", path_str(&csv)?], Some(PASSWORD))?;
@@ -127,7 +127,8 @@ pub fn street(args: Args) -> Result {
     rows.push(Row::of(format!("importing {n} rows (.csv) into an empty office"), &m, None, "≤ 5 s"));
 
     // That office's PC Y joins and tells X what it holds; then X changes the
-    // phone of half the roster and Y takes those changes in.
+    // phone and health note of a quarter of the roster (n / 2 field changes,
+    // like the sync bench's) and Y takes those changes in.
     let y = root.join("y");
     let snapshot = root.join("x.slsync");
     cli.run("snapshot (setup)", &x, &["sync", "snapshot", "-o", path_str(&snapshot)?], None)?;
@@ -135,11 +136,11 @@ pub fn street(args: Args) -> Result {
     let from_y = root.join("y.slsync");
     cli.run("export (setup)", &y, &["sync", "export", "-o", path_str(&from_y)?], None)?;
     cli.run("import (setup)", &x, &["sync", "import", path_str(&from_y)?], None)?;
-    let changes = n / 2;
-    write_roster(&csv, changes, "139").map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    let changed_rows = n / 4;
+    write_roster(&csv, changed_rows, true).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     let update = ["--user", "admin", "import", "elderly", "--existing", "update", path_str(&csv)?];
-    let m = cli.run("phone changes (setup)", &x, &update, Some(PASSWORD))?;
-    check_count(&m.stdout, "更新", changes)?;
+    let m = cli.run("changes on X (setup)", &x, &update, Some(PASSWORD))?;
+    check_count(&m.stdout, "更新", changed_rows)?;
     let package = root.join("x-changes.slsync");
     cli.run("export (setup)", &x, &["sync", "export", "-o", path_str(&package)?], None)?;
     let m = cli.run("sync import", &y, &["sync", "import", path_str(&package)?], None)?;
@@ -242,12 +243,13 @@ fn run_measured(cmd: &mut Command) -> std::io::Result<(Duration, Option<u64>, bo
 }
 
 /// A roster like an office keeps (the import bench's rows), ID numbers
-/// valid and unique; `phone_prefix` tells a second file of the same
-/// people apart by their phones.
-fn write_roster(path: &Path, rows: usize, phone_prefix: &str) -> std::io::Result<()> {
+/// valid and unique. `changed`: the same people, each with a new phone and
+/// a health note: two field changes a row.
+fn write_roster(path: &Path, rows: usize, changed: bool) -> std::io::Result<()> {
     let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
     let given = ["秀英", "桂兰", "建国", "玉兰", "国华", "淑珍", "德明", "凤英"];
-    let mut out = String::from("示例街道老年人花名册\n序号,姓名,身份证号,所属社区,联系电话,老人类别,住址\n");
+    let (phone, health) = if changed { ("139", "血压偏高，已提醒复查") } else { ("138", "") };
+    let mut out = String::from("示例街道老年人花名册\n序号,姓名,身份证号,所属社区,联系电话,老人类别,住址,健康状况\n");
     for i in 0..rows {
         let area = ["110105", "110106", "110108"][i % 3];
         let j = i / 3; // within an area: born 1930–1965, any day up to the 28th, then a sequence
@@ -256,7 +258,8 @@ fn write_roster(path: &Path, rows: usize, phone_prefix: &str) -> std::io::Result
         let name = format!("{}{}", surnames[i % 10], given[i / 10 % 8]);
         let category = ["独居", "困难", "", "残疾"][i % 4];
         let community = COMMUNITIES[i % 3];
-        let _ = writeln!(out, "{},{name},{id},{community},{phone_prefix}{i:08},{category},和平路{}号", i + 1, i % 500);
+        let _ =
+            writeln!(out, "{},{name},{id},{community},{phone}{i:08},{category},和平路{}号,{health}", i + 1, i % 500);
     }
     fs::write(path, out)
 }
@@ -358,7 +361,7 @@ mod tests {
         let dir = env::temp_dir().join(format!("xtask-roster-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let file = dir.join("r.csv");
-        write_roster(&file, 40_000, "138").unwrap();
+        write_roster(&file, 40_000, false).unwrap();
         let text = fs::read_to_string(&file).unwrap();
         fs::remove_dir_all(&dir).unwrap();
         let ids: std::collections::HashSet<&str> = text.lines().skip(2).map(|l| l.split(',').nth(2).unwrap()).collect();
