@@ -36,7 +36,11 @@ pub fn parse_args(args: &[OsString]) -> Result<Args> {
                 out.persons = n.parse().ok().filter(|n| *n >= 100).ok_or("--persons: a number of at least 100")?;
             }
             "--markdown" => out.markdown = Some(it.next().ok_or("--markdown needs a file")?.into_owned().into()),
-            _ => return Err(format!("bench: unexpected argument `{arg}`")),
+            _ => {
+                return Err(format!(
+                    "bench: unexpected argument `{arg}` (criterion: `cargo xtask bench criterion {arg} ...`)"
+                ))
+            }
         }
     }
     Ok(out)
@@ -341,7 +345,7 @@ fn fmt_secs(d: Duration) -> String {
 }
 
 fn table(rows: &[Row]) -> String {
-    let mb = |bytes: u64| format!("{:.1} MB", bytes as f64 / 1_048_576.0);
+    let mb = |bytes: u64| format!("{:.1} MiB", bytes as f64 / 1_048_576.0);
     let mut out = String::from("| what | time | CPU time | size | peak memory | target |\n|---|---|---|---|---|---|\n");
     for r in rows {
         let dash = || "–".to_string();
