@@ -56,12 +56,9 @@ struct Row {
     target: &'static str,
 }
 
-/// A whole process, timed from start to exit.
+/// A CLI run and what it printed.
 struct Measured {
-    took: Duration,
-    /// User plus system time: on a shared machine, steadier than the wall time.
-    cpu: Option<Duration>,
-    peak_kb: Option<u64>,
+    usage: Usage,
     stdout: String,
 }
 
@@ -177,7 +174,8 @@ pub fn street(args: Args) -> Result {
 
 impl Row {
     fn of(what: String, m: &Measured, size: Option<u64>, target: &'static str) -> Row {
-        Row { what, took: Some(m.took), cpu: m.cpu, size, peak_kb: m.peak_kb, target }
+        let u = &m.usage;
+        Row { what, took: Some(u.took), cpu: u.cpu, size, peak_kb: u.peak_kb, target }
     }
 }
 
@@ -199,19 +197,21 @@ impl Cli {
             Some(p) => cmd.env("STREET_LEDGER_PASSWORD", p),
             None => cmd.env_remove("STREET_LEDGER_PASSWORD"),
         };
-        let Usage { took, cpu, peak_kb, ok } = run_measured(&mut cmd).map_err(|e| format!("{title}: {e}"))?;
+        let usage = run_measured(&mut cmd).map_err(|e| format!("{title}: {e}"))?;
         let stdout = fs::read_to_string(&out_file).unwrap_or_default();
         let last = stdout.lines().last().unwrap_or("").to_string();
-        println!("==> {title}: {} — {last}", fmt_secs(took));
-        if !ok {
+        println!("==> {title}: {} — {last}", fmt_secs(usage.took));
+        if !usage.ok {
             return Err(format!("{title} failed: {stdout}"));
         }
-        Ok(Measured { took, cpu, peak_kb, stdout })
+        Ok(Measured { usage, stdout })
     }
 }
 
+/// A whole process, timed from start to exit.
 struct Usage {
     took: Duration,
+    /// User plus system time: on a shared machine, steadier than the wall time.
     cpu: Option<Duration>,
     peak_kb: Option<u64>,
     ok: bool,
