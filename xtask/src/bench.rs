@@ -112,14 +112,15 @@ pub fn street(args: Args) -> Result {
     // A roster of `n` rows imported into an empty office, then exported.
     let x = root.join("x");
     let csv = root.join("roster.csv");
-    write_roster(&csv, n, false).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    let this_year = current_year();
+    write_roster(&csv, n, this_year, false).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     let communities = COMMUNITIES.join(",");
     cli.run("init (setup)", &x, &["init", "--office", OFFICE, "--communities", &communities], Some(PASSWORD))?;
     let m = cli.run("import", &x, &["--user", "admin", "import", "elderly", path_str(&csv)?], Some(PASSWORD))?;
     check_count(&m.stdout, "新增", n)?;
     rows.push(Row::of(format!("importing {n} rows (.csv) into an empty office"), &m, None, "≤ 5 s"));
     let xlsx = root.join("roster.xlsx");
-    let period = current_year().to_string();
+    let period = (this_year - 1).to_string();
     let report = ["--user", "admin", "report", "elderly-roster", "--period", &period, "-o", path_str(&xlsx)?];
     let m = cli.run("roster export", &x, &report, Some(PASSWORD))?;
     rows.push(Row::of(
@@ -140,7 +141,7 @@ pub fn street(args: Args) -> Result {
     cli.run("export (setup)", &y, &["sync", "export", "-o", path_str(&from_y)?], None)?;
     cli.run("import (setup)", &x, &["sync", "import", path_str(&from_y)?], None)?;
     let changed_rows = n / 4;
-    write_roster(&csv, changed_rows, true).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
+    write_roster(&csv, changed_rows, this_year, true).map_err(|e| format!("cannot write {}: {e}", csv.display()))?;
     let update = ["--user", "admin", "import", "elderly", "--existing", "update", path_str(&csv)?];
     let m = cli.run("changes on X (setup)", &x, &update, Some(PASSWORD))?;
     check_count(&m.stdout, "更新", changed_rows)?;
@@ -260,13 +261,16 @@ fn run_measured(cmd: &mut Command) -> std::io::Result<Usage> {
 }
 
 /// A roster like an office keeps (the import bench's rows), ID numbers
-/// valid and unique. `changed`: the same people, each with a new phone and
-/// a health note: two field changes a row.
-fn write_roster(path: &Path, rows: usize, changed: bool) -> std::io::Result<()> {
+/// valid and unique, registered over the sixteen years before `this_year` (as
+/// in the report bench: a year's 新增 sheet is a small part of the roster).
+/// `changed`: the same people, each with a new phone and a health note: two
+/// field changes a row.
+fn write_roster(path: &Path, rows: usize, this_year: i64, changed: bool) -> std::io::Result<()> {
     let surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
     let given = ["秀英", "桂兰", "建国", "玉兰", "国华", "淑珍", "德明", "凤英"];
     let (phone, health) = if changed { ("139", "血压偏高，已提醒复查") } else { ("138", "") };
-    let mut out = String::from("示例街道老年人花名册\n序号,姓名,身份证号,所属社区,联系电话,老人类别,住址,健康状况\n");
+    let mut out =
+        String::from("示例街道老年人花名册\n序号,姓名,身份证号,所属社区,联系电话,老人类别,住址,健康状况,登记日期\n");
     for i in 0..rows {
         let area = ["110105", "110106", "110108"][i % 3];
         let j = i / 3; // within an area: born 1930–1965, any day up to the 28th, then a sequence
@@ -275,8 +279,13 @@ fn write_roster(path: &Path, rows: usize, changed: bool) -> std::io::Result<()> 
         let name = format!("{}{}", surnames[i % 10], given[i / 10 % 8]);
         let category = ["独居", "困难", "", "残疾"][i % 4];
         let community = COMMUNITIES[i % 3];
-        let _ =
-            writeln!(out, "{},{name},{id},{community},{phone}{i:08},{category},和平路{}号,{health}", i + 1, i % 500);
+        let registered = format!("{}-{:02}-{:02}", this_year - 16 + (i % 16) as i64, 1 + i / 16 % 12, 1 + i / 192 % 28);
+        let _ = writeln!(
+            out,
+            "{},{name},{id},{community},{phone}{i:08},{category},和平路{}号,{health},{registered}",
+            i + 1,
+            i % 500
+        );
     }
     fs::write(path, out)
 }
@@ -379,7 +388,7 @@ mod tests {
         let dir = env::temp_dir().join(format!("xtask-roster-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         let file = dir.join("r.csv");
-        write_roster(&file, 40_000, false).unwrap();
+        write_roster(&file, 40_000, 2026, false).unwrap();
         let text = fs::read_to_string(&file).unwrap();
         fs::remove_dir_all(&dir).unwrap();
         let ids: std::collections::HashSet<&str> = text.lines().skip(2).map(|l| l.split(',').nth(2).unwrap()).collect();
