@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the one entry point for running and testing Street Ledger,
 //! so a fresh machine, a developer and CI all go through the same steps.
 
+mod bench;
 mod deps;
 mod package;
 mod util;
@@ -19,7 +20,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
   run [--data-dir DIR] [--release]   build and start the desktop app
   test                               system packages, tauri-driver, then every test suite
-  bench [ARGS...]                    cargo bench -p street-ledger ARGS...
+  bench [--persons N] [--markdown FILE]
+                                     time the release CLI on a demo street (100,000 persons):
+                                     demo, backup, check, roster export, join, import, sync;
+                                     print the table (and write it to FILE)
+  bench criterion [ARGS...]          cargo bench -p street-ledger ARGS... (search/roster p95)
   deps [build|test]                  only install the system packages (default: test = all)
   package                            build the .deb (installs tauri-cli first: ~15 min once)
   package-test                       package, then install it, start it under Xvfb, remove it
@@ -32,7 +37,10 @@ fn main() -> ExitCode {
         Some("run") => parse_run_args(rest).and_then(run),
         Some("test") if rest.is_empty() => test(),
         Some("test") => Err(format!("test takes no arguments\n{USAGE}")),
-        Some("bench") => bench(rest),
+        Some("bench") => match rest.first().and_then(|a| a.to_str()) {
+            Some("criterion") => criterion(&rest[1..]),
+            _ => bench::parse_args(rest).map_err(|e| format!("{e}\n{USAGE}")).and_then(bench::street),
+        },
         Some("deps") => match rest.iter().map(|a| a.to_str()).collect::<Vec<_>>()[..] {
             [] | [Some("test")] => deps::ensure(&[deps::BUILD, deps::TEST]),
             [Some("build")] => deps::ensure(&[deps::BUILD]),
@@ -179,7 +187,7 @@ fn warn_if_short_of_disk(target: &std::path::Path) {
     }
 }
 
-fn bench(extra: &[OsString]) -> Result {
+fn criterion(extra: &[OsString]) -> Result {
     step("cargo bench -p street-ledger", cargo().args(["bench", "-p", "street-ledger"]).args(extra)).map(drop)
 }
 
