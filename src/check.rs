@@ -164,14 +164,14 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.expected_token;
-         CREATE TEMP TABLE expected_token (token TEXT NOT NULL, person_id TEXT NOT NULL);",
+         CREATE TEMP TABLE expected_token (token TEXT NOT NULL, person INTEGER NOT NULL);",
     )?;
     {
         let mut insert = conn.prepare("INSERT INTO temp.expected_token VALUES (?1, ?2)")?;
-        let mut stmt = conn.prepare("SELECT id, name, id_number, phone FROM person")?;
+        let mut stmt = conn.prepare("SELECT rowid, name, id_number, phone FROM person")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
+            let id: i64 = r.get(0)?;
             let mut tokens = BTreeSet::new();
             for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
                 crate::person::search::field_tokens(f, &r.get::<_, Value>(i + 1)?, &mut tokens);
@@ -182,10 +182,10 @@ fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()>
         }
     }
     let (missing, extra): (i64, i64) = conn.query_row(
-        "SELECT (SELECT count(*) FROM (SELECT token, person_id FROM temp.expected_token
-                                       EXCEPT SELECT token, person_id FROM person_token)),
-                (SELECT count(*) FROM (SELECT token, person_id FROM person_token
-                                       EXCEPT SELECT token, person_id FROM temp.expected_token))",
+        "SELECT (SELECT count(*) FROM (SELECT token, person FROM temp.expected_token
+                                       EXCEPT SELECT token, person FROM person_token)),
+                (SELECT count(*) FROM (SELECT token, person FROM person_token
+                                       EXCEPT SELECT token, person FROM temp.expected_token))",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_sync_key_out.sql"),
     include_str!("migrations/0009_sync_refused.sql"),
     include_str!("migrations/0010_forget_unknown_names.sql"),
+    include_str!("migrations/0011_lean_search.sql"),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
