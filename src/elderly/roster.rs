@@ -46,8 +46,10 @@ pub fn born_by(age: i64, today: NaiveDate) -> NaiveDate {
 }
 
 /// What the roster index holds for each entry: the same SELECT serves the
-/// write path, which keeps it, and `check`, which verifies it.
-pub(crate) const INDEX_SOURCE: &str = "SELECT e.id, e.person_id, e.status, p.name_key, p.community_id, p.birth_date,
+/// write path, which keeps it, and `check`, which verifies it. The person
+/// is held by rowid, as the search index holds them, so that a search of
+/// the roster reads neither index's persons.
+pub(crate) const INDEX_SOURCE: &str = "SELECT e.id, p.rowid, e.status, p.name_key, p.community_id, p.birth_date,
         e.kinds, e.sanwu, e.enterprise_retiree
     FROM elderly e JOIN person p ON p.id = e.person_id";
 
@@ -117,7 +119,7 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             params.push(format!("\"{kind}\""));
         }
     }
-    if let Some((sql, tokens)) = search::matches_sql("r.person_id", &q.text) {
+    if let Some((sql, tokens)) = search::matches_rowid_sql("r.person", &q.text) {
         conds.push(sql);
         params.extend(tokens);
     }

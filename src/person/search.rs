@@ -216,20 +216,26 @@ pub fn search(
 ) -> Result<Page<Person>> {
     let mut conds = Vec::new();
     let mut params: Vec<String> = Vec::new();
-    if let Some((sql, p)) = matches_rowid_sql("p.rowid", &q.text) {
-        conds.push(sql);
-        params.extend(p);
+    let found = matches_rowid_sql("p.rowid", &q.text);
+    if let Some((sql, p)) = &found {
+        conds.push(sql.clone());
+        params.extend(p.iter().cloned());
     }
-    if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
+    let community = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty()));
+    if let Some(c) = community {
         conds.push("p.community_id = ?".into());
         params.push(c.to_string());
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
-    let total: u64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM person p{filter}"))?
-        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
-    // The page is chosen on the covering index; only its rows are read whole.
+    // Without a community to check, the index alone counts who is found: a
+    // surname finds thousands, and their rows need not be read for a count.
+    let count = match (&found, community) {
+        (Some(_), None) => format!("SELECT count(DISTINCT person) FROM ({})", found_rowids(params.len() / 2)),
+        _ => format!("SELECT count(*) FROM person p{filter}"),
+    };
+    let total: u64 = conn.prepare_cached(&count)?.query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    // The page is chosen on the sort key alone; only its rows are read whole.
     let sql = format!(
         "{SELECT} JOIN (SELECT p.id, p.name_key FROM person p{filter}
                         ORDER BY p.name_key, p.id LIMIT {limit} OFFSET {offset}) pg ON pg.id = p.id
