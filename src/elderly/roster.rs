@@ -119,27 +119,32 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             params.push(format!("\"{kind}\""));
         }
     }
-    if let Some((sql, tokens)) = search::matches_rowid_sql("r.person", &q.text) {
-        conds.push(sql);
-        params.extend(tokens);
+    let searched = search::matches_rowid_sql("r.person", &q.text);
+    if let Some((sql, tokens)) = &searched {
+        conds.push(sql.clone());
+        params.extend(tokens.iter().cloned());
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
-    let total: u64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM roster_index r{filter}"))?
-        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    let count = format!("SELECT count(*) FROM roster_index r{filter}");
+    // A search finds few entries, each at the price of index probes: they
+    // are counted as the page is chosen, not found twice. A list without
+    // one is counted and paged along the covering indexes instead.
+    let total_column = if searched.is_some() { "count(*) OVER ()" } else { "0" };
     let sql = format!(
         "SELECT e.id, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, c.name, e.kinds, e.sanwu,
-                e.visit_level, e.status
-         FROM (SELECT r.elderly_id, r.name_key FROM roster_index r{filter}
+                e.visit_level, e.status, pg.total
+         FROM (SELECT r.elderly_id, r.name_key, {total_column} AS total FROM roster_index r{filter}
                ORDER BY r.name_key, r.elderly_id LIMIT {limit} OFFSET {offset}) pg
          JOIN elderly e ON e.id = pg.elderly_id JOIN person p ON p.id = e.person_id
          LEFT JOIN community c ON c.id = p.community_id
          ORDER BY pg.name_key, pg.elderly_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let items = stmt
+    let mut counted: Option<u64> = None;
+    let items: Vec<RosterRow> = stmt
         .query_map(rusqlite::params_from_iter(&params), |r| {
+            counted = Some(r.get(12)?);
             let birth: Option<String> = r.get(4)?;
             let idn: Option<String> = r.get(5)?;
             let phone: Option<String> = r.get(6)?;
@@ -160,5 +165,10 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let total = match counted {
+        Some(total) if searched.is_some() => total,
+        // A page past the end (or a list without search) counts apart.
+        _ => conn.prepare_cached(&count)?.query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?,
+    };
     Ok(Page { items, total, page, page_size })
 }
