@@ -95,21 +95,27 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
     let high_age = high_age_threshold(conn)?;
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
+    let searched = search::matches_rowid_sql("r.person", &q.text);
+    // A search finds few entries through the person index: `+` keeps the
+    // planner off the other filters' indexes, which it may prefer when the
+    // statistics are missing (a new database, or just upgraded) and which
+    // would walk the whole roster.
+    let plus = if searched.is_some() { "+" } else { "" };
     match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some("全部") => {}
         status => {
-            conds.push("r.status = ?".into());
+            conds.push(format!("{plus}r.status = ?"));
             params.push(status.unwrap_or(ACTIVE).to_string());
         }
     }
     if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
-        conds.push("r.community_id = ?".into());
+        conds.push(format!("{plus}r.community_id = ?"));
         params.push(c.to_string());
     }
     match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => {}
         Some(HIGH_AGE) => {
-            conds.push("r.birth_date <= ?".into());
+            conds.push(format!("{plus}r.birth_date <= ?"));
             params.push(born_by(high_age, today).to_string());
         }
         Some("三无") => conds.push("r.sanwu = 1".into()),
@@ -119,7 +125,6 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             params.push(format!("\"{kind}\""));
         }
     }
-    let searched = search::matches_rowid_sql("r.person", &q.text);
     if let Some((sql, tokens)) = &searched {
         conds.push(sql.clone());
         params.extend(tokens.iter().cloned());

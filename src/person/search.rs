@@ -223,7 +223,10 @@ pub fn search(
     }
     let community = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty()));
     if let Some(c) = community {
-        conds.push("p.community_id = ?".into());
+        // With a search, `+` keeps the planner on the search index: the
+        // community's index walks thousands of persons (see roster::list).
+        let plus = if found.is_some() { "+" } else { "" };
+        conds.push(format!("{plus}p.community_id = ?"));
         params.push(c.to_string());
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
