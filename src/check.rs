@@ -210,26 +210,26 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 /// table, which the read connection could not write, and no second copy of
 /// the index in memory).
 fn check_search_index(conn: &Connection, report: &mut CheckReport) -> Result<()> {
-    let mut expected: Vec<(String, String)> = Vec::new();
-    let mut stmt = conn.prepare("SELECT id, name, id_number, phone FROM person")?;
+    let mut expected: Vec<(String, i64)> = Vec::new();
+    let mut stmt = conn.prepare("SELECT rowid, name, id_number, phone FROM person")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
+        let id: i64 = r.get(0)?;
         let mut tokens = BTreeSet::new();
         for (i, f) in ["name", "id_number", "phone"].iter().enumerate() {
             crate::person::search::field_tokens(f, &r.get::<_, Value>(i + 1)?, &mut tokens);
         }
-        expected.extend(tokens.into_iter().map(|t| (t, id.clone())));
+        expected.extend(tokens.into_iter().map(|t| (t, id)));
     }
     // The index's order: its primary key's, by SQLite's binary collation,
     // which is byte order, as Rust's for strings.
     expected.sort_unstable();
     let (mut missing, mut extra) = (0u64, 0u64);
     let mut want = expected.iter().peekable();
-    let mut stmt = conn.prepare("SELECT token, person_id FROM person_token ORDER BY token, person_id")?;
+    let mut stmt = conn.prepare("SELECT token, person FROM person_token ORDER BY token, person")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let have: (String, String) = (r.get(0)?, r.get(1)?);
+        let have: (String, i64) = (r.get(0)?, r.get(1)?);
         loop {
             match want.peek() {
                 Some(w) if **w < have => {

@@ -58,13 +58,13 @@ pub const LOCAL_TABLES: &[LocalTable] = &[
         ],
     ),
     local("audit_head", "两条校验链的最新一条", &[("log", Text), ("seq", Integer), ("hash", Text)]),
-    local("person_token", "人员查询索引", &[("token", Text), ("person_id", Text)]),
+    local("person_token", "人员查询索引", &[("token", Text), ("person", Integer)]),
     local(
         "roster_index",
         "老人花名册列表索引",
         &[
             ("elderly_id", Text),
-            ("person_id", Text),
+            ("person", Integer),
             ("status", Text),
             ("name_key", Text),
             ("community_id", Text),

@@ -46,8 +46,10 @@ pub fn born_by(age: i64, today: NaiveDate) -> NaiveDate {
 }
 
 /// What the roster index holds for each entry: the same SELECT serves the
-/// write path, which keeps it, and `check`, which verifies it.
-pub(crate) const INDEX_SOURCE: &str = "SELECT e.id, e.person_id, e.status, p.name_key, p.community_id, p.birth_date,
+/// write path, which keeps it, and `check`, which verifies it. The person
+/// is held by rowid, as the search index holds them, so that a search of
+/// the roster reads neither index's persons.
+pub(crate) const INDEX_SOURCE: &str = "SELECT e.id, p.rowid, e.status, p.name_key, p.community_id, p.birth_date,
         e.kinds, e.sanwu, e.enterprise_retiree
     FROM elderly e JOIN person p ON p.id = e.person_id";
 
@@ -93,21 +95,27 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
     let high_age = high_age_threshold(conn)?;
     let mut conds: Vec<String> = Vec::new();
     let mut params: Vec<String> = Vec::new();
+    let searched = search::matches_rowid_sql("r.person", &q.text);
+    // A search finds few entries through the person index: `+` keeps the
+    // planner off the other filters' indexes, which it may prefer when the
+    // statistics are missing (a new database, or just upgraded) and which
+    // would walk the whole roster.
+    let plus = if searched.is_some() { "+" } else { "" };
     match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some("全部") => {}
         status => {
-            conds.push("r.status = ?".into());
+            conds.push(format!("{plus}r.status = ?"));
             params.push(status.unwrap_or(ACTIVE).to_string());
         }
     }
     if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
-        conds.push("r.community_id = ?".into());
+        conds.push(format!("{plus}r.community_id = ?"));
         params.push(c.to_string());
     }
     match q.kind.as_deref().filter(|k| !k.is_empty()) {
         None => {}
         Some(HIGH_AGE) => {
-            conds.push("r.birth_date <= ?".into());
+            conds.push(format!("{plus}r.birth_date <= ?"));
             params.push(born_by(high_age, today).to_string());
         }
         Some("三无") => conds.push("r.sanwu = 1".into()),
@@ -117,27 +125,31 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             params.push(format!("\"{kind}\""));
         }
     }
-    if let Some((sql, tokens)) = search::matches_sql("r.person_id", &q.text) {
-        conds.push(sql);
-        params.extend(tokens);
+    if let Some((sql, tokens)) = &searched {
+        conds.push(sql.clone());
+        params.extend(tokens.iter().cloned());
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
-    let total: u64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM roster_index r{filter}"))?
-        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    let count = format!("SELECT count(*) FROM roster_index r{filter}");
+    // A search finds few entries, each at the price of index probes: they
+    // are counted as the page is chosen, not found twice. A list without
+    // one is counted and paged along the covering indexes instead.
+    let total_column = if searched.is_some() { "count(*) OVER ()" } else { "0" };
     let sql = format!(
         "SELECT e.id, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, c.name, e.kinds, e.sanwu,
-                e.visit_level, e.status
-         FROM (SELECT r.elderly_id, r.name_key FROM roster_index r{filter}
+                e.visit_level, e.status, pg.total
+         FROM (SELECT r.elderly_id, r.name_key, {total_column} AS total FROM roster_index r{filter}
                ORDER BY r.name_key, r.elderly_id LIMIT {limit} OFFSET {offset}) pg
          JOIN elderly e ON e.id = pg.elderly_id JOIN person p ON p.id = e.person_id
          LEFT JOIN community c ON c.id = p.community_id
          ORDER BY pg.name_key, pg.elderly_id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let items = stmt
+    let mut counted: Option<u64> = None;
+    let items: Vec<RosterRow> = stmt
         .query_map(rusqlite::params_from_iter(&params), |r| {
+            counted = Some(r.get(12)?);
             let birth: Option<String> = r.get(4)?;
             let idn: Option<String> = r.get(5)?;
             let phone: Option<String> = r.get(6)?;
@@ -158,5 +170,10 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let total = match counted {
+        Some(total) if searched.is_some() => total,
+        // A page past the end (or a list without search) counts apart.
+        _ => conn.prepare_cached(&count)?.query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?,
+    };
     Ok(Page { items, total, page, page_size })
 }

@@ -1,20 +1,45 @@
 //! Person search (人员查询): by name or part of it, pinyin initials, the full
-//! ID number or its last 4-6 characters, or the phone.
+//! ID number or its last 4-6 characters, or the phone or its last 4 digits.
 //!
 //! A token table keeps each lookup an index probe at the scale of a whole
-//! street office (100,000 persons): `n:` parts of the name, `p:` prefixes of
-//! the initials, `i:` the ID number and its tails, `t:` the phone and its
-//! last four digits. The write path keeps it in step with `person`.
-use std::collections::BTreeSet;
+//! street office (100,000 persons). It holds few, short rows, keyed by the
+//! person's rowid (an integer, not the 36-character id): a query is a prefix
+//! range over them, so one row serves every part the query may be.
+//! - `n` + each suffix of the name: a part of the name is a prefix of one.
+//!   Names longer than 6 characters are found by parts of up to 4 only, so
+//!   their suffixes are cut to 4, and `f` + the whole name finds them whole.
+//! - `p` + the initials of each reading: typed initials are a prefix.
+//! - `i` + the ID number reversed: its tail is a prefix (4-6 characters),
+//!   the whole number an equal token.
+//! - `t` + the phone reversed: likewise for its last 4 digits.
+//!
+//! The write path keeps it in step with `person` in the same transaction.
+//! The rowid of `person` (no INTEGER PRIMARY KEY) survives VACUUM because
+//! the table has indexes (SQLite keeps rowids then); tests/core/search.rs
+//! holds it to that.
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Deserialize;
 
 use super::{from_row, limit_offset, Page, Person, SELECT};
 use crate::validate::clean;
 use crate::{pinyin, Result};
+
+/// Names up to this many characters are found by any part of them.
+const WHOLE_PARTS: usize = 6;
+/// Longer names are found by parts up to this many characters, or whole.
+const LONG_PARTS: usize = 4;
+/// Tails of the ID number that find the person.
+const ID_TAILS: std::ops::RangeInclusive<usize> = 4..=6;
+/// The tail of the phone that finds the person.
+const PHONE_TAIL: usize = 4;
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
 
 /// The tokens one field of a person contributes.
 pub(crate) fn field_tokens(field: &str, value: &Value, out: &mut BTreeSet<String>) {
@@ -22,30 +47,23 @@ pub(crate) fn field_tokens(field: &str, value: &Value, out: &mut BTreeSet<String
     match field {
         "name" => {
             let chars: Vec<char> = v.chars().filter(|c| !c.is_whitespace() && *c != '·').collect();
-            let max_len = if chars.len() <= 6 { chars.len() } else { 4 };
+            let cut = if chars.len() <= WHOLE_PARTS { chars.len() } else { LONG_PARTS };
             for start in 0..chars.len() {
-                for len in 1..=max_len.min(chars.len() - start) {
-                    out.insert(format!("n:{}", chars[start..start + len].iter().collect::<String>()));
-                }
+                let end = chars.len().min(start + cut);
+                out.insert(format!("n{}", chars[start..end].iter().collect::<String>()));
             }
-            out.insert(format!("n:{}", chars.iter().collect::<String>()));
-            for initials in pinyin::initials_variants(v, 2) {
-                for end in 1..=initials.len() {
-                    out.insert(format!("p:{}", &initials[..end]));
-                }
+            if chars.len() > WHOLE_PARTS {
+                out.insert(format!("f{}", chars.iter().collect::<String>()));
+            }
+            for initials in pinyin::initials_variants(v, 2).into_iter().filter(|i| !i.is_empty()) {
+                out.insert(format!("p{initials}"));
             }
         }
         "id_number" => {
-            out.insert(format!("i:{v}"));
-            for tail in 4..=6 {
-                out.insert(format!("i:{}", &v[v.len() - tail..]));
-            }
+            out.insert(format!("i{}", reversed(v)));
         }
         "phone" => {
-            out.insert(format!("t:{v}"));
-            if v.len() > 4 {
-                out.insert(format!("t:{}", &v[v.len() - 4..]));
-            }
+            out.insert(format!("t{}", reversed(v)));
         }
         _ => {}
     }
@@ -62,22 +80,46 @@ pub(crate) fn tokens<'v>(fields: impl Iterator<Item = (&'v str, &'v Value)>) -> 
     out
 }
 
-/// Pairs a statement inserts at once: a large import writes millions of
-/// tokens, and one statement a pair spent more on the statement than on
-/// the index.
+/// Pairs a statement inserts at once: a large import writes hundreds of
+/// thousands of tokens, and one statement a pair spent more on the
+/// statement than on the index.
 const TOKENS_A_STATEMENT: usize = 64;
+
+/// The rowid the tokens of a person are kept under.
+fn person_rowid(conn: &Connection, person_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT rowid FROM person WHERE id = ?1")?
+        .query_row([person_id], |r| r.get(0))
+        .optional()?)
+}
 
 /// Adds (token, person id) pairs; sorted, they go in along the index.
 pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> Result<()> {
+    // A person's rowid is looked up once, not once a token.
+    let mut rowids: HashMap<&str, i64> = HashMap::new();
+    let mut pairs: Vec<(&str, i64)> = Vec::with_capacity(tokens.len());
+    for (token, person) in tokens {
+        let rowid = match rowids.get(person.as_str()) {
+            Some(r) => *r,
+            None => {
+                // A person not stored has nothing to be found by.
+                let Some(r) = person_rowid(conn, person)? else { continue };
+                *rowids.entry(person).or_insert(r)
+            }
+        };
+        pairs.push((token, rowid));
+    }
     let sql = |n: usize| {
         let values = vec!["(?, ?)"; n].join(", ");
-        format!("INSERT OR IGNORE INTO person_token (token, person_id) VALUES {values}")
+        format!("INSERT OR IGNORE INTO person_token (token, person) VALUES {values}")
     };
-    let mut chunks = tokens.chunks_exact(TOKENS_A_STATEMENT);
+    let mut chunks = pairs.chunks_exact(TOKENS_A_STATEMENT);
     if chunks.len() > 0 {
         let mut ins = conn.prepare_cached(&sql(TOKENS_A_STATEMENT))?;
         for chunk in chunks.by_ref() {
-            ins.execute(rusqlite::params_from_iter(chunk.iter().flat_map(|(t, p)| [t, p])))?;
+            let params: Vec<Value> =
+                chunk.iter().flat_map(|(t, p)| [Value::Text(t.to_string()), Value::Integer(*p)]).collect();
+            ins.execute(rusqlite::params_from_iter(params))?;
         }
     }
     // The rest one pair a statement, cached: an edit adds a few tokens, and
@@ -98,29 +140,61 @@ pub(crate) fn reindex(
     old: &[Value],
     new: &[(&str, Value)],
 ) -> Result<()> {
+    let Some(rowid) = person_rowid(conn, person_id)? else { return Ok(()) };
     let gone = tokens(names.iter().copied().zip(old));
     let added = tokens(new.iter().map(|(n, v)| (*n, v)));
-    let mut del = conn.prepare_cached("DELETE FROM person_token WHERE token = ?1 AND person_id = ?2")?;
+    let mut del = conn.prepare_cached("DELETE FROM person_token WHERE token = ?1 AND person = ?2")?;
     for t in gone.difference(&added) {
-        del.execute((t, person_id))?;
+        del.execute((t, rowid))?;
     }
     let ins: Vec<(String, String)> = added.difference(&gone).map(|t| (t.clone(), person_id.to_string())).collect();
     insert_tokens(conn, &ins)
 }
 
-/// The tokens a typed query may match, or none for an empty query.
+/// Above every character a token may hold after a prefix: the end of a
+/// prefix range (U+10FFFF, a noncharacter, is in no name, ID or phone).
+const PAST_PREFIX: char = '\u{10FFFF}';
+
+/// The token ranges (inclusive) a typed query finds persons by, or none for
+/// an empty query: a part of the name, initials, the ID number or its tail,
+/// the phone or its last 4 digits.
 pub fn query_tokens(query: &str) -> Vec<String> {
     let Some(q) = clean(query) else { return Vec::new() };
     let q: String = q.chars().filter(|c| !c.is_whitespace()).collect();
-    vec![format!("n:{q}"), format!("p:{}", q.to_lowercase()), format!("i:{}", q.to_uppercase()), format!("t:{q}")]
+    let prefix = |p: String| [p.clone(), format!("{p}{PAST_PREFIX}")];
+    let equal = |t: String| [t.clone(), t];
+    let len = q.chars().count();
+    let id = reversed(&q.to_uppercase());
+    let phone = reversed(&q);
+    [
+        prefix(format!("n{q}")),
+        equal(format!("f{q}")),
+        prefix(format!("p{}", q.to_lowercase())),
+        if ID_TAILS.contains(&len) { prefix(format!("i{id}")) } else { equal(format!("i{id}")) },
+        if len == PHONE_TAIL { prefix(format!("t{phone}")) } else { equal(format!("t{phone}")) },
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The rowids of the persons the ranges of `query_tokens` find.
+fn found_rowids(ranges: usize) -> String {
+    vec!["SELECT person FROM person_token WHERE token BETWEEN ? AND ?"; ranges].join(" UNION ALL ")
+}
+
+/// The SQL condition "the person whose rowid is in column `rowid` matches
+/// the query", with its parameters.
+pub(crate) fn matches_rowid_sql(rowid: &str, query: &str) -> Option<(String, Vec<String>)> {
+    let tokens = query_tokens(query);
+    (!tokens.is_empty()).then(|| (format!("{rowid} IN ({})", found_rowids(tokens.len() / 2)), tokens))
 }
 
 /// The SQL condition "the person in column `person_id` matches the query",
 /// with its parameters.
 pub fn matches_sql(person_id: &str, query: &str) -> Option<(String, Vec<String>)> {
-    let tokens = query_tokens(query);
-    (!tokens.is_empty())
-        .then(|| (format!("{person_id} IN (SELECT person_id FROM person_token WHERE token IN (?, ?, ?, ?))"), tokens))
+    let (found, tokens) = matches_rowid_sql("rowid", query)?;
+    Some((format!("{person_id} IN (SELECT id FROM person WHERE {found})"), tokens))
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -142,20 +216,29 @@ pub fn search(
 ) -> Result<Page<Person>> {
     let mut conds = Vec::new();
     let mut params: Vec<String> = Vec::new();
-    if let Some((sql, p)) = matches_sql("p.id", &q.text) {
-        conds.push(sql);
-        params.extend(p);
+    let found = matches_rowid_sql("p.rowid", &q.text);
+    if let Some((sql, p)) = &found {
+        conds.push(sql.clone());
+        params.extend(p.iter().cloned());
     }
-    if let Some(c) = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty())) {
-        conds.push("p.community_id = ?".into());
+    let community = actor.scope().or(q.community_id.as_deref().filter(|c| !c.is_empty()));
+    if let Some(c) = community {
+        // With a search, `+` keeps the planner on the search index: the
+        // community's index walks thousands of persons (see roster::list).
+        let plus = if found.is_some() { "+" } else { "" };
+        conds.push(format!("{plus}p.community_id = ?"));
         params.push(c.to_string());
     }
     let filter = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
     let (page, page_size, limit, offset) = limit_offset(q.page, q.page_size);
-    let total: u64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM person p{filter}"))?
-        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
-    // The page is chosen on the covering index; only its rows are read whole.
+    // Without a community to check, the index alone counts who is found: a
+    // surname finds thousands, and their rows need not be read for a count.
+    let count = match (&found, community) {
+        (Some(_), None) => format!("SELECT count(DISTINCT person) FROM ({})", found_rowids(params.len() / 2)),
+        _ => format!("SELECT count(*) FROM person p{filter}"),
+    };
+    let total: u64 = conn.prepare_cached(&count)?.query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
+    // The page is chosen on the sort key alone; only its rows are read whole.
     let sql = format!(
         "{SELECT} JOIN (SELECT p.id, p.name_key FROM person p{filter}
                         ORDER BY p.name_key, p.id LIMIT {limit} OFFSET {offset}) pg ON pg.id = p.id

@@ -28,7 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0008_sync_key_out.sql")),
     sql(include_str!("migrations/0009_sync_refused.sql")),
     sql(include_str!("migrations/0010_forget_unknown_names.sql")),
-    sql(include_str!("migrations/0011_reserved.sql")),
+    sql(include_str!("migrations/0011_lean_search.sql")),
     // Inserts already logged keep no copy of values their records hold.
     Migration { sql: include_str!("migrations/0012_compact_log.sql"), then: Some(super::log::compact_all) },
 ];

@@ -299,3 +299,24 @@ fn the_case_list_filters_by_derived_category_and_a_community_worker_sees_only_th
         Some("categories")
     );
 }
+
+#[test]
+fn the_case_list_is_searched_like_the_person_search_by_name_part_initials_and_id_tail() {
+    let mut o = new_office();
+    let chen = id_number(1984, 1, 1, 82);
+    for (name, idn) in [("陈秀兰", chen.as_str()), ("曾国华", &id_number(1990, 2, 2, 11))] {
+        let input = CaseInput {
+            person: PersonInput { community_id: Some(o.dongfeng.clone()), ..person(name, idn) },
+            ..Default::default()
+        };
+        case::register(&mut o.store, &clerk(), &input, today()).unwrap();
+    }
+    let found = |text: &str| {
+        let q = CaseQuery { q: Some(text.into()), ..Default::default() };
+        case::list(o.store.conn(), &clerk(), &q, today()).unwrap().items.into_iter().map(|r| r.name).collect::<Vec<_>>()
+    };
+    assert_eq!(found("秀"), ["陈秀兰"]);
+    assert_eq!(found("zgh"), ["曾国华"], "曾 read as a surname");
+    assert_eq!(found(&chen[chen.len() - 4..]), ["陈秀兰"]);
+    assert!(found("刘").is_empty());
+}

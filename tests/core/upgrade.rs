@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 use street_ledger::access::Actor;
+use street_ledger::person::search;
 use street_ledger::store::{Store, Table, DB_FILE, LATEST_VERSION};
 use street_ledger::{accounts, backup, check, demo, dump, elderly, employment, mediation, sync};
 use tempfile::TempDir;
@@ -301,4 +302,35 @@ fn upgrading_forgets_the_counts_of_unknown_login_names() {
     let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(count("SELECT count(*) FROM login_state WHERE username LIKE '?%'"), 0);
     assert_eq!(count("SELECT failures FROM login_state WHERE username = 'admin'"), 2);
+}
+
+#[test]
+fn after_upgrading_everyone_is_found_by_every_key_the_old_search_index_held() {
+    // Name parts, initials, ID number and tails, phone and tail: whatever
+    // found a person before the upgrade finds them after it.
+    crate::support::config_dir();
+    for fixture in fixtures() {
+        let name = fixture.file_name().unwrap().to_string_lossy().to_string();
+        let dir = TempDir::new().unwrap();
+        std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
+        let keys: Vec<(String, String)> = {
+            let old = Connection::open_with_flags(dir.path().join(DB_FILE), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+            let mut stmt = old.prepare("SELECT substr(token, 3), person_id FROM person_token").unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        assert!(keys.len() > 200 * 8, "{name}: the old index holds the keys of 200 persons");
+
+        let store = Store::open_dir(dir.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for (key, person) in &keys {
+            let (found, params) = search::matches_sql("id", key).unwrap();
+            let sql = format!("SELECT count(*) FROM person WHERE id = ? AND {found}");
+            let params = std::iter::once(person).chain(&params);
+            let n: i64 = store.conn().query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0)).unwrap();
+            assert_eq!(n, 1, "{name}: a person is no longer found by one of their keys");
+        }
+        let q = search::PersonQuery { text: keys[0].0.clone(), page: 1, page_size: 200, ..Default::default() };
+        let page = search::search(store.conn(), &Actor::admin("升级"), &q, chrono::Utc::now().date_naive()).unwrap();
+        assert!(page.items.iter().any(|p| p.id == keys[0].1), "{name}: found through the search itself");
+    }
 }

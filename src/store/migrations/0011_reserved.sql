@@ -1,1 +1,0 @@
--- Reserved for the lean search index (issue 18); empty until it lands.
