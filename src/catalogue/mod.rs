@@ -198,6 +198,8 @@ impl Table {
             }
             i += 1;
         }
+        // Only a name can be said in a constant's panic; the build error
+        // shows the call it came from.
         panic!("{}", name)
     }
 
@@ -289,6 +291,29 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), t.fields().len(), "{}", t.name());
             assert!(t.fields().iter().all(|f| !f.label.is_empty()));
+        }
+    }
+
+    #[test]
+    fn the_constant_lookup_finds_every_field_as_the_runtime_one_does() {
+        for t in Table::ALL {
+            for f in t.fields() {
+                assert!(std::ptr::eq(t.field_named(f.name), f), "{}.{}", t.name(), f.name);
+            }
+        }
+        assert!(!same("sanwu", "sanwuu") && !same("sanwu", "sanwa") && same("", ""));
+    }
+
+    /// A header naming two fields of a table would feed whichever an
+    /// import lists first; one repeating the label says nothing.
+    #[test]
+    fn no_header_names_two_fields_of_a_table() {
+        for t in Table::ALL {
+            let mut headers: Vec<&str> = t.fields().iter().flat_map(Field::headers).collect();
+            let all = headers.len();
+            headers.sort();
+            headers.dedup();
+            assert_eq!(headers.len(), all, "{}", t.name());
         }
     }
 }
