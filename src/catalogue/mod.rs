@@ -6,10 +6,10 @@
 //!
 //! It is the one place these facts are written. The write path checks field
 //! names against it, the audit trail and the sync review take their labels
-//! from it, import maps headers to fields by its labels and synonyms (and a
-//! template's header is the label), `dump` and `check`
-//! walk its tables, the sync validator checks received changes against it,
-//! and a test holds the migrations to it (`PRAGMA table_info`). It imports
+//! from it, import maps headers to fields by its labels and synonyms (an
+//! import template is headed by the labels), `dump` and `check` walk its
+//! tables, the sync validator checks received changes against it, and a
+//! test holds the migrations to it (`PRAGMA table_info`). It imports
 //! nothing: every layer may read it.
 mod local;
 mod settings;
