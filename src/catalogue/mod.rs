@@ -6,9 +6,10 @@
 //!
 //! It is the one place these facts are written. The write path checks field
 //! names against it, the audit trail and the sync review take their labels
-//! from it, import maps headers to fields by its labels, `dump` and `check`
-//! walk its tables, the sync validator checks received changes against it,
-//! and a test holds the migrations to it (`PRAGMA table_info`). It imports
+//! from it, import maps headers to fields by its labels and synonyms (an
+//! import template is headed by the labels), `dump` and `check` walk its
+//! tables, the sync validator checks received changes against it, and a
+//! test holds the migrations to it (`PRAGMA table_info`). It imports
 //! nothing: every layer may read it.
 mod local;
 mod settings;
@@ -62,15 +63,29 @@ pub struct Field {
     pub required: bool,
     /// The record table this field refers to (by id), if any.
     pub refers: Option<Table>,
+    /// The other headers offices give this field in their spreadsheets
+    /// (表头同义词): an import's column headed by one of them, or by the
+    /// label itself, feeds the field.
+    pub synonyms: &'static [&'static str],
 }
 
 impl Field {
     const fn new(name: &'static str, label: &'static str, ty: Type) -> Field {
-        Field { name, label, ty, required: false, refers: None }
+        Field { name, label, ty, required: false, refers: None, synonyms: &[] }
     }
 
     const fn must(self) -> Field {
         Field { required: true, ..self }
+    }
+
+    /// The other headers the field is known by (see [`Field::synonyms`]).
+    const fn also(self, synonyms: &'static [&'static str]) -> Field {
+        Field { synonyms, ..self }
+    }
+
+    /// The headers that name the field: its label, then its synonyms.
+    pub fn headers(&self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.label).chain(self.synonyms.iter().copied())
     }
 }
 
@@ -165,10 +180,27 @@ impl Table {
         Table::PreventionEntry,
     ];
 
-    pub fn def(self) -> &'static TableDef {
+    pub const fn def(self) -> &'static TableDef {
         let def = &tables::TABLES[self as usize];
-        debug_assert_eq!(def.table, self);
+        debug_assert!(def.table as usize == self as usize);
         def
+    }
+
+    /// The field `name`, for a constant: a name the table does not have
+    /// stops the build (the panic happens while compiling), so a misspelt
+    /// field in, say, an import's list of columns cannot ship.
+    pub const fn field_named(self, name: &str) -> &'static Field {
+        let fields = self.def().fields;
+        let mut i = 0;
+        while i < fields.len() {
+            if same(fields[i].name, name) {
+                return &fields[i];
+            }
+            i += 1;
+        }
+        // Only a name can be said in a constant's panic; the build error
+        // shows the call it came from.
+        panic!("{}", name)
     }
 
     pub fn name(self) -> &'static str {
@@ -213,6 +245,22 @@ impl Table {
     }
 }
 
+/// `a == b`, byte by byte (`==` on strings is not yet usable in a `const fn`).
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +291,29 @@ mod tests {
             names.dedup();
             assert_eq!(names.len(), t.fields().len(), "{}", t.name());
             assert!(t.fields().iter().all(|f| !f.label.is_empty()));
+        }
+    }
+
+    #[test]
+    fn the_constant_lookup_finds_every_field_as_the_runtime_one_does() {
+        for t in Table::ALL {
+            for f in t.fields() {
+                assert!(std::ptr::eq(t.field_named(f.name), f), "{}.{}", t.name(), f.name);
+            }
+        }
+        assert!(!same("sanwu", "sanwuu") && !same("sanwu", "sanwa") && same("", ""));
+    }
+
+    /// A header naming two fields of a table would feed whichever an
+    /// import lists first; one repeating the label says nothing.
+    #[test]
+    fn no_header_names_two_fields_of_a_table() {
+        for t in Table::ALL {
+            let mut headers: Vec<&str> = t.fields().iter().flat_map(Field::headers).collect();
+            let all = headers.len();
+            headers.sort();
+            headers.dedup();
+            assert_eq!(headers.len(), all, "{}", t.name());
         }
     }
 }

@@ -2,6 +2,11 @@
 //! A field added here needs a migration adding its column; the test
 //! `catalogue::the_migrations_make_exactly_the_catalogued_tables` holds
 //! the two together.
+//!
+//! `.also` lists the other headers offices give a field in their
+//! spreadsheets (import finds its columns by them): every register's files
+//! together, so one field imported by two registers is known by the headers
+//! of both.
 use super::{int, link, real, text, Field, Table, TableDef};
 
 const fn def(table: Table, name: &'static str, label: &'static str, fields: &'static [Field]) -> TableDef {
@@ -49,14 +54,24 @@ pub(super) const TABLES: [TableDef; 24] = [
         "person",
         "人员",
         &[
-            text("name", "姓名").must(),
+            // 家庭成员 comes from the households' files (one row a member);
+            // in another register's file it would only be taken for the name
+            // when no 姓名 column stands left of it.
+            text("name", "姓名").must().also(&["老人姓名", "名字", "成员姓名", "家庭成员"]),
             text("name_key", "拼音排序").must(),
-            text("id_number", "身份证号"),
+            text("id_number", "身份证号").also(&[
+                "身份证号码",
+                "公民身份号码",
+                "证件号",
+                "证件号码",
+                "身份证",
+                "成员身份证号",
+            ]),
             text("sex", "性别"),
             text("birth_date", "出生日期"),
-            text("phone", "联系电话"),
+            text("phone", "联系电话").also(&["手机号", "手机号码", "电话", "手机", "联系方式"]),
             COMMUNITY,
-            text("address", "住址"),
+            text("address", "住址").also(&["家庭住址", "居住地址", "地址", "现住址"]),
             text("hukou", "户籍"),
             text("created_at", "登记日期").must(),
         ],
@@ -67,24 +82,24 @@ pub(super) const TABLES: [TableDef; 24] = [
         "老人花名册",
         &[
             PERSON,
-            text("kinds", "老人类别").must(),
-            int("sanwu", "三无老人").must(),
-            int("enterprise_retiree", "企业退休人员").must(),
-            text("living_arrangement", "居住情况"),
-            text("economic_status", "经济状况"),
-            text("disability_type", "残疾类别"),
+            text("kinds", "老人类别").must().also(&["类别", "人员类别", "五类老人类别"]),
+            int("sanwu", "三无老人").must().also(&["是否三无", "三无"]),
+            int("enterprise_retiree", "企业退休人员").must().also(&["企业退休", "是否企业退休"]),
+            text("living_arrangement", "居住情况").also(&["居住状况", "居住方式"]),
+            text("economic_status", "经济状况").also(&["经济情况"]),
+            text("disability_type", "残疾类别").also(&["残疾类型"]),
             text("disability_grade", "残疾等级"),
             text("disability_cert", "残疾证号"),
-            text("health_notes", "健康状况"),
-            text("emergency_name", "紧急联系人"),
-            text("emergency_phone", "紧急联系人电话"),
+            text("health_notes", "健康状况").also(&["身体状况"]),
+            text("emergency_name", "紧急联系人").also(&["联系人"]),
+            text("emergency_phone", "紧急联系人电话").also(&["紧急联系电话", "联系人电话"]),
             text("emergency_relation", "与老人关系"),
             text("care_mode", "养老方式"),
             text("visit_level", "探访等级").must(),
             text("status", "状态").must(),
             text("status_date", "状态日期"),
             text("status_reason", "状态原因"),
-            text("registered_on", "登记日期").must(),
+            text("registered_on", "登记日期").must().also(&["建档日期", "入册日期"]),
         ],
     ),
     deletable(def(
@@ -124,9 +139,11 @@ pub(super) const TABLES: [TableDef; 24] = [
         "家庭户",
         &[
             link("community_id", "社区", Table::Community).must(),
-            text("address", "住址").must(),
+            // 家庭住址, as the households' files head it: a person's own
+            // address is 住址.
+            text("address", "家庭住址").must().also(&["住址", "居住地址", "地址", "现住址"]),
             text("registered_on", "登记日期").must(),
-            text("notes", "备注"),
+            text("notes", "备注").also(&["家庭情况"]),
         ],
     ),
     def(
@@ -136,12 +153,12 @@ pub(super) const TABLES: [TableDef; 24] = [
         &[
             link("household_id", "家庭户", Table::Household).must(),
             PERSON,
-            text("relation", "与户主关系").must(),
-            text("work_status", "就业状况").must(),
-            text("employer", "工作单位"),
-            text("since", "起始日期"),
-            int("able", "有劳动能力").must(),
-            int("willing", "有就业意愿").must(),
+            text("relation", "与户主关系").must().also(&["家庭关系", "关系"]),
+            text("work_status", "就业状况").must().also(&["就业状态", "就业情况"]),
+            text("employer", "工作单位").also(&["就业单位", "单位"]),
+            text("since", "起始日期").also(&["就业失业日期", "失业登记日期", "就业日期"]),
+            int("able", "有劳动能力").must().also(&["劳动能力", "是否有劳动能力"]),
+            int("willing", "有就业意愿").must().also(&["就业意愿", "是否有就业意愿"]),
             ACTIVE,
         ],
     ),
@@ -162,11 +179,11 @@ pub(super) const TABLES: [TableDef; 24] = [
         "就业援助台账",
         &[
             PERSON,
-            text("categories", "人员类别").must(),
-            text("registered_on", "登记日期").must(),
-            text("education", "文化程度"),
-            text("skills", "技能特长"),
-            text("wishes", "就业意愿"),
+            text("categories", "人员类别").must().also(&["就业困难人员类别", "困难类别", "援助类别", "类别"]),
+            text("registered_on", "登记日期").must().also(&["认定日期", "建档日期"]),
+            text("education", "文化程度").also(&["学历"]),
+            text("skills", "技能特长").also(&["技能", "特长", "专业技能"]),
+            text("wishes", "就业意愿").also(&["求职意向", "意向岗位", "求职意愿"]),
             text("status", "状态").must(),
             text("placed_employer", "就业单位"),
             text("placed_post", "岗位"),
@@ -264,13 +281,13 @@ pub(super) const TABLES: [TableDef; 24] = [
             int("pc_number", "电脑编号").must(),
             int("seq", "序号").must(),
             COMMUNITY,
-            text("dispute_type", "纠纷类型").must(),
-            text("source", "案件来源").must(),
+            text("dispute_type", "纠纷类型").must().also(&["纠纷类别", "案件类型", "案件类别"]),
+            text("source", "案件来源").must().also(&["纠纷来源", "来源"]),
             text("mediators", "调解员").must(),
-            text("summary", "纠纷简要情况").must(),
-            text("requests", "当事人请求"),
+            text("summary", "纠纷简要情况").must().also(&["纠纷简况", "简要案情", "纠纷事实", "案情简介", "纠纷情况"]),
+            text("requests", "当事人请求").also(&["申请事项", "请求事项"]),
             int("amount_cents", "涉及金额（分）").must(),
-            text("received_on", "受理日期").must(),
+            text("received_on", "受理日期").must().also(&["受理时间", "收案日期", "登记日期"]),
             text("status", "状态").must(),
             text("agreement_kind", "协议形式"),
             text("agreement_on", "协议日期"),

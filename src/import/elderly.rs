@@ -1,35 +1,32 @@
 //! Importing the elderly roster (老年人花名册): one row per person, known by
 //! the ID number; a row goes through `elderly::register_in` or `update_in`.
 use super::cells::Raw;
-use super::fields::{dict, field, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, PHONE};
+use super::fields::{dict, from, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, NAME, PHONE};
 use super::{Layout, Result, Row, RowResult, Run};
+use crate::catalogue::Table;
 use crate::elderly::{self, ElderlyInput};
 use crate::store::WriteTx;
 
+/// Headers and labels are the catalogue's (`Table::Elderly`, and the
+/// person's); only the community is the import's own.
 pub const FIELDS: &[Field] = &[
-    field("name", "姓名", &["姓名", "老人姓名", "名字"], Kind::Text).must(),
+    NAME,
     ID_NUMBER,
     COMMUNITY,
     PHONE,
     ADDRESS,
-    field(
-        "kinds",
-        "老人类别",
-        &["老人类别", "类别", "人员类别", "五类老人类别"],
-        Kind::Several(List::Dict("elderly_kind", &["高龄"])),
-    )
-    .note("高龄按年龄自动认定"),
-    field("sanwu", "三无老人", &["三无老人", "是否三无", "三无"], Kind::YesNo),
-    field("enterprise_retiree", "企业退休人员", &["企业退休人员", "企业退休", "是否企业退休"], Kind::YesNo),
-    field("living_arrangement", "居住情况", &["居住情况", "居住状况", "居住方式"], dict("living_arrangement")),
-    field("economic_status", "经济状况", &["经济状况", "经济情况"], dict("economic_status")),
-    field("disability_type", "残疾类别", &["残疾类别", "残疾类型"], dict("disability_type")),
-    field("disability_grade", "残疾等级", &["残疾等级"], dict("disability_grade")),
-    field("health_notes", "健康状况", &["健康状况", "身体状况"], Kind::Text),
-    field("emergency_name", "紧急联系人", &["紧急联系人", "联系人"], Kind::Text),
-    field("emergency_phone", "紧急联系人电话", &["紧急联系人电话", "紧急联系电话", "联系人电话"], Kind::Phone),
-    field("care_mode", "养老方式", &["养老方式"], dict("care_mode")),
-    field("registered_on", "登记日期", &["登记日期", "建档日期", "入册日期"], Kind::Date).note("空则为导入当天"),
+    from(Table::Elderly, "kinds", Kind::Several(List::Dict("elderly_kind", &["高龄"]))).note("高龄按年龄自动认定"),
+    from(Table::Elderly, "sanwu", Kind::YesNo),
+    from(Table::Elderly, "enterprise_retiree", Kind::YesNo),
+    from(Table::Elderly, "living_arrangement", dict("living_arrangement")),
+    from(Table::Elderly, "economic_status", dict("economic_status")),
+    from(Table::Elderly, "disability_type", dict("disability_type")),
+    from(Table::Elderly, "disability_grade", dict("disability_grade")),
+    from(Table::Elderly, "health_notes", Kind::Text),
+    from(Table::Elderly, "emergency_name", Kind::Text),
+    from(Table::Elderly, "emergency_phone", Kind::Phone),
+    from(Table::Elderly, "care_mode", dict("care_mode")),
+    from(Table::Elderly, "registered_on", Kind::Date).note("空则为导入当天"),
 ];
 
 /// One row: checked, then registered, updated or skipped.

@@ -7,28 +7,30 @@
 use rusqlite::OptionalExtension;
 
 use super::cells::Raw;
-use super::fields::{dict, field, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, PHONE};
+use super::fields::{dict, from, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, NAME, PHONE};
 use super::{Layout, Result, Row, RowResult, Run};
+use crate::catalogue::Table;
 use crate::employment::case::{self, CaseInput, CATEGORY_4050, CATEGORY_ZERO};
 use crate::store::WriteTx;
 
+/// Headers and labels are the catalogue's (`Table::EmploymentCase`, and the
+/// person's); only the community is the import's own.
 pub const FIELDS: &[Field] = &[
-    field("name", "姓名", &["姓名", "名字"], Kind::Text).must(),
+    NAME,
     ID_NUMBER,
     COMMUNITY,
     PHONE,
     ADDRESS,
-    field(
+    from(
+        Table::EmploymentCase,
         "categories",
-        "人员类别",
-        &["人员类别", "就业困难人员类别", "困难类别", "援助类别", "类别"],
         Kind::Several(List::Dict("employment_category", &[CATEGORY_4050, CATEGORY_ZERO])),
     )
     .note("4050和零就业家庭成员按年龄和家庭自动认定"),
-    field("education", "文化程度", &["文化程度", "学历"], dict("education")),
-    field("skills", "技能特长", &["技能特长", "技能", "特长", "专业技能"], Kind::Text),
-    field("wishes", "就业意愿", &["就业意愿", "求职意向", "意向岗位", "求职意愿"], Kind::Text),
-    field("registered_on", "登记日期", &["登记日期", "认定日期", "建档日期"], Kind::Date).note("空则为导入当天"),
+    from(Table::EmploymentCase, "education", dict("education")),
+    from(Table::EmploymentCase, "skills", Kind::Text),
+    from(Table::EmploymentCase, "wishes", Kind::Text),
+    from(Table::EmploymentCase, "registered_on", Kind::Date).note("空则为导入当天"),
 ];
 
 /// One row: checked, then registered, updated or skipped.

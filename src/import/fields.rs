@@ -11,14 +11,24 @@ use rusqlite::Connection;
 
 use super::cells::{self, Raw};
 use super::{Layout, Options, Problem};
+use crate::catalogue::Table;
 use crate::dict;
 
 /// A field a column can feed, with the headers it is known by.
+///
+/// Most are fields of the catalogue ([`from`]): their label (the template's
+/// header) and synonyms are the catalogue's, so a header is written once.
+/// Whether the column must be there is the import's own (`.must()`): the ID
+/// number keys a roster row though a person on file may lack one.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {
     pub key: &'static str,
     pub label: &'static str,
+    /// Other headers for it besides the label.
     pub synonyms: &'static [&'static str],
+    /// The catalogue table of which this is the field named `key`; `None`
+    /// for a column of the import's own.
+    pub table: Option<Table>,
     /// The column must be there and the cell filled.
     pub required: bool,
     pub kind: Kind,
@@ -58,28 +68,40 @@ pub enum List {
 /// The street's own committee, as the committee column names it.
 pub const STREET_COMMITTEE: &str = "街道调委会";
 
-/// The headers offices give a person's ID number.
-pub const ID_SYNONYMS: &[&str] = &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证"];
-
 /// The person's columns every person register has, as offices head them.
-pub const ID_NUMBER: Field = field("id_number", "身份证号", ID_SYNONYMS, Kind::IdNumber).must();
+pub const NAME: Field = from(Table::Person, "name", Kind::Text).must();
+pub const ID_NUMBER: Field = from(Table::Person, "id_number", Kind::IdNumber).must();
+pub const PHONE: Field = from(Table::Person, "phone", Kind::Phone);
+pub const ADDRESS: Field = from(Table::Person, "address", Kind::Text);
+/// The community by its name (the catalogue's `community_id` is its id).
 pub const COMMUNITY: Field =
-    field("community", "所属社区", &["所属社区", "社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must();
-pub const PHONE: Field =
-    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机", "联系方式"], Kind::Phone);
-pub const ADDRESS: Field = field("address", "住址", &["住址", "家庭住址", "居住地址", "地址", "现住址"], Kind::Text);
+    field("community", "所属社区", &["社区名称", "社区", "所在社区"], Kind::One(List::Communities)).must();
 
 /// A column drawn from one dictionary.
 pub const fn dict(d: &'static str) -> Kind {
     Kind::One(List::Dict(d, &[]))
 }
 
-/// An optional text field; `.must()` and `.note()` refine it.
+/// The catalogue's field `name` of `table`, optional; `.must()` and
+/// `.note()` refine it. A name the catalogue does not have fails the build.
+pub const fn from(table: Table, name: &'static str, kind: Kind) -> Field {
+    let f = table.field_named(name);
+    Field { key: f.name, label: f.label, synonyms: f.synonyms, table: Some(table), required: false, kind, note: "" }
+}
+
+/// An optional column of the import's own, no catalogue field (a value
+/// the register turns into one, such as a community's name for its id);
+/// `synonyms` are the headers besides the label.
 pub const fn field(key: &'static str, label: &'static str, synonyms: &'static [&'static str], kind: Kind) -> Field {
-    Field { key, label, synonyms, required: false, kind, note: "" }
+    Field { key, label, synonyms, table: None, required: false, kind, note: "" }
 }
 
 impl Field {
+    /// The headers that name the column: its label, then its synonyms.
+    pub fn headers(&self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.label).chain(self.synonyms.iter().copied())
+    }
+
     pub const fn must(self) -> Field {
         Field { required: true, ..self }
     }

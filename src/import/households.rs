@@ -14,44 +14,35 @@ use std::cell::Cell;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::fields::{field, Field, Kind, List, COMMUNITY};
+use super::fields::{dict, field, from, Field, Kind, COMMUNITY, ID_NUMBER, NAME, PHONE};
 use super::{Layout, Line, Problem, Result, Row, RowResult, Run};
+use crate::catalogue::Table;
 use crate::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
 use crate::store::WriteTx;
 
-/// A member's ID number: the usual headers, and 成员身份证号.
-const ID_SYNONYMS: &[&str] =
-    &["身份证号", "身份证号码", "公民身份号码", "证件号", "证件号码", "身份证", "成员身份证号"];
+/// The household's address (the person's own is another field).
+const ADDRESS: Field = from(Table::Household, "address", Kind::Text).must();
 
+/// Headers and labels are the catalogue's (`Table::Household`,
+/// `Table::HouseholdMember` and the person's), but for the community and
+/// the household's key: the head's ID number, which is a person's field
+/// yet heads a column of its own beside the member's.
 pub const FIELDS: &[Field] = &[
-    field(
-        "household",
-        "户主身份证号",
-        &["户主身份证号", "户主身份证号码", "户主公民身份号码", "户主证件号"],
-        Kind::IdNumber,
-    )
-    .must()
-    .note("同一户各行相同（可合并单元格），户主本人一行也填"),
+    field("household", "户主身份证号", &["户主身份证号码", "户主公民身份号码", "户主证件号"], Kind::IdNumber)
+        .must()
+        .note("同一户各行相同（可合并单元格），户主本人一行也填"),
     COMMUNITY,
-    field("address", "家庭住址", &["家庭住址", "住址", "居住地址", "地址", "现住址"], Kind::Text).must(),
-    field("name", "姓名", &["姓名", "成员姓名", "家庭成员"], Kind::Text).must(),
-    field("id_number", "身份证号", ID_SYNONYMS, Kind::IdNumber).must(),
-    field(
-        "relation",
-        "与户主关系",
-        &["与户主关系", "家庭关系", "关系"],
-        Kind::One(List::Dict("household_relation", &[])),
-    )
-    .must(),
-    field("work_status", "就业状况", &["就业状况", "就业状态", "就业情况"], Kind::One(List::Dict("work_status", &[])))
-        .must(),
-    field("employer", "工作单位", &["工作单位", "就业单位", "单位"], Kind::Text).note("就业的成员必填"),
-    field("since", "起始日期", &["起始日期", "就业失业日期", "失业登记日期", "就业日期"], Kind::Date)
-        .note("就业或失业登记的日期"),
-    field("able", "有劳动能力", &["有劳动能力", "劳动能力", "是否有劳动能力"], Kind::YesNo).note("空为“是”"),
-    field("willing", "有就业意愿", &["有就业意愿", "就业意愿", "是否有就业意愿"], Kind::YesNo).note("空为“是”"),
-    field("phone", "联系电话", &["联系电话", "手机号", "手机号码", "电话", "手机"], Kind::Phone),
-    field("notes", "备注", &["备注", "家庭情况"], Kind::Text),
+    ADDRESS,
+    NAME,
+    ID_NUMBER,
+    from(Table::HouseholdMember, "relation", dict("household_relation")).must(),
+    from(Table::HouseholdMember, "work_status", dict("work_status")).must(),
+    from(Table::HouseholdMember, "employer", Kind::Text).note("就业的成员必填"),
+    from(Table::HouseholdMember, "since", Kind::Date).note("就业或失业登记的日期"),
+    from(Table::HouseholdMember, "able", Kind::YesNo).note("空为“是”"),
+    from(Table::HouseholdMember, "willing", Kind::YesNo).note("空为“是”"),
+    PHONE,
+    from(Table::Household, "notes", Kind::Text),
 ];
 
 /// Every row of the file, household by household.
@@ -96,7 +87,7 @@ pub(super) fn rows(w: &mut WriteTx, run: &mut Run, layout: &Layout, rows: &[Line
 fn check(key: &str, group: &mut [Row], registered: bool) {
     let first = (group[0].line, group[0].text("community"), group[0].text("address"));
     for row in group.iter_mut().skip(1) {
-        for (k, label, value) in [("community", "所属社区", &first.1), ("address", "家庭住址", &first.2)] {
+        for (Field { key: k, label, .. }, value) in [(COMMUNITY, &first.1), (ADDRESS, &first.2)] {
             if value.is_some() && row.text(k).is_some() && row.text(k) != *value {
                 row.problem(k, format!("与同户第{}行的{label}不同：同一户各行应相同", first.0));
             }

@@ -43,7 +43,7 @@ pub(crate) fn layout<'g>(grid: &'g Grid, fields: &'static [Field], options: &Opt
         let mut found = BTreeMap::new();
         for (c, cell) in row.iter().enumerate() {
             let Some(h) = cell.text().map(|t| normalise(&t)) else { continue };
-            if let Some(f) = fields.iter().find(|f| f.synonyms.iter().any(|s| normalise(s) == h)) {
+            if let Some(f) = fields.iter().find(|f| f.headers().any(|s| normalise(s) == h)) {
                 found.entry(f.key).or_insert(c);
             }
         }

@@ -12,47 +12,39 @@
 use rusqlite::OptionalExtension;
 
 use super::cells::Raw;
-use super::fields::{dict, field, Field, Kind, List, STREET_COMMITTEE};
+use super::fields::{dict, field, from, Field, Kind, List, STREET_COMMITTEE};
 use super::{Layout, Result, Row, RowResult, Run};
+use crate::catalogue::Table;
 use crate::mediation::{self, CaseInput, PartyInput, APPLICANT, RESPONDENT};
 use crate::store::WriteTx;
 
 const SIDES: [(&str, &str, &str); 2] =
     [("applicants", "applicant_ids", APPLICANT), ("respondents", "respondent_ids", RESPONDENT)];
 
+/// The case's own fields are the catalogue's (`Table::MediationCase`). The
+/// import's own columns are those a row holds otherwise than the case
+/// stores them: the committee by name (the case stores a community id),
+/// each side's parties as several names and ID numbers in one cell (the
+/// case stores one `mediation_party` record each), the mediators by name
+/// (the case stores their ids), the amount in 元 (the case stores 分), and
+/// who received the case (the 经办人 of its first step, not a case field).
 pub const FIELDS: &[Field] = &[
-    field("received_on", "受理日期", &["受理日期", "受理时间", "收案日期", "登记日期"], Kind::Date).must(),
-    field("community", "调委会", &["调委会", "调解委员会", "所属社区", "社区"], Kind::One(List::Committees))
+    from(Table::MediationCase, "received_on", Kind::Date).must(),
+    field("community", "调委会", &["调解委员会", "所属社区", "社区"], Kind::One(List::Committees))
         .note("空为街道调委会"),
-    field("dispute_type", "纠纷类型", &["纠纷类型", "纠纷类别", "案件类型", "案件类别"], dict("dispute_type")).must(),
-    field("source", "案件来源", &["案件来源", "纠纷来源", "来源"], dict("dispute_source")).must(),
-    field("applicants", "申请人", &["申请人", "申请方", "申请人姓名", "申请方当事人"], Kind::Names).must(),
-    field(
-        "applicant_ids",
-        "申请人身份证号",
-        &["申请人身份证号", "申请人身份证号码", "申请方身份证号"],
-        Kind::IdNumbers,
-    ),
-    field("respondents", "被申请人", &["被申请人", "被申请方", "被申请人姓名", "被申请方当事人"], Kind::Names).must(),
-    field(
-        "respondent_ids",
-        "被申请人身份证号",
-        &["被申请人身份证号", "被申请人身份证号码", "被申请方身份证号"],
-        Kind::IdNumbers,
-    ),
-    field("mediators", "调解员", &["调解员", "调解人员", "主持调解员", "调解人"], Kind::Several(List::Mediators))
+    from(Table::MediationCase, "dispute_type", dict("dispute_type")).must(),
+    from(Table::MediationCase, "source", dict("dispute_source")).must(),
+    field("applicants", "申请人", &["申请方", "申请人姓名", "申请方当事人"], Kind::Names).must(),
+    field("applicant_ids", "申请人身份证号", &["申请人身份证号码", "申请方身份证号"], Kind::IdNumbers),
+    field("respondents", "被申请人", &["被申请方", "被申请人姓名", "被申请方当事人"], Kind::Names).must(),
+    field("respondent_ids", "被申请人身份证号", &["被申请人身份证号码", "被申请方身份证号"], Kind::IdNumbers),
+    field("mediators", "调解员", &["调解人员", "主持调解员", "调解人"], Kind::Several(List::Mediators))
         .must()
         .note("须在调解员名册中"),
-    field(
-        "summary",
-        "纠纷简要情况",
-        &["纠纷简要情况", "纠纷简况", "简要案情", "纠纷事实", "案情简介", "纠纷情况"],
-        Kind::Text,
-    )
-    .must(),
-    field("requests", "当事人请求", &["当事人请求", "申请事项", "请求事项"], Kind::Text),
-    field("amount", "涉及金额（元）", &["涉及金额（元）", "涉及金额", "金额", "标的额"], Kind::Text),
-    field("staff", "受理人", &["受理人", "登记人"], Kind::Text).note("空为第一位调解员"),
+    from(Table::MediationCase, "summary", Kind::Text).must(),
+    from(Table::MediationCase, "requests", Kind::Text),
+    field("amount", "涉及金额（元）", &["涉及金额", "金额", "标的额"], Kind::Text),
+    field("staff", "受理人", &["登记人"], Kind::Text).note("空为第一位调解员"),
 ];
 
 /// One row: checked, then registered, or skipped when already there.

@@ -284,6 +284,11 @@ pub fn registers() -> Vec<(&'static str, &'static str)> {
     REGISTERS.iter().map(|r| (r.code, r.label)).collect()
 }
 
+/// A register's columns, in the template's order.
+pub fn fields(register: &str) -> Result<&'static [Field]> {
+    Ok(self::register(register)?.fields)
+}
+
 fn register_list() -> String {
     REGISTERS.iter().map(|r| format!("{}（{}）", r.code, r.label)).collect::<Vec<_>>().join("、")
 }

@@ -22,6 +22,7 @@ mod hostile_sheets;
 mod idnumbers;
 mod import;
 mod import_footer;
+mod import_headers;
 mod import_registers;
 mod integrity;
 mod kill;
