@@ -125,6 +125,23 @@ pub(super) fn compact(conn: &Connection, table: Table, record_id: &str) -> Resul
     Ok(())
 }
 
+/// A received insert that has just made its record from `values`: kept
+/// without a copy when the record gives back exactly the text it was logged
+/// with (each value of its column's type, and the same text made again).
+pub(super) fn keep_without_copy(
+    conn: &Connection,
+    table: Table,
+    seq: i64,
+    values: &[(&str, Value)],
+    text: &str,
+) -> Result<()> {
+    let Some(mask) = mask_of(table, values) else { return Ok(()) };
+    if insert_text(values.iter().map(|(f, v)| (*f, v))) == text {
+        conn.prepare_cached("UPDATE change_entry SET fields = NULL, mask = ?2 WHERE seq = ?1")?.execute((seq, mask))?;
+    }
+    Ok(())
+}
+
 /// Migration 0012's step: every insert already logged whose record is as
 /// it inserted it (one change) keeps no copy of its values.
 pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::StoreError> {

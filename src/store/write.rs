@@ -318,7 +318,7 @@ impl<'a> WriteTx<'a> {
     /// keeping its derived data, its conflicts and its pending state.
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
-        let merged = self.merged(id)?;
+        let (merged, logged) = self.merged(id)?;
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -340,7 +340,7 @@ impl<'a> WriteTx<'a> {
                     .execute((id, table.name(), field, &h.hlc, &h.installation_id))?;
             }
         }
-        let reason = match self.store_merged(table, id, &merged)? {
+        let reason = match self.store_merged(table, id, &merged, logged)? {
             Ok(changed) => {
                 if self.pending_listed()? {
                     self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
@@ -367,21 +367,30 @@ impl<'a> WriteTx<'a> {
         Ok(self.pending_listed == Some(true))
     }
 
-    fn merged(&self, id: &str) -> Result<super::merge::Merged> {
+    /// What a record's logged changes make it, and, when its one change is
+    /// an insert logged with its text, that entry (seq, text).
+    fn merged(&self, id: &str) -> Result<(super::merge::Merged, Option<(i64, String)>)> {
         let sql = format!(
-            "SELECT hlc, installation_id, op, fields, seen, table_name, mask FROM change_log
+            "SELECT hlc, installation_id, op, fields, seen, table_name, mask, seq FROM change_log
              WHERE record_id = ?1 AND {} ORDER BY seq",
             super::merge::COUNTED
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let mut rows = stmt.query([id])?;
         let mut entries = Vec::new();
+        let mut logged = None;
         while let Some(r) = rows.next()? {
-            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, r.get(3)?, r.get(6)?)?;
+            let kept: Option<String> = r.get(3)?;
+            let op: String = r.get(2)?;
+            logged = match (&kept, op.as_str(), entries.is_empty()) {
+                (Some(text), "insert", true) => Some((r.get(7)?, text.clone())),
+                _ => None,
+            };
+            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, kept, r.get(6)?)?;
             let seen: Option<String> = r.get(4)?;
-            entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, r.get(2)?, &fields, seen.as_deref()));
+            entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, op, &fields, seen.as_deref()));
         }
-        Ok(super::merge::merge(&entries))
+        Ok((super::merge::merge(&entries), logged))
     }
 
     /// Writes the merged record over the stored one; Ok(Err(reason)) when it
@@ -391,6 +400,7 @@ impl<'a> WriteTx<'a> {
         table: Table,
         id: &str,
         m: &super::merge::Merged,
+        logged: Option<(i64, String)>,
     ) -> Result<std::result::Result<bool, &'static str>> {
         let names: Vec<&str> = table.field_names().collect();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
@@ -458,9 +468,9 @@ impl<'a> WriteTx<'a> {
         if values.is_empty() {
             return Ok(Ok(false));
         }
-        if stored.is_none() && m.changes == 1 {
+        if let (None, 1, Some((seq, text))) = (&stored, m.changes, logged) {
             // A record made by its insert alone: the log need not keep a copy.
-            super::log::compact(&self.tx, table, id)?;
+            super::log::keep_without_copy(&self.tx, table, seq, &values, &text)?;
         }
         let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
         self.derive(table, id, &set, &old, &values, stored.is_none())?;
