@@ -97,6 +97,11 @@ pub(super) fn expand(conn: &Connection, table: Table, record_id: &str) -> Result
         .optional()?;
     let Some((seq, mask)) = kept else { return Ok(()) };
     let text = rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into());
+    write_out(conn, seq, &text)
+}
+
+/// An insert kept without a copy, its text (rebuilt) written out.
+pub(super) fn write_out(conn: &Connection, seq: i64, text: &str) -> Result<()> {
     conn.prepare_cached("UPDATE change_entry SET fields = ?2, mask = NULL WHERE seq = ?1")?.execute((seq, text))?;
     Ok(())
 }

@@ -60,6 +60,15 @@ pub struct WriteTx<'a> {
     dry: bool,
 }
 
+/// A record's insert, as `WriteTx::merged` found it.
+enum Insert {
+    None,
+    /// Its record's only change, logged with its text: (seq, text).
+    Logged(i64, String),
+    /// Kept without a copy of its values: (seq, the text rebuilt).
+    Kept(i64, String),
+}
+
 /// One change-log entry as it travels between PCs (see `sync`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
@@ -318,7 +327,7 @@ impl<'a> WriteTx<'a> {
     /// keeping its derived data, its conflicts and its pending state.
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
-        let (merged, logged) = self.merged(id)?;
+        let (merged, insert) = self.merged(id)?;
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -340,7 +349,7 @@ impl<'a> WriteTx<'a> {
                     .execute((id, table.name(), field, &h.hlc, &h.installation_id))?;
             }
         }
-        let reason = match self.store_merged(table, id, &merged, logged)? {
+        let reason = match self.store_merged(table, id, &merged, insert)? {
             Ok(changed) => {
                 if self.pending_listed()? {
                     self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
@@ -367,9 +376,10 @@ impl<'a> WriteTx<'a> {
         Ok(self.pending_listed == Some(true))
     }
 
-    /// What a record's logged changes make it, and, when its one change is
-    /// an insert logged with its text, that entry (seq, text).
-    fn merged(&self, id: &str) -> Result<(super::merge::Merged, Option<(i64, String)>)> {
+    /// What a record's logged changes make it, and its insert (seq, text):
+    /// `Logged` when its one change is an insert logged with its text,
+    /// `Kept` when the insert is kept without a copy (the text rebuilt).
+    fn merged(&self, id: &str) -> Result<(super::merge::Merged, Insert)> {
         let sql = format!(
             "SELECT hlc, installation_id, op, fields, seen, table_name, mask, seq FROM change_log
              WHERE record_id = ?1 AND {} ORDER BY seq",
@@ -378,19 +388,26 @@ impl<'a> WriteTx<'a> {
         let mut stmt = self.tx.prepare_cached(&sql)?;
         let mut rows = stmt.query([id])?;
         let mut entries = Vec::new();
-        let mut logged = None;
+        let (mut logged, mut kept) = (None, None);
         while let Some(r) = rows.next()? {
-            let kept: Option<String> = r.get(3)?;
+            let text: Option<String> = r.get(3)?;
+            let mask: Option<i64> = r.get(6)?;
             let op: String = r.get(2)?;
-            logged = match (&kept, op.as_str(), entries.is_empty()) {
-                (Some(text), "insert", true) => Some((r.get(7)?, text.clone())),
-                _ => None,
-            };
-            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, kept, r.get(6)?)?;
+            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, text.clone(), mask)?;
+            match (text, mask) {
+                (Some(text), _) if op == "insert" && entries.is_empty() => logged = Some((r.get(7)?, text)),
+                (None, Some(_)) => kept = Some((r.get(7)?, fields.clone())),
+                _ => {}
+            }
             let seen: Option<String> = r.get(4)?;
             entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, op, &fields, seen.as_deref()));
         }
-        Ok((super::merge::merge(&entries), logged))
+        let insert = match (logged, kept) {
+            (Some((seq, text)), _) if entries.len() == 1 => Insert::Logged(seq, text),
+            (_, Some((seq, text))) => Insert::Kept(seq, text),
+            _ => Insert::None,
+        };
+        Ok((super::merge::merge(&entries), insert))
     }
 
     /// Writes the merged record over the stored one; Ok(Err(reason)) when it
@@ -400,7 +417,7 @@ impl<'a> WriteTx<'a> {
         table: Table,
         id: &str,
         m: &super::merge::Merged,
-        logged: Option<(i64, String)>,
+        insert: Insert,
     ) -> Result<std::result::Result<bool, &'static str>> {
         let names: Vec<&str> = table.field_names().collect();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
@@ -415,7 +432,7 @@ impl<'a> WriteTx<'a> {
                 return Ok(Err("待关联：这条记录的登记还没有同步到本机"));
             }
             if stored.is_some() {
-                super::log::expand(&self.tx, table, id)?;
+                self.write_out(table, id, &insert)?;
                 self.tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()))?.execute([id])?;
             }
             return Ok(Ok(stored.is_some()));
@@ -454,7 +471,7 @@ impl<'a> WriteTx<'a> {
             }
         };
         if stored.is_some() && !values.is_empty() {
-            super::log::expand(&self.tx, table, id)?;
+            self.write_out(table, id, &insert)?;
         }
         let params = [Value::Text(id.into()), Value::Integer(m.changes)]
             .into_iter()
@@ -468,13 +485,22 @@ impl<'a> WriteTx<'a> {
         if values.is_empty() {
             return Ok(Ok(false));
         }
-        if let (None, 1, Some((seq, text))) = (&stored, m.changes, logged) {
+        if let (None, 1, Insert::Logged(seq, text)) = (&stored, m.changes, &insert) {
             // A record made by its insert alone: the log need not keep a copy.
-            super::log::keep_without_copy(&self.tx, table, seq, &values, &text)?;
+            super::log::keep_without_copy(&self.tx, table, *seq, &values, text)?;
         }
         let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
         self.derive(table, id, &set, &old, &values, stored.is_none())?;
         Ok(Ok(true))
+    }
+
+    /// Before a stored record changes: its insert's text written out, from
+    /// what `merged` rebuilt when it has (no second read of the record).
+    fn write_out(&self, table: Table, id: &str, insert: &Insert) -> Result<()> {
+        match insert {
+            Insert::Kept(seq, text) => super::log::write_out(&self.tx, *seq, text),
+            _ => super::log::expand(&self.tx, table, id),
+        }
     }
 
     /// Bumps a record's version without changing its fields (logged as an
