@@ -161,6 +161,13 @@ enum SyncAction {
 }
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so `street-ledger backup --list | head` panicked in
+    // println! once head had gone; a command-line tool ends quietly instead.
+    #[cfg(target_os = "linux")]
+    // SAFETY: setting a signal's disposition to the default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

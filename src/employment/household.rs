@@ -65,7 +65,8 @@ pub fn create_in(w: &mut WriteTx, input: &HouseholdInput, today: NaiveDate) -> R
     let community =
         crate::office::resolve(w.conn(), &validate::required("community_id", "社区", &input.community_id)?)?;
     w.actor().require_community(Some(&community))?;
-    let address = validate::required("address", "住址", &input.address)?;
+    let label = Table::Household.field_label("address").unwrap_or("家庭住址");
+    let address = validate::required("address", label, &input.address)?;
     if input.members.is_empty() {
         return Err(invalid("members", "请至少填写一名家庭成员").into());
     }

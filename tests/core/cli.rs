@@ -292,3 +292,33 @@ fn a_mistyped_existing_choice_is_refused_not_read_as_skip() {
     assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     assert!(stderr(&o).contains("update, skip, stop"), "{}", stderr(&o));
 }
+
+/// `street-ledger backup --list | head -1`: the reader goes away before the
+/// list is written; the CLI ends as other command-line tools do (by SIGPIPE),
+/// never with a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_listing_piped_into_a_reader_that_stops_ends_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = TempDir::new().unwrap();
+    crate::support::config_dir();
+    succeeds(&run(dir.path(), &["init", "--office", "和平街道", "--communities", "东风社区"]));
+    succeeds(&run(dir.path(), &["backup"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_street-ledger"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["backup", "--list"])
+        .env_remove("STREET_LEDGER_DATA_DIR")
+        .env("STREET_LEDGER_CONFIG_DIR", street_ledger::sync::keys::config_dir())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the first line is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    const SIGPIPE: i32 = 13;
+    assert!(out.status.code() == Some(0) || out.status.signal() == Some(SIGPIPE), "{:?}", out.status);
+}
