@@ -221,11 +221,7 @@ impl Store {
         author: &dyn Author,
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
-        let _open = Writing::open(&self.writing);
-        let tx = self.writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, &[]).dry();
-        f(&mut w)
-        // Dropped without commit: rolled back.
+        self.transaction(author, true, f)
     }
 
     /// The one write path: runs `f` in one transaction that logs every
@@ -235,11 +231,29 @@ impl Store {
         author: &dyn Author,
         f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
     ) -> crate::Result<T> {
+        self.transaction(author, false, f)
+    }
+
+    /// A write transaction (record tables open to it): committed when `f`
+    /// succeeds, unless dry; a dry one skips the log and the derived data and
+    /// is dropped without commit, so rolled back.
+    fn transaction<T>(
+        &mut self,
+        author: &dyn Author,
+        dry: bool,
+        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
+    ) -> crate::Result<T> {
         let _open = Writing::open(&self.writing);
         let tx = self.writer.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, self.derived);
+        let derived = if dry { &[] } else { self.derived };
+        let mut w = WriteTx::new(tx, author, &self.installation_id, &mut self.clock, derived);
+        if dry {
+            w = w.dry();
+        }
         let out = f(&mut w)?;
-        w.commit()?;
+        if !dry {
+            w.commit()?;
+        }
         Ok(out)
     }
 }

@@ -326,32 +326,28 @@ fn a_passphrase_shorter_than_12_characters_is_refused_wherever_it_is_typed() {
     assert!(street_ledger::office::get(new_pc.conn()).unwrap().is_none(), "not joined");
 
     // The CLI, with the passphrase in STREET_LEDGER_SYNC_KEY.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_street-ledger"))
-        .arg("--data-dir")
-        .arg(a._dir.path())
-        .args(["sync", "export", "--output"])
-        .arg(folder.path().join("out.slsync"))
-        .env(keys::CONFIG_DIR_ENV, config_dir())
-        .env("STREET_LEDGER_SYNC_KEY", eleven)
-        .output()
-        .unwrap();
+    let out = cli_export(a._dir.path(), &folder.path().join("out.slsync"), Some(eleven));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("12个字符"), "{stderr}");
     assert!(!folder.path().join("out.slsync").exists());
     // Without a passphrase it uses the key kept for this installation, found
     // through STREET_LEDGER_CONFIG_DIR as the app finds it.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_street-ledger"))
-        .arg("--data-dir")
-        .arg(a._dir.path())
-        .args(["sync", "export", "--output"])
-        .arg(folder.path().join("out.slsync"))
-        .env(keys::CONFIG_DIR_ENV, config_dir())
-        .env_remove("STREET_LEDGER_SYNC_KEY")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
+    let out = cli_export(a._dir.path(), &folder.path().join("out.slsync"), None);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let bytes = std::fs::read(folder.path().join("out.slsync")).unwrap();
     package::open("out.slsync", &bytes, &sync::stored_key(a.store.conn()).unwrap()).unwrap();
+}
+
+/// `street-ledger sync export`, with the passphrase in STREET_LEDGER_SYNC_KEY
+/// or none (then no prompt can answer: stdin is empty).
+fn cli_export(data_dir: &std::path::Path, output: &std::path::Path, passphrase: Option<&str>) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_street-ledger"));
+    cmd.arg("--data-dir").arg(data_dir).args(["sync", "export", "--output"]).arg(output);
+    cmd.env(keys::CONFIG_DIR_ENV, config_dir()).stdin(std::process::Stdio::null());
+    match passphrase {
+        Some(p) => cmd.env("STREET_LEDGER_SYNC_KEY", p),
+        None => cmd.env_remove("STREET_LEDGER_SYNC_KEY"),
+    };
+    cmd.output().unwrap()
 }
