@@ -3,7 +3,8 @@
 import { api } from './api.js';
 import { errorBox, h, mount, toast } from './dom.js';
 
-const size = (b) => `${(b / 1048576).toFixed(1)} MB`;
+// Compressed backups of a small office are tens of KB: "0.0 MB" would read as empty.
+const size = (b) => (b < 1048576 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1048576).toFixed(1)} MB`);
 const when = (iso) => new Date(iso).toLocaleString('zh-CN', { hour12: false });
 
 export async function backupsPage(ctx) {
