@@ -434,8 +434,10 @@ impl Selection {
             ));
         }
         if let Some(record) = given(&q.record_id) {
+            // The log by the record's key (its index); events by their text.
+            let key = s.value(crate::store::log::record_key(&record));
+            s.change(format!("record_key = {key}"));
             let p = s.param(record);
-            s.change(format!("record_id = {p}"));
             s.event(format!("target = {p}"));
         }
         if let Some(action) = given(&q.action) {
@@ -484,7 +486,11 @@ impl Selection {
     }
 
     fn param(&mut self, v: String) -> String {
-        self.params.push(Value::Text(v));
+        self.value(Value::Text(v))
+    }
+
+    fn value(&mut self, v: Value) -> String {
+        self.params.push(v);
         format!("?{}", self.params.len())
     }
 

@@ -78,7 +78,7 @@ fn replay(conn: &Connection, report: &mut CheckReport) -> Result<Replayed> {
     let mut out = Replayed::default();
     let mut stmt = conn.prepare(&format!(
         "SELECT table_name, record_id, hlc, installation_id, op, fields, seen, mask FROM change_log WHERE {}
-         ORDER BY record_id, seq",
+         ORDER BY record_key, seq",
         crate::store::merge::COUNTED
     ))?;
     let mut rows = stmt.query([])?;

@@ -1,7 +1,10 @@
-//! How the change log is stored (see migration 0012): entries in
+//! How the change log is stored (see migrations 0012 and 0013): entries in
 //! `change_entry`, what a transaction shares in `change_txn`, PC ids in
-//! `change_pc`, and the view `change_log` that shows every entry as it was
-//! logged. One thing the view cannot show by itself: an insert whose values
+//! `change_pc`, table names in `change_table`, and the view `change_log`
+//! that shows every entry as it was logged. Stamps, UUIDs, ops and an empty
+//! `seen` are stored as numbers and bytes ([`stamp_value`], [`record_key`]);
+//! a query by record compares the view's `record_key` with [`record_key`],
+//! which the index finds. One thing the view cannot show by itself: an insert whose values
 //! are its record's as stored keeps no copy of them (`fields` NULL, `mask`
 //! the catalogue positions of the fields it set). [`fields_of`] rebuilds its
 //! text from the record, byte for byte as it was logged (and hashed); the
@@ -93,7 +96,7 @@ pub fn fields_of(
 pub(super) fn expand(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
     let kept: Option<(i64, i64)> = conn
         .prepare_cached("SELECT seq, mask FROM change_entry WHERE record_id = ?1 AND mask IS NOT NULL")?
-        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([record_key(record_id)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((seq, mask)) = kept else { return Ok(()) };
     let text = rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into());
@@ -110,10 +113,8 @@ pub(super) fn write_out(conn: &Connection, seq: i64, text: &str) -> Result<()> {
 /// when the record gives back exactly the text it was logged with.
 pub(super) fn compact(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
     let logged: Option<(i64, String)> = conn
-        .prepare_cached(
-            "SELECT seq, fields FROM change_entry WHERE record_id = ?1 AND op = 'insert' AND fields IS NOT NULL",
-        )?
-        .query_row([record_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT seq, fields FROM change_entry WHERE record_id = ?1 AND op = 0 AND fields IS NOT NULL")?
+        .query_row([record_key(record_id)], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((seq, text)) = logged else { return Ok(()) };
     let Ok(parsed) = serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&text) else { return Ok(()) };
@@ -147,7 +148,7 @@ pub(super) fn keep_without_copy(
     Ok(())
 }
 
-/// Migration 0012's step: every insert already logged whose record is as
+/// Migration 0013's step (0012's compact log, filled): every insert already logged whose record is as
 /// it inserted it (one change) keeps no copy of its values.
 pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::StoreError> {
     let run = || -> Result<()> {
@@ -174,9 +175,29 @@ pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::S
 pub(super) struct Numbers {
     pcs: HashMap<String, i64>,
     txns: HashMap<(String, String, String), i64>,
+    tables: HashMap<String, i64>,
 }
 
 impl Numbers {
+    fn table(&mut self, conn: &Connection, name: &str) -> Result<i64> {
+        if let Some(n) = self.tables.get(name) {
+            return Ok(*n);
+        }
+        let found: Option<i64> = conn
+            .prepare_cached("SELECT n FROM change_table WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        let n = match found {
+            Some(n) => n,
+            None => {
+                conn.prepare_cached("INSERT INTO change_table (name) VALUES (?1)")?.execute([name])?;
+                conn.last_insert_rowid()
+            }
+        };
+        self.tables.insert(name.to_string(), n);
+        Ok(n)
+    }
+
     fn pc(&mut self, conn: &Connection, installation_id: &str) -> Result<i64> {
         if let Some(n) = self.pcs.get(installation_id) {
             return Ok(*n);
@@ -224,7 +245,12 @@ impl Numbers {
     pub(super) fn append(&mut self, conn: &Connection, c: &Change, hash: &str, mask: Option<i64>) -> Result<i64> {
         let pc = self.pc(conn, &c.installation_id)?;
         let txn = self.txn(conn, c)?;
+        let table = self.table(conn, &c.table_name)?;
         let fields = if mask.is_some() { None } else { Some(c.fields.as_str()) };
+        let seen = match c.seen.as_deref() {
+            Some("{}") => Value::Integer(0),
+            other => other.map_or(Value::Null, |s| Value::Text(s.to_string())),
+        };
         conn.prepare_cached(
             "INSERT INTO change_entry (txn, pc, origin_seq, hlc, table_name, record_id, op, fields, mask, hash, seen)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -233,16 +259,71 @@ impl Numbers {
             txn,
             pc,
             c.origin_seq,
-            c.hlc,
-            c.table_name,
-            c.record_id,
-            c.op,
+            stamp_value(&c.hlc),
+            table,
+            record_key(&c.record_id),
+            op_number(&c.op),
             fields,
             mask,
             hash_bytes(hash),
-            c.seen,
+            seen,
         ])?;
         Ok(conn.last_insert_rowid())
+    }
+}
+
+/// A record id as `change_entry` stores it and `change_log.record_key`
+/// shows it: a lower-case UUID as its 16 bytes, any other text as it is.
+pub fn record_key(id: &str) -> Value {
+    let b = id.as_bytes();
+    let dashes = [8, 13, 18, 23];
+    let canonical = b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if dashes.contains(&i) {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit() || (b'a'..=b'f').contains(c)
+            }
+        });
+    if !canonical {
+        return Value::Text(id.to_string());
+    }
+    let hex: Vec<u8> = b.iter().copied().filter(|c| *c != b'-').collect();
+    let digit = |c: u8| (c as char).to_digit(16).expect("checked above") as u8;
+    Value::Blob(hex.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect())
+}
+
+/// [`record_key`] in SQL, of a column holding a record id as text (the
+/// same GLOB as migration 0013's).
+pub fn record_key_sql(column: &str) -> String {
+    const H: &str = "[0-9a-f]";
+    let run = |n: usize| H.repeat(n);
+    let uuid = format!("{}-{}-{}-{}-{}", run(8), run(4), run(4), run(4), run(12));
+    format!("CASE WHEN {column} GLOB '{uuid}' THEN unhex(replace({column}, '-', '')) ELSE {column} END")
+}
+
+/// A stamp as stored: `MMMMMMMMMMMMMMM-CCCCCC` as M * 1,000,000 + C (the
+/// same order), when it fits; any other text as it is.
+fn stamp_value(hlc: &str) -> Value {
+    let b = hlc.as_bytes();
+    let form = b.len() == 22 && b[15] == b'-' && b.iter().enumerate().all(|(i, c)| i == 15 || c.is_ascii_digit());
+    let number = form
+        .then(|| {
+            let (millis, counter): (i64, i64) = (hlc[..15].parse().ok()?, hlc[16..].parse().ok()?);
+            millis.checked_mul(1_000_000)?.checked_add(counter)
+        })
+        .flatten();
+    number.map_or_else(|| Value::Text(hlc.to_string()), Value::Integer)
+}
+
+/// An op as stored (the view shows its name); any other text is refused
+/// by the table's CHECK, as before.
+fn op_number(op: &str) -> Value {
+    match op {
+        "insert" => Value::Integer(0),
+        "update" => Value::Integer(1),
+        "delete" => Value::Integer(2),
+        other => Value::Text(other.to_string()),
     }
 }
 

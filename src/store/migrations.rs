@@ -29,8 +29,10 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0009_sync_refused.sql")),
     sql(include_str!("migrations/0010_forget_unknown_names.sql")),
     sql(include_str!("migrations/0011_lean_search.sql")),
-    // Inserts already logged keep no copy of values their records hold.
-    Migration { sql: include_str!("migrations/0012_compact_log.sql"), then: Some(super::log::compact_all) },
+    sql(include_str!("migrations/0012_compact_log.sql")),
+    // Inserts already logged keep no copy of values their records hold (the
+    // step reads the log as 0013 stores it, so it runs after 0013).
+    Migration { sql: include_str!("migrations/0013_lean_log.sql"), then: Some(super::log::compact_all) },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

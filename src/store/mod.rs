@@ -150,7 +150,17 @@ impl Store {
         })?;
         let installation_id = installation(&conn)?;
         (setup.after_open)(&conn, &installation_id)?;
-        let last: Option<String> = conn.query_row("SELECT max(hlc) FROM change_entry", [], |r| r.get(0))?;
+        // The clock starts after every stamp logged. Each PC's stamps grow
+        // with its own sequence, so its last entries hold its newest (a few
+        // are read, not one, in case a clock was set back); no index by
+        // stamp is kept for this.
+        let last: Option<String> = conn.query_row(
+            "SELECT max(l.hlc) FROM change_log l WHERE l.seq IN (
+                SELECT e.seq FROM change_pc p JOIN change_entry e ON e.pc = p.n
+                WHERE e.origin_seq > (SELECT max(origin_seq) FROM change_entry WHERE pc = p.n) - 64)",
+            [],
+            |r| r.get(0),
+        )?;
         let writing = Arc::new(AtomicBool::new(false));
         guard_records(&conn, writing.clone());
         let read = Connection::open_with_flags(path, flags).map_err(not_a_db)?;

@@ -302,8 +302,8 @@ impl<'a> WriteTx<'a> {
     }
 
     fn logged(&self, id: &str) -> Result<bool> {
-        let sql = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1)";
-        Ok(self.tx.prepare_cached(sql)?.query_row([id], |r| r.get(0))?)
+        let sql = "SELECT EXISTS (SELECT 1 FROM change_entry WHERE record_id = ?1)";
+        Ok(self.tx.prepare_cached(sql)?.query_row([super::log::record_key(id)], |r| r.get(0))?)
     }
 
     /// Takes in a change made on another PC: logs it as that PC made it (its
@@ -382,11 +382,11 @@ impl<'a> WriteTx<'a> {
     fn merged(&self, id: &str) -> Result<(super::merge::Merged, Insert)> {
         let sql = format!(
             "SELECT hlc, installation_id, op, fields, seen, table_name, mask, seq FROM change_log
-             WHERE record_id = ?1 AND {} ORDER BY seq",
+             WHERE record_key = ?1 AND {} ORDER BY seq",
             super::merge::COUNTED
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
-        let mut rows = stmt.query([id])?;
+        let mut rows = stmt.query([super::log::record_key(id)])?;
         let mut entries = Vec::new();
         let (mut logged, mut kept) = (None, None);
         while let Some(r) = rows.next()? {
@@ -427,8 +427,9 @@ impl<'a> WriteTx<'a> {
             .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
             .optional()?;
         if !m.exists {
-            let inserted = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1 AND op = 'insert')";
-            if stored.is_none() && !self.tx.prepare_cached(inserted)?.query_row([id], |r| r.get::<_, bool>(0))? {
+            let inserted = "SELECT EXISTS (SELECT 1 FROM change_entry WHERE record_id = ?1 AND op = 0)";
+            let key = super::log::record_key(id);
+            if stored.is_none() && !self.tx.prepare_cached(inserted)?.query_row([key], |r| r.get::<_, bool>(0))? {
                 return Ok(Err("待关联：这条记录的登记还没有同步到本机"));
             }
             if stored.is_some() {
@@ -605,10 +606,11 @@ impl<'a> WriteTx<'a> {
     /// What this PC has seen of a record: per installation, its newest stamp.
     fn seen(&self, id: &str) -> Result<String> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT installation_id, max(hlc) FROM change_log WHERE record_id = ?1 GROUP BY installation_id",
+            "SELECT installation_id, max(hlc) FROM change_log WHERE record_key = ?1 GROUP BY installation_id",
         )?;
-        let seen: BTreeMap<String, String> =
-            stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let seen: BTreeMap<String, String> = stmt
+            .query_map([super::log::record_key(id)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(serde_json::to_string(&seen).expect("JSON of text"))
     }
 

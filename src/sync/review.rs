@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::access::{Actor, Permission};
 use crate::audit::{shown, Names};
-use crate::store::log::fields_of;
+use crate::store::log::{fields_of, record_key, record_key_sql};
 use crate::store::merge::DELETED;
 use crate::store::write::from_json;
 use crate::store::{Store, Table};
@@ -51,12 +51,13 @@ fn require_reviewer(actor: &Actor) -> Result<()> {
 pub fn conflicts(conn: &Connection, actor: &Actor) -> Result<Vec<Conflict>> {
     require_reviewer(actor)?;
     let names = Names::load(conn)?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare(&format!(
         "SELECT c.record_id, c.table_name, c.field, c.hlc, c.installation_id, l.user_name, l.at, l.op, l.fields, l.mask
          FROM sync_conflict c
-         JOIN change_log l ON l.hlc = c.hlc AND l.installation_id = c.installation_id AND l.record_id = c.record_id
+         JOIN change_log l ON l.record_key = {} AND l.hlc = c.hlc AND l.installation_id = c.installation_id
          ORDER BY c.record_id, c.field, c.hlc DESC, c.installation_id DESC",
-    )?;
+        record_key_sql("c.record_id")
+    ))?;
     let mut out: Vec<Conflict> = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -115,14 +116,19 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
              JOIN elderly e ON e.id = coalesce(json_extract(l.fields, '$.elderly_id.new'),
                 (SELECT elderly_id FROM elderly_service WHERE id = l.record_id),
                 (SELECT elderly_id FROM elderly_visit WHERE id = l.record_id))
-             JOIN person p ON p.id = e.person_id WHERE l.record_id = ?1 AND l.op = 'insert'"
+             JOIN person p ON p.id = e.person_id WHERE l.record_key = ?1 AND l.op = 'insert'"
         }
         Some(Table::Community) => "SELECT name FROM community WHERE id = ?1",
         Some(Table::Account) => "SELECT username FROM account WHERE id = ?1",
         Some(Table::Setting) => "SELECT key FROM setting WHERE id = ?1",
         _ => return Ok(String::new()),
     };
-    Ok(conn.query_row(sql, [id], |r| r.get(0)).optional()?.unwrap_or_default())
+    // The log is asked by the record's key, the records by its id.
+    let key = match table {
+        Some(Table::ElderlyService | Table::ElderlyVisit) => record_key(id),
+        _ => rusqlite::types::Value::Text(id.into()),
+    };
+    Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?.unwrap_or_default())
 }
 
 /// Picks one value of a conflict (by its stamp). Picking a deletion deletes
@@ -139,9 +145,12 @@ pub fn resolve(
     let conn = store.conn();
     let picked: Option<(String, String, Option<String>, Option<i64>)> = conn
         .query_row(
-            "SELECT c.table_name, l.op, l.fields, l.mask FROM sync_conflict c
-             JOIN change_log l ON l.hlc = c.hlc AND l.installation_id = c.installation_id AND l.record_id = c.record_id
-             WHERE c.record_id = ?1 AND c.field = ?2 AND c.hlc = ?3 AND c.installation_id = ?4",
+            &format!(
+                "SELECT c.table_name, l.op, l.fields, l.mask FROM sync_conflict c
+                 JOIN change_log l ON l.record_key = {} AND l.hlc = c.hlc AND l.installation_id = c.installation_id
+                 WHERE c.record_id = ?1 AND c.field = ?2 AND c.hlc = ?3 AND c.installation_id = ?4",
+                record_key_sql("c.record_id")
+            ),
             (record_id, field, hlc, installation_id),
             |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -178,9 +187,9 @@ fn last_values(
 ) -> Result<Vec<(&'static str, rusqlite::types::Value)>> {
     let mut values: std::collections::BTreeMap<String, serde_json::Value> = Default::default();
     let mut stmt = conn.prepare(
-        "SELECT op, fields, table_name, mask FROM change_log WHERE record_id = ?1 ORDER BY hlc, installation_id",
+        "SELECT op, fields, table_name, mask FROM change_log WHERE record_key = ?1 ORDER BY hlc, installation_id",
     )?;
-    let mut rows = stmt.query([id])?;
+    let mut rows = stmt.query([record_key(id)])?;
     while let Some(r) = rows.next()? {
         let op: String = r.get(0)?;
         let fields = fields_of(conn, &r.get::<_, String>(2)?, id, r.get(1)?, r.get(3)?)?;

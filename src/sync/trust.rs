@@ -97,8 +97,9 @@ pub fn judge(conn: &Connection, own: &str) -> Result<Vec<(Table, String)>> {
         .query_row(
             // In stamp order the office's insert is the first change: the
             // index finds it at once where a scan would read the whole log.
-            "SELECT t.txn_id FROM change_entry c INDEXED BY change_entry_stamp JOIN change_txn t ON t.n = c.txn
-             WHERE c.table_name = 'office' AND c.op = 'insert' ORDER BY c.hlc LIMIT 1",
+            // (migration 0013: table 1 is the office, op 0 an insert).
+            "SELECT t.txn_id FROM change_entry c INDEXED BY change_entry_office JOIN change_txn t ON t.n = c.txn
+             WHERE c.table_name = 1 AND c.op = 0 ORDER BY c.hlc LIMIT 1",
             [],
             |r| r.get(0),
         )

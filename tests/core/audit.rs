@@ -254,6 +254,8 @@ fn the_program_can_neither_edit_nor_delete_audit_entries() {
             "DELETE FROM change_entry WHERE seq = (SELECT max(seq) FROM change_entry)",
             "UPDATE change_txn SET user_name = '别人'",
             "DELETE FROM change_pc",
+            "UPDATE change_table SET name = 'person'",
+            "DELETE FROM change_table",
             "UPDATE audit_event SET detail = ''",
             "DELETE FROM audit_event",
             "DELETE FROM audit_head",

@@ -13,7 +13,7 @@ use tempfile::TempDir;
 use crate::support::{clerk, elder, id_number, new_office};
 
 fn kept_without_copy(store: &Store, record: &str) -> bool {
-    let sql = "SELECT fields IS NULL FROM change_entry WHERE record_id = ?1 AND op = 'insert'";
+    let sql = "SELECT fields IS NULL FROM change_log WHERE record_id = ?1 AND op = 'insert'";
     store.conn().query_row(sql, [record], |r| r.get(0)).unwrap()
 }
 

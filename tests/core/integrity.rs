@@ -67,11 +67,7 @@ fn check_detects_a_row_altered_behind_the_write_path() {
 fn check_detects_a_deleted_change_log_entry() {
     let (_dir, store) = demo_store(300, 3);
     let id: String = store.conn().query_row("SELECT id FROM elderly ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
-    tamper(
-        &store,
-        "DELETE FROM change_entry WHERE seq = (SELECT max(seq) FROM change_entry WHERE record_id = ?1)",
-        &id,
-    );
+    tamper(&store, "DELETE FROM change_entry WHERE seq = (SELECT max(seq) FROM change_log WHERE record_id = ?1)", &id);
 
     let report = check::check(store.conn()).unwrap();
     assert!(report.problems.iter().any(|p| p.contains(&id)), "{:?}", report.problems);
