@@ -132,6 +132,9 @@ fn upgrading_a_released_database_keeps_no_copy_of_inserts_its_records_hold_and_i
             store.conn().query_row("SELECT count(*) FROM change_entry WHERE fields IS NULL", [], |r| r.get(0)).unwrap();
         let persons: i64 = store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
         assert!(kept >= persons, "{fixture}: {kept} inserts kept without a copy, {persons} persons");
+        // The space the old log took went back to the disk.
+        let pages = |p: &str| store.conn().query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, i64>(0)).unwrap();
+        assert!(pages("freelist_count") * 4 <= pages("page_count"), "{fixture}: the file kept its free pages");
         assert_checks(&store);
     }
 }
