@@ -237,10 +237,20 @@ fn employment(
         let confirmed = today - Duration::days(30 + rng.below(5 * 365) as i64);
         household::confirm_in(w, &h, confirmed, today)?;
         sum.zero_households += 1;
-        let c = case::register_in(w, &case::CaseInput { person: cases[0].clone(), ..Default::default() }, today)?;
+        // The member registered is one of working age when the household
+        // was confirmed, registered that day.
+        let Some((person, last)) = cases.iter().find_map(|p| {
+            let span = working_span(w.conn(), p).ok()?;
+            let last = span.retires_on.pred_opt()?.min(today);
+            span.holds(confirmed).then(|| (p.clone(), last))
+        }) else {
+            continue;
+        };
+        let input = case::CaseInput { person, registered_on: Some(confirmed.to_string()), ..Default::default() };
+        let c = case::register_in(w, &input, today)?;
         sum.cases += 1;
         if rng.chance(80) {
-            let on = (confirmed + Duration::days(rng.below(300) as i64)).min(today);
+            let on = (confirmed + Duration::days(rng.below(300) as i64)).min(last);
             let post = if rng.chance(50) { free_posts.pop() } else { None };
             match post {
                 Some(post) => {
@@ -264,19 +274,29 @@ fn employment(
     let target = persons * 3 / 100;
     while sum.cases < target && !pool.is_empty() {
         let p = pool.swap_remove(rng.below(pool.len()));
+        // Registered within the last five years and within working age.
+        let span = working_span(w.conn(), &p)?;
+        let first = span.from.max(today - Duration::days(5 * 365));
+        let last = span.retires_on.pred_opt().unwrap_or(today).min(today);
+        if first > last {
+            continue;
+        }
+        let registered = first + Duration::days(rng.below((last - first).num_days() as usize + 1) as i64);
         let input = case::CaseInput {
             person: p,
             categories: if rng.chance(60) { vec![rng.pick(&categories).to_string()] } else { Vec::new() },
-            registered_on: Some(days_ago(rng, today, 5 * 365)),
+            registered_on: Some(registered.to_string()),
             education: Some(["初中", "高中/中专", "大专"][rng.below(3)].into()),
             skills: rng.chance(40).then(|| ["电工", "烹饪", "驾驶", "家政"][rng.below(4)].to_string()),
             wishes: Some("就近就业".into()),
+            retire_base: None,
         };
         let c = case::register_in(w, &input, today)?;
         sum.cases += 1;
+        let open_days = (last - registered).num_days() as usize + 1;
         for _ in 0..rng.below(4) {
             let f = case::FollowupInput {
-                date: days_ago(rng, today, 120),
+                date: (registered + Duration::days(rng.below(open_days) as i64)).to_string(),
                 place: None,
                 way: ["电话", "上门"][rng.below(2)].into(),
                 content: "了解就业意向，推荐岗位信息".into(),
@@ -288,7 +308,7 @@ fn employment(
             let placement = case::Placement {
                 employer: "某商贸公司".into(),
                 post: Some("营业员".into()),
-                placed_on: days_ago(rng, today, 365),
+                placed_on: (registered + Duration::days(rng.below(open_days.min(365)) as i64)).to_string(),
                 way: ["市场就业", "自主创业"][rng.below(2)].into(),
             };
             case::place_in(w, &c, &placement, today)?;
@@ -307,6 +327,12 @@ fn employment(
         }
     }
     Ok(())
+}
+
+/// A demo person's span of working age (the office's retirement setting).
+fn working_span(conn: &rusqlite::Connection, p: &PersonInput) -> Result<crate::employment::rules::WorkingAge> {
+    let id = idcard::IdNumber::parse(p.id_number.as_deref().unwrap_or_default()).expect("the demo's own ID numbers");
+    crate::employment::rules::WorkingAge::of(conn, id.sex(), id.birth_date(), None)
 }
 
 /// Mediation cases: about 400 a year for a street of 100,000 over five

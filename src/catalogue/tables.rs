@@ -25,6 +25,8 @@ const PERSON: Field = link("person_id", "人员", Table::Person).must();
 const EMPLOYMENT_CASE: Field = link("case_id", "援助对象", Table::EmploymentCase).must();
 const MEDIATION_CASE: Field = link("case_id", "调解案件", Table::MediationCase).must();
 const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
+/// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
+const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
 pub(super) const TABLES: [TableDef; 24] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
@@ -160,6 +162,7 @@ pub(super) const TABLES: [TableDef; 24] = [
             int("able", "有劳动能力").must().also(&["劳动能力", "是否有劳动能力"]),
             int("willing", "有就业意愿").must().also(&["就业意愿", "是否有就业意愿"]),
             ACTIVE,
+            RETIRE_BASE,
         ],
     ),
     def(
@@ -191,6 +194,7 @@ pub(super) const TABLES: [TableDef; 24] = [
             text("placed_way", "就业方式"),
             text("closed_on", "结案日期"),
             text("closed_reason", "结案原因"),
+            RETIRE_BASE,
         ],
     ),
     deletable(def(

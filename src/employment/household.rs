@@ -10,11 +10,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::rules::{working_age, RetirementRule};
-use super::{person_for, require_person, sex_and_birth};
+use super::{person_for, require_person};
 use crate::access::{Actor, Permission};
 use crate::dict;
-use crate::idcard::Sex;
 use crate::person::PersonInput;
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
@@ -33,6 +31,9 @@ pub struct MemberStatus {
     pub able: bool,
     #[serde(default = "yes")]
     pub willing: bool,
+    /// A woman's retirement base (工人/干部); empty: the office's setting.
+    #[serde(default)]
+    pub retire_base: Option<String>,
 }
 
 fn yes() -> bool {
@@ -144,6 +145,7 @@ fn status_fields(
         ("since", since.map(|d| d.to_string()).into()),
         ("able", (s.able as i64).into()),
         ("willing", (s.willing as i64).into()),
+        ("retire_base", super::retire_base(s.retire_base.as_deref())?.into()),
     ])
 }
 
@@ -180,18 +182,21 @@ pub(crate) fn set_member_status_in(
 /// The members of a person's household placed in work (from a case's
 /// placement): their status follows.
 pub(crate) fn placed(w: &mut WriteTx, person_id: &str, employer: &str, on: NaiveDate, today: NaiveDate) -> Result<()> {
-    let member: Option<(String, i64, i64)> = w
+    let member: Option<(String, i64, i64, Option<String>)> = w
         .conn()
-        .prepare_cached("SELECT id, able, willing FROM household_member WHERE person_id = ?1 AND active = 1")?
-        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .prepare_cached(
+            "SELECT id, able, willing, retire_base FROM household_member WHERE person_id = ?1 AND active = 1",
+        )?
+        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let Some((id, able, willing)) = member else { return Ok(()) };
+    let Some((id, able, willing, retire_base)) = member else { return Ok(()) };
     let status = MemberStatus {
         work_status: EMPLOYED.into(),
         employer: Some(employer.into()),
         since: Some(on.to_string()),
         able: able != 0,
         willing: willing != 0,
+        retire_base,
     };
     set_member_status_in(w, &id, &status, today)
 }
@@ -260,22 +265,22 @@ pub fn confirm_in(w: &mut WriteTx, household_id: &str, on: NaiveDate, today: Nai
 /// (and there is at least one).
 pub fn is_zero_employment(conn: &Connection, household_id: &str, today: NaiveDate) -> Result<bool> {
     let mut stmt = conn.prepare_cached(
-        "SELECT person_id, work_status, able, willing FROM household_member WHERE household_id = ?1 AND active = 1",
+        "SELECT person_id, work_status, able, willing, retire_base FROM household_member
+         WHERE household_id = ?1 AND active = 1",
     )?;
-    let members: Vec<(String, String, bool, bool)> = stmt
-        .query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    type Member = (String, String, bool, bool, Option<String>);
+    let members: Vec<Member> = stmt
+        .query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let rules = [RetirementRule::for_sex(conn, Sex::Male)?, RetirementRule::for_sex(conn, Sex::Female)?];
     let mut seekers = 0;
-    for (person_id, status, able, willing) in members {
+    for (person_id, status, able, willing, base) in members {
         if status == EMPLOYED {
             return Ok(false);
         }
         if status != UNEMPLOYED || !able || !willing {
             continue;
         }
-        let Some((sex, birth)) = sex_and_birth(conn, &person_id)? else { continue };
-        if working_age(&rules[(sex == Sex::Female) as usize], birth, today) {
+        if super::working_age(conn, &person_id, base.as_deref())?.is_some_and(|span| span.holds(today)) {
             seekers += 1;
         }
     }
@@ -322,6 +327,7 @@ pub struct MemberView {
     pub able: bool,
     pub willing: bool,
     pub working_age: bool,
+    pub retire_base: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -349,7 +355,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
     )?;
     let mut stmt = conn.prepare_cached(
         "SELECT m.id, m.person_id, p.name, p.id_number, p.sex, p.birth_date, m.relation, m.work_status, m.employer,
-                m.since, m.able, m.willing
+                m.since, m.able, m.willing, m.retire_base
          FROM household_member m JOIN person p ON p.id = m.person_id
          WHERE m.household_id = ?1 AND m.active = 1 ORDER BY m.relation = '户主' DESC, p.birth_date",
     )?;
@@ -358,10 +364,9 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
     while let Some(r) = rows.next()? {
         let person_id: String = r.get(1)?;
         let birth: Option<String> = r.get(5)?;
-        let working = match sex_and_birth(conn, &person_id)? {
-            Some((sex, b)) => working_age(&RetirementRule::for_sex(conn, sex)?, b, today),
-            None => false,
-        };
+        let retire_base: Option<String> = r.get(12)?;
+        let working =
+            super::working_age(conn, &person_id, retire_base.as_deref())?.is_some_and(|span| span.holds(today));
         members.push(MemberView {
             id: r.get(0)?,
             name: r.get(2)?,
@@ -375,6 +380,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
             able: r.get(10)?,
             willing: r.get(11)?,
             working_age: working,
+            retire_base,
             person_id,
         });
     }

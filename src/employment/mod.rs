@@ -66,6 +66,32 @@ pub(crate) fn sex_and_birth(conn: &Connection, person_id: &str) -> Result<Option
     Ok(birth.and_then(|b| b.parse().ok()).map(|b| (sex, b)))
 }
 
+/// A person's span of working age, with a woman's own retirement base;
+/// None when the person's sex or birth date is not known.
+pub(crate) fn working_age(conn: &Connection, person_id: &str, base: Option<&str>) -> Result<Option<rules::WorkingAge>> {
+    match sex_and_birth(conn, person_id)? {
+        Some((sex, birth)) => Ok(Some(rules::WorkingAge::of(conn, sex, birth, base)?)),
+        None => Ok(None),
+    }
+}
+
+/// A date as the messages give it: 2026年3月1日.
+pub(crate) fn chinese_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A woman's retirement base as typed (工人/干部, or empty for the office's
+/// setting); a man's is always empty.
+pub(crate) fn retire_base(input: Option<&str>) -> Result<Option<String>> {
+    match optional(input) {
+        None => Ok(None),
+        Some(b) => {
+            Ok(Some(crate::validate::one_of("retire_base", "退休年龄类别", &b, &rules::BASES.map(String::from))?))
+        }
+    }
+}
+
 /// An optional date typed by the user, not after today.
 pub(crate) fn optional_past_date(
     field: &'static str,

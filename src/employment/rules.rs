@@ -48,6 +48,16 @@ impl RetirementRule {
         })
     }
 
+    /// The rule for one person: a woman's own base (工人 50, 干部 55) when
+    /// her record has one, else the office's setting.
+    pub fn for_person(conn: &Connection, sex: Sex, base: Option<&str>) -> Result<RetirementRule> {
+        Ok(match (sex, base) {
+            (Sex::Female, Some(BASE_WORKER)) => RetirementRule::WOMEN_WORKERS,
+            (Sex::Female, Some(BASE_CADRE)) => RetirementRule::WOMEN_CADRES,
+            _ => RetirementRule::for_sex(conn, sex)?,
+        })
+    }
+
     /// Months of delay for a birth date.
     pub fn delay_months(&self, birth: NaiveDate) -> u32 {
         let months_after = (birth.year() as i64 - self.first_cohort_year as i64) * 12 + birth.month0() as i64;
@@ -63,6 +73,49 @@ impl RetirementRule {
         birth
             .checked_add_months(Months::new(self.original_age * 12 + self.delay_months(birth)))
             .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// A woman's retirement base (退休年龄类别): 女职工 retire from 50, 女干部
+/// from 55, each then delayed by the reform.
+pub const BASE_WORKER: &str = "工人";
+pub const BASE_CADRE: &str = "干部";
+pub const BASES: [&str; 2] = [BASE_WORKER, BASE_CADRE];
+
+/// Working age starts at 16 (劳动法).
+pub const MIN_WORKING_AGE: u32 = 16;
+
+/// A person's span of working age: from their 16th birthday to the day
+/// before they reach retirement age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkingAge {
+    pub sex: Sex,
+    pub birth: NaiveDate,
+    pub from: NaiveDate,
+    /// The first day past it (达到法定退休年龄).
+    pub retires_on: NaiveDate,
+}
+
+impl WorkingAge {
+    pub fn of(conn: &Connection, sex: Sex, birth: NaiveDate, base: Option<&str>) -> Result<WorkingAge> {
+        let rule = RetirementRule::for_person(conn, sex, base)?;
+        let from = birth.checked_add_months(Months::new(MIN_WORKING_AGE * 12)).unwrap_or(NaiveDate::MAX);
+        Ok(WorkingAge { sex, birth, from, retires_on: rule.retirement_date(birth) })
+    }
+
+    pub fn holds(&self, on: NaiveDate) -> bool {
+        self.from <= on && on < self.retires_on
+    }
+
+    /// 4050 (women 40+, men 50+), within working age.
+    pub fn is_4050(&self, on: NaiveDate) -> bool {
+        self.holds(on) && is_4050(self.sex, self.birth, on)
+    }
+
+    /// 距法定退休年龄十年以内: within working age and less than ten years
+    /// before retirement.
+    pub fn near_retirement(&self, on: NaiveDate) -> bool {
+        self.holds(on) && self.retires_on.checked_sub_months(Months::new(120)).is_some_and(|ten| ten <= on)
     }
 }
 
@@ -82,6 +135,21 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn working_age_runs_from_the_16th_birthday_to_the_day_before_retirement() {
+        let rule = RetirementRule::MEN;
+        let birth = d(1964, 12, 15);
+        let span = WorkingAge { sex: Sex::Male, birth, from: d(1980, 12, 15), retires_on: rule.retirement_date(birth) };
+        assert!(!span.holds(d(1980, 12, 14)));
+        assert!(span.holds(d(1980, 12, 15)));
+        assert!(span.holds(d(2024, 12, 14)), "the day before retirement");
+        assert!(!span.holds(d(2024, 12, 15)), "the retirement day itself");
+        assert!(!span.is_4050(d(2014, 12, 14)) && span.is_4050(d(2014, 12, 15)), "the 50th birthday");
+        assert!(span.is_4050(d(2024, 12, 14)) && !span.is_4050(d(2024, 12, 15)), "4050 ends at retirement");
+        assert!(!span.near_retirement(d(2014, 12, 14)) && span.near_retirement(d(2014, 12, 15)));
+        assert!(!span.near_retirement(d(2024, 12, 15)));
     }
 
     #[test]

@@ -1,16 +1,17 @@
 //! Importing the employment-assistance register (就业援助对象): one row per
 //! person, known by the ID number (a person has one case); a row goes
 //! through `employment::case::register_in`, or `update_in` for a case
-//! already there (categories, education, skills, wishes). The categories
-//! 4050 and 零就业家庭成员 are accepted but not stored: the register derives
-//! them from age and household.
+//! already there (categories, education, skills, wishes, a woman's
+//! retirement base). The categories 4050, 距法定退休年龄十年以内 and
+//! 零就业家庭成员 are accepted but not stored: the register derives them
+//! from age and household.
 use rusqlite::OptionalExtension;
 
 use super::cells::Raw;
 use super::fields::{dict, from, Field, Kind, List, ADDRESS, COMMUNITY, ID_NUMBER, NAME, PHONE};
 use super::{Layout, Result, Row, RowResult, Run};
 use crate::catalogue::Table;
-use crate::employment::case::{self, CaseInput, CATEGORY_4050, CATEGORY_ZERO};
+use crate::employment::case::{self, CaseInput, DERIVED};
 use crate::store::WriteTx;
 
 /// Headers and labels are the catalogue's (`Table::EmploymentCase`, and the
@@ -21,16 +22,13 @@ pub const FIELDS: &[Field] = &[
     COMMUNITY,
     PHONE,
     ADDRESS,
-    from(
-        Table::EmploymentCase,
-        "categories",
-        Kind::Several(List::Dict("employment_category", &[CATEGORY_4050, CATEGORY_ZERO])),
-    )
-    .note("4050和零就业家庭成员按年龄和家庭自动认定"),
+    from(Table::EmploymentCase, "categories", Kind::Several(List::Dict("employment_category", &DERIVED)))
+        .note("4050、距法定退休年龄十年以内和零就业家庭成员按年龄和家庭自动认定"),
     from(Table::EmploymentCase, "education", dict("education")),
     from(Table::EmploymentCase, "skills", Kind::Text),
     from(Table::EmploymentCase, "wishes", Kind::Text),
     from(Table::EmploymentCase, "registered_on", Kind::Date).note("空则为导入当天"),
+    from(Table::EmploymentCase, "retire_base", Kind::Text).note("女性填“工人”或“干部”；空则按系统设置"),
 ];
 
 /// One row: checked, then registered, updated or skipped.
@@ -62,5 +60,6 @@ fn input(row: &Row) -> CaseInput {
         education: row.text("education"),
         skills: row.text("skills"),
         wishes: row.text("wishes"),
+        retire_base: row.text("retire_base"),
     }
 }

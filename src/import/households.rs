@@ -41,6 +41,7 @@ pub const FIELDS: &[Field] = &[
     from(Table::HouseholdMember, "since", Kind::Date).note("就业或失业登记的日期"),
     from(Table::HouseholdMember, "able", Kind::YesNo).note("空为“是”"),
     from(Table::HouseholdMember, "willing", Kind::YesNo).note("空为“是”"),
+    from(Table::HouseholdMember, "retire_base", Kind::Text).note("女性填“工人”或“干部”；空则按系统设置"),
     PHONE,
     from(Table::Household, "notes", Kind::Text),
 ];
@@ -161,6 +162,7 @@ fn member(row: &Row) -> MemberInput {
             since: row.text("since"),
             able: row.flag("able", true),
             willing: row.flag("willing", true),
+            retire_base: row.text("retire_base"),
         },
     }
 }

@@ -3,41 +3,89 @@
 use rusqlite::Connection;
 
 use super::{headers, total_row, Cell, Period, Scope, Sheet};
-use crate::employment::{case::categories_of, household, posts};
+use crate::employment::case::{
+    categories_of, CaseFacts, RawFacts, EXIT_DIED, EXIT_MOVED, EXIT_OTHER, EXIT_PLACED, EXIT_RETIRED,
+};
+use crate::employment::{household, posts};
 use crate::Result;
 
 const CATEGORIES: [&str; 5] = ["4050", "残疾", "低保", "零就业家庭成员", "连续失业一年以上"];
+const WAYS: [&str; 3] = ["市场就业", "自主创业", "公益性岗位"];
+const EXITS: [&str; 5] = [EXIT_PLACED, EXIT_RETIRED, EXIT_MOVED, EXIT_DIED, EXIT_OTHER];
 
-/// Per community: hard-to-employ people by category, placed by way, posts
-/// filled, loans, zero-employment households found, confirmed, eliminated.
+/// The stock and flow of hard-to-employ people in one community over a
+/// period: 期初 + 新增 − 退出 = 期末 by construction, since each case is on
+/// the register from its registration day to the day it leaves
+/// ([`CaseFacts::exit`]: placement, closure or retirement).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(super) struct Flow {
+    pub opening: i64,
+    pub new: i64,
+    /// By way, in [`WAYS`] order (any other way counts only in the total).
+    pub placed: [i64; 3],
+    pub placed_total: i64,
+    /// By reason, in [`EXITS`] order.
+    pub exits: [i64; 5],
+    pub closing: i64,
+    /// The closing stock by category on the period's end, in [`CATEGORIES`] order.
+    pub closing_by: [i64; 5],
+}
+
+impl Flow {
+    pub fn exits_total(&self) -> i64 {
+        self.exits.iter().sum()
+    }
+}
+
+/// [`Flow`] of one community's cases over a period.
+pub(super) fn flow(conn: &Connection, community_id: &str, p: &Period) -> Result<Flow> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT e.person_id, e.categories, {} FROM employment_case e JOIN person p ON p.id = e.person_id
+         WHERE p.community_id = ?1 AND e.registered_on <= ?2",
+        CaseFacts::COLUMNS
+    ))?;
+    let mut it = stmt.query(rusqlite::params![community_id, p.to_str()])?;
+    let before = p.from.pred_opt().unwrap_or(p.from);
+    let mut f = Flow::default();
+    while let Some(r) = it.next()? {
+        let (person, stored): (String, String) = (r.get(0)?, r.get(1)?);
+        let raw = RawFacts::read(r, 2)?;
+        let base: Option<String> = r.get(9)?;
+        let facts = raw.resolve(conn)?;
+        f.opening += facts.in_stock(before) as i64;
+        f.new += (facts.registered_on >= p.from) as i64;
+        if let Some((on, why)) = facts.exit().filter(|(on, _)| (p.from..=p.to).contains(on)) {
+            f.exits[EXITS.iter().position(|e| *e == why).expect("a known reason")] += 1;
+            if why == EXIT_PLACED {
+                f.placed_total += 1;
+                if let Some(i) = WAYS.iter().position(|w| Some(*w) == facts.placed_way.as_deref()) {
+                    f.placed[i] += 1;
+                }
+            }
+            debug_assert!(on >= facts.registered_on);
+        }
+        if facts.in_stock(p.to) {
+            f.closing += 1;
+            let cats = categories_of(conn, &person, &stored, base.as_deref(), p.to)?;
+            for (i, c) in CATEGORIES.iter().enumerate() {
+                f.closing_by[i] += cats.iter().any(|x| x == c) as i64;
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Per community: the stock and flow of hard-to-employ people (期初, 新增,
+/// 实现就业 by way, 退出 by reason, 期末 by category), posts filled, loans,
+/// zero-employment households found, confirmed, eliminated.
 pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<Sheet>> {
     let (from, to) = (p.from_str(), p.to_str());
     let mut rows = Vec::new();
     for (id, name) in &scope.communities {
-        // Cases registered by the period's end and not closed before it.
-        let mut stmt = conn.prepare_cached(
-            "SELECT e.person_id, e.categories FROM employment_case e JOIN person p ON p.id = e.person_id
-             WHERE p.community_id = ?1 AND e.registered_on <= ?2 AND (e.closed_on IS NULL OR e.closed_on >= ?3)",
-        )?;
-        let mut it = stmt.query(rusqlite::params![id, to, from])?;
-        let (mut total, mut by) = (0i64, [0i64; CATEGORIES.len()]);
-        while let Some(r) = it.next()? {
-            total += 1;
-            let cats = categories_of(conn, &r.get::<_, String>(0)?, &r.get::<_, String>(1)?, p.to)?;
-            for (i, c) in CATEGORIES.iter().enumerate() {
-                by[i] += cats.iter().any(|x| x == c) as i64;
-            }
-        }
+        let flow = flow(conn, id, p)?;
         let n = |sql: &str| -> Result<i64> {
             Ok(conn.query_row(sql, rusqlite::params![id, from, to], |r| r.get::<_, Option<i64>>(0))?.unwrap_or(0))
         };
-        let placed = |way: &str| {
-            n(&format!(
-                "SELECT count(*) FROM employment_case e JOIN person p ON p.id = e.person_id
-                 WHERE p.community_id = ?1 AND e.placed_on BETWEEN ?2 AND ?3 AND e.placed_way = '{way}'"
-            ))
-        };
-        let (market, own, post) = (placed("市场就业")?, placed("自主创业")?, placed("公益性岗位")?);
         let posts_filled = n("SELECT count(*) FROM post_placement pl JOIN employment_case e ON e.id = pl.case_id
              JOIN person p ON p.id = e.person_id
              WHERE p.community_id = ?1 AND pl.start_on <= ?3 AND (pl.end_on IS NULL OR pl.end_on >= ?2)")?;
@@ -57,22 +105,30 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
             .filter(|h| matches!(h.zero, household::ZeroState::Candidate { .. }))
             .count() as i64
             + confirmed;
-        let mut row = vec![Cell::Text(name.clone()), Cell::Int(total)];
-        row.extend(by.iter().map(|x| Cell::Int(*x)));
-        row.extend([market + own + post, market, own, post, posts_filled, loans].map(Cell::Int));
+        let mut row = vec![Cell::Text(name.clone()), Cell::Int(flow.opening), Cell::Int(flow.new)];
+        row.push(Cell::Int(flow.placed_total));
+        row.extend(flow.placed.map(Cell::Int));
+        row.push(Cell::Int(flow.exits_total()));
+        row.extend(flow.exits.map(Cell::Int));
+        row.push(Cell::Int(flow.closing));
+        row.extend(flow.closing_by.map(Cell::Int));
+        row.extend([posts_filled, loans].map(Cell::Int));
         row.push(Cell::Money(amount as f64 / 1_000_000.0));
         row.extend([overdue, found, confirmed, eliminated].map(Cell::Int));
         rows.push(row);
     }
     let groups: Vec<(&str, &[&str])> = vec![
         ("社区", &[]),
-        ("就业困难人员（人）", &["合计", "4050", "残疾", "低保", "零就业家庭成员", "连续失业一年以上"]),
-        ("实现就业（人）", &["合计", "市场就业", "自主创业", "公益性岗位"]),
+        ("期初在册（人）", &[]),
+        ("本期新增（人）", &[]),
+        ("本期实现就业（人）", &["合计", "市场就业", "自主创业", "公益性岗位"]),
+        ("本期退出（人）", &["合计", "就业", "达到退休年龄", "迁出", "死亡", "其他"]),
+        ("期末在册（人）", &["合计", "4050", "残疾", "低保", "零就业家庭成员", "连续失业一年以上"]),
         ("公益性岗位在岗（人）", &[]),
         ("创业担保贷款", &["笔数", "金额（万元）", "逾期（笔）"]),
         ("零就业家庭（户）", &["发现", "认定", "消除"]),
     ];
-    let mut widths = vec![8.0; 18];
+    let mut widths = vec![7.0; 26];
     widths[0] = 14.0;
     Ok(vec![Sheet {
         name: "统计表".into(),
@@ -82,7 +138,9 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
         total: Some(total_row(&rows, |_| {})),
         rows,
         notes: vec![
-            "就业困难人员按报表期末在册统计，一人可属多个类别；4050与零就业家庭成员由系统按身份证号和家庭情况认定。"
+            "期初在册＋本期新增－本期退出＝期末在册。实现就业的人员于就业之日退出在册；达到法定退休年龄的于当日自动结案退出。"
+                .into(),
+            "期末在册按报表期末日统计，一人可属多个类别；4050、零就业家庭成员由系统按身份证号、退休年龄和家庭情况认定，只计劳动年龄内人员。"
                 .into(),
             "实现就业、贷款、零就业家庭认定与消除按发生日期计入报表期间；“发现”含期末待认定户。".into(),
         ],

@@ -151,7 +151,11 @@ fn confirmed_households_stay_until_a_member_is_placed_then_are_eliminated_and_ca
     let c = case::register(
         &mut o.store,
         &clerk(),
-        &CaseInput { person: person("周父", &father_idn), ..Default::default() },
+        &CaseInput {
+            person: person("周父", &father_idn),
+            registered_on: Some("2025-06-01".into()),
+            ..Default::default()
+        },
         today(),
     )
     .unwrap();
@@ -188,7 +192,11 @@ fn subsidy_months_count_every_month_begun_and_the_quarterly_roster_lists_the_qua
     let c = case::register(
         &mut o.store,
         &clerk(),
-        &CaseInput { person: person("吴某", &id_number(1980, 2, 2, 51)), ..Default::default() },
+        &CaseInput {
+            person: person("吴某", &id_number(1980, 2, 2, 51)),
+            registered_on: Some("2025-01-02".into()),
+            ..Default::default()
+        },
         today(),
     )
     .unwrap();
@@ -319,4 +327,113 @@ fn the_case_list_is_searched_like_the_person_search_by_name_part_initials_and_id
     assert_eq!(found("zgh"), ["曾国华"], "曾 read as a surname");
     assert_eq!(found(&chen[chen.len() - 4..]), ["陈秀兰"]);
     assert!(found("刘").is_empty());
+}
+
+fn case_of(o: &mut Office, name: &str, idn: &str, registered: &str) -> Result<String, street_ledger::Error> {
+    let input = CaseInput { person: person(name, idn), registered_on: Some(registered.into()), ..Default::default() };
+    case::register(&mut o.store, &clerk(), &input, today())
+}
+
+#[test]
+fn a_case_is_registered_the_day_before_retirement_and_refused_on_the_retirement_day() {
+    let mut o = new_office();
+    // Born 10 December 1964: retired at 60 exactly, on 10 December 2024.
+    case_of(&mut o, "郑甲", &id_number(1964, 12, 10, 11), "2024-12-09").unwrap();
+    let refused = case_of(&mut o, "郑乙", &id_number(1964, 12, 10, 13), "2024-12-10").unwrap_err();
+    let message = refused.payload().message;
+    assert!(message.contains("已于2024年12月10日达到法定退休年龄"), "{message}");
+    assert!(message.contains("不能登记为就业困难人员"), "{message}");
+    // Under 16 on the day: refused too, naming the 16th birthday.
+    let young = case_of(&mut o, "郑丙", &id_number(2009, 7, 1, 15), "2025-06-16").unwrap_err();
+    assert!(young.payload().message.contains("2025年7月1日年满16周岁"), "{}", young.payload().message);
+    // Nothing of the refused ones was written, not even their persons.
+    let persons: i64 = o.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+    assert_eq!(persons, 1);
+}
+
+#[test]
+fn a_womans_retirement_base_is_her_own_and_the_refusal_says_how_to_set_it() {
+    let mut o = new_office();
+    // Born March 1972: as a worker (50) she retired in 2022; as a cadre (55,
+    // +7 months from the reform) she works until October 2027.
+    let idn = id_number(1972, 3, 1, 22);
+    let refused = case_of(&mut o, "冯女", &idn, "2025-06-01").unwrap_err();
+    assert!(refused.payload().message.contains("请在“退休年龄类别”中选择“干部”"), "{}", refused.payload().message);
+    let input = CaseInput {
+        person: person("冯女", &idn),
+        registered_on: Some("2025-06-01".into()),
+        retire_base: Some("干部".into()),
+        ..Default::default()
+    };
+    let c = case::register(&mut o.store, &clerk(), &input, today()).unwrap();
+    let d = case::detail(o.store.conn(), &clerk(), &c, today()).unwrap();
+    assert_eq!((d.retire_base.as_deref(), d.retires_on.as_deref()), (Some("干部"), Some("2027-10-01")));
+    assert!(d.categories.contains(&"距法定退休年龄十年以内".to_string()), "{:?}", d.categories);
+    // The office's setting stays 50 for every other woman.
+    let other = case_of(&mut o, "冯妹", &id_number(1972, 3, 1, 24), "2025-06-01").unwrap_err();
+    assert_eq!(other.payload().field.as_deref(), Some("id_number"));
+    let bad =
+        CaseInput { retire_base: Some("教师".into()), person: person("冯姐", &id_number(1980, 1, 1, 26)), ..input };
+    assert_eq!(
+        case::register(&mut o.store, &clerk(), &bad, today()).unwrap_err().payload().field.as_deref(),
+        Some("retire_base")
+    );
+}
+
+#[test]
+fn an_open_case_closes_by_itself_on_the_retirement_day_and_its_categories_end_with_it() {
+    let mut o = new_office();
+    // Born 10 June 1966: 60 and 5 months (delay from the 1965 cohort), so he
+    // retires on 10 November 2026.
+    let c = case_of(&mut o, "钱某", &id_number(1966, 6, 10, 31), "2025-06-01").unwrap();
+    let on = |d: NaiveDate| case::detail(o.store.conn(), &clerk(), &c, d).unwrap();
+    let before = on(date(2026, 11, 9));
+    assert_eq!(before.status, "在册");
+    assert!(before.categories.contains(&"4050".to_string()));
+    assert!(before.categories.contains(&"距法定退休年龄十年以内".to_string()));
+    let after = on(date(2026, 11, 10));
+    assert_eq!(after.retires_on.as_deref(), Some("2026-11-10"));
+    assert_eq!(
+        (after.status.as_str(), after.closed_on.as_deref(), after.closed_reason.as_deref(), after.closed_by_rule),
+        ("已结案", Some("2026-11-10"), Some("达到退休年龄"), true)
+    );
+    assert!(after.categories.is_empty(), "no 4050 past working age: {:?}", after.categories);
+    assert_eq!(
+        after.history.last().map(|e| (e.date.as_str(), e.what.as_str())),
+        Some(("2026-11-10", "达到法定退休年龄，自动结案"))
+    );
+    // Nothing was written: the closure is derived.
+    let stored: String =
+        o.store.conn().query_row("SELECT status FROM employment_case WHERE id = ?1", [&c], |r| r.get(0)).unwrap();
+    assert_eq!(stored, "在册");
+    // The list shows and filters it as closed; no follow-up falls due; a
+    // follow-up served after that day is refused, one served before is taken.
+    let later = date(2026, 12, 1);
+    let closed = CaseQuery { status: Some("已结案".into()), ..Default::default() };
+    assert_eq!(case::list(o.store.conn(), &clerk(), &closed, later).unwrap().total, 1);
+    assert!(case::followups_due(o.store.conn(), &clerk(), None, later).unwrap().is_empty());
+    let served = |d: &str| FollowupInput {
+        date: d.into(),
+        place: None,
+        way: "电话".into(),
+        content: "回访".into(),
+        staff: "小王".into(),
+    };
+    let refused = case::add_followup(&mut o.store, &clerk(), &c, &served("2026-11-20"), later).unwrap_err();
+    assert!(refused.payload().message.contains("达到法定退休年龄"), "{}", refused.payload().message);
+    case::add_followup(&mut o.store, &clerk(), &c, &served("2026-11-01"), later).unwrap();
+}
+
+#[test]
+fn a_placement_is_dated_within_the_case() {
+    let mut o = new_office();
+    let c = case_of(&mut o, "孙某", &id_number(1985, 5, 5, 33), "2025-03-01").unwrap();
+    let placement =
+        |d: &str| Placement {
+            employer: "某物业".into(), post: None, placed_on: d.into(), way: "市场就业".into()
+        };
+    let early = case::place(&mut o.store, &clerk(), &c, &placement("2025-02-28"), today()).unwrap_err();
+    assert_eq!(early.payload().field.as_deref(), Some("placed_on"));
+    assert!(early.payload().message.contains("不能早于登记日期（2025年3月1日）"));
+    case::place(&mut o.store, &clerk(), &c, &placement("2025-03-01"), today()).unwrap();
 }

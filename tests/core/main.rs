@@ -14,6 +14,7 @@ mod catalogue;
 mod cli;
 mod compact_log;
 mod employment;
+mod employment_stock;
 mod errors;
 mod exports;
 mod firstrun;
