@@ -11,7 +11,7 @@ use street_ledger::sync::SyncConfig;
 use street_ledger::{Error, ErrorPayload};
 use tauri::{Manager, State};
 
-use crate::commands::{with, with_store};
+use super::{with, with_store};
 use crate::AppState;
 
 type Reply<T> = Result<T, ErrorPayload>;
