@@ -288,6 +288,18 @@ pub fn users(conn: &Connection, actor: &Actor) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What the page's filters offer: the actions and everyone in the trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choices {
+    pub actions: Vec<Choice>,
+    pub users: Vec<String>,
+}
+
+/// The filters' choices (administrators, as [`users`]).
+pub fn choices(conn: &Connection, actor: &Actor) -> Result<Choices> {
+    Ok(Choices { actions: action_choices(), users: users(conn, actor)? })
+}
+
 /// A page of the trail, newest first. Administrators only.
 pub fn query(conn: &Connection, actor: &Actor, q: &AuditQuery) -> Result<Page<AuditEntry>> {
     actor.require(Permission::Administer)?;

@@ -27,12 +27,17 @@ pub enum Error {
     FirstRun(#[from] crate::firstrun::FirstRunError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Print(#[from] crate::print::PrintError),
     #[error("{what}不存在，可能已被删除，请刷新后重试")]
     NotFound { what: &'static str },
     #[error("本机尚未完成初始设置，请先填写街道名称和社区")]
     NotConfigured,
     #[error("本机已完成初始设置，不能重复设置；如需增加社区，请管理员到“社区管理”页面")]
     AlreadyConfigured,
+    /// The database is closed while a backup is restored over it.
+    #[error("数据库正在恢复，请稍候")]
+    Restoring,
 }
 
 impl Error {
@@ -48,9 +53,11 @@ impl Error {
             Error::Import(e) => e.code(),
             Error::FirstRun(e) => e.code(),
             Error::Export(e) => e.code(),
+            Error::Print(e) => e.code(),
             Error::NotFound { .. } => "not_found",
             Error::NotConfigured => "not_configured",
             Error::AlreadyConfigured => "already_configured",
+            Error::Restoring => "store.closed",
         }
     }
 

@@ -51,6 +51,14 @@ impl Target {
     pub fn new(path: impl Into<PathBuf>, overwrite: bool) -> Target {
         Target { path: path.into(), overwrite }
     }
+
+    /// An export the user asked for: where [`choose`] puts it (the path
+    /// typed, else a new file in the folder typed or the export folder), and
+    /// whether they confirmed replacing a file already there (the UI's
+    /// confirm on `export.exists`).
+    pub fn chosen(data_dir: &Path, typed: Option<&str>, what: &str, ext: &str, overwrite: Option<bool>) -> Target {
+        Target::new(choose(data_dir, typed, what, ext), overwrite.unwrap_or(false))
+    }
 }
 
 /// A bare path never replaces a file.

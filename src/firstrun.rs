@@ -155,6 +155,24 @@ pub fn set_up_sync(store: &Store, actor: &Actor, folder: &str, key: &str, key_ag
     sync::config(store.conn())
 }
 
+/// First start on a new PC of an existing office: take in a snapshot made
+/// on another PC (its accounts log in here afterwards), and name this PC if
+/// a name is given. No one is logged in yet, like the office's setup, so
+/// the OS user names the PC.
+pub fn join_office(store: &mut Store, path: &str, passphrase: &str, pc_name: Option<&str>) -> Result<sync::Applied> {
+    if office::get(store.conn())?.is_some() {
+        return Err(crate::Error::AlreadyConfigured);
+    }
+    if path.trim().is_empty() {
+        return Err(invalid("path", "请填写快照文件的位置").into());
+    }
+    let applied = sync::join(store, Path::new(path.trim()), passphrase)?;
+    if let Some(name) = pc_name.filter(|n| !n.trim().is_empty()) {
+        sync::set_pc_name(store, &Actor::system(), name)?;
+    }
+    Ok(applied)
+}
+
 fn folder_of(store: &Store) -> &Path {
     store.path().parent().unwrap_or(Path::new("."))
 }

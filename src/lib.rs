@@ -23,6 +23,7 @@ pub mod office;
 mod open;
 pub mod person;
 pub mod pinyin;
+pub mod print;
 pub mod report;
 pub mod settings;
 pub mod store;

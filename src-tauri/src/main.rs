@@ -4,9 +4,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
-mod firstrun_commands;
-mod print_commands;
-mod probe;
 mod session;
 
 use std::path::PathBuf;
@@ -14,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use commands::firstrun;
 use serde::Serialize;
 use street_ledger::access::Actor;
 use street_ledger::store::{default_data_dir, Store};
@@ -29,7 +27,7 @@ pub struct AppState {
     data_dir: PathBuf,
     /// Whether `store` is the demo (先看看演示数据) rather than the real
     /// database: nothing syncs or backs up automatically then. Set only
-    /// where the store is switched (firstrun_commands).
+    /// where the store is switched (commands::firstrun).
     demo: AtomicBool,
     /// How the last automatic sync (at start, on the timer, at exit) ended;
     /// a run refused before it began (folder missing) is in no history.
@@ -132,12 +130,7 @@ fn auto_sync(app: &tauri::AppHandle, trigger: &str) {
         let store = guard.as_mut().map_err(|e| e.clone())?;
         let run =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sync::run(store, &Actor::system(), trigger)));
-        let failed = || ErrorPayload {
-            code: "sync.failed".into(),
-            message: "同步时程序出错，本次同步未完成，下次会再试；如反复出现，请联系技术支持".into(),
-            field: None,
-        };
-        run.map_err(|_| failed())?.map_err(ErrorPayload::from)
+        run.map_err(|_| Error::from(SyncError::Failed).payload())?.map_err(ErrorPayload::from)
     });
     let at = chrono::Local::now().to_rfc3339();
     let event = match outcome {
@@ -145,7 +138,7 @@ fn auto_sync(app: &tauri::AppHandle, trigger: &str) {
             trigger: trigger.into(),
             at,
             ok: true,
-            message: format!("读入{}个同步包、{}条修改，写出{}条修改", r.read, r.changes_in, r.changes_out),
+            message: r.summary,
             notes: r.messages,
             records_changed: r.records_changed,
             conflicts: r.conflicts,
@@ -169,7 +162,7 @@ fn sync_every_minutes(app: &tauri::AppHandle) -> f64 {
 
 fn main() {
     let data_dir = data_dir();
-    let (store, demo) = firstrun_commands::open_at_start(&data_dir);
+    let (store, demo) = firstrun::open_at_start(&data_dir);
     let state = AppState {
         store: Mutex::new(store),
         session: Mutex::new(None),
@@ -184,7 +177,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         // Every command in one list; what the demo refuses, in front.
-        .invoke_handler(firstrun_commands::refuse_on_demo(commands::handler()))
+        .invoke_handler(firstrun::refuse_on_demo(commands::handler()))
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {

@@ -18,7 +18,7 @@ use chrono::{DateTime, Local, NaiveDateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use crate::access::{Actor, Permission};
+use crate::access::{AccessError, Actor, Permission};
 use crate::store::{Store, DB_FILE, LATEST_VERSION};
 use crate::{settings, Result};
 
@@ -148,6 +148,20 @@ fn resolve_dir(data_dir: &Path, configured: Option<String>) -> PathBuf {
 
 fn data_dir_of(store: &Store) -> PathBuf {
     store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The backups page: the backup folder and its backups, and the databases
+/// a restore set aside (restoring one undoes that restore).
+#[derive(Debug, Clone, Serialize)]
+pub struct Backups {
+    pub dir: String,
+    pub backups: Vec<BackupInfo>,
+    pub kept_aside: Vec<BackupInfo>,
+}
+
+pub fn overview(store: &Store, data_dir: &Path) -> Result<Backups> {
+    let dir = backup_dir(store)?;
+    Ok(Backups { dir: dir.display().to_string(), backups: list(&dir)?, kept_aside: kept_aside(data_dir)? })
 }
 
 /// Backups in a folder, newest first; other files are not looked at.
@@ -313,6 +327,21 @@ pub fn check_on_start(data_dir: &Path) -> Result<(), BackupError> {
         None => "没有找到完好的备份。请不要删除数据目录中的文件，并联系技术支持".to_string(),
     };
     Err(BackupError::DatabaseDamaged { advice, newest_good, details })
+}
+
+/// At start, when the database is damaged: the newest good backup, to
+/// restore as the OS user (no one can log in to a damaged database). A
+/// sound database is restored only by an administrator, from the backups
+/// page ([`find_restorable`]), so this refuses it.
+pub fn newest_good_for_damaged(data_dir: &Path) -> Result<PathBuf> {
+    match check_on_start(data_dir) {
+        Ok(()) => Err(AccessError::Denied("数据库完好时，只有管理员可以在“备份与恢复”页面恢复").into()),
+        Err(BackupError::DatabaseDamaged { newest_good: Some(newest), .. }) => Ok(newest),
+        Err(BackupError::DatabaseDamaged { newest_good: None, .. }) => {
+            Err(crate::Error::NotFound { what: "完好的备份" })
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A file the backups page offers to restore, by the name it showed: only

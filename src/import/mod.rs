@@ -284,6 +284,12 @@ pub fn registers() -> Vec<(&'static str, &'static str)> {
     REGISTERS.iter().map(|r| (r.code, r.label)).collect()
 }
 
+/// What a register's import template is called (its file's name).
+pub fn template_name(register: &str) -> String {
+    let label = REGISTERS.iter().find(|r| r.code == register).map_or("导入", |r| r.label);
+    format!("{label}导入模板")
+}
+
 /// A register's columns, in the template's order.
 pub fn fields(register: &str) -> Result<&'static [Field]> {
     Ok(self::register(register)?.fields)

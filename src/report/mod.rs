@@ -129,6 +129,12 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("mediation-register", "人民调解案件登记簿"),
 ];
 
+/// A report's title as its file is named (`报表` for a name not in the
+/// catalogue, which the export then refuses by name).
+pub fn title(name: &str) -> &'static str {
+    CATALOGUE.iter().find(|(n, _)| *n == name).map_or("报表", |(_, t)| t)
+}
+
 /// What a report is asked for.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
@@ -150,8 +156,10 @@ pub fn build(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> 
 
 /// The report as the preview shows it: every figure, and the first
 /// [`PREVIEW_ROWS`] rows of a list (its `row_count` says how many in all).
+/// ID numbers are always masked on screen: unmasking is for the audited
+/// export.
 pub fn preview(conn: &Connection, actor: &Actor, req: &Request) -> Result<Report> {
-    collect(conn, actor, req, PREVIEW_ROWS)
+    collect(conn, actor, &Request { unmasked: false, ..req.clone() }, PREVIEW_ROWS)
 }
 
 fn collect(conn: &Connection, actor: &Actor, req: &Request, limit: usize) -> Result<Report> {

@@ -74,6 +74,10 @@ pub enum SyncError {
     OtherOffice { file: String, office: String },
     #[error("电脑“{pc}”的时钟比本机快了约{days}天，它的修改暂不导入，以免盖过其他电脑的修改。请校正该电脑的日期和时间，再在那台电脑上同步")]
     ClockAhead { pc: String, days: u64 },
+    /// The run stopped on a fault of the program itself (the automatic
+    /// sync catches it and goes on).
+    #[error("同步时程序出错，本次同步未完成，下次会再试；如反复出现，请联系技术支持")]
+    Failed,
 }
 
 impl SyncError {
@@ -97,6 +101,7 @@ impl SyncError {
             SyncError::WrongKey(_) => "sync.wrong_key",
             SyncError::OtherOffice { .. } => "sync.other_office",
             SyncError::ClockAhead { .. } => "sync.clock_ahead",
+            SyncError::Failed => "sync.failed",
         }
     }
 }
@@ -142,6 +147,23 @@ pub fn set_pc_name(store: &Store, actor: &Actor, name: &str) -> Result<()> {
     let name = crate::validate::required("pc_name", "本机名称", name)?;
     store.local().execute("UPDATE installation SET pc_name = ?1", [&name])?;
     audit::record(store, &actor.user, Action::Sync, "本机名称", &name)
+}
+
+/// The sync page's settings at once: this PC's name, the sync folder and the
+/// office key (administrators; each checks). `None` or an empty key leaves
+/// that one as it is; the folder comes before the key, which is checked
+/// against its packages.
+pub fn set_settings(
+    store: &Store,
+    actor: &Actor,
+    pc_name: Option<&str>,
+    folder: Option<&str>,
+    key: Option<&str>,
+) -> Result<SyncConfig> {
+    pc_name.map_or(Ok(()), |n| set_pc_name(store, actor, n))?;
+    folder.map_or(Ok(()), |f| set_folder(store, actor, f))?;
+    key.filter(|k| !k.is_empty()).map_or(Ok(()), |k| set_key(store, actor, k))?;
+    config(store.conn())
 }
 
 /// Sets the sync folder; it must exist now.
@@ -425,6 +447,20 @@ pub struct RunReport {
     pub conflicts: i64,
     /// Problems and warnings, in Chinese, one per file or step.
     pub messages: Vec<String>,
+    /// What the run did, in the one sentence the window, the CLI and the
+    /// audit trail all say ([`RunReport::summarised`]).
+    pub summary: String,
+}
+
+impl RunReport {
+    /// The report with its `summary` written from its counts.
+    pub fn summarised(self) -> RunReport {
+        let summary = format!(
+            "读入{}个同步包、{}条修改，写出{}条修改，更新记录{}条，冲突待核{}项",
+            self.read, self.changes_in, self.changes_out, self.records_changed, self.conflicts
+        );
+        RunReport { summary, ..self }
+    }
 }
 
 /// A sync run on the folder: takes in every package there not taken in yet
@@ -556,11 +592,8 @@ pub fn run_in(store: &mut Store, actor: &Actor, trigger: &str, folder: &Path, ke
     }
     report.finished_at = Some(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     report.id = record_run(store.local(), &report)?;
-    let detail = format!(
-        "读入{}个同步包、{}条修改，写出{}条修改，冲突待核{}项",
-        report.read, report.changes_in, report.changes_out, report.conflicts
-    );
-    audit::record(store, &actor.user, Action::Sync, &folder.display().to_string(), &detail)?;
+    let report = report.summarised();
+    audit::record(store, &actor.user, Action::Sync, &folder.display().to_string(), &report.summary)?;
     Ok(report)
 }
 
@@ -589,7 +622,9 @@ pub fn history(conn: &Connection, limit: i64) -> Result<Vec<RunReport>> {
             records_changed: r.get(9)?,
             conflicts: r.get(10)?,
             messages: serde_json::from_str(&r.get::<_, String>(11)?).unwrap_or_default(),
-        })
+            summary: String::new(),
+        }
+        .summarised())
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

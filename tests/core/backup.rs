@@ -360,6 +360,24 @@ fn at_start_a_damaged_database_is_refused_with_the_newest_good_backup_to_offer()
     assert!(err.to_string().contains("没有找到完好的备份"), "{err}");
 }
 
+/// The start page's 恢复最新的完好备份 (no one can log in to a damaged
+/// database): the core offers the newest good backup only for a damaged
+/// database, never over a sound one.
+#[test]
+fn the_newest_good_backup_is_offered_only_for_a_damaged_database() {
+    let office = office_with_one_elder();
+    let good = backup::backup_now(&office.store, &clerk(), "").unwrap();
+    let (_dir, data_dir) = close(office);
+    let sound = backup::newest_good_for_damaged(&data_dir).unwrap_err();
+    assert_eq!(sound.code(), "access.denied");
+    assert!(sound.to_string().contains("只有管理员"), "{sound}");
+
+    damage(&data_dir.join(DB_FILE));
+    assert_eq!(backup::newest_good_for_damaged(&data_dir).unwrap(), good.path);
+    fs::remove_file(&good.path).unwrap();
+    assert_eq!(backup::newest_good_for_damaged(&data_dir).unwrap_err().code(), "not_found");
+}
+
 #[test]
 fn the_cli_backs_up_lists_and_restores() {
     let dir = TempDir::new().unwrap();

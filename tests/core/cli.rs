@@ -293,6 +293,19 @@ fn a_mistyped_existing_choice_is_refused_not_read_as_skip() {
     assert!(stderr(&o).contains("update, skip, stop"), "{}", stderr(&o));
 }
 
+#[test]
+fn a_mistyped_register_or_report_is_refused_with_the_choices() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("模板.xlsx");
+    let o = run(dir.path(), &["import", "elderley", out.to_str().unwrap(), "--template"]);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("elderly, employment, households, mediation"), "{}", stderr(&o));
+    assert!(!out.exists());
+    let o = run(dir.path(), &["--user", "admin", "report", "elderly-rooster", "--period", "2026", "-o", "x.xlsx"]);
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
+    assert!(stderr(&o).contains("elderly-roster, elderly-services"), "{}", stderr(&o));
+}
+
 /// `street-ledger backup --list | head -1`: the reader goes away before the
 /// list is written; the CLI ends as other command-line tools do (by SIGPIPE),
 /// never with a panic.

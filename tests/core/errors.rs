@@ -61,3 +61,25 @@ fn export_refusals_have_stable_codes_and_name_the_file_and_what_to_do() {
         assert_eq!(payload.as_object().unwrap().len(), 2);
     }
 }
+
+/// The codes the desktop shell answers with are the core's too, each with a
+/// message that says what to do.
+#[test]
+fn the_shells_refusals_have_stable_codes_and_say_what_to_do() {
+    use street_ledger::print::PrintError;
+    use street_ledger::sync::SyncError;
+    let cases = [
+        (Error::Restoring, "store.closed", "请稍候"),
+        (SyncError::Failed.into(), "sync.failed", "下次会再试"),
+        (PrintError::Folder("D:\\导出".into()).into(), "print.folder", "D:\\导出"),
+        (PrintError::Failed.into(), "print.failed", "打印到文件"),
+        (PrintError::Timeout.into(), "print.timeout", "重试"),
+        (PrintError::Unsupported.into(), "print.unsupported", "Microsoft Print to PDF"),
+    ];
+    for (e, code, says) in cases {
+        let payload = serde_json::to_value(e.payload()).unwrap();
+        assert_eq!(payload["code"], code);
+        assert!(payload["message"].as_str().unwrap().contains(says), "{payload}");
+        assert_eq!(payload.as_object().unwrap().len(), 2);
+    }
+}

@@ -267,3 +267,31 @@ fn a_refused_export_makes_no_folder() {
     run(&o.store, "report", &Target::from(&chosen)).unwrap();
     assert_eq!(names(&out.path().join("新文件夹")).len(), 1);
 }
+
+#[test]
+fn a_case_number_makes_a_file_name_every_system_takes() {
+    use street_ledger::print::file_stem;
+    assert_eq!(file_stem("人民调解协议书-(2026)和平街人调字第1-3号"), "人民调解协议书-(2026)和平街人调字第1-3号");
+    assert_eq!(file_stem("协议书 a/b:c*?\"<>|\n. "), "协议书 a_b_c_______");
+    assert_eq!(file_stem(" .. "), "打印文档");
+}
+
+/// 另存为PDF follows the export rule before anything is printed: never the
+/// database, and the folder made for an allowed file; the file is audited.
+#[test]
+fn a_pdf_of_a_print_view_follows_the_export_rule_and_is_audited() {
+    use street_ledger::print;
+    let o = new_office();
+    let db = data_dir(&o).join(DB_FILE);
+    assert_eq!(code(print::prepare(&o.store, &Target::new(&db, false))), "export.database");
+    let out = TempDir::new().unwrap();
+    let pdf = out.path().join("导出").join("协议书.pdf");
+    print::prepare(&o.store, &Target::from(&pdf)).unwrap();
+    assert!(pdf.parent().unwrap().is_dir() && !pdf.exists());
+    print::record(&o.store, &clerk(), &pdf, "协议书").unwrap();
+    let trail = audit::query(o.store.conn(), &clerk(), &AuditQuery::default()).unwrap();
+    let saved = |e: &audit::AuditEntry| e.detail.as_deref().is_some_and(|d| d.contains("协议书，另存为PDF"));
+    assert!(trail.items.iter().any(saved), "{:?}", trail.items);
+    let path = print::pdf_target(&data_dir(&o), "协议书 1/2").path;
+    assert_eq!(path.file_name().unwrap(), "协议书 1_2.pdf");
+}

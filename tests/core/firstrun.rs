@@ -205,3 +205,30 @@ fn the_core_refuses_to_carry_the_demo_out_of_its_folder_whoever_asks() {
     office::setup(&mut real, &admin, "和平街道", &["东风社区".to_string()]).unwrap();
     sync::set_folder(&real, &admin, &folder.path().display().to_string()).unwrap();
 }
+
+/// 加入已有街道办 on a new PC: the snapshot's path is required, an office
+/// already set up is never joined over, and the PC gets the name typed.
+#[test]
+fn joining_an_office_checks_the_path_and_the_office_and_names_the_pc() {
+    const PASSPHRASE: &str = "和平街道同步密钥2025";
+    let mut a = new_office();
+    sync::set_key(&a.store, &clerk(), PASSPHRASE).unwrap();
+    let key = sync::office_key(a.store.conn(), PASSPHRASE).unwrap();
+    let usb = TempDir::new().unwrap();
+    let snapshot = usb.path().join("快照.slsync");
+    sync::snapshot(&mut a.store, &clerk(), &snapshot, &key).unwrap();
+
+    let (_dir, mut b) = first_start();
+    let blank = firstrun::join_office(&mut b, "  ", PASSPHRASE, Some("二号机")).unwrap_err().payload();
+    assert_eq!((blank.code.as_str(), blank.field.as_deref()), ("invalid_input", Some("path")));
+    assert!(office::get(b.conn()).unwrap().is_none(), "nothing joined");
+
+    let typed = format!(" {} ", snapshot.display());
+    let joined = firstrun::join_office(&mut b, &typed, PASSPHRASE, Some("二号机")).unwrap();
+    assert!(joined.received > 0, "{joined:?}");
+    assert_eq!(sync::config(b.conn()).unwrap().pc_name, "二号机");
+    assert_eq!(
+        code(firstrun::join_office(&mut a.store, &snapshot.display().to_string(), PASSPHRASE, None).unwrap_err()),
+        "already_configured"
+    );
+}

@@ -33,6 +33,7 @@ mod packaging;
 mod roster;
 mod search;
 mod settings;
+mod shell;
 mod store;
 mod sync_crash;
 mod sync_files;

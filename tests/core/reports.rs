@@ -248,6 +248,22 @@ fn rosters_mask_id_numbers_and_keep_them_as_text_and_a_community_worker_gets_onl
     assert_eq!(e.code(), "access.denied");
 }
 
+/// Full ID numbers are for the audited file: on screen the preview masks
+/// them, whatever the request asks.
+#[test]
+fn a_preview_masks_id_numbers_even_when_asked_for_them_in_full() {
+    let (_dir, store) = street();
+    let req = Request { name: "elderly-roster".into(), period: "2026".into(), unmasked: true, ..Default::default() };
+    let id_of = |r: &report::Report| match &r.sheets[0].rows[0][4] {
+        report::Cell::Text(t) => t.clone(),
+        other => panic!("{other:?}"),
+    };
+    let full = id_of(&report::build(store.conn(), &admin(), &req).unwrap());
+    assert!(full.len() == 18 && !full.contains('*'), "{full}");
+    let shown = id_of(&report::preview(store.conn(), &admin(), &req).unwrap());
+    assert!(shown.contains('*') && shown.len() == 18, "{shown}");
+}
+
 #[test]
 fn periods_and_names_that_make_no_sense_are_refused_in_chinese() {
     let (_dir, store) = street();

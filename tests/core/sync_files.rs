@@ -440,6 +440,12 @@ fn a_folder_run_takes_in_the_good_package_and_reports_the_bad_one() {
     let history = sync::history(p.b.store().conn(), 10).unwrap();
     assert_eq!(history[0].messages, r.messages, "the history keeps the message");
     assert!(folder.join("坏的.slsync").exists(), "the bad file is left for the user");
+    // One sentence says what the run did, wherever it is shown.
+    let said = format!(
+        "读入1个同步包、{}条修改，写出{}条修改，更新记录{}条，冲突待核0项",
+        r.changes_in, r.changes_out, r.records_changed
+    );
+    assert_eq!((r.summary.as_str(), history[0].summary.as_str()), (said.as_str(), said.as_str()));
 }
 
 #[test]

@@ -14,7 +14,10 @@ export function whenSessionLost(f) { onSessionLost = f; }
 let queue = Promise.resolve();
 const QUEUE_PATIENCE_MS = 30000;
 
-export const invoke = (cmd, args) => {
+// Not exported: every call goes through a binding of `api` below, one per
+// command of the shell's `commands::handler` (a test holds the two lists
+// equal).
+const invoke = (cmd, args) => {
   if (!window.__TAURI__) {
     return Promise.reject({ code: 'no_backend', message: '未连接到程序后台，请从桌面程序中打开本页面' });
   }
@@ -100,6 +103,31 @@ export const api = {
   loanAlerts: () => invoke('loan_alerts'),
   loans: () => invoke('loan_list'),
   addRelief: (case_id, input) => invoke('add_relief', { case_id, input }),
+  // 人民调解
+  mediationList: (query) => invoke('mediation_list', { query }),
+  mediationRegister: (input) => invoke('mediation_register', { input }),
+  mediationDetail: (id) => invoke('mediation_detail', { id }),
+  mediationStep: (case_id, input) => invoke('mediation_step', { case_id, input }),
+  mediationAlerts: () => invoke('mediation_alerts'),
+  mediators: () => invoke('mediators'),
+  addMediator: (input) => invoke('add_mediator', { input }),
+  prevention: (from, to) => invoke('prevention_list', { from, to }),
+  addPrevention: (input) => invoke('add_prevention', { input }),
+  mediationPrintDetail: (id) => invoke('mediation_print_detail', { id }),
+  savePrintPdf: (name) => invoke('save_print_pdf', { name }),
+  // 统计报表, 统计概览 and 导入
+  reportCatalogue: () => invoke('report_catalogue'),
+  reportPreview: (request) => invoke('report_preview', { request }),
+  reportExport: (request, path, overwrite = false) => invoke('report_export', { request, path, overwrite }),
+  importTemplate: (register) => invoke('import_template', { register }),
+  importPreview: (register, path, options) => invoke('import_preview', { register, path, options }),
+  importRun: (register, path, options) => invoke('import_run', { register, path, options }),
+  // First start: the demo and the sync step; the start-up probe
+  demoStatus: () => invoke('demo_status'),
+  enterDemo: () => invoke('enter_demo'),
+  leaveDemo: () => invoke('leave_demo'),
+  firstSyncSettings: (folder, key, key_again) => invoke('first_sync_settings', { folder, key, key_again }),
+  uiReady: () => invoke('ui_ready'),
 };
 
 /** The system's own file dialog: `how.save` for a save dialog, else an open

@@ -1,6 +1,6 @@
 // The shell: first-start setup, login and the idle lock, then routing
 // between pages by the address hash (#/roster, #/elderly/<id>, ...).
-import { api, invoke, onEvent, whenSessionLost } from './api.js';
+import { api, onEvent, whenSessionLost } from './api.js';
 import { errorBox, mount, toast, today } from './dom.js';
 import { setupPage } from './setup.js';
 import { demoBanner } from './demo.js';
@@ -15,7 +15,7 @@ import { backupsPage, damagedPage } from './backups.js';
 import { dictionariesPage } from './dictionaries.js';
 import { auditPage } from './audit.js';
 import { helpPage, topicFor } from './help.js';
-import { runSummary, syncPage } from './sync.js';
+import { syncPage } from './sync.js';
 import { casesPage, caseRegisterPage } from './cases.js';
 import { casePage } from './case.js';
 import { householdNewPage, householdPage, householdsPage } from './household.js';
@@ -155,7 +155,7 @@ syncTop.addEventListener('click', async () => {
   try {
     const r = await api.syncNow();
     const warn = r.messages.length ? `。注意：${r.messages.join('；')}` : '';
-    toast(`同步完成：${runSummary(r)}${warn}`, r.messages.length ? 8000 : 4000);
+    toast(`同步完成：${r.summary}${warn}`, r.messages.length ? 8000 : 4000);
     syncTop.classList.toggle('sync-failed', r.messages.length > 0);
     syncTop.title = `上次同步：${new Date().toLocaleTimeString('zh-CN', { hour12: false })}`;
     refreshAfterSync();
@@ -190,4 +190,4 @@ document.getElementById('lock-now').addEventListener('click', async () => { lock
 document.getElementById('logout').addEventListener('click', async () => { await api.logout(); location.hash = ''; location.reload(); });
 
 // Once the first page (login or first run) is on screen: the start-up probe of package-test.
-start().finally(() => requestAnimationFrame(() => invoke('ui_ready').catch(() => {})));
+start().finally(() => requestAnimationFrame(() => api.uiReady().catch(() => {})));

@@ -2,12 +2,12 @@
 // under the top bar of every page says so, shows how to log in, and offers
 // to leave. Leaving deletes the demo and starts the app again on the real
 // database (its first-run page, or its login page).
-import { invoke } from './api.js';
+import { api } from './api.js';
 import { h, toast } from './dom.js';
 
 /** Shows or removes the banner as the shell says; the demo login, or null. */
 export async function demoBanner() {
-  const login = await invoke('demo_status');
+  const login = await api.demoStatus();
   const app = document.getElementById('app');
   document.getElementById('demo-banner')?.remove();
   app.classList.toggle('demo', Boolean(login));
@@ -16,7 +16,7 @@ export async function demoBanner() {
     leave.disabled = true;
     leave.textContent = '正在删除演示数据……';
     try {
-      await invoke('leave_demo');
+      await api.leaveDemo();
     } catch (e) {
       toast(e.message, 8000);
       leave.disabled = false;

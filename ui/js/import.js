@@ -3,15 +3,8 @@
 // will do: the header row found, each field's column (changeable), every
 // problem by row and column, values to map to known ones. Then the import,
 // and the rejected rows written back as .xlsx for fixing.
-import { invoke, onEvent } from './api.js';
+import { api, onEvent } from './api.js';
 import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
-
-const api = {
-  catalogue: () => invoke('report_catalogue'),
-  template: (register) => invoke('import_template', { register }),
-  preview: (register, path, options) => invoke('import_preview', { register, path, options }),
-  run: (register, path, options) => invoke('import_run', { register, path, options }),
-};
 
 // How far a long file has got, on the line of the spinner that waits for it.
 // Never backwards: when a row fails in a register's own check, the core goes
@@ -48,7 +41,7 @@ function columnLetter(i) {
 }
 
 export async function importPage(ctx) {
-  const cat = await api.catalogue();
+  const cat = await api.reportCatalogue();
   const st = { sheet: null, mapping: {}, values: {}, existing: 'skip', all_or_nothing: false, preview: null };
 
   const register = h('select#import-register', { name: 'register' }, options(cat.registers, cat.registers[0]?.[0]));
@@ -87,7 +80,7 @@ export async function importPage(ctx) {
     runButton.disabled = true;
     result.replaceChildren(working('正在读取和检查…'));
     try {
-      const p = await api.preview(register.value, path.value.trim(), opts());
+      const p = await api.importPreview(register.value, path.value.trim(), opts());
       st.preview = p;
       st.sheet = p.sheet;
       sheet.replaceChildren(...options(p.sheets, p.sheet));
@@ -183,7 +176,7 @@ export async function importPage(ctx) {
   templateButton.addEventListener('click', async () => {
     templateButton.disabled = true;
     try {
-      const r = await api.template(register.value);
+      const r = await api.importTemplate(register.value);
       message.replaceChildren(h('p.notice#import-template-saved', {}, '导入模板已保存到：', h('span.mono', {}, r.path)));
     } catch (e) {
       message.replaceChildren(errorBox(e));
@@ -197,7 +190,7 @@ export async function importPage(ctx) {
     runButton.textContent = '正在导入…';
     outcome.replaceChildren(working('正在导入，请稍候…'));
     try {
-      const o = await api.run(register.value, path.value.trim(), opts());
+      const o = await api.importRun(register.value, path.value.trim(), opts());
       const unit = st.preview?.unit || '条';
       outcome.replaceChildren(h('div.ok-box#import-done', {},
         h('div', {}, `导入完成：新增 ${o.imported} ${unit}，更新 ${o.updated} ${unit}，跳过 ${o.skipped} ${unit}，未导入 ${o.rejected} 行。`),

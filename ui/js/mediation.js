@@ -2,23 +2,11 @@
 // roster (调解员名册) and the prevention entries (排查预防); the routes of
 // the register for app.js. 受理登记 is in mediation_register.js, the case page
 // in mediation_case.js, the printable documents in print.js.
-import { invoke } from './api.js';
+import { api } from './api.js';
 import { errorBox, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
-
-export const med = {
-  list: (query) => invoke('mediation_list', { query }),
-  register: (input) => invoke('mediation_register', { input }),
-  detail: (id) => invoke('mediation_detail', { id }),
-  step: (case_id, input) => invoke('mediation_step', { case_id, input }),
-  alerts: () => invoke('mediation_alerts'),
-  mediators: () => invoke('mediators'),
-  addMediator: (input) => invoke('add_mediator', { input }),
-  prevention: (from, to) => invoke('prevention_list', { from, to }),
-  addPrevention: (input) => invoke('add_prevention', { input }),
-};
 
 /** The pages of the register, as app.js routes them: [hash, page, nav]. */
 export function mediationRoutes(ctx) {
@@ -71,7 +59,7 @@ function committeeFilter(ctx, id, selected) {
 const state = { dispute_type: '', source: '', status: '', mediator_id: '', community_id: '', from: '', to: '', page: 1 };
 
 export async function mediationListPage(ctx) {
-  const mediators = await med.mediators();
+  const mediators = await api.mediators();
   const controls = {
     dispute_type: h('select#med-type', {}, options(ctx.dicts.dispute_type, state.dispute_type, '全部类型')),
     source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
@@ -86,7 +74,7 @@ export async function mediationListPage(ctx) {
     fetch: (paging) => {
       const q = { ...paging };
       for (const k of Object.keys(controls)) q[k] = state[k] || null;
-      return med.list(q);
+      return api.mediationList(q);
     },
     filters: controls,
     title: '人民调解案件',
@@ -123,7 +111,7 @@ const ALERT_HINTS = {
 };
 
 export async function alertsPage() {
-  const alerts = await med.alerts();
+  const alerts = await api.mediationAlerts();
   const when = (a) => (a.days > 0 ? `已过 ${a.days} 天` : a.days === 0 ? '今天' : `还有 ${-a.days} 天`);
   const counts = Object.keys(ALERT_HINTS).map((k) => [k, alerts.filter((a) => a.kind === k).length]);
   mount(h('div.page', {},
@@ -142,7 +130,7 @@ export async function alertsPage() {
 }
 
 export async function mediatorsPage(ctx) {
-  const list = await med.mediators();
+  const list = await api.mediators();
   const form = h('form.card.inline#mediator-form', {},
     h('h2', {}, '添加调解员'),
     h('div.form-error'),
@@ -156,7 +144,7 @@ export async function mediatorsPage(ctx) {
     ev.preventDefault();
     const v = formValues(form);
     try {
-      await med.addMediator({ ...v, name: v.name || '' });
+      await api.addMediator({ ...v, name: v.name || '' });
       toast('调解员已添加');
       mediatorsPage(ctx);
     } catch (err) {
@@ -196,7 +184,7 @@ export async function preventionPage(ctx) {
     period.from = from.value;
     period.to = to.value;
     try {
-      const rows = await med.prevention(period.from || '0000-01-01', period.to || '9999-12-31');
+      const rows = await api.prevention(period.from || '0000-01-01', period.to || '9999-12-31');
       const sum = (k) => rows.reduce((n, r) => n + (r[k] || 0), 0);
       result.replaceChildren(h('div.table-wrap', {}, h('table.list.plain.prevention#prevention-table', {},
         h('thead', {}, h('tr', {}, ['日期', '调委会', ...PREVENTION.map(([, l]) => l), '备注'].map((t) => h('th', {}, t)))),
@@ -227,7 +215,7 @@ export async function preventionPage(ctx) {
     // Whole numbers as typed; a blank one counts 0, anything else the core checks.
     for (const [k] of PREVENTION) input[k] = v[k] === null ? 0 : Number(v[k]);
     try {
-      await med.addPrevention(input);
+      await api.addPrevention(input);
       toast('排查预防记录已保存');
       form.reset();
       await load();

@@ -2,8 +2,9 @@
 // (each dated and signed), and the form of the step that may come next —
 // only the steps the core lists (`next_steps`), plus 司法确认 while a written
 // agreement may still go to court. Printable documents open from the head.
+import { api } from './api.js';
 import { field, formValues, h, mount, options, showError, toast, today, yuan } from './dom.js';
-import { med, signName, statusTag } from './mediation.js';
+import { signName, statusTag } from './mediation.js';
 import { SIDES } from './mediation_register.js';
 import { openPrint } from './print.js';
 
@@ -15,7 +16,7 @@ const signer = (step) => SIGNER[step] || '经办人';
 let chosen = { id: null, step: null };
 
 export async function mediationCasePage(ctx, id) {
-  const d = await med.detail(id);
+  const d = await api.mediationDetail(id);
   const r = d.row;
   const visit = [...d.timeline].reverse().find((s) => s.step === '回访');
   const printButtons = [
@@ -208,7 +209,7 @@ function stepForm(ctx, d, step) {
     const button = form.querySelector('#step-submit');
     button.disabled = true;
     try {
-      await med.step(d.row.id, input);
+      await api.mediationStep(d.row.id, input);
       toast(`已登记“${step}”`);
       await mediationCasePage(ctx, d.row.id);
     } catch (err) {

@@ -4,14 +4,14 @@
 // as it is typed, like on the roster.
 import { api } from './api.js';
 import { clearErrors, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
-import { committeeChoice, med, signName } from './mediation.js';
+import { committeeChoice, signName } from './mediation.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
 /** Fields of one party: the core names these when a party is refused. */
 const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
 
 export async function mediationRegisterPage(ctx) {
-  const mediators = await med.mediators();
+  const mediators = await api.mediators();
   const text = (name, attrs = {}) => h('input', { name, ...attrs });
   const mediatorBox = mediators.length
     ? h('div.checks.mediator-checks#mediator-checks', { dataset: { name: 'mediator_ids' } },
@@ -57,7 +57,7 @@ export async function mediationRegisterPage(ctx) {
     const button = form.querySelector('#med-submit');
     button.disabled = true;
     try {
-      const id = await med.register(input);
+      const id = await api.mediationRegister(input);
       toast('已受理登记');
       location.hash = `#/mediation/case/${id}`;
     } catch (err) {

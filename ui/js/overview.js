@@ -1,11 +1,11 @@
 // 统计概览: the year at a glance, drawn as inline SVG from the statistics
 // reports themselves (each chart's 查看数据 is the report's figures), and
 // the open reminders of the three registers.
-import { api, invoke } from './api.js';
+import { api } from './api.js';
 import { errorBox, h, mount, options } from './dom.js';
 import { columnOf, columnsUnder } from './reports.js';
 
-const preview = (request) => invoke('report_preview', { request });
+const preview = api.reportPreview;
 const state = { year: new Date().getFullYear() };
 
 export async function overviewPage(ctx) {
@@ -72,7 +72,7 @@ async function openAlerts() {
   const count = (p) => p.then((l) => l.length, () => null);
   const [due, followups, loans, mediation] = await Promise.all([
     count(api.dueVisits(null)), count(api.followupsDue(null)), count(api.loanAlerts()),
-    count(invoke('mediation_alerts')),
+    count(api.mediationAlerts()),
   ]);
   return [
     ['待探访老人', due, '#/due'], ['待跟踪援助对象', followups, '#/followups'],

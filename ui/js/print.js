@@ -6,7 +6,7 @@
 // parties (登记表, 协议书) print them from the core's print detail: full ID
 // numbers for roles that may see them (audited by the core), masked with a
 // note on the toolbar for the others. The case page stays masked.
-import { invoke } from './api.js';
+import { api } from './api.js';
 import { h, toast, yuan } from './dom.js';
 import { cnDate } from './mediation.js';
 
@@ -30,7 +30,7 @@ export async function openPrint(kind, d) {
     const where = location.hash;
     opening = true;
     try {
-      d = await invoke('mediation_print_detail', { id: d.row.id });
+      d = await api.mediationPrintDetail(d.row.id);
     } catch (err) {
       toast(err.message, 5000);
       return;
@@ -81,7 +81,7 @@ async function savePdf(name) {
   saving = true;
   show('正在保存PDF…', 'busy');
   try {
-    const saved = await invoke('save_print_pdf', { name });
+    const saved = await api.savePrintPdf(name);
     show(`PDF 已保存到：${saved.path}`, 'done');
     status.dataset.path = saved.path;
   } catch (err) {

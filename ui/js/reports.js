@@ -1,19 +1,10 @@
 // 统计报表: a report of the catalogue for a period and a scope, previewed
 // as the file lays it out (merged multi-level headers, 合计, 说明) and
 // written as .xlsx. Also the routes of the three statistics pages.
-import { invoke } from './api.js';
+import { api } from './api.js';
 import { askToReplace, clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
-
-export const statsApi = {
-  catalogue: () => invoke('report_catalogue'),
-  preview: (request) => invoke('report_preview', { request }),
-  exportReport: (request, path, overwrite = false) => invoke('report_export', { request, path, overwrite }),
-  importTemplate: (register) => invoke('import_template', { register }),
-  importPreview: (register, path, options) => invoke('import_preview', { register, path, options }),
-  importRun: (register, path, options) => invoke('import_run', { register, path, options }),
-};
 
 export function statsRoutes(ctx) {
   return [
@@ -40,7 +31,7 @@ export function periodOf(s) {
 }
 
 export async function reportsPage(ctx) {
-  const cat = await statsApi.catalogue();
+  const cat = await api.reportCatalogue();
   if (state.path === null) state.path = cat.export_dir;
   const mine = ctx.session.community_id;
   if (mine) state.community_id = mine;
@@ -106,7 +97,7 @@ export async function reportsPage(ctx) {
     previewButton.disabled = true;
     result.replaceChildren(h('p.muted.working', {}, '正在生成…'));
     try {
-      const report = await statsApi.preview(read());
+      const report = await api.reportPreview(read());
       result.replaceChildren(renderReport(report));
     } catch (e) {
       result.replaceChildren();
@@ -120,7 +111,7 @@ export async function reportsPage(ctx) {
     exportButton.textContent = '正在生成…';
     saved.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在生成Excel文件，请稍候…'));
     try {
-      const r = await statsApi.exportReport(request, typed || null, overwrite);
+      const r = await api.reportExport(request, typed || null, overwrite);
       saved.replaceChildren(h('p.notice#report-saved', {}, '已保存到：', h('span.mono', {}, r.path)));
       toast('报表已导出');
     } catch (e) {

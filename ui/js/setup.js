@@ -4,7 +4,7 @@
 // one from a snapshot made on another of its PCs (the accounts come with it,
 // so the login page follows). Beside both: a demo office to look around in
 // first, which lives apart from the real database and is deleted on leaving.
-import { api, invoke } from './api.js';
+import { api } from './api.js';
 import { field, h, mount, pathInput, showError, toast } from './dom.js';
 import { demoBanner } from './demo.js';
 
@@ -70,7 +70,7 @@ function syncStep(session, done) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      await invoke('first_sync_settings', { folder: form.folder.value, key: form.key.value, key_again: form.key_again.value });
+      await api.firstSyncSettings(form.folder.value, form.key.value, form.key_again.value);
     } catch (e) {
       if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: e.field || SYNC_FIELD_OF[e.code] });
       return;
@@ -88,7 +88,7 @@ function demoOffer(done) {
     button.disabled = true;
     button.textContent = '正在生成演示数据，约需十几秒……';
     try {
-      const login = await invoke('enter_demo');
+      const login = await api.enterDemo();
       await demoBanner();
       await done(await api.login(login.username, login.password));
     } catch (e) {

@@ -7,11 +7,6 @@ import { askToReplace, clearErrors, errorBox, field, h, mount, pathInput, showEr
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
 
-/** One line for a run: what came in, what went out. */
-export function runSummary(r) {
-  return `读入${r.read}个同步包、${r.changes_in}条修改，写出${r.changes_out}条修改，更新记录${r.records_changed}条，冲突待核${r.conflicts}项`;
-}
-
 // Errors of the settings that belong beside a field.
 const FIELD_OF = { 'sync.folder': 'folder', 'sync.weak_key': 'key', 'sync.wrong_key': 'key', 'sync.not_joined': 'key',
   'sync.no_key': 'key', 'sync.key_upgrade': 'key' };
@@ -75,7 +70,7 @@ function outcomeBox(outcome) {
   if (outcome.error) return errorBox(outcome.error);
   const r = outcome.report;
   return h('div.ok-box', {},
-    h('div', {}, `同步完成：${runSummary(r)}。`),
+    h('div', {}, `同步完成：${r.summary}。`),
     r.messages.map((m) => h('div.warn', {}, `注意：${m}`)));
 }
 

@@ -51,7 +51,7 @@ Terminal=false
 const TEST_PASSWORD: &str = "package-test-1234";
 
 /// Set for the installed app: it then prints `PROBE_LINE` once the UI has its first page
-/// (login or first run) on screen (src-tauri/src/probe.rs, called from ui/js/app.js).
+/// (login or first run) on screen (src-tauri/src/commands/probe.rs, called from ui/js/app.js).
 const PROBE_VAR: &str = "STREET_LEDGER_STARTUP_PROBE";
 const PROBE_LINE: &str = "startup: login page shown";
 

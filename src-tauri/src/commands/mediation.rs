@@ -1,7 +1,6 @@
 //! 人民调解: cases from 受理 to 结案, the mediator roster, alerts and the
 //! prevention entries. Like every command: the session, one core call, the
-//! error as `{code, message, field?}`. Declared from `commands`, whose
-//! `with` helper and `today` these share.
+//! error as `{code, message, field?}`.
 use street_ledger::mediation::lifecycle::{self, StepInput};
 use street_ledger::mediation::{
     self, Alert, CaseDetail, CaseInput, CaseQuery, CaseRow, Mediator, MediatorInput, PreventionInput,

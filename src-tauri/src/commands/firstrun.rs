@@ -1,7 +1,7 @@
 //! The first-run guide's commands: the demo office (先看看演示数据) opened in
 //! place of the real database and left again, and the sync step. While the
 //! demo is open, `refuse_on_demo` turns away whatever would carry its records
-//! out of its folder, whichever file the command lives in.
+//! out of its folder, whichever module the command lives in.
 use std::path::Path;
 use std::sync::atomic::Ordering;
 
@@ -11,10 +11,8 @@ use street_ledger::sync::SyncConfig;
 use street_ledger::{Error, ErrorPayload};
 use tauri::{Manager, State};
 
-use crate::commands::{with, with_store};
+use super::{with, with_store, Reply};
 use crate::AppState;
-
-type Reply<T> = Result<T, ErrorPayload>;
 
 /// Commands refused while the demo is open, with what the refusal says
 /// cannot be done. The core refuses to sync the demo itself, but these

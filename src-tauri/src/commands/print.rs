@@ -1,30 +1,28 @@
 //! The print view (人民调解协议书 and the other A4 documents): the case as
 //! its documents print it (full ID numbers where the role may see them), and
 //! 另存为PDF, printed by the webview itself straight into a PDF file, with no
-//! dialog, as the system's print dialog would print it (same print CSS). Like
-//! every command: the session, one call, the error as `{code, message}`.
-use std::path::Path;
+//! dialog, as the system's print dialog would print it (same print CSS).
+//! Where the file goes, the export rule and the audit are the core's
+//! (`street_ledger::print`); this only has the window print.
 use std::time::Duration;
 
 use serde::Serialize;
 use street_ledger::access::Actor;
-use street_ledger::accounts::AuthError;
-use street_ledger::audit::{self, Action};
 use street_ledger::export::{self, Target};
 use street_ledger::mediation::{self, PrintDetail};
+use street_ledger::print::{self, PrintError};
 use street_ledger::{Error, ErrorPayload};
 use tauri::{State, WebviewWindow};
 
+use super::{with, with_store, Reply};
 use crate::AppState;
-
-type Reply<T> = Result<T, ErrorPayload>;
 
 /// A mediation case for its 受理登记表 and 协议书: the parties' full ID
 /// numbers for roles that may see them (the core audits it), masked with a
 /// note for the toolbar otherwise.
 #[tauri::command(async)]
 pub fn mediation_print_detail(state: State<AppState>, id: String) -> Reply<PrintDetail> {
-    crate::commands::with(&state, |s, a| mediation::print_detail(s, a, &id))
+    with(&state, |s, a| mediation::print_detail(s, a, &id))
 }
 
 #[derive(Serialize)]
@@ -33,64 +31,23 @@ pub struct Saved {
 }
 
 /// Prints what the window shows (the print view) to `<文档>/街道民生台账导出/<name>.pdf`
-/// and answers once the file is complete. The file holds names and ID
-/// numbers, so it is audited like any export. An earlier file of the same
-/// name is kept and the new one numbered (the core's `export::fresh`); the
-/// path passes the core's export rule like every export.
+/// and answers once the file is complete; no unaudited copy of names and ID
+/// numbers is left behind.
 #[tauri::command]
 pub async fn save_print_pdf(state: State<'_, AppState>, window: WebviewWindow, name: String) -> Reply<Saved> {
-    let actor = actor(&state)?;
-    let target = Target::new(export::fresh(&export::folder(&state.data_dir), &file_stem(&name), "pdf"), false);
-    checked(&state, &target)?;
-    let path = target.path.clone();
+    let target = print::pdf_target(&state.data_dir, &name);
+    let actor: Actor = with(&state, |s, a| print::prepare(s, &target).map(|()| a.clone()))?;
     print_to_pdf(&window, &target).await?;
-    // No unaudited copy of names and ID numbers is left behind.
-    audited(&state, &actor, &path, &name).inspect_err(|_| {
+    let path = target.path;
+    let saved = with_store(&state, |s| print::record(s, &actor, &path, &name));
+    if saved.is_err() {
         let _ = std::fs::remove_file(&path);
-    })
-}
-
-/// The core's export rule on the target, and its folder made.
-fn checked(state: &AppState, target: &Target) -> Reply<()> {
-    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    let store = guard.as_ref().map_err(|e| e.clone())?;
-    export::check(store, target)?;
-    let dir = target.path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|_| failed("print.folder", format!("无法创建文件夹 {}，请检查磁盘空间和权限", dir.display())))
-}
-
-fn actor(state: &AppState) -> Reply<Actor> {
-    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    let store = guard.as_ref().map_err(|e| e.clone())?;
-    match state.session.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
-        Some(session) => session.active(store).map_err(ErrorPayload::from),
-        None => Err(Error::Auth(AuthError::NotLoggedIn).payload()),
     }
+    saved.map(|()| Saved { path: path.display().to_string() })
 }
 
-fn audited(state: &AppState, actor: &Actor, path: &Path, name: &str) -> Reply<Saved> {
-    let guard = state.store.lock().unwrap_or_else(|p| p.into_inner());
-    let store = guard.as_ref().map_err(|e| e.clone())?;
-    audit::record(store, &actor.user, Action::Export, &path.display().to_string(), &format!("{name}，另存为PDF"))?;
-    Ok(Saved { path: path.display().to_string() })
-}
-
-fn failed(code: &str, message: impl Into<String>) -> ErrorPayload {
-    ErrorPayload { code: code.into(), message: message.into(), field: None }
-}
-
-/// A name every file system takes: no separators or characters Windows
-/// refuses, no trailing dots or spaces, not too long for a path.
-fn file_stem(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c.is_control() || r#"\/:*?"<>|"#.contains(c) { '_' } else { c }).take(80).collect();
-    let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
-    if cleaned.is_empty() {
-        "打印文档".into()
-    } else {
-        cleaned.into()
-    }
+fn failed(e: PrintError) -> ErrorPayload {
+    Error::from(e).payload()
 }
 
 /// How long a print may take before the user is told; a few A4 pages take
@@ -108,7 +65,7 @@ async fn print_to_pdf(window: &WebviewWindow, target: &Target) -> Reply<()> {
     use gtk::glib;
     use webkit2gtk::PrintOperationExt;
 
-    let unusable = || failed("print.failed", "无法保存PDF，请点击“打印”，在打印对话框中选择“打印到文件”保存");
+    let unusable = || failed(PrintError::Failed);
     let part = export::temporary(&target.path);
     let uri = glib::filename_to_uri(&part, None).map_err(|_| unusable())?.to_string();
     let (tx, rx) = std::sync::mpsc::channel::<Result<(), String>>();
@@ -152,7 +109,7 @@ async fn print_to_pdf(window: &WebviewWindow, target: &Target) -> Reply<()> {
             eprintln!("另存为PDF失败：{why}");
             Err(unusable())
         }
-        _ => Err(failed("print.timeout", "保存PDF超时，请关闭预览后重试，或点击“打印”在打印对话框中保存")),
+        _ => Err(failed(PrintError::Timeout)),
     };
     if outcome.is_err() {
         let _ = std::fs::remove_file(&part);
@@ -164,20 +121,5 @@ async fn print_to_pdf(window: &WebviewWindow, target: &Target) -> Reply<()> {
 /// “Microsoft Print to PDF”).
 #[cfg(not(target_os = "linux"))]
 async fn print_to_pdf(_window: &WebviewWindow, _target: &Target) -> Reply<()> {
-    Err(failed(
-        "print.unsupported",
-        "本机不能直接另存为PDF，请点击“打印”，在打印对话框中选择“另存为 PDF”或“Microsoft Print to PDF”",
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_stem;
-
-    #[test]
-    fn a_case_number_makes_a_file_name_every_system_takes() {
-        assert_eq!(file_stem("人民调解协议书-(2026)和平街人调字第1-3号"), "人民调解协议书-(2026)和平街人调字第1-3号");
-        assert_eq!(file_stem("协议书 a/b:c*?\"<>|\n. "), "协议书 a_b_c_______");
-        assert_eq!(file_stem(" .. "), "打印文档");
-    }
+    Err(failed(PrintError::Unsupported))
 }

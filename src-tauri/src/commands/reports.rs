@@ -1,22 +1,21 @@
 //! 统计报表, 统计概览 and 导入: reports previewed and written as .xlsx,
 //! spreadsheets previewed and imported. Like every command: the session, one
 //! core call, the error as `{code, message, field?}`. The long ones are
-//! `async` so the window stays responsive. Declared from `commands`, whose
-//! `with` helper, `today` and export folder these share.
+//! `async` so the window stays responsive.
 use std::path::Path;
 
 use serde::Serialize;
+use street_ledger::export::{self, Target};
 use street_ledger::import::{self, Options, Outcome, Preview};
 use street_ledger::report::{self, Report, Request};
 use tauri::{AppHandle, Emitter, State};
 
-use street_ledger::export::{self, Target};
-
-use super::{export_target, today, with, Exported, Reply};
+use super::{today, with, Exported, Reply};
 use crate::AppState;
 
+/// The export folder's rule for an .xlsx the user asked for.
 fn target(state: &AppState, typed: Option<&str>, what: &str, overwrite: Option<bool>) -> Target {
-    export_target(state, typed, what, "xlsx", overwrite)
+    Target::chosen(&state.data_dir, typed, what, "xlsx", overwrite)
 }
 
 #[derive(Serialize)]
@@ -36,11 +35,10 @@ pub fn report_catalogue(state: State<AppState>) -> Reply<Catalogue> {
     })
 }
 
-/// The report as the file would hold it; ID numbers always masked on screen
-/// (unmasking is for the audited export).
+/// The report as the file would hold it (ID numbers always masked on screen).
 #[tauri::command]
 pub async fn report_preview(state: State<'_, AppState>, request: Request) -> Reply<Report> {
-    with(&state, |s, a| report::preview(s.conn(), a, &Request { unmasked: false, ..request }))
+    with(&state, |s, a| report::preview(s.conn(), a, &request))
 }
 
 #[tauri::command]
@@ -50,8 +48,7 @@ pub async fn report_export(
     path: Option<String>,
     overwrite: Option<bool>,
 ) -> Reply<Exported> {
-    let title = report::CATALOGUE.iter().find(|(n, _)| *n == request.name).map_or("报表", |(_, t)| t);
-    let target = target(&state, path.as_deref(), title, overwrite);
+    let target = target(&state, path.as_deref(), report::title(&request.name), overwrite);
     with(&state, |s, a| {
         let written = report::export(s, a, &request, &target, today())?;
         Ok(Exported { path: written.display().to_string(), rows: 0 })
@@ -61,8 +58,7 @@ pub async fn report_export(
 /// The import template of a register, written to the export folder.
 #[tauri::command(async)]
 pub fn import_template(state: State<AppState>, register: String) -> Reply<Exported> {
-    let label = import::registers().into_iter().find(|(c, _)| *c == register).map_or("导入", |(_, l)| l);
-    let target = target(&state, None, &format!("{label}导入模板"), None);
+    let target = target(&state, None, &import::template_name(&register), None);
     with(&state, |s, _| {
         import::template(s, &register, &target)?;
         Ok(Exported { path: target.path.display().to_string(), rows: 0 })
