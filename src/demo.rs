@@ -190,6 +190,15 @@ fn employment(
     sum: &mut DemoSummary,
 ) -> Result<()> {
     use crate::employment::{case, household, loans, posts};
+    // The post subsidy's rates, as a district sets them (example figures).
+    for (key, rates) in [
+        ("employment.rate.post", "2021-01:1800;2024-01:2000"),
+        ("employment.rate.pension", "2021-01:640;2024-01:700"),
+        ("employment.rate.medical", "2021-01:300"),
+        ("employment.rate.unemployment", "2021-01:20"),
+    ] {
+        crate::settings::set_in(w, key, rates)?;
+    }
     let posts_ids: Vec<String> = (0..(persons / 1500).max(2))
         .map(|i| {
             let input = posts::PostInput {

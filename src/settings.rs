@@ -44,8 +44,54 @@ impl Setting {
                 Ok(n) if values.contains(&n) => Ok(Value::Integer(n)),
                 _ => Err(out_of_range()),
             },
+            Kind::Dated { min, max } => match parse_dated(&value, min * 100, max * 100) {
+                Some(entries) => Ok(Value::Text(dated_text(&entries))),
+                None => Err(out_of_range()),
+            },
         }
     }
+}
+
+/// `2025-01:1800；2026-07:1900.5` as (first day of the month, cents), in
+/// month order; None when an entry is not a month and an amount in range or
+/// a month repeats. Empty is no entry.
+fn parse_dated(value: &str, min_cents: i64, max_cents: i64) -> Option<Vec<(chrono::NaiveDate, i64)>> {
+    let mut out = Vec::new();
+    for entry in value.split([';', '；', ',', '，', '\n']).map(str::trim).filter(|e| !e.is_empty()) {
+        let (month, amount) = entry.split_once([':', '：'])?;
+        let month = chrono::NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").ok()?;
+        let cents = crate::validate::yuan_to_cents("value", "金额", Some(amount.trim()), f64::MAX).ok()?;
+        if amount.trim().is_empty() {
+            return None;
+        }
+        if !(min_cents..=max_cents).contains(&cents) {
+            return None;
+        }
+        out.push((month, cents));
+    }
+    out.sort();
+    if out.windows(2).any(|w| w[0].0 == w[1].0) {
+        return None;
+    }
+    Some(out)
+}
+
+/// The stored form of [`parse_dated`]'s entries.
+fn dated_text(entries: &[(chrono::NaiveDate, i64)]) -> String {
+    let amount = |c: i64| if c % 100 == 0 { (c / 100).to_string() } else { format!("{}.{:02}", c / 100, c % 100) };
+    entries.iter().map(|(m, c)| format!("{}:{}", m.format("%Y-%m"), amount(*c))).collect::<Vec<_>>().join(";")
+}
+
+/// An effective-dated amount in force in a month (any day of it), in cents:
+/// the entry of the latest starting month not after it. None before the
+/// first entry or when not set (a stored value not allowed counts as not
+/// set, like any setting's).
+pub fn amount_in(conn: &Connection, key: &str, month: chrono::NaiveDate) -> Result<Option<i64>> {
+    let Some(Setting { kind: Kind::Dated { min, max }, .. }) = spec(key) else {
+        return Err(SettingsError::Unknown(key.to_string()).into());
+    };
+    let entries = stored(conn, key)?.and_then(|v| parse_dated(&v, min * 100, max * 100)).unwrap_or_default();
+    Ok(entries.iter().rev().find(|(from, _)| *from <= month).map(|(_, cents)| *cents))
 }
 
 enum Value {
@@ -228,14 +274,28 @@ pub fn set(store: &mut Store, actor: &Actor, key: &str, value: &str) -> Result<(
         tx.commit()?;
         return Ok(());
     }
+    store.write(actor, |w| write_in(w, key, &value))
+}
+
+/// [`set`] of a synced setting inside a larger write (the demo's rates),
+/// checked the same way.
+pub fn set_in(w: &mut WriteTx, key: &str, value: &str) -> Result<()> {
+    w.actor().require(Permission::Administer)?;
+    let s = ALL.iter().find(|s| s.key == key && s.scope == Scope::Synced);
+    let s = s.ok_or_else(|| SettingsError::Unknown(key.to_string()))?;
+    let value = s.parse(value)?.text();
+    write_in(w, key, &value)
+}
+
+fn write_in(w: &mut WriteTx, key: &str, value: &str) -> Result<()> {
     let id: Option<String> =
-        store.conn().query_row("SELECT id FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;
-    store.write(actor, |w| match &id {
-        Some(id) => w.update(Table::Setting, id, None, &[("value", value.clone().into())]).map(drop),
+        w.conn().query_row("SELECT id FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    match id {
+        Some(id) => w.update(Table::Setting, &id, None, &[("value", value.to_string().into())]).map(drop),
         None => {
-            w.insert(Table::Setting, &new_id(), &[("key", key.to_string().into()), ("value", value.clone().into())])
+            w.insert(Table::Setting, &new_id(), &[("key", key.to_string().into()), ("value", value.to_string().into())])
         }
-    })
+    }
 }
 
 /// Writes every synced setting's default (first setup only), so that an

@@ -11,6 +11,10 @@ pub enum Kind {
     OneOf(&'static [i64]),
     /// A folder; empty means the default place.
     Folder,
+    /// An amount in yuan that changes from given months (effective-dated):
+    /// `2025-01:1800;2026-01:1900`, each from `min` to `max` yuan; empty
+    /// means not set. A month before the first entry has no amount.
+    Dated { min: i64, max: i64 },
 }
 
 /// One setting.
@@ -43,6 +47,9 @@ impl Setting {
             Kind::Integer { min, max } => format!("{min}到{max}之间的整数"),
             Kind::OneOf(values) => values.iter().map(i64::to_string).collect::<Vec<_>>().join("或"),
             Kind::Folder => "文件夹路径，留空为默认位置".to_string(),
+            Kind::Dated { min, max } => {
+                format!("按起始月份填写金额，如“2025-01:1800；2026-01:1900”，每项{min}到{max}元，留空为未设置")
+            }
         }
     }
 
@@ -60,6 +67,11 @@ const fn int(
     hint: &'static str,
 ) -> Setting {
     Setting { key, name, unit, hint, kind: Kind::Integer { min, max }, default, scope: Scope::Synced }
+}
+
+/// An effective-dated amount in yuan, not set until the office sets it.
+const fn dated(key: &'static str, name: &'static str, max: i64, hint: &'static str) -> Setting {
+    Setting { key, name, unit: "元/月", hint, kind: Kind::Dated { min: 0, max }, default: "", scope: Scope::Synced }
 }
 
 const fn local(setting: Setting) -> Setting {
@@ -95,6 +107,18 @@ pub const SETTINGS: &[Setting] = &[
         "在册援助对象超过此天数未跟踪服务即列入待跟踪",
     ),
     int("employment.subsidy_max_months", "公益性岗位补贴最长期限", "个月", (1, 120), "36", ""),
+    int(
+        "employment.subsidy_retire_years",
+        "临近退休可延长补贴年限",
+        "年",
+        (0, 10),
+        "5",
+        "上岗时距法定退休年龄不超过此年数的，补贴可延长至退休；0 表示不延长",
+    ),
+    dated("employment.rate.post", "公益性岗位补贴标准", 20_000, "每人每月岗位补贴，按执行起始月份填写"),
+    dated("employment.rate.pension", "社会保险补贴：养老保险（单位部分）", 10_000, "每人每月"),
+    dated("employment.rate.medical", "社会保险补贴：医疗保险（单位部分）", 10_000, "每人每月"),
+    dated("employment.rate.unemployment", "社会保险补贴：失业保险（单位部分）", 10_000, "每人每月"),
     int("employment.loan_alert_days", "贷款到期提前提醒", "天", (1, 366), "60", ""),
     int(
         "employment.retire.male.age",

@@ -1,6 +1,13 @@
 //! Public-welfare posts (公益性岗位): the posts, who holds each, subsidy
 //! months used out of the maximum (setting employment.subsidy_max_months,
-//! default 36) and the quarterly subsidy roster (补贴花名册).
+//! default 36) and the quarterly subsidy roster (补贴花名册) with its amounts.
+//!
+//! A person's subsidy months ([`Claim`]) are their first 36 months in post,
+//! over all their placements; placed with 5 years or less to retirement
+//! (setting employment.subsidy_retire_years) they run to retirement
+//! instead; never a month from the one after they reach retirement age.
+//! The roster never lists a month past that limit. Amounts come from the
+//! effective-dated rates of the month (employment.rate.*).
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -78,7 +85,8 @@ pub fn place_in_post_in(
     }
     let start = validate::past_date("start_on", "上岗日期", start_on, today)?;
     let max = crate::settings::integer(w.conn(), "employment.subsidy_max_months")?;
-    if months_used(w.conn(), case_id, today)? >= max {
+    let claim = Claim::of(w.conn(), case_id, start)?;
+    if !claim.to_retirement && claim.months.len() as i64 >= max {
         return Err(invalid("case_id", format!("此人已享受公益性岗位补贴{max}个月，达到上限")).into());
     }
     let id = new_id();
@@ -147,6 +155,66 @@ pub fn months_used(conn: &Connection, case_id: &str, today: NaiveDate) -> Result
     Ok(total)
 }
 
+/// The first day of a date's month.
+fn month_of(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("every month has a first day")
+}
+
+/// The months a case may claim a subsidy for, up to a day (an open
+/// placement counts as continuing to it), and its limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// First days of the months claimable, in order.
+    pub months: Vec<NaiveDate>,
+    /// Placed with few enough years to retirement: the months run to it.
+    pub to_retirement: bool,
+    /// The last month that may ever be claimed, when known by `until`: the
+    /// 36th month in post, or the month the person reaches retirement age.
+    pub last: Option<NaiveDate>,
+}
+
+impl Claim {
+    pub fn of(conn: &Connection, case_id: &str, until: NaiveDate) -> Result<Claim> {
+        let max = crate::settings::integer(conn, "employment.subsidy_max_months")?;
+        let years = crate::settings::integer(conn, "employment.subsidy_retire_years")?;
+        let retires_on = super::case::CaseFacts::load(conn, case_id)?.retires_on;
+        let mut stmt = conn.prepare_cached("SELECT start_on, end_on FROM post_placement WHERE case_id = ?1")?;
+        let spans: Vec<(String, Option<String>)> =
+            stmt.query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut in_post = std::collections::BTreeSet::new();
+        let mut first_start: Option<NaiveDate> = None;
+        for (start, end) in spans {
+            let Ok(start) = start.parse::<NaiveDate>() else { continue };
+            first_start = Some(first_start.map_or(start, |f: NaiveDate| f.min(start)));
+            let end = end.and_then(|e| e.parse().ok()).unwrap_or(until).min(until);
+            let mut m = month_of(start);
+            while m <= end {
+                in_post.insert(m);
+                m = m.checked_add_months(chrono::Months::new(1)).expect("a later month");
+            }
+        }
+        let to_retirement = match (first_start, retires_on) {
+            (Some(start), Some(retires)) if years > 0 => {
+                retires.checked_sub_months(chrono::Months::new(12 * years as u32)).is_some_and(|from| from <= start)
+            }
+            _ => false,
+        };
+        let retirement_month = retires_on.map(|r| month_of(r.pred_opt().unwrap_or(r)));
+        let within = |m: &NaiveDate| retirement_month.is_none_or(|last| *m <= last);
+        let months: Vec<NaiveDate> = if to_retirement {
+            in_post.into_iter().filter(within).collect()
+        } else {
+            in_post.into_iter().filter(within).take(max as usize).collect()
+        };
+        let counted_out = !to_retirement && months.len() as i64 == max;
+        let last = match (counted_out, retirement_month) {
+            (true, r) => months.last().copied().map(|m| r.map_or(m, |r| m.min(r))),
+            (false, r) => r,
+        };
+        Ok(Claim { months, to_retirement, last })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct PostView {
     pub id: String,
@@ -195,7 +263,8 @@ pub fn posts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<P
     Ok(out)
 }
 
-/// A line of the quarterly subsidy roster.
+/// A line of the quarterly subsidy roster: one placement's claimable
+/// months of the quarter and their amounts (cents).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SubsidyLine {
     pub post_type: String,
@@ -204,22 +273,55 @@ pub struct SubsidyLine {
     pub id_number: Option<String>,
     pub start_on: String,
     pub end_on: Option<String>,
-    /// Months of the quarter in post.
+    /// Months of the quarter in post that may be claimed.
     pub months: i64,
-    /// Months used up to the quarter's end, of the maximum.
+    /// Months claimed up to the quarter's end, of the limit.
     pub months_used: i64,
+    /// 岗位补贴 and the three 社会保险补贴 (unit's share) of those months.
+    pub post_cents: i64,
+    pub pension_cents: i64,
+    pub medical_cents: i64,
+    pub unemployment_cents: i64,
+    /// The last month that may be claimed (2027-03), when known.
+    pub last_month: Option<String>,
+    /// The limit falls within 3 months after the quarter's end (or in it).
+    pub near_limit: bool,
+    /// A month without a rate set: its amount counts as 0.
+    pub rate_missing: bool,
 }
 
-/// Who held a post in a quarter (1–4) of a year, by post.
-pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32) -> Result<Vec<SubsidyLine>> {
+impl SubsidyLine {
+    pub fn total_cents(&self) -> i64 {
+        self.post_cents + self.pension_cents + self.medical_cents + self.unemployment_cents
+    }
+}
+
+/// The rates of a month, in cents: 岗位补贴, 养老, 医疗, 失业.
+fn rates(conn: &Connection, month: NaiveDate) -> Result<[Option<i64>; 4]> {
+    let of = |key: &str| crate::settings::amount_in(conn, key, month);
+    Ok([
+        of("employment.rate.post")?,
+        of("employment.rate.pension")?,
+        of("employment.rate.medical")?,
+        of("employment.rate.unemployment")?,
+    ])
+}
+
+/// The first and last day of a quarter (1–4).
+fn quarter_days(year: i32, quarter: u32) -> Result<(NaiveDate, NaiveDate)> {
     if !(1..=4).contains(&quarter) {
         return Err(invalid("quarter", "季度应为1到4").into());
     }
     let first = NaiveDate::from_ymd_opt(year, quarter * 3 - 2, 1).ok_or_else(|| invalid("year", "年份不正确"))?;
-    let last = NaiveDate::from_ymd_opt(year + (quarter == 4) as i32, if quarter == 4 { 1 } else { quarter * 3 + 1 }, 1)
-        .expect("a valid month")
-        .pred_opt()
-        .expect("a day before");
+    let last = first.checked_add_months(chrono::Months::new(3)).and_then(|d| d.pred_opt());
+    Ok((first, last.ok_or_else(|| invalid("year", "年份不正确"))?))
+}
+
+/// Who held a post in a quarter (1–4) of a year, by post, with the months
+/// that may be claimed and their amounts. A placement with no month left to
+/// claim in the quarter is not listed.
+pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32) -> Result<Vec<SubsidyLine>> {
+    let (first, last) = quarter_days(year, quarter)?;
     let mut stmt = conn.prepare(
         "SELECT w.post_type, w.unit, p.name, p.id_number, pl.start_on, pl.end_on, pl.case_id
          FROM post_placement pl JOIN welfare_post w ON w.id = pl.post_id
@@ -232,18 +334,95 @@ pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32)
     while let Some(r) = rows.next()? {
         let start: String = r.get(4)?;
         let end: Option<String> = r.get(5)?;
-        let from = start.parse::<NaiveDate>().unwrap_or(first).max(first);
+        let from = month_of(start.parse::<NaiveDate>().unwrap_or(first).max(first));
         let to = end.as_deref().and_then(|e| e.parse().ok()).unwrap_or(last).min(last);
-        out.push(SubsidyLine {
+        // Seen 3 months past the quarter, to know whether the limit is near
+        // (the months up to the quarter's end are the same either way).
+        let ahead = month_of(last) + chrono::Months::new(3);
+        let claim = Claim::of(
+            conn,
+            &r.get::<_, String>(6)?,
+            ahead.checked_add_months(chrono::Months::new(1)).unwrap_or(ahead),
+        )?;
+        let mine: Vec<NaiveDate> = claim.months.iter().copied().filter(|m| from <= *m && *m <= to).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut line = SubsidyLine {
             post_type: r.get(0)?,
             unit: r.get(1)?,
             name: r.get(2)?,
             id_number: r.get::<_, Option<String>>(3)?.map(|n| crate::person::mask_id(&n)),
-            months: months_between(from, to),
-            months_used: months_used(conn, &r.get::<_, String>(6)?, last)?,
+            months: mine.len() as i64,
+            months_used: claim.months.iter().filter(|m| **m <= last).count() as i64,
             start_on: start,
             end_on: end,
+            post_cents: 0,
+            pension_cents: 0,
+            medical_cents: 0,
+            unemployment_cents: 0,
+            last_month: claim.last.map(|m| m.format("%Y-%m").to_string()),
+            near_limit: claim.last.is_some_and(|l| l <= ahead),
+            rate_missing: false,
+        };
+        for m in mine {
+            let [post, pension, medical, unemployment] = rates(conn, m)?;
+            line.rate_missing |= [post, pension, medical, unemployment].iter().any(Option::is_none);
+            line.post_cents += post.unwrap_or(0);
+            line.pension_cents += pension.unwrap_or(0);
+            line.medical_cents += medical.unwrap_or(0);
+            line.unemployment_cents += unemployment.unwrap_or(0);
+        }
+        out.push(line);
+    }
+    Ok(out)
+}
+
+/// A person in post whose subsidy limit is near or reached.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LimitAlert {
+    pub case_id: String,
+    pub name: String,
+    pub post_type: String,
+    pub unit: String,
+    pub start_on: String,
+    /// The last month that may be claimed (2027-03).
+    pub last_month: String,
+    /// Months from this month to it: 0 this month, negative once past.
+    pub months_left: i64,
+    pub to_retirement: bool,
+}
+
+/// 补贴期限提醒: everyone in post whose last claimable month is within 3
+/// months from this one, or already past (their post should end, or be paid
+/// otherwise).
+pub fn limit_alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<LimitAlert>> {
+    let horizon = month_of(today) + chrono::Months::new(3);
+    let mut stmt = conn.prepare(
+        "SELECT pl.case_id, p.name, w.post_type, w.unit, pl.start_on
+         FROM post_placement pl JOIN welfare_post w ON w.id = pl.post_id
+         JOIN employment_case e ON e.id = pl.case_id JOIN person p ON p.id = e.person_id
+         WHERE pl.end_on IS NULL AND (?1 IS NULL OR p.community_id = ?1)
+         ORDER BY p.name_key",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query([actor.scope()])?;
+    while let Some(r) = rows.next()? {
+        let case_id: String = r.get(0)?;
+        let claim = Claim::of(conn, &case_id, horizon.checked_add_months(chrono::Months::new(1)).unwrap_or(horizon))?;
+        let Some(last) = claim.last.filter(|l| *l <= horizon) else { continue };
+        let months_left = (last.year() - today.year()) as i64 * 12 + last.month() as i64 - today.month() as i64;
+        out.push(LimitAlert {
+            case_id,
+            name: r.get(1)?,
+            post_type: r.get(2)?,
+            unit: r.get(3)?,
+            start_on: r.get(4)?,
+            last_month: last.format("%Y-%m").to_string(),
+            months_left,
+            to_retirement: claim.to_retirement,
         });
     }
+    out.sort_by_key(|a| a.months_left);
     Ok(out)
 }

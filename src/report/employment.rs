@@ -207,40 +207,75 @@ pub(super) fn subsidy(conn: &Connection, scope: &Scope, p: &Period) -> Result<Ve
     let (mut year, mut quarter) = (p.from.year(), p.from.month0() / 3 + 1);
     while (year, quarter) <= (p.to.year(), p.to.month0() / 3 + 1) {
         for line in posts::subsidy_roster(conn, &actor, year, quarter)? {
+            let yuan = |cents: i64| Cell::Money(cents as f64 / 100.0);
+            let mut remark = Vec::new();
+            if line.near_limit {
+                remark.push(format!("补贴将于{}到期", line.last_month.clone().unwrap_or_default()));
+            }
+            if line.rate_missing {
+                remark.push("有月份未设补贴标准".to_string());
+            }
             rows.push(vec![
                 Cell::Int(rows.len() as i64 + 1),
                 Cell::Text(format!("{year}年第{quarter}季度")),
-                Cell::Text(line.post_type),
-                Cell::Text(line.unit),
-                Cell::Text(line.name),
-                Cell::Text(line.id_number.unwrap_or_default()),
-                Cell::Text(line.start_on),
-                Cell::Text(line.end_on.unwrap_or_default()),
+                Cell::Text(line.post_type.clone()),
+                Cell::Text(line.unit.clone()),
+                Cell::Text(line.name.clone()),
+                Cell::Text(line.id_number.clone().unwrap_or_default()),
+                Cell::Text(line.start_on.clone()),
+                Cell::Text(line.end_on.clone().unwrap_or_default()),
                 Cell::Int(line.months),
                 Cell::Int(line.months_used),
+                Cell::Text(line.last_month.clone().unwrap_or_default()),
+                yuan(line.post_cents),
+                yuan(line.pension_cents),
+                yuan(line.medical_cents),
+                yuan(line.unemployment_cents),
+                yuan(line.total_cents()),
+                Cell::Text(remark.join("；")),
             ]);
         }
         (year, quarter) = if quarter == 4 { (year + 1, 1) } else { (year, quarter + 1) };
     }
-    let cols =
-        ["序号", "季度", "岗位", "用人单位", "姓名", "身份证号", "上岗日期", "离岗日期", "本季度月数", "累计享受月数"];
+    let groups: Vec<(&str, &[&str])> = vec![
+        ("序号", &[]),
+        ("季度", &[]),
+        ("岗位", &[]),
+        ("用人单位", &[]),
+        ("姓名", &[]),
+        ("身份证号", &[]),
+        ("上岗日期", &[]),
+        ("离岗日期", &[]),
+        ("本季度月数", &[]),
+        ("累计享受月数", &[]),
+        ("补贴截止月份", &[]),
+        ("岗位补贴（元）", &[]),
+        ("社会保险补贴（元）", &["养老保险", "医疗保险", "失业保险"]),
+        ("补贴合计（元）", &[]),
+        ("备注", &[]),
+    ];
     let max = crate::settings::integer(conn, "employment.subsidy_max_months")?;
+    let years = crate::settings::integer(conn, "employment.subsidy_retire_years")?;
     Ok(vec![Sheet {
         name: "补贴花名册".into(),
         title: "公益性岗位补贴花名册".into(),
-        headers: headers(&cols.map(|c| (c, &[][..]))),
-        widths: vec![6.0, 14.0, 10.0, 16.0, 10.0, 21.0, 12.0, 12.0, 10.0, 12.0],
-        // 合计 of the quarter's months; 序号 and the running totals are not sums.
+        headers: headers(&groups),
+        widths: vec![5.0, 13.0, 9.0, 14.0, 8.0, 20.0, 11.0, 11.0, 7.0, 7.0, 9.0, 10.0, 9.0, 9.0, 9.0, 11.0, 16.0],
+        // 合计 of the quarter's months and amounts; 序号 and the running
+        // totals are not sums.
         total: Some(total_row(&rows, |t| {
-            if t.len() == 10 {
+            if t.len() > 9 {
                 t[0] = Cell::text("合计");
                 t[9] = Cell::text("");
             }
         })),
         rows,
-        notes: vec![format!(
-            "补贴期限最长{max}个月；本季度在岗不足一月的按一个月计。身份证号遮蔽显示，申领时以原件为准。"
-        )],
+        notes: vec![
+            format!(
+                "补贴期限最长{max}个月（各次上岗累计）；上岗时距法定退休年龄不超过{years}年的可延长至退休；达到退休年龄之后的月份不列入。"
+            ),
+            "本季度在岗不足一月的按一个月计；金额按各月执行的补贴标准计算。身份证号遮蔽显示，申领时以原件为准。".into(),
+        ],
         ..Default::default()
     }])
 }

@@ -437,3 +437,82 @@ fn a_placement_is_dated_within_the_case() {
     assert!(early.payload().message.contains("不能早于登记日期（2025年3月1日）"));
     case::place(&mut o.store, &clerk(), &c, &placement("2025-03-01"), today()).unwrap();
 }
+
+/// A man's case registered and placed in a post from `start`.
+fn placed_in_post(o: &mut Office, name: &str, idn: &str, registered: &str, start: &str) -> String {
+    let c = case_of(o, name, idn, registered).unwrap();
+    let post = posts::add_post(
+        &mut o.store,
+        &clerk(),
+        &PostInput { post_type: "保洁".into(), unit: format!("{name}的单位"), community_id: None },
+    )
+    .unwrap();
+    posts::place_in_post(&mut o.store, &clerk(), &post, &c, start, today()).unwrap();
+    c
+}
+
+fn roster_of(o: &Office, year: i32, quarter: u32, name: &str) -> Option<posts::SubsidyLine> {
+    posts::subsidy_roster(o.store.conn(), &clerk(), year, quarter).unwrap().into_iter().find(|l| l.name == name)
+}
+
+#[test]
+fn the_36th_subsidy_month_is_claimed_and_the_37th_never_with_the_rate_of_each_month() {
+    let mut o = new_office();
+    crate::support::set_setting(&mut o.store, "employment.rate.post", "2024-07:2000；2022-01:1800");
+    crate::support::set_setting(&mut o.store, "employment.rate.pension", "2022-01:640");
+    crate::support::set_setting(&mut o.store, "employment.rate.medical", "2022-01:300.5");
+    crate::support::set_setting(&mut o.store, "employment.rate.unemployment", "2022-01:20");
+    let stored = street_ledger::settings::stored(o.store.conn(), "employment.rate.post").unwrap();
+    assert_eq!(stored.as_deref(), Some("2022-01:1800;2024-07:2000"), "kept in month order");
+    placed_in_post(&mut o, "卫某", &id_number(1980, 4, 4, 35), "2021-12-01", "2022-01-10");
+    // January 2022 to December 2024 is 36 months.
+    let q2 = roster_of(&o, 2024, 2, "卫某").unwrap();
+    assert_eq!((q2.months, q2.post_cents, q2.pension_cents, q2.medical_cents), (3, 540_000, 192_000, 90_150));
+    let q3 = roster_of(&o, 2024, 3, "卫某").unwrap();
+    assert_eq!((q3.post_cents, q3.total_cents()), (600_000, 600_000 + 192_000 + 90_150 + 6_000), "the July rise");
+    let q4 = roster_of(&o, 2024, 4, "卫某").unwrap();
+    assert_eq!((q4.months, q4.months_used, q4.last_month.as_deref(), q4.near_limit), (3, 36, Some("2024-12"), true));
+    assert!(roster_of(&o, 2025, 1, "卫某").is_none(), "the 37th month is never listed");
+    assert!(!roster_of(&o, 2024, 1, "卫某").unwrap().near_limit);
+    // The alert lists him from three months before the limit, and after it.
+    let alerts = |d| posts::limit_alerts(o.store.conn(), &clerk(), d).unwrap();
+    assert!(alerts(date(2024, 8, 31)).is_empty());
+    let near = alerts(date(2024, 9, 1));
+    assert_eq!((near[0].last_month.as_str(), near[0].months_left), ("2024-12", 3));
+    assert_eq!(alerts(date(2025, 2, 1))[0].months_left, -2);
+    // The rates are refused unless each is a month and an amount in range.
+    let mut store = o.store;
+    for bad in ["2025-13:1800", "2025-01", "2025-01:-1", "2025-01:1800;2025-01:1900", "2025-01:30000"] {
+        let e = street_ledger::settings::set(&mut store, &clerk(), "employment.rate.post", bad).unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("value"), "{bad}");
+    }
+}
+
+#[test]
+fn placed_with_exactly_five_years_to_go_the_subsidy_runs_to_retirement() {
+    let mut o = new_office();
+    // Both born 10 December 1964: retired on 10 December 2024.
+    placed_in_post(&mut o, "甲", &id_number(1964, 12, 10, 37), "2019-12-01", "2019-12-10");
+    placed_in_post(&mut o, "乙", &id_number(1964, 12, 10, 39), "2019-12-01", "2019-12-09");
+    let claim = |name: &str| {
+        let c: String = o
+            .store
+            .conn()
+            .query_row(
+                "SELECT e.id FROM employment_case e JOIN person p ON p.id = e.person_id WHERE p.name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        posts::Claim::of(o.store.conn(), &c, today()).unwrap()
+    };
+    let five = claim("甲");
+    assert!(five.to_retirement);
+    assert_eq!((five.months.len(), five.last), (61, Some(date(2024, 12, 1))), "December 2019 to December 2024");
+    let more = claim("乙");
+    assert!(!more.to_retirement, "five years and a day: the 36-month cap");
+    assert_eq!((more.months.len(), more.last), (36, Some(date(2022, 11, 1))));
+    assert!(roster_of(&o, 2024, 4, "甲").is_some_and(|l| l.months == 3));
+    assert!(roster_of(&o, 2025, 1, "甲").is_none(), "no month after retirement");
+    assert!(roster_of(&o, 2022, 4, "乙").is_some_and(|l| l.months == 2), "October and November 2022");
+}

@@ -105,6 +105,19 @@ fn every_setting_refuses_values_outside_its_range_with_the_range_and_writes_noth
                     .collect(),
             ),
             Kind::Folder => (vec!["".into(), "D:\\台账备份".into()], vec!["a\0b".into(), "长".repeat(1001)]),
+            Kind::Dated { min, max } => (
+                // As stored: month order, ';', cents only when there are any.
+                vec!["".into(), format!("2025-01:{min}"), format!("2024-07:{max};2025-01:{min}.50")],
+                vec![
+                    format!("2025-01:{}", max + 1),
+                    format!("2025-01:{}", min - 1),
+                    "2025-13:1".into(),
+                    "2025-01".into(),
+                    "1800".into(),
+                    "2025-01:1;2025-01:2".into(),
+                    "2025-01:abc".into(),
+                ],
+            ),
         };
         for value in &bad {
             let before = (settings::stored(o.store.conn(), s.key).unwrap(), count(o.store.conn(), "change_log"));

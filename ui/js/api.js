@@ -101,6 +101,7 @@ export const api = {
   extendLoan: (loan_id, months) => invoke('extend_loan', { loan_id, months }),
   setRepayment: (loan_id, status, on) => invoke('set_loan_repayment', { loan_id, status, on }),
   loanAlerts: () => invoke('loan_alerts'),
+  postLimitAlerts: () => invoke('post_limit_alerts'),
   loans: () => invoke('loan_list'),
   addRelief: (case_id, input) => invoke('add_relief', { case_id, input }),
   // 人民调解

@@ -7,7 +7,7 @@ use street_ledger::employment::household::{
     self, HouseholdInput, HouseholdRow, HouseholdView, MemberInput, MemberStatus,
 };
 use street_ledger::employment::loans::{self, LoanInput, LoanView, ReliefInput};
-use street_ledger::employment::posts::{self, PostInput, PostView, SubsidyLine};
+use street_ledger::employment::posts::{self, LimitAlert, PostInput, PostView, SubsidyLine};
 use street_ledger::person::Page;
 use tauri::State;
 
@@ -132,6 +132,11 @@ pub fn set_loan_repayment(state: State<AppState>, loan_id: String, status: Strin
 #[tauri::command(async)]
 pub fn loan_alerts(state: State<AppState>) -> Reply<Vec<LoanView>> {
     with(&state, |s, a| loans::alerts(s.conn(), a, today()))
+}
+
+#[tauri::command(async)]
+pub fn post_limit_alerts(state: State<AppState>) -> Reply<Vec<LimitAlert>> {
+    with(&state, |s, a| posts::limit_alerts(s.conn(), a, today()))
 }
 
 #[tauri::command(async)]
