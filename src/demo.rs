@@ -196,6 +196,7 @@ fn employment(
         ("employment.rate.pension", "2021-01:640;2024-01:700"),
         ("employment.rate.medical", "2021-01:300"),
         ("employment.rate.unemployment", "2021-01:20"),
+        ("employment.loan.subsidy_rate", "2021-01:2.35;2024-01:1.95"),
     ] {
         crate::settings::set_in(w, key, rates)?;
     }
@@ -330,6 +331,8 @@ fn employment(
                 granted_on: days_ago(rng, today, 3 * 365),
                 term_months: [12, 24, 36][rng.below(3)],
                 interest_subsidy: Some("1500".into()),
+                borrower: None,
+                enterprise: None,
             };
             loans::add_loan_in(w, &c, &loan, today)?;
             sum.loans += 1;

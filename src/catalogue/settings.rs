@@ -47,6 +47,9 @@ impl Setting {
             Kind::Integer { min, max } => format!("{min}到{max}之间的整数"),
             Kind::OneOf(values) => values.iter().map(i64::to_string).collect::<Vec<_>>().join("或"),
             Kind::Folder => "文件夹路径，留空为默认位置".to_string(),
+            Kind::Dated { min, max } if self.unit == "%" => {
+                format!("按起始月份填写，如“2025-01:1.85；2026-01:1.5”，每项{min}到{max}，留空为未设置")
+            }
             Kind::Dated { min, max } => {
                 format!("按起始月份填写金额，如“2025-01:1800；2026-01:1900”，每项{min}到{max}元，留空为未设置")
             }
@@ -72,6 +75,17 @@ const fn int(
 /// An effective-dated amount in yuan, not set until the office sets it.
 const fn dated(key: &'static str, name: &'static str, max: i64, hint: &'static str) -> Setting {
     Setting { key, name, unit: "元/月", hint, kind: Kind::Dated { min: 0, max }, default: "", scope: Scope::Synced }
+}
+
+/// An effective-dated rate in percent (two decimals).
+const fn dated_rate(
+    key: &'static str,
+    name: &'static str,
+    max: i64,
+    default: &'static str,
+    hint: &'static str,
+) -> Setting {
+    Setting { key, name, unit: "%", hint, kind: Kind::Dated { min: 0, max }, default, scope: Scope::Synced }
 }
 
 const fn local(setting: Setting) -> Setting {
@@ -120,6 +134,29 @@ pub const SETTINGS: &[Setting] = &[
     dated("employment.rate.medical", "社会保险补贴：医疗保险（单位部分）", 10_000, "每人每月"),
     dated("employment.rate.unemployment", "社会保险补贴：失业保险（单位部分）", 10_000, "每人每月"),
     int("employment.loan_alert_days", "贷款到期提前提醒", "天", (1, 366), "60", ""),
+    int(
+        "employment.loan.max_person",
+        "创业担保贷款个人最高额度",
+        "元",
+        (10_000, 10_000_000),
+        "300000",
+        "2023年起个人最高30万元",
+    ),
+    int(
+        "employment.loan.max_enterprise",
+        "创业担保贷款小微企业最高额度",
+        "元",
+        (100_000, 100_000_000),
+        "4000000",
+        "2023年起小微企业最高400万元",
+    ),
+    dated_rate(
+        "employment.loan.subsidy_rate",
+        "创业担保贷款财政贴息年利率",
+        20,
+        "",
+        "按执行起始月份填写，如“2024-01:1.85”；展期内不贴息",
+    ),
     int(
         "employment.retire.male.age",
         "男性原法定退休年龄",

@@ -255,6 +255,8 @@ pub(super) const TABLES: [TableDef; 24] = [
             int("interest_subsidy_cents", "贴息金额（分）").must(),
             text("repayment", "还款情况").must(),
             text("settled_on", "结清日期"),
+            text("borrower", "借款人类型").also(&["借款主体", "贷款对象"]),
+            text("enterprise", "企业名称").also(&["借款企业", "小微企业名称"]),
         ],
     ),
     deletable(def(

@@ -1,9 +1,14 @@
 //! Guaranteed start-up loans (创业担保贷款, formerly 小额担保贷款) and
 //! hardship relief (春风行动 and similar).
 //!
-//! A loan is due at granting date plus its term, plus its one extension (at
-//! most 12 months, without interest subsidy). Alerts: maturing within the
-//! setting employment.loan_alert_days (default 60), and overdue.
+//! A loan is due at granting date plus its term (at most 36 months), plus
+//! its one extension (at most 12 months, without interest subsidy). Within
+//! policy: at most the setting's amount for a person (300,000 yuan) or a
+//! small or micro enterprise (4,000,000), and at most 3 subsidised loans to
+//! one person. The interest subsidy due is worked out per loan and year
+//! from the effective-dated rate (employment.loan.subsidy_rate), for the
+//! months of the term only. Alerts: maturing within the setting
+//! employment.loan_alert_days (default 60), and overdue.
 use chrono::{Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -16,6 +21,10 @@ use crate::validate::{self, invalid, optional};
 use crate::{Error, Result};
 
 pub const SETTLED: &str = "已结清";
+pub const PERSON: &str = "个人";
+pub const ENTERPRISE: &str = "小微企业";
+/// Subsidised loans one person may have (累计不超过3次).
+pub const MAX_LOANS: i64 = 3;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LoanInput {
@@ -26,6 +35,12 @@ pub struct LoanInput {
     pub granted_on: String,
     pub term_months: u32,
     pub interest_subsidy: Option<String>,
+    /// 个人 (the default) or 小微企业.
+    #[serde(default)]
+    pub borrower: Option<String>,
+    /// The enterprise's name, for a 小微企业 loan.
+    #[serde(default)]
+    pub enterprise: Option<String>,
 }
 
 /// Registers a loan to the person of a case.
@@ -35,9 +50,37 @@ pub fn add_loan(store: &mut Store, actor: &Actor, case_id: &str, l: &LoanInput, 
 
 pub fn add_loan_in(w: &mut WriteTx, case_id: &str, l: &LoanInput, today: NaiveDate) -> Result<String> {
     let person_id = require_case(w, case_id)?;
-    let amount = validate::yuan_to_cents("amount", "贷款金额", Some(&l.amount), 3_000_000.0)?;
+    let borrower = match optional(l.borrower.as_deref()) {
+        Some(b) => validate::one_of("borrower", "借款人类型", &b, &[PERSON.into(), ENTERPRISE.into()])?,
+        None => PERSON.into(),
+    };
+    let enterprise = optional(l.enterprise.as_deref());
+    if borrower == ENTERPRISE && enterprise.is_none() {
+        return Err(invalid("enterprise", "小微企业贷款请填写企业名称").into());
+    }
+    let (key, who) = if borrower == ENTERPRISE {
+        ("employment.loan.max_enterprise", "小微企业")
+    } else {
+        ("employment.loan.max_person", "个人")
+    };
+    let max = crate::settings::integer(w.conn(), key)?;
+    let amount = validate::yuan_to_cents("amount", "贷款金额", Some(&l.amount), f64::MAX)?;
     if amount == 0 {
         return Err(invalid("amount", "请填写贷款金额").into());
+    }
+    if amount > max * 100 {
+        return Err(invalid("amount", format!("创业担保贷款{who}最高{}元，请核对贷款金额", max)).into());
+    }
+    let held: i64 = w
+        .conn()
+        .prepare_cached("SELECT count(*) FROM startup_loan WHERE person_id = ?1")?
+        .query_row([&person_id], |r| r.get(0))?;
+    if held >= MAX_LOANS {
+        return Err(invalid(
+            "amount",
+            format!("此人已有{held}笔创业担保贷款，财政贴息累计不超过{MAX_LOANS}次，不能再登记"),
+        )
+        .into());
     }
     if !(1..=36).contains(&l.term_months) {
         return Err(invalid("term_months", "贷款期限应为1到36个月").into());
@@ -61,6 +104,8 @@ pub fn add_loan_in(w: &mut WriteTx, case_id: &str, l: &LoanInput, today: NaiveDa
                     .into(),
             ),
             ("repayment", "正常还款".to_string().into()),
+            ("borrower", borrower.into()),
+            ("enterprise", enterprise.into()),
         ],
     )?;
     Ok(id)
@@ -138,10 +183,43 @@ pub struct LoanView {
     pub due_on: String,
     /// Days until due (negative: overdue). None once settled.
     pub days_left: Option<i64>,
+    pub borrower: String,
+    pub enterprise: Option<String>,
+    /// The interest subsidy due, per calendar year of the term.
+    pub subsidy_by_year: Vec<YearSubsidy>,
+}
+
+/// The interest subsidy due for one loan in one year (cents).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct YearSubsidy {
+    pub year: i32,
+    pub cents: i64,
+}
+
+/// The interest subsidy due for each month of a loan's term (not its
+/// extension, not after it was settled): amount × the month's annual rate ÷ 12.
+pub fn subsidy_months(
+    conn: &Connection,
+    amount_cents: i64,
+    granted: NaiveDate,
+    term_months: i64,
+    settled_on: Option<NaiveDate>,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    let mut out = Vec::new();
+    for i in 0..term_months.max(0) as u32 {
+        let Some(month) = granted.checked_add_months(Months::new(i)) else { break };
+        if settled_on.is_some_and(|s| s < month) {
+            break;
+        }
+        // The rate in hundredths of a percent (1.85% is 185).
+        let rate = crate::settings::amount_in(conn, "employment.loan.subsidy_rate", month)?.unwrap_or(0);
+        out.push((month, (amount_cents as i128 * rate as i128 / 10_000 / 12) as i64));
+    }
+    Ok(out)
 }
 
 const LOAN_SQL: &str = "SELECT l.id, l.person_id, p.name, c.name, l.amount_cents, l.bank, l.guarantee, l.granted_on,
-        l.term_months, l.extension_months, l.interest_subsidy_cents, l.repayment, l.settled_on
+        l.term_months, l.extension_months, l.interest_subsidy_cents, l.repayment, l.settled_on, l.borrower, l.enterprise
     FROM startup_loan l JOIN person p ON p.id = l.person_id LEFT JOIN community c ON c.id = p.community_id";
 
 fn loan_views(conn: &Connection, filter: &str, key: Option<&str>, today: NaiveDate) -> Result<Vec<LoanView>> {
@@ -157,7 +235,22 @@ fn loan_views(conn: &Connection, filter: &str, key: Option<&str>, today: NaiveDa
             .and_then(|g| g.checked_add_months(Months::new((term + ext) as u32)))
             .unwrap_or(today);
         let settled: Option<String> = r.get(12)?;
+        let amount: i64 = r.get(4)?;
+        let mut subsidy_by_year: Vec<YearSubsidy> = Vec::new();
+        if let Ok(g) = granted.parse::<NaiveDate>() {
+            let settled_on = settled.as_deref().and_then(|s| s.parse().ok());
+            for (month, cents) in subsidy_months(conn, amount, g, term, settled_on)? {
+                use chrono::Datelike;
+                match subsidy_by_year.last_mut() {
+                    Some(y) if y.year == month.year() => y.cents += cents,
+                    _ => subsidy_by_year.push(YearSubsidy { year: month.year(), cents }),
+                }
+            }
+        }
         out.push(LoanView {
+            borrower: r.get::<_, Option<String>>(13)?.unwrap_or_else(|| PERSON.into()),
+            enterprise: r.get(14)?,
+            subsidy_by_year,
             id: r.get(0)?,
             person_id: r.get(1)?,
             name: r.get(2)?,

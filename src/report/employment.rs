@@ -93,6 +93,7 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
              WHERE p.community_id = ?1 AND l.granted_on BETWEEN ?2 AND ?3")?;
         let amount = n("SELECT sum(amount_cents) FROM startup_loan l JOIN person p ON p.id = l.person_id
              WHERE p.community_id = ?1 AND l.granted_on BETWEEN ?2 AND ?3")?;
+        let subsidy = loan_subsidy(conn, id, p)?;
         let overdue = n("SELECT count(*) FROM startup_loan l JOIN person p ON p.id = l.person_id
              WHERE p.community_id = ?1 AND l.settled_on IS NULL
                AND date(l.granted_on, '+' || (l.term_months + l.extension_months) || ' months') < ?3")?;
@@ -114,7 +115,9 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
         row.extend(flow.closing_by.map(Cell::Int));
         row.extend([posts_filled, loans].map(Cell::Int));
         row.push(Cell::Money(amount as f64 / 1_000_000.0));
-        row.extend([overdue, found, confirmed, eliminated].map(Cell::Int));
+        row.push(Cell::Int(overdue));
+        row.push(Cell::Money(subsidy as f64 / 100.0));
+        row.extend([found, confirmed, eliminated].map(Cell::Int));
         rows.push(row);
     }
     let groups: Vec<(&str, &[&str])> = vec![
@@ -125,10 +128,10 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
         ("本期退出（人）", &["合计", "就业", "达到退休年龄", "迁出", "死亡", "其他"]),
         ("期末在册（人）", &["合计", "4050", "残疾", "低保", "零就业家庭成员", "连续失业一年以上"]),
         ("公益性岗位在岗（人）", &[]),
-        ("创业担保贷款", &["笔数", "金额（万元）", "逾期（笔）"]),
+        ("创业担保贷款", &["笔数", "金额（万元）", "逾期（笔）", "应贴息（元）"]),
         ("零就业家庭（户）", &["发现", "认定", "消除"]),
     ];
-    let mut widths = vec![7.0; 26];
+    let mut widths = vec![7.0; 27];
     widths[0] = 14.0;
     Ok(vec![Sheet {
         name: "统计表".into(),
@@ -143,9 +146,31 @@ pub(super) fn stats(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<
             "期末在册按报表期末日统计，一人可属多个类别；4050、零就业家庭成员由系统按身份证号、退休年龄和家庭情况认定，只计劳动年龄内人员。"
                 .into(),
             "实现就业、贷款、零就业家庭认定与消除按发生日期计入报表期间；“发现”含期末待认定户。".into(),
+            "应贴息按各贷款在报表期间内的贷款期限月份和当月执行的贴息利率计算，展期内不贴息。".into(),
         ],
         ..Default::default()
     }])
+}
+
+/// The interest subsidy due in a period for the loans of a community's
+/// persons (cents): each loan's months of term within the period.
+fn loan_subsidy(conn: &Connection, community_id: &str, p: &Period) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.amount_cents, l.granted_on, l.term_months, l.settled_on FROM startup_loan l
+         JOIN person p ON p.id = l.person_id WHERE p.community_id = ?1 AND l.granted_on <= ?2",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![community_id, p.to_str()])?;
+    let mut total = 0;
+    while let Some(r) = rows.next()? {
+        let Ok(granted) = r.get::<_, String>(1)?.parse() else { continue };
+        let settled = r.get::<_, Option<String>>(3)?.and_then(|s| s.parse().ok());
+        for (month, cents) in crate::employment::loans::subsidy_months(conn, r.get(0)?, granted, r.get(2)?, settled)? {
+            if (p.from..=p.to).contains(&month) {
+                total += cents;
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// Households confirmed zero-employment and open at the period's end, and

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Migration] = &[
     // step reads the log as 0013 stores it, so it runs after 0013).
     Migration { sql: include_str!("migrations/0013_lean_log.sql"), then: Some(super::log::compact_all) },
     sql(include_str!("migrations/0014_retire_base.sql")),
+    sql(include_str!("migrations/0015_loan_borrower.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -516,3 +516,56 @@ fn placed_with_exactly_five_years_to_go_the_subsidy_runs_to_retirement() {
     assert!(roster_of(&o, 2025, 1, "甲").is_none(), "no month after retirement");
     assert!(roster_of(&o, 2022, 4, "乙").is_some_and(|l| l.months == 2), "October and November 2022");
 }
+
+#[test]
+fn loans_within_policy_the_caps_the_term_and_the_third_and_fourth_loan() {
+    let mut o = new_office();
+    let c = case_of(&mut o, "蒋某", &id_number(1986, 3, 3, 43), "2024-01-01").unwrap();
+    let loan = |amount: &str, borrower: Option<&str>, term: u32| LoanInput {
+        amount: amount.into(),
+        bank: "邮储银行".into(),
+        granted_on: "2024-03-15".into(),
+        term_months: term,
+        borrower: borrower.map(String::from),
+        enterprise: (borrower == Some("小微企业")).then(|| "蒋记餐饮有限公司".to_string()),
+        ..Default::default()
+    };
+    let field = |o: &mut Office, l: &LoanInput| {
+        loans::add_loan(&mut o.store, &clerk(), &c, l, today()).unwrap_err().payload().field.unwrap_or_default()
+    };
+    assert_eq!(field(&mut o, &loan("300000.01", None, 36)), "amount", "above a person's 300,000");
+    assert_eq!(field(&mut o, &loan("4000000.01", Some("小微企业"), 36)), "amount", "above an enterprise's 4,000,000");
+    assert_eq!(field(&mut o, &loan("100000", None, 37)), "term_months", "a term above 3 years");
+    let no_name = LoanInput { enterprise: None, ..loan("100000", Some("小微企业"), 12) };
+    assert_eq!(field(&mut o, &no_name), "enterprise");
+    assert_eq!(field(&mut o, &loan("100000", Some("合作社"), 12)), "borrower");
+    loans::add_loan(&mut o.store, &clerk(), &c, &loan("300000", None, 36), today()).unwrap();
+    loans::add_loan(&mut o.store, &clerk(), &c, &loan("4000000", Some("小微企业"), 24), today()).unwrap();
+    loans::add_loan(&mut o.store, &clerk(), &c, &loan("50000", None, 12), today()).unwrap();
+    let fourth = loans::add_loan(&mut o.store, &clerk(), &c, &loan("50000", None, 12), today()).unwrap_err();
+    assert!(fourth.payload().message.contains("累计不超过3次"), "{}", fourth.payload().message);
+    let count: i64 = o.store.conn().query_row("SELECT count(*) FROM startup_loan", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 3, "the refused ones wrote nothing");
+}
+
+#[test]
+fn the_interest_subsidy_is_due_per_year_for_the_term_and_never_for_the_extension() {
+    let mut o = new_office();
+    crate::support::set_setting(&mut o.store, "employment.loan.subsidy_rate", "2024-01:2.4;2025-01:1.8");
+    let c = case_of(&mut o, "韩某", &id_number(1987, 4, 4, 45), "2024-01-01").unwrap();
+    let l = LoanInput {
+        amount: "100000".into(),
+        bank: "农商银行".into(),
+        granted_on: "2024-03-15".into(),
+        term_months: 12,
+        ..Default::default()
+    };
+    let id = loans::add_loan(&mut o.store, &clerk(), &c, &l, today()).unwrap();
+    loans::extend(&mut o.store, &clerk(), &id, 12).unwrap();
+    let view = &loans::all(o.store.conn(), &clerk(), today()).unwrap()[0];
+    // 100,000 × 2.4% ÷ 12 = 200 a month for March–December 2024; 150 a
+    // month at 1.8% for January–February 2025; nothing in the extension.
+    let by_year: Vec<(i32, i64)> = view.subsidy_by_year.iter().map(|y| (y.year, y.cents)).collect();
+    assert_eq!(by_year, [(2024, 200_000), (2025, 30_000)]);
+    assert_eq!(view.borrower, "个人");
+}
