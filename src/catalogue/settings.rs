@@ -120,6 +120,14 @@ pub const SETTINGS: &[Setting] = &[
         "30",
         "在册援助对象超过此天数未跟踪服务即列入待跟踪",
     ),
+    int(
+        "employment.zero_clear_days",
+        "零就业家庭动态清零期限",
+        "天",
+        (1, 366),
+        "30",
+        "认定后超过此天数仍未消除的零就业家庭列入提醒",
+    ),
     int("employment.subsidy_max_months", "公益性岗位补贴最长期限", "个月", (1, 120), "36", ""),
     int(
         "employment.subsidy_retire_years",

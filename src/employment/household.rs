@@ -428,6 +428,115 @@ pub struct HouseholdRow {
     pub zero: ZeroState,
 }
 
+/// Members of working age on a day (16 to their retirement age) and, of
+/// them, the unemployed (失业).
+pub fn working_members(conn: &Connection, household_id: &str, on: NaiveDate) -> Result<(i64, i64)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT person_id, work_status, retire_base FROM household_member WHERE household_id = ?1 AND active = 1",
+    )?;
+    let members: Vec<(String, String, Option<String>)> =
+        stmt.query_map([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let (mut working, mut unemployed) = (0, 0);
+    for (person, status, base) in members {
+        if super::working_age(conn, &person, base.as_deref())?.is_some_and(|span| span.holds(on)) {
+            working += 1;
+            unemployed += (status == UNEMPLOYED) as i64;
+        }
+    }
+    Ok((working, unemployed))
+}
+
+/// 援助措施: what the members' cases received (跟踪服务 n次, each training
+/// kind, 公益性岗位, 创业担保贷款) and the household's relief programmes.
+pub fn measures(conn: &Connection, household_id: &str) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT (SELECT count(*) FROM employment_followup f JOIN employment_case e ON e.id = f.case_id
+                 WHERE e.person_id IN (SELECT person_id FROM household_member WHERE household_id = ?1)),
+                (SELECT group_concat(DISTINCT t.kind) FROM employment_training t JOIN employment_case e ON e.id = t.case_id
+                 WHERE e.person_id IN (SELECT person_id FROM household_member WHERE household_id = ?1)),
+                (SELECT count(*) FROM post_placement pl JOIN employment_case e ON e.id = pl.case_id
+                 WHERE e.person_id IN (SELECT person_id FROM household_member WHERE household_id = ?1)),
+                (SELECT count(*) FROM startup_loan l
+                 WHERE l.person_id IN (SELECT person_id FROM household_member WHERE household_id = ?1)),
+                (SELECT group_concat(DISTINCT r.programme) FROM hardship_relief r
+                 WHERE r.person_id IN (SELECT person_id FROM household_member WHERE household_id = ?1))",
+    )?;
+    let (followups, trainings, posts, loans, relief): (i64, Option<String>, i64, i64, Option<String>) =
+        stmt.query_row([household_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    let mut out = Vec::new();
+    if followups > 0 {
+        out.push(format!("跟踪服务{followups}次"));
+    }
+    out.extend(trainings.into_iter().flat_map(|t| t.split(',').map(String::from).collect::<Vec<_>>()));
+    if posts > 0 {
+        out.push("公益性岗位".into());
+    }
+    if loans > 0 {
+        out.push("创业担保贷款".into());
+    }
+    out.extend(relief.into_iter().flat_map(|t| t.split(',').map(String::from).collect::<Vec<_>>()));
+    Ok(out.join("、"))
+}
+
+/// Who was placed when a confirmation was eliminated: name, employer, post
+/// and date (安置人/单位/岗位/日期), from the member's case when it has one.
+pub fn placement(conn: &Connection, household_id: &str, on: &str) -> Result<Option<[String; 4]>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.name, coalesce(e.placed_employer, m.employer, ''), coalesce(e.placed_post, ''),
+                coalesce(e.placed_on, m.since, ?2)
+         FROM household_member m JOIN person p ON p.id = m.person_id
+         LEFT JOIN employment_case e ON e.person_id = m.person_id AND e.placed_on = ?2
+         WHERE m.household_id = ?1 AND (e.id IS NOT NULL OR (m.work_status = ?3 AND m.since = ?2))
+         ORDER BY e.id IS NULL LIMIT 1",
+    )?;
+    Ok(stmt
+        .query_row(rusqlite::params![household_id, on, EMPLOYED], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]))
+        .optional()?)
+}
+
+/// A confirmed zero-employment household not yet cleared (动态清零) past
+/// the setting employment.zero_clear_days (30) after its confirmation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClearingAlert {
+    pub household_id: String,
+    pub community: String,
+    pub address: String,
+    pub head: String,
+    pub confirmed_on: String,
+    /// Days since it was confirmed.
+    pub days: i64,
+}
+
+pub fn clearing_alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<ClearingAlert>> {
+    let limit = crate::settings::integer(conn, "employment.zero_clear_days")?;
+    let mut stmt = conn.prepare(
+        "SELECT h.id, c.name, h.address, z.confirmed_on,
+                coalesce((SELECT p.name FROM household_member m JOIN person p ON p.id = m.person_id
+                          WHERE m.household_id = h.id AND m.active = 1 ORDER BY m.relation = '户主' DESC LIMIT 1), '')
+         FROM zero_employment z JOIN household h ON h.id = z.household_id JOIN community c ON c.id = h.community_id
+         WHERE z.eliminated_on IS NULL AND (?1 IS NULL OR h.community_id = ?1)
+         ORDER BY z.confirmed_on",
+    )?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query([actor.scope()])?;
+    while let Some(r) = rows.next()? {
+        let confirmed: String = r.get(3)?;
+        let Ok(on) = confirmed.parse::<NaiveDate>() else { continue };
+        let days = (today - on).num_days();
+        if days > limit {
+            out.push(ClearingAlert {
+                household_id: r.get(0)?,
+                community: r.get(1)?,
+                address: r.get(2)?,
+                head: r.get(4)?,
+                confirmed_on: confirmed,
+                days,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Households of a community (or the actor's), the zero-employment list
 /// first: confirmed, then candidates (待认定), then the rest.
 pub fn list(conn: &Connection, actor: &Actor, community: Option<&str>, today: NaiveDate) -> Result<Vec<HouseholdRow>> {

@@ -313,20 +313,49 @@ pub fn add_relief(
 ) -> Result<String> {
     store.write(actor, |w| {
         let person_id = require_case(w, case_id)?;
-        let programme =
-            validate::one_of("programme", "帮扶项目", &r.programme, &dict::labels(w.conn(), "relief_programme")?)?;
-        let id = new_id();
-        w.insert(
-            Table::HardshipRelief,
-            &id,
-            &[
-                ("person_id", person_id.into()),
-                ("programme", programme.into()),
-                ("date", validate::past_date("date", "帮扶日期", &r.date, today)?.to_string().into()),
-                ("help", validate::required("help", "帮扶内容", &r.help)?.into()),
-                ("amount_cents", validate::yuan_to_cents("amount", "金额", r.amount.as_deref(), 1_000_000.0)?.into()),
-            ],
-        )?;
-        Ok(id)
+        relief_in(w, &person_id, r, today)
     })
+}
+
+/// Hardship relief (春风行动, 困难帮扶) for any resident, with or without an
+/// employment case.
+pub fn add_relief_for_person(
+    store: &mut Store,
+    actor: &Actor,
+    person_id: &str,
+    r: &ReliefInput,
+    today: NaiveDate,
+) -> Result<String> {
+    store.write(actor, |w| {
+        super::require_person(w, person_id)?;
+        relief_in(w, person_id, r, today)
+    })
+}
+
+fn relief_in(w: &mut WriteTx, person_id: &str, r: &ReliefInput, today: NaiveDate) -> Result<String> {
+    let programme =
+        validate::one_of("programme", "帮扶项目", &r.programme, &dict::labels(w.conn(), "relief_programme")?)?;
+    let id = new_id();
+    w.insert(
+        Table::HardshipRelief,
+        &id,
+        &[
+            ("person_id", person_id.to_string().into()),
+            ("programme", programme.into()),
+            ("date", validate::past_date("date", "帮扶日期", &r.date, today)?.to_string().into()),
+            ("help", validate::required("help", "帮扶内容", &r.help)?.into()),
+            ("amount_cents", validate::yuan_to_cents("amount", "金额", r.amount.as_deref(), 1_000_000.0)?.into()),
+        ],
+    )?;
+    Ok(id)
+}
+
+/// A person's relief, newest first (who may see the person).
+pub fn relief_of(conn: &Connection, actor: &Actor, person_id: &str) -> Result<Vec<serde_json::Value>> {
+    actor.require_community(super::community_of(conn, person_id)?.as_deref())?;
+    crate::store::json_rows(
+        conn,
+        "SELECT id, programme, date, help, amount_cents FROM hardship_relief WHERE person_id = ?1 ORDER BY date DESC",
+        [person_id],
+    )
 }

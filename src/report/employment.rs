@@ -174,7 +174,8 @@ fn loan_subsidy(conn: &Connection, community_id: &str, p: &Period) -> Result<i64
 }
 
 /// Households confirmed zero-employment and open at the period's end, and
-/// those eliminated during it.
+/// those eliminated during it: members of working age and unemployed on the
+/// period's end, the assistance given, and who was placed.
 pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec<Sheet>> {
     let mut stmt = conn.prepare(
         "SELECT c.name, h.address, z.confirmed_on, z.eliminated_on, z.eliminated_by, h.id,
@@ -196,6 +197,12 @@ pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Resul
         )?;
         let eliminated: Option<String> = r.get(3)?;
         let in_period = eliminated.as_deref().is_some_and(|e| e <= p.to_str().as_str());
+        let (working, unemployed) = household::working_members(conn, &household, p.to)?;
+        let placed = match (&eliminated, in_period) {
+            (Some(on), true) => household::placement(conn, &household, on)?,
+            _ => None,
+        };
+        let [placed_name, unit, post, placed_on] = placed.unwrap_or_default();
         rows.push(vec![
             Cell::Int(rows.len() as i64 + 1),
             Cell::Text(r.get(0)?),
@@ -203,20 +210,46 @@ pub(super) fn zero_roster(conn: &Connection, scope: &Scope, p: &Period) -> Resul
             scope.id_number(idn),
             Cell::Text(r.get(1)?),
             Cell::Int(r.get(6)?),
+            Cell::Int(working),
+            Cell::Int(unemployed),
             Cell::Text(r.get(2)?),
+            Cell::Text(household::measures(conn, &household)?),
             Cell::Text(if in_period { eliminated.unwrap_or_default() } else { String::new() }),
-            Cell::Text(if in_period { r.get::<_, Option<String>>(4)?.unwrap_or_default() } else { String::new() }),
+            Cell::Text(placed_name),
+            Cell::Text(unit),
+            Cell::Text(post),
+            Cell::Text(placed_on),
         ]);
     }
-    let cols = ["序号", "社区", "户主", "身份证号", "住址", "家庭人口", "认定日期", "消除日期", "消除原因"];
+    let groups: Vec<(&str, &[&str])> = vec![
+        ("序号", &[]),
+        ("社区", &[]),
+        ("户主", &[]),
+        ("身份证号", &[]),
+        ("住址", &[]),
+        ("家庭人口", &[]),
+        ("劳动年龄人数", &[]),
+        ("失业人数", &[]),
+        ("认定日期", &[]),
+        ("援助措施", &[]),
+        ("消除日期", &[]),
+        ("安置情况", &["安置人", "安置单位", "安置岗位", "安置日期"]),
+    ];
     Ok(vec![Sheet {
         name: "零就业家庭".into(),
         title: "零就业家庭花名册".into(),
-        headers: headers(&cols.map(|c| (c, &[][..]))),
-        widths: vec![6.0, 12.0, 10.0, 21.0, 28.0, 8.0, 12.0, 12.0, 14.0],
+        headers: headers(&groups),
+        widths: vec![5.0, 10.0, 8.0, 20.0, 22.0, 6.0, 7.0, 6.0, 11.0, 20.0, 11.0, 8.0, 14.0, 9.0, 11.0],
+        total: Some(total_row(&rows, |t| {
+            if !t.is_empty() {
+                t[0] = Cell::text("合计");
+            }
+        })),
         rows,
-        total: None,
-        notes: vec!["列出报表期末仍未消除的零就业家庭，以及本期内消除的家庭。".into()],
+        notes: vec![
+            "列出报表期末仍未消除的零就业家庭，以及本期内消除的家庭（安置情况为使其消除的就业）。".into(),
+            "劳动年龄人数、失业人数按报表期末日计算（16周岁至法定退休年龄）。".into(),
+        ],
         ..Default::default()
     }])
 }

@@ -569,3 +569,82 @@ fn the_interest_subsidy_is_due_per_year_for_the_term_and_never_for_the_extension
     assert_eq!(by_year, [(2024, 200_000), (2025, 30_000)]);
     assert_eq!(view.borrower, "个人");
 }
+
+#[test]
+fn a_household_not_cleared_30_days_after_confirmation_is_an_alert_and_the_roster_says_who_was_placed() {
+    let mut o = new_office();
+    let father = id_number(1975, 3, 1, 51);
+    let h = household_of(
+        &mut o,
+        vec![
+            member("褚父", &father, "户主", "失业"),
+            member("褚母", &id_number(1978, 4, 1, 52), "配偶", "失业"),
+            member("褚子", &id_number(2012, 5, 1, 53), "子女", "在校学生"),
+        ],
+    );
+    household::confirm(&mut o.store, &clerk(), &h, "2025-05-16", today()).unwrap();
+    let alerts = |o: &Office, d| household::clearing_alerts(o.store.conn(), &clerk(), d).unwrap();
+    assert!(alerts(&o, date(2025, 6, 15)).is_empty(), "30 days after: not yet");
+    let late = alerts(&o, date(2025, 6, 16));
+    assert_eq!((late[0].head.as_str(), late[0].days), ("褚父", 31));
+    // Before anyone is placed: two of working age, both unemployed.
+    assert_eq!(household::working_members(o.store.conn(), &h, today()).unwrap(), (2, 2));
+    let c = case_of(&mut o, "褚父", &father, "2025-05-20").unwrap();
+    let served = FollowupInput {
+        date: "2025-05-25".into(),
+        place: None,
+        way: "上门".into(),
+        content: "推荐岗位".into(),
+        staff: "小王".into(),
+    };
+    case::add_followup(&mut o.store, &clerk(), &c, &served, today()).unwrap();
+    let job = Placement {
+        employer: "和平物业".into(),
+        post: Some("保安".into()),
+        placed_on: "2025-06-01".into(),
+        way: "市场就业".into(),
+    };
+    case::place(&mut o.store, &clerk(), &c, &job, today()).unwrap();
+    assert!(alerts(&o, today()).is_empty(), "cleared");
+    let req = street_ledger::report::Request {
+        name: "zero-employment-roster".into(),
+        period: "2025-06".into(),
+        ..Default::default()
+    };
+    let r = street_ledger::report::build(o.store.conn(), &clerk(), &req).unwrap();
+    let row: Vec<String> = r.sheets[0].rows[0]
+        .iter()
+        .map(|c| match c {
+            street_ledger::report::Cell::Text(t) => t.clone(),
+            street_ledger::report::Cell::Int(n) => n.to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    // 家庭人口, 劳动年龄人数, 失业人数 (the father now works), 认定日期,
+    // 援助措施, 消除日期, 安置人/单位/岗位/日期.
+    assert_eq!(
+        row[5..],
+        ["3", "2", "1", "2025-05-16", "跟踪服务1次", "2025-06-01", "褚父", "和平物业", "保安", "2025-06-01"]
+    );
+}
+
+#[test]
+fn relief_is_recorded_for_any_resident_without_an_employment_case() {
+    let mut o = new_office();
+    let input =
+        PersonInput { community_id: Some(o.dongfeng.clone()), ..person("何奶奶", &id_number(1950, 1, 1, 62)) };
+    let pid = o.store.write(&clerk(), |w| street_ledger::person::create(w, &input, today())).unwrap();
+    let relief = loans::ReliefInput {
+        programme: "春风行动".into(),
+        date: "2025-02-01".into(),
+        help: "米面油".into(),
+        amount: Some("200".into()),
+    };
+    loans::add_relief_for_person(&mut o.store, &clerk(), &pid, &relief, today()).unwrap();
+    let given = loans::relief_of(o.store.conn(), &clerk(), &pid).unwrap();
+    assert_eq!((given[0]["programme"].as_str(), given[0]["amount_cents"].as_i64()), (Some("春风行动"), Some(20_000)));
+    // A worker of another community neither records nor sees it.
+    let other = Actor::new("西城小李", Role::CommunityStaff, Some(o.xicheng.clone()));
+    assert!(loans::add_relief_for_person(&mut o.store, &other, &pid, &relief, today()).is_err());
+    assert!(loans::relief_of(o.store.conn(), &other, &pid).is_err());
+}

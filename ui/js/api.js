@@ -102,8 +102,11 @@ export const api = {
   setRepayment: (loan_id, status, on) => invoke('set_loan_repayment', { loan_id, status, on }),
   loanAlerts: () => invoke('loan_alerts'),
   postLimitAlerts: () => invoke('post_limit_alerts'),
+  zeroClearingAlerts: () => invoke('zero_clearing_alerts'),
   loans: () => invoke('loan_list'),
   addRelief: (case_id, input) => invoke('add_relief', { case_id, input }),
+  addPersonRelief: (person_id, input) => invoke('add_person_relief', { person_id, input }),
+  personRelief: (person_id) => invoke('person_relief', { person_id }),
   // 人民调解
   mediationList: (query) => invoke('mediation_list', { query }),
   mediationRegister: (input) => invoke('mediation_register', { input }),

@@ -140,6 +140,11 @@ pub fn post_limit_alerts(state: State<AppState>) -> Reply<Vec<LimitAlert>> {
 }
 
 #[tauri::command(async)]
+pub fn zero_clearing_alerts(state: State<AppState>) -> Reply<Vec<household::ClearingAlert>> {
+    with(&state, |s, a| household::clearing_alerts(s.conn(), a, today()))
+}
+
+#[tauri::command(async)]
 pub fn loan_list(state: State<AppState>) -> Reply<Vec<LoanView>> {
     with(&state, |s, a| loans::all(s.conn(), a, today()))
 }
@@ -147,4 +152,14 @@ pub fn loan_list(state: State<AppState>) -> Reply<Vec<LoanView>> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_relief(state: State<AppState>, case_id: String, input: ReliefInput) -> Reply<String> {
     with(&state, |s, a| loans::add_relief(s, a, &case_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_person_relief(state: State<AppState>, person_id: String, input: ReliefInput) -> Reply<String> {
+    with(&state, |s, a| loans::add_relief_for_person(s, a, &person_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn person_relief(state: State<AppState>, person_id: String) -> Reply<Vec<serde_json::Value>> {
+    with(&state, |s, a| loans::relief_of(s.conn(), a, &person_id))
 }
