@@ -179,36 +179,45 @@ impl Claim {
         let years = crate::settings::integer(conn, "employment.subsidy_retire_years")?;
         let retires_on = super::case::CaseFacts::load(conn, case_id)?.retires_on;
         let mut stmt = conn.prepare_cached("SELECT start_on, end_on FROM post_placement WHERE case_id = ?1")?;
-        let spans: Vec<(String, Option<String>)> =
+        let rows: Vec<(String, Option<String>)> =
             stmt.query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
-        let mut in_post = std::collections::BTreeSet::new();
-        let mut first_start: Option<NaiveDate> = None;
-        for (start, end) in spans {
-            let Ok(start) = start.parse::<NaiveDate>() else { continue };
-            first_start = Some(first_start.map_or(start, |f: NaiveDate| f.min(start)));
-            let end = end.and_then(|e| e.parse().ok()).unwrap_or(until).min(until);
-            let mut m = month_of(start);
-            while m <= end {
-                in_post.insert(m);
-                m = m.checked_add_months(chrono::Months::new(1)).expect("a later month");
-            }
-        }
-        let to_retirement = match (first_start, retires_on) {
+        let spans: Vec<(NaiveDate, Option<NaiveDate>)> = rows
+            .into_iter()
+            .filter_map(|(start, end)| Some((start.parse().ok()?, end.and_then(|e| e.parse().ok()))))
+            .collect();
+        let to_retirement = match (spans.iter().map(|(s, _)| *s).min(), retires_on) {
             (Some(start), Some(retires)) if years > 0 => {
                 retires.checked_sub_months(chrono::Months::new(12 * years as u32)).is_some_and(|from| from <= start)
             }
             _ => false,
         };
         let retirement_month = retires_on.map(|r| month_of(r.pred_opt().unwrap_or(r)));
-        let within = |m: &NaiveDate| retirement_month.is_none_or(|last| *m <= last);
-        let months: Vec<NaiveDate> = if to_retirement {
-            in_post.into_iter().filter(within).collect()
-        } else {
-            in_post.into_iter().filter(within).take(max as usize).collect()
+        // The months claimable when open placements run to `to`.
+        let claimable = |to: NaiveDate| -> Vec<NaiveDate> {
+            let mut in_post = std::collections::BTreeSet::new();
+            for (start, end) in &spans {
+                let end = end.unwrap_or(to).min(to);
+                let mut m = month_of(*start);
+                while m <= end {
+                    in_post.insert(m);
+                    m = m.checked_add_months(chrono::Months::new(1)).expect("a later month");
+                }
+            }
+            let within = in_post.into_iter().filter(|m| retirement_month.is_none_or(|last| *m <= last));
+            if to_retirement {
+                within.collect()
+            } else {
+                within.take(max as usize).collect()
+            }
         };
-        let counted_out = !to_retirement && months.len() as i64 == max;
+        let months = claimable(until);
+        // The limit: the 36th month in post as the placements stand (open
+        // ones continuing), or retirement, whichever comes first.
+        let ahead = until.checked_add_months(chrono::Months::new(max as u32 + 1)).unwrap_or(until);
+        let projected = claimable(ahead);
+        let counted_out = !to_retirement && projected.len() as i64 == max;
         let last = match (counted_out, retirement_month) {
-            (true, r) => months.last().copied().map(|m| r.map_or(m, |r| m.min(r))),
+            (true, r) => projected.last().copied().map(|m| r.map_or(m, |r| m.min(r))),
             (false, r) => r,
         };
         Ok(Claim { months, to_retirement, last })
@@ -336,14 +345,8 @@ pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32)
         let end: Option<String> = r.get(5)?;
         let from = month_of(start.parse::<NaiveDate>().unwrap_or(first).max(first));
         let to = end.as_deref().and_then(|e| e.parse().ok()).unwrap_or(last).min(last);
-        // Seen 3 months past the quarter, to know whether the limit is near
-        // (the months up to the quarter's end are the same either way).
+        let claim = Claim::of(conn, &r.get::<_, String>(6)?, last)?;
         let ahead = month_of(last) + chrono::Months::new(3);
-        let claim = Claim::of(
-            conn,
-            &r.get::<_, String>(6)?,
-            ahead.checked_add_months(chrono::Months::new(1)).unwrap_or(ahead),
-        )?;
         let mine: Vec<NaiveDate> = claim.months.iter().copied().filter(|m| from <= *m && *m <= to).collect();
         if mine.is_empty() {
             continue;
@@ -354,7 +357,7 @@ pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32)
             name: r.get(2)?,
             id_number: r.get::<_, Option<String>>(3)?.map(|n| crate::person::mask_id(&n)),
             months: mine.len() as i64,
-            months_used: claim.months.iter().filter(|m| **m <= last).count() as i64,
+            months_used: claim.months.len() as i64,
             start_on: start,
             end_on: end,
             post_cents: 0,
@@ -409,7 +412,7 @@ pub fn limit_alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Resul
     let mut rows = stmt.query([actor.scope()])?;
     while let Some(r) = rows.next()? {
         let case_id: String = r.get(0)?;
-        let claim = Claim::of(conn, &case_id, horizon.checked_add_months(chrono::Months::new(1)).unwrap_or(horizon))?;
+        let claim = Claim::of(conn, &case_id, today)?;
         let Some(last) = claim.last.filter(|l| *l <= horizon) else { continue };
         let months_left = (last.year() - today.year()) as i64 * 12 + last.month() as i64 - today.month() as i64;
         out.push(LimitAlert {
