@@ -2,7 +2,7 @@
 // other events (logins, exports, unmasking, backups). Administrators only;
 // nothing here can change an entry.
 import { api } from './api.js';
-import { action, h, options, toast } from './dom.js';
+import { h, onPress, options, toast } from './dom.js';
 import { PAGE_SIZE, listPage } from './list.js';
 
 const state = { user: '', action: '', from: '', to: '', record_id: '', page: 1 };
@@ -20,7 +20,7 @@ export async function auditPage() {
     user: state.user || null, action: state.action || null, from: state.from || null, to: state.to || null,
     record_id: state.record_id || null, page: state.page, page_size: PAGE_SIZE,
   });
-  const exportButton = action(h('button#audit-export', { type: 'button' }, '导出 Excel'), async () => {
+  const exportButton = onPress(h('button#audit-export', { type: 'button' }, '导出 Excel'), async () => {
     const r = await api.auditExport(query());
     toast(`已导出 ${r.rows} 行`);
     message.replaceChildren(h('p.notice', {}, `已导出 ${r.rows} 行到：${r.path}`));

@@ -151,7 +151,7 @@ function loansTab(ctx, c, reload) {
     ['贴息（元）', (l) => yuan(l.interest_subsidy_cents), 'num'],
     ['还款情况', (l) => (l.settled_on ? `${l.repayment} ${l.settled_on}` : l.repayment)],
   ], {
-    rows: c.loans, empty: '暂无贷款', key: (l) => l.id, rowClass: () => 'loan-row',
+    rows: c.loans, empty: '暂无贷款', data: (l) => ({ id: l.id }), rowClass: () => 'loan-row',
     actions: (l, tr) => [
       !l.settled_on && !l.extension_months ? h('button.small-button.extend-loan', { type: 'button', onclick: () => openLoanForm(l, 'extend', tr) }, '展期') : null,
       h('button.small-button.repay-loan', { type: 'button', onclick: () => openLoanForm(l, 'repay', tr) }, '还款情况')],

@@ -37,7 +37,7 @@ export async function casesPage(ctx) {
       ['登记日期', (r) => r.registered_on],
       ['最近跟踪', (r) => r.last_followup || '—'],
       ['状态', (r) => statusTag(r.status)],
-    ], { empty: '没有符合条件的援助对象', key: (r) => r.id, open: (r) => `#/case/${r.id}` }],
+    ], { empty: '没有符合条件的援助对象', data: (r) => ({ id: r.id }), open: (r) => `#/case/${r.id}` }],
     unit: '人',
   });
 }

@@ -158,7 +158,7 @@ export function onSubmit(form, send, opts = {}) {
 
 /** A button outside a form (a row's 保存, 恢复, 采用此值): off while `run()`
  *  works; an error goes into `where` (an element, or a function of the error). */
-export function action(button, run, where) {
+export function onPress(button, run, where) {
   button.addEventListener('click', async () => {
     if (button.disabled) return;
     button.disabled = true;
@@ -186,14 +186,15 @@ export function recordForm(id, title, fields, save, disabled) {
  * The one table of the app: every list and table of every page.
  * - `spec`: what follows `table.list` ('#roster-table', '.audit#audit-table');
  * - `columns`: each a label (the rows are arrays: the cell at its index), or
- *   [label, cell(row) → content, td class];
+ *   [label, cell(row) → content (or a td of its own), td class];
  * - `opts.rows`, `opts.empty` (the line when there are none);
  * - `opts.open(row)`: what a click on the row opens (a hash, or it acts
  *   itself); a table without it is plain (no pointer, no hover);
- * - `opts.key(row)`: the row's data-id; `opts.rowClass(row)`: its class;
+ * - `opts.data(row)`: the row's dataset ({ id }); `opts.rowClass(row)`: its class;
  * - `opts.actions(row, tr)`: the row's buttons, in a last column;
  * - `opts.head`: header rows when the labels take more than one row;
- * - `opts.foot`: the cells of a 合计 row; `opts.wrap: false`: no scrolling box.
+ * - `opts.foot`: the cells of a 合计 row; `opts.wrap: false`: no scrolling box;
+ * - `opts.bare`: not a list's look (a grid of inputs, a report's own layout).
  * The element it returns has `fill(rows)` (draws the rows again) and
  * `under(tr, content)` (one line under a row for its small form).
  */
@@ -202,17 +203,20 @@ export function table(spec, columns, opts = {}) {
   if (opts.actions) cols.push(['', (r, tr) => opts.actions(r, tr), 'actions-cell']);
   const body = h('tbody');
   const line = (r) => {
-    const tr = h(`tr${opts.rowClass ? `.${opts.rowClass(r)}` : ''}`, { dataset: opts.key ? { id: opts.key(r) } : undefined });
+    const tr = h(`tr${opts.rowClass ? `.${opts.rowClass(r)}` : ''}`, { dataset: opts.data?.(r) });
     if (opts.open) {
       tr.addEventListener('click', () => {
         const to = opts.open(r);
         if (typeof to === 'string') location.hash = to;
       });
     }
-    tr.append(...cols.map(([, cell, cls]) => h(cls ? `td.${cls}` : 'td', {}, cell(r, tr) ?? '')));
+    tr.append(...cols.map(([, cell, cls]) => {
+      const c = cell(r, tr);
+      return c instanceof HTMLTableCellElement ? c : h(cls ? `td.${cls}` : 'td', {}, c ?? '');
+    }));
     return tr;
   };
-  const el = h(`table.list${opts.open ? '' : '.plain'}${spec}`, {},
+  const el = h(opts.bare ? `table${spec}` : `table.list${opts.open ? '' : '.plain'}${spec}`, {},
     h('thead', {}, opts.head || h('tr', {}, cols.map(([label, , cls]) => h(cls === 'num' ? 'th.num' : 'th', {}, label)))),
     body,
     opts.foot ? h('tfoot', {}, h('tr', {}, opts.foot.map((c) => h(typeof c === 'number' ? 'th.num' : 'th', {}, c)))) : null);

@@ -13,7 +13,7 @@ export async function duePage(ctx) {
     ['上次探访', (r) => r.last_visit || '从未探访'],
     ['应探访日期', (r) => r.due_on],
     ['逾期天数', (r) => r.days_overdue, 'num'],
-  ], { empty: null, key: (r) => r.elderly_id, open: (r) => `#/elderly/${r.elderly_id}` });
+  ], { empty: null, data: (r) => ({ id: r.elderly_id }), open: (r) => `#/elderly/${r.elderly_id}` });
   const load = async () => {
     const rows = await api.dueVisits(community.value || null);
     count.textContent = `共 ${rows.length} 人待探访`;

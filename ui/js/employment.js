@@ -52,7 +52,7 @@ export async function followupsPage(ctx) {
     ['上次跟踪', (r) => r.last || '从未跟踪'],
     ['应跟踪日期', (r) => r.due_on],
     ['逾期天数', (r) => r.days_overdue, 'num'],
-  ], { empty: '没有到期待跟踪的援助对象', key: (r) => r.case_id, open: (r) => `#/case/${r.case_id}/followups` });
+  ], { empty: '没有到期待跟踪的援助对象', data: (r) => ({ id: r.case_id }), open: (r) => `#/case/${r.case_id}/followups` });
   const load = async () => {
     try {
       const rows = await api.followupsDue(community.value || null);
@@ -95,7 +95,7 @@ export async function loansPage(ctx) {
       ['剩余', daysLeft],
       ['还款情况', (l) => l.repayment],
     ], {
-      rows, key: (l) => l.id, open: (l) => openCaseOf(l.person_id, l.name),
+      rows, data: (l) => ({ id: l.id }), open: (l) => openCaseOf(l.person_id, l.name),
       empty: loanState.all ? '还没有登记贷款' : '没有60天内到期或逾期的贷款',
     })));
 }

@@ -32,7 +32,7 @@ export async function householdsPage(ctx) {
     ['社区', (r) => r.community],
     ['人数', (r) => r.members, 'num'],
     ['就业人数', (r) => r.employed, 'num'],
-  ], { empty, key: (r) => r.id, open: (r) => `#/household/${r.id}` });
+  ], { empty, data: (r) => ({ id: r.id }), open: (r) => `#/household/${r.id}` });
   const zeroList = households('.households#zero-table', '没有零就业家庭，也没有待认定的家庭户');
   const restList = households('.households#household-table', '没有其他家庭户');
   const load = async () => {
@@ -240,7 +240,7 @@ function membersTable(ctx, hh, reload) {
     ['起始日期', (m) => m.since],
     ['劳动能力 / 意愿', (m) => `${m.able ? '有' : '无'} / ${m.willing ? '有' : '无'}`],
   ], {
-    rows: hh.members, empty: null, key: (m) => m.id, rowClass: () => 'member',
+    rows: hh.members, empty: null, data: (m) => ({ id: m.id }), rowClass: () => 'member',
     actions: (m, tr) => [
       h('button.small-button.edit-member', { type: 'button', onclick: () => edit(m, tr) }, '修改就业状况'),
       h('button.small-button.member-case', { type: 'button', onclick: () => registerMember(m, hh.community_id) }, '登记援助')],

@@ -92,7 +92,7 @@ export async function mediationListPage(ctx) {
       ['调解员', (r) => r.mediators, 'names'],
       ['受理日期', (r) => r.received_on],
       ['状态', (r) => statusTag(r.status)],
-    ], { empty: '没有符合条件的调解案件', key: (r) => r.id, open: (r) => `#/mediation/case/${r.id}` }],
+    ], { empty: '没有符合条件的调解案件', data: (r) => ({ id: r.id }), open: (r) => `#/mediation/case/${r.id}` }],
     unit: '件',
   });
 }
@@ -117,7 +117,7 @@ export async function alertsPage() {
       ['日期', (a) => a.date],
       ['距今', (a) => h(`span${a.days > 0 ? '.overdue' : '.due-soon'}`, {}, when(a))],
       ['说明', (a) => ALERT_HINTS[a.kind], 'muted'],
-    ], { rows: alerts, empty: '没有需要提醒的案件', key: (a) => a.case_id, open: (a) => `#/mediation/case/${a.case_id}` })));
+    ], { rows: alerts, empty: '没有需要提醒的案件', data: (a) => ({ id: a.case_id }), open: (a) => `#/mediation/case/${a.case_id}` })));
 }
 
 export async function mediatorsPage(ctx) {

@@ -32,7 +32,7 @@ export async function rosterPage(ctx) {
       ['类别', (r) => [...r.kinds, r.sanwu ? '三无' : null].filter(Boolean).map((k) => h('span.tag', {}, k))],
       ['探访等级', (r) => h(`span.level.level-${r.visit_level}`, {}, r.visit_level)],
       ['状态', (r) => h(`span.status.status-${r.status}`, {}, r.status)],
-    ], { empty: '没有符合条件的老人', key: (r) => r.id, open: (r) => `#/elderly/${r.id}` }],
+    ], { empty: '没有符合条件的老人', data: (r) => ({ id: r.id }), open: (r) => `#/elderly/${r.id}` }],
     unit: '人',
   });
 }
