@@ -157,17 +157,16 @@ export function onSubmit(form, send, opts = {}) {
 }
 
 /** A button outside a form (a row's 保存, 恢复, 采用此值): off while `run()`
- *  works; an error goes into `where` (an element, or a function of the error). */
+ *  works; an error shows in `where` (beside a field: its text; else the box). */
 export function onPress(button, run, where) {
   button.addEventListener('click', async () => {
     if (button.disabled) return;
     button.disabled = true;
-    if (typeof where !== 'function') where.replaceChildren();
+    where.replaceChildren();
     try {
       await run();
     } catch (e) {
-      if (typeof where === 'function') where(e);
-      else where.replaceChildren(h(where.matches('.field-error') ? 'span' : 'div.error-box', {}, e.message || String(e)));
+      where.replaceChildren(where.matches('.field-error') ? e.message || String(e) : errorBox(e));
     } finally {
       button.disabled = false;
     }
