@@ -68,6 +68,11 @@ export function formValues(form) {
  */
 export function showError(form, err) {
   clearErrors(form);
+  place(form, err);
+}
+
+/** Puts an error in its place on a form whose errors are cleared. */
+function place(form, err) {
   const slot = err.field && form.querySelector(`.field-error[data-for="${err.field}"]`);
   const shown = slot || form.querySelector('.form-error') || topSlot(form);
   shown.textContent = err.message || String(err);
@@ -131,7 +136,8 @@ export function askToReplace(box, path, replace) {
  * The one form helper: on submit, sends the form's values with `send(values)`
  * (it may read the form itself) with the whole form disabled until the core
  * answers, so a second click cannot save twice; errors as `showError`.
- * `opts.error(e)` may turn an error into the one to show (a field of its own).
+ * `opts.error(e)` may turn an error into the one to show (a field of its own),
+ * or mark more of the form (the marks stay until the next submit).
  */
 export function onSubmit(form, send, opts = {}) {
   form.addEventListener('submit', async (ev) => {
@@ -147,7 +153,7 @@ export function onSubmit(form, send, opts = {}) {
       await send(values);
     } catch (e) {
       const shown = opts.error ? opts.error(e) : e;
-      if (shown) showError(form, shown);
+      if (shown) place(form, shown); // the form's errors were cleared when it was sent
     } finally {
       form.classList.remove('saving');
       off.forEach((el) => { el.disabled = false; });

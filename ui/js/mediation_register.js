@@ -65,10 +65,9 @@ export async function mediationRegisterPage(ctx) {
 function partyAware(form, err) {
   if (!PARTY_FIELDS.includes(err.field)) return err;
   if (err.field === 'name') {
-    // After the error is shown: showing clears the marks of the last one.
-    setTimeout(() => form.querySelectorAll('tr.party-row').forEach((tr) => {
+    form.querySelectorAll('tr.party-row').forEach((tr) => {
       if (!tr.querySelector('.p-name').value.trim()) tr.classList.add('has-error');
-    }));
+    });
   }
   return { ...err, field: 'parties' };
 }
