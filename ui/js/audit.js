@@ -2,7 +2,7 @@
 // other events (logins, exports, unmasking, backups). Administrators only;
 // nothing here can change an entry.
 import { api } from './api.js';
-import { errorBox, h, options, toast } from './dom.js';
+import { h, onPress, options, toast } from './dom.js';
 import { PAGE_SIZE, listPage } from './list.js';
 
 const state = { user: '', action: '', from: '', to: '', record_id: '', page: 1 };
@@ -20,18 +20,11 @@ export async function auditPage() {
     user: state.user || null, action: state.action || null, from: state.from || null, to: state.to || null,
     record_id: state.record_id || null, page: state.page, page_size: PAGE_SIZE,
   });
-  const exportButton = h('button#audit-export', { type: 'button', onclick: async () => {
-    exportButton.disabled = true;
-    try {
-      const r = await api.auditExport(query());
-      toast(`已导出 ${r.rows} 行`);
-      message.replaceChildren(h('p.notice', {}, `已导出 ${r.rows} 行到：${r.path}`));
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    } finally {
-      exportButton.disabled = false;
-    }
-  } }, '导出 Excel');
+  const exportButton = onPress(h('button#audit-export', { type: 'button' }, '导出 Excel'), async () => {
+    const r = await api.auditExport(query());
+    toast(`已导出 ${r.rows} 行`);
+    message.replaceChildren(h('p.notice', {}, `已导出 ${r.rows} 行到：${r.path}`));
+  }, message);
   await listPage({
     state,
     fetch: () => api.auditQuery(query()),
@@ -39,25 +32,22 @@ export async function auditPage() {
     title: '操作日志',
     action: exportButton,
     toolbar: h('div.toolbar', {}, user, action, from, h('span.muted', {}, '至'), to, record),
-    table: 'table.list.audit#audit-table',
-    heads: ['时间', '电脑', '用户', '操作', '对象', '变更内容', '说明'],
+    table: ['.audit#audit-table', [
+      ['时间', (e) => e.at, 'mono'],
+      ['电脑', (e) => e.pc_name || e.installation_id.slice(0, 8)],
+      ['用户', (e) => e.user],
+      ['操作', (e) => e.action_label],
+      ['对象', (e) => e.table_label || e.target],
+      ['变更内容', changes, 'changes'],
+      ['说明', (e) => e.detail],
+    ], { empty: '没有符合条件的记录' }],
     unit: '条',
-    empty: '没有符合条件的记录',
-    row,
     message,
   });
 }
 
-function row(e) {
-  // An insert lists every field; the empty ones say nothing.
-  const changes = e.changes.filter((c) => c.old != null || c.new != null).map((c) => h('div.change', {},
+/** An insert lists every field; the empty ones say nothing. */
+function changes(e) {
+  return e.changes.filter((c) => c.old != null || c.new != null).map((c) => h('div.change', {},
     h('b', {}, c.field_label || c.field), '：', c.old ?? '（空）', ' → ', c.new ?? '（空）'));
-  return h('tr', {},
-    h('td.mono', {}, e.at),
-    h('td', {}, e.pc_name || e.installation_id.slice(0, 8)),
-    h('td', {}, e.user),
-    h('td', {}, e.action_label),
-    h('td', {}, e.table_label || e.target || ''),
-    h('td.changes', {}, changes),
-    h('td', {}, e.detail || ''));
 }

@@ -1,7 +1,7 @@
 // Backups (备份与恢复): the list, "backup now", restore, and undoing a
 // restore. The core decides who may do which; restore ends every session.
 import { api } from './api.js';
-import { errorBox, h, mount, toast } from './dom.js';
+import { errorBox, h, mount, onPress, table, toast } from './dom.js';
 
 // Compressed backups of a small office are tens of KB: "0.0 MB" would read as empty.
 const size = (b) => (b < 1048576 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1048576).toFixed(1)} MB`);
@@ -15,42 +15,32 @@ export async function backupsPage(ctx) {
   const confirmRestore = (b, cell) => {
     cell.replaceChildren(
       h('span.notice', {}, '当前数据将另存，可以撤销。确定恢复？'),
-      h('button.primary.confirm-restore', { type: 'button', onclick: async () => {
-        try {
-          await api.restoreBackup(b.file_name);
-          location.hash = '#/roster';
-          location.reload();
-        } catch (e) {
-          message.replaceChildren(errorBox(e));
-        }
-      } }, '确定恢复'));
+      onPress(h('button.primary.confirm-restore', { type: 'button' }, '确定恢复'), async () => {
+        await api.restoreBackup(b.file_name);
+        location.hash = '#/roster';
+        location.reload();
+      }, message));
   };
-  const table = (id, rows, label, empty) => h('div.table-wrap', {}, h(`table.list#${id}`, {},
-    h('thead', {}, h('tr', {}, ['时间', '文件', '大小', ''].map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.length ? rows.map((b) => h('tr', {}, h('td', {}, when(b.created_at)), h('td.mono', {}, b.file_name), h('td', {}, size(b.size)),
-      h('td', {}, admin ? restore(b, label) : '')))
-      : h('tr', {}, h('td.empty', { colSpan: 4 }, empty)))));
+  const list = (id, rows, label, empty) => table(id, [
+    ['时间', (b) => when(b.created_at)],
+    ['文件', (b) => b.file_name, 'mono'],
+    ['大小', (b) => size(b.size)],
+    ['', (b) => (admin ? restore(b, label) : '')],
+  ], { rows, empty });
+  const now = ctx.session.role !== 'read_only' && onPress(h('button.primary#backup-now', { type: 'button' }, '立即备份'), async () => {
+    await api.backupNow();
+    toast('备份完成');
+    // Listed again only if this page is still on screen: a backup can
+    // take a while, and the user may have gone to another page meanwhile.
+    if (now.isConnected) backupsPage(ctx);
+  }, message);
   mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '备份与恢复'),
-      ctx.session.role !== 'read_only' && h('button.primary#backup-now', { type: 'button', onclick: async (ev) => {
-        const button = ev.target;
-        button.disabled = true;
-        try {
-          await api.backupNow();
-          toast('备份完成');
-          // Listed again only if this page is still on screen: a backup can
-          // take a while, and the user may have gone to another page meanwhile.
-          if (button.isConnected) backupsPage(ctx);
-        } catch (e) {
-          message.replaceChildren(errorBox(e));
-          button.disabled = false;
-        }
-      } }, '立即备份')),
+    h('div.page-head', {}, h('h1', {}, '备份与恢复'), now),
     h('p.muted', {}, `备份文件夹：${data.dir}。每天和退出程序时自动备份，保留最近的若干份（可在设置中调整）。`),
     message,
-    table('backups-table', data.backups, '恢复到此', '还没有备份'),
+    list('#backups-table', data.backups, '恢复到此', '还没有备份'),
     data.kept_aside.length ? h('div', {}, h('h2', {}, '恢复前另存的数据（可撤销恢复）'),
-      table('kept-table', data.kept_aside, '撤销恢复', '')) : null));
+      list('#kept-table', data.kept_aside, '撤销恢复', '')) : null));
 }
 
 /** The database failed its start-up check: say so and offer the newest good backup. */
@@ -60,14 +50,10 @@ export function damagedPage(err) {
     h('h1', {}, '数据库已损坏'),
     errorBox(err),
     message,
-    h('div.actions', {}, h('button.primary#restore-newest', { type: 'button', onclick: async () => {
-      try {
-        const r = await api.restoreNewestGood();
-        toast('已从备份恢复');
-        message.replaceChildren(h('p.notice', {}, `已恢复。损坏的数据库另存在：${r.previous || '（无）'}`));
-        setTimeout(() => location.reload(), 1500);
-      } catch (e) {
-        message.replaceChildren(errorBox(e));
-      }
-    } }, '从最新的完好备份恢复'))));
+    h('div.actions', {}, onPress(h('button.primary#restore-newest', { type: 'button' }, '从最新的完好备份恢复'), async () => {
+      const r = await api.restoreNewestGood();
+      toast('已从备份恢复');
+      message.replaceChildren(h('p.notice', {}, `已恢复。损坏的数据库另存在：${r.previous || '（无）'}`));
+      setTimeout(() => location.reload(), 1500);
+    }, message))));
 }

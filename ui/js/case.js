@@ -3,7 +3,7 @@
 // follow-up services, placement (安置) and closing (结案), start-up loans
 // (展期, repayment), hardship relief and public-welfare posts held.
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, onSubmit, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
+import { errorBox, field, h, mount, onSubmit, options, recordForm, table, toast, today, yuan } from './dom.js';
 import { categoryTags, daysLeft, statusTag, wholeNumber } from './employment.js';
 import { categoryChecks } from './cases.js';
 import { revealable } from './lookup.js';
@@ -73,8 +73,8 @@ function trainingTab(ctx, c, reload) {
     field('培训结果', h('input', { name: 'result', placeholder: '如 取得初级证书' })),
   ], async (v) => { await api.addTraining(c.id, { ...v, kind: v.kind || '' }); toast('培训记录已保存'); reload('training'); });
   return h('div', {}, open ? form : closedNotice(c, '培训'),
-    table('training-table', ['类型', '培训项目', '开始日期', '结束日期', '培训结果'],
-      c.trainings.map((t) => [t.kind, t.course, t.start_on, t.end_on, t.result])));
+    table('#training-table', ['类型', '培训项目', '开始日期', '结束日期', '培训结果'],
+      { rows: c.trainings.map((t) => [t.kind, t.course, t.start_on, t.end_on, t.result]) }));
 }
 
 function followupsTab(ctx, c, reload) {
@@ -91,8 +91,8 @@ function followupsTab(ctx, c, reload) {
     reload('followups');
   });
   return h('div', {}, open ? form : closedNotice(c, '跟踪服务'),
-    table('followup-history', ['日期', '方式', '地点', '服务内容', '服务人员'],
-      c.followups.map((f) => [f.date, f.way, f.place, f.content, f.staff])));
+    table('#followup-history', ['日期', '方式', '地点', '服务内容', '服务人员'],
+      { rows: c.followups.map((f) => [f.date, f.way, f.place, f.content, f.staff]) }));
 }
 
 function outcomeTab(ctx, c, reload) {
@@ -139,29 +139,30 @@ function loansTab(ctx, c, reload) {
     toast('贷款已登记');
     reload('loans');
   });
-  const heads = ['放款日期', '金额（元）', '贷款银行', '担保方式', '期限（月）', '展期（月）', '到期日', '剩余', '贴息（元）', '还款情况', ''];
-  const body = h('tbody');
-  for (const l of c.loans) {
-    const actions = h('td.actions-cell', {},
-      !l.settled_on && !l.extension_months ? h('button.small-button.extend-loan', { type: 'button', onclick: () => openLoanForm(l, 'extend') }, '展期') : null,
-      h('button.small-button.repay-loan', { type: 'button', onclick: () => openLoanForm(l, 'repay') }, '还款情况'));
-    const tr = h('tr.loan-row', { dataset: { id: l.id } },
-      h('td', {}, l.granted_on), h('td.num', {}, yuan(l.amount_cents)), h('td', {}, l.bank), h('td', {}, l.guarantee || ''),
-      h('td.num', {}, l.term_months), h('td.num', {}, l.extension_months || ''), h('td', {}, l.due_on), h('td', {}, daysLeft(l)),
-      h('td.num', {}, yuan(l.interest_subsidy_cents)), h('td', {}, l.settled_on ? `${l.repayment} ${l.settled_on}` : l.repayment), actions);
-    body.append(tr);
-  }
-  if (!c.loans.length) body.append(h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无贷款')));
+  const list = table('#loan-table', [
+    ['放款日期', (l) => l.granted_on],
+    ['金额（元）', (l) => yuan(l.amount_cents), 'num'],
+    ['贷款银行', (l) => l.bank],
+    ['担保方式', (l) => l.guarantee],
+    ['期限（月）', (l) => l.term_months, 'num'],
+    ['展期（月）', (l) => l.extension_months || '', 'num'],
+    ['到期日', (l) => l.due_on],
+    ['剩余', daysLeft],
+    ['贴息（元）', (l) => yuan(l.interest_subsidy_cents), 'num'],
+    ['还款情况', (l) => (l.settled_on ? `${l.repayment} ${l.settled_on}` : l.repayment)],
+  ], {
+    rows: c.loans, empty: '暂无贷款', data: (l) => ({ id: l.id }), rowClass: () => 'loan-row',
+    actions: (l, tr) => [
+      !l.settled_on && !l.extension_months ? h('button.small-button.extend-loan', { type: 'button', onclick: () => openLoanForm(l, 'extend', tr) }, '展期') : null,
+      h('button.small-button.repay-loan', { type: 'button', onclick: () => openLoanForm(l, 'repay', tr) }, '还款情况')],
+  });
   // One small form under the loan's row: 展期 or 还款情况.
-  const openLoanForm = (l, kind) => {
-    body.querySelectorAll('tr.edit-row').forEach((r) => r.remove());
-    const row = body.querySelector(`tr[data-id="${l.id}"]`);
-    const error = h('div.form-error');
+  const openLoanForm = (l, kind, row) => {
     const fields = kind === 'extend'
       ? [field('展期（月）', h('input', { name: 'months', inputMode: 'numeric', placeholder: '1至12，只能展期一次，展期内不贴息', dataset: { name: 'extension_months' } }), { required: true })]
       : [field('还款情况', h('select', { name: 'status', dataset: { name: 'repayment' } }, options(ctx.dicts.loan_repayment, l.repayment))),
         field('结清日期', h('input', { name: 'on', type: 'date', value: today(), dataset: { name: 'settled_on' } }))];
-    const form = h('form.inline-form.loan-edit-form', {}, error, h('div.grid', {}, fields),
+    const form = h('form.inline-form.loan-edit-form', {}, h('div.grid', {}, fields),
       h('div.actions', {}, h('button.primary.loan-edit-submit', { type: 'submit' }, kind === 'extend' ? '确认展期' : '保存'),
         h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
     onSubmit(form, async (v) => {
@@ -170,11 +171,9 @@ function loansTab(ctx, c, reload) {
       toast(kind === 'extend' ? '已展期' : '还款情况已保存');
       reload('loans');
     });
-    row.after(h('tr.edit-row', {}, h('td', { colSpan: heads.length }, form)));
+    list.under(row, form);
   };
-  return h('div', {}, form,
-    h('div.table-wrap', {}, h('table.list.plain#loan-table', {},
-      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), body)));
+  return h('div', {}, form, list);
 }
 
 function reliefTab(ctx, c, reload) {
@@ -189,21 +188,21 @@ function reliefTab(ctx, c, reload) {
     reload('relief');
   });
   return h('div', {}, form,
-    table('relief-table', ['日期', '帮扶项目', '帮扶内容', '金额（元）'],
-      c.relief.map((r) => [r.date, r.programme, r.help, r.amount_cents ? yuan(r.amount_cents) : ''])));
+    table('#relief-table', ['日期', '帮扶项目', '帮扶内容', '金额（元）'],
+      { rows: c.relief.map((r) => [r.date, r.programme, r.help, r.amount_cents ? yuan(r.amount_cents) : '']) }));
 }
 
 function postsTab(c, reload) {
   const held = c.posts.find((p) => !p.end_on);
   const box = h('div');
-  const list = table('case-post-table', ['岗位类型', '用人单位', '上岗日期', '离岗日期'],
-    c.posts.map((p) => [p.post_type, p.unit, p.start_on, p.end_on || '在岗']));
+  const list = table('#case-post-table', ['岗位类型', '用人单位', '上岗日期', '离岗日期'],
+    { rows: c.posts.map((p) => [p.post_type, p.unit, p.start_on, p.end_on || '在岗']) });
   if (held || c.status === '已结案') {
     box.append(h('p.muted', {}, held ? `目前在“${held.unit}”的${held.post_type}岗位上岗；离岗在“公益性岗位”页面办理。` : '已结案，不能再安置。'), list);
     return box;
   }
   // Vacant posts to choose from: the posts page lists every post.
-  const form = h('form.card.inline#case-post-form', {}, h('h2', {}, '安置到公益性岗位'), h('div.form-error'),
+  const form = h('form.card.inline#case-post-form', {}, h('h2', {}, '安置到公益性岗位'),
     h('div.grid', {},
       field('岗位', h('select', { name: 'post_id', dataset: { name: 'post_id' } }, h('option', { value: '' }, '正在读取空缺岗位……')), { required: true }),
       field('上岗日期', h('input', { name: 'start_on', type: 'date', value: today() }), { required: true })),
@@ -212,17 +211,10 @@ function postsTab(c, reload) {
     const vacant = posts.filter((p) => !p.holder);
     form.post_id.replaceChildren(...options(vacant.map((p) => [p.id, `${p.post_type} · ${p.unit}${p.community ? ` · ${p.community}` : ''}`]), '', vacant.length ? '请选择' : '没有空缺岗位，请先在“公益性岗位”页面新增'));
   }).catch((e) => box.prepend(errorBox(e)));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    try {
-      await api.placeInPost(v.post_id || '', c.id, v.start_on || '');
-      toast('已安置到公益性岗位');
-      reload('posts');
-    } catch (e) {
-      showError(form, e);
-    }
+  onSubmit(form, async (v) => {
+    await api.placeInPost(v.post_id || '', c.id, v.start_on || '');
+    toast('已安置到公益性岗位');
+    reload('posts');
   });
   box.append(form, list);
   return box;
@@ -230,7 +222,6 @@ function postsTab(c, reload) {
 
 function editTab(ctx, c, reload) {
   const form = h('form.card.form#case-edit-form', {},
-    h('div.form-error'),
     field('人员类别', categoryChecks(ctx, c.stored_categories), { wide: true }),
     h('div.grid', {},
       field('文化程度', h('select', { name: 'education' }, options(ctx.dicts.education, c.education || '', '（未填）'))),
@@ -238,17 +229,9 @@ function editTab(ctx, c, reload) {
       field('求职意愿', h('input', { name: 'wishes', value: c.wishes || '' }), { wide: true })),
     h('p.muted', {}, '姓名、电话、地址等人员信息与其他台账共用；身份证号不能修改。'),
     h('div.actions', {}, h('button.primary#case-edit-submit', { type: 'submit' }, '保存修改')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    try {
-      await api.updateCase(c.id, { person: {}, categories: v.categories || [], education: v.education, skills: v.skills, wishes: v.wishes });
-      toast('已保存');
-      reload('info');
-    } catch (e) {
-      showError(form, e);
-    }
+  return onSubmit(form, async (v) => {
+    await api.updateCase(c.id, { person: {}, categories: v.categories || [], education: v.education, skills: v.skills, wishes: v.wishes });
+    toast('已保存');
+    reload('info');
   });
-  return form;
 }

@@ -2,17 +2,17 @@
 // one (登记援助对象). The ID number comes first, as on the roster: the core
 // finds the person if already on file (another register, a household).
 import { api } from './api.js';
-import { field, h, mount, onSubmit, options, toast, today } from './dom.js';
-import { communityFilter, listPage } from './list.js';
+import { communitySelect, field, h, mount, onSubmit, options, toast, today } from './dom.js';
+import { listPage } from './list.js';
 import { ID_HINT, idLookup, personInput } from './lookup.js';
-import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, communityChoice, statusTag } from './employment.js';
+import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, statusTag } from './employment.js';
 
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { q: '', category: '', community_id: '', status: '', page: 1 };
 
 export async function casesPage(ctx) {
   const search = h('input#case-search', { type: 'search', value: state.q, placeholder: '姓名、拼音首字母（如 zs）、身份证号后4-6位或电话', autofocus: true });
-  const community = communityFilter(ctx, 'case-community', state.community_id);
+  const community = communitySelect(ctx, { id: 'case-community', selected: state.community_id, blank: '全部社区' });
   const category = h('select#case-category', {}, options(ctx.dicts.employment_category, state.category, '全部类别'));
   const status = h('select#case-status', {}, options(CASE_STATUSES, state.status, '全部状态'));
   await listPage({
@@ -27,25 +27,19 @@ export async function casesPage(ctx) {
     totalId: 'case-total',
     action: h('a.button.primary#case-new', { href: '#/cases/new' }, '+ 登记援助对象'),
     toolbar: h('div.toolbar', {}, search, community, category, status),
-    table: 'table.list#case-table',
-    heads: ['姓名', '性别', '年龄', '身份证号', '社区', '人员类别', '登记日期', '最近跟踪', '状态'],
+    table: ['#case-table', [
+      ['姓名', (r) => r.name, 'name'],
+      ['性别', (r) => r.sex],
+      ['年龄', (r) => r.age, 'num'],
+      ['身份证号', (r) => r.id_number, 'mono'],
+      ['社区', (r) => r.community],
+      ['人员类别', (r) => categoryTags(r.categories), 'wrap-tags'],
+      ['登记日期', (r) => r.registered_on],
+      ['最近跟踪', (r) => r.last_followup || '—'],
+      ['状态', (r) => statusTag(r.status)],
+    ], { empty: '没有符合条件的援助对象', data: (r) => ({ id: r.id }), open: (r) => `#/case/${r.id}` }],
     unit: '人',
-    empty: '没有符合条件的援助对象',
-    row,
   });
-}
-
-function row(r) {
-  return h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = `#/case/${r.id}`; } },
-    h('td.name', {}, r.name),
-    h('td', {}, r.sex || ''),
-    h('td.num', {}, r.age ?? ''),
-    h('td.mono', {}, r.id_number || ''),
-    h('td', {}, r.community || ''),
-    h('td.wrap-tags', {}, categoryTags(r.categories)),
-    h('td', {}, r.registered_on),
-    h('td', {}, r.last_followup || '—'),
-    h('td', {}, statusTag(r.status)));
 }
 
 // A member of a household to register as a case: the household page puts
@@ -83,14 +77,13 @@ function caseForm(ctx, d, submit) {
   const idInput = text('id_number', { id: 'case-id-number', maxLength: 18, placeholder: '18位身份证号', autocomplete: 'off' });
   const derived = h('div.derived#case-derived', {}, ID_HINT);
   const form = h('form.card.form#case-form', {},
-    h('div.form-error'),
     h('h2', {}, '基本信息'),
     h('div.grid', {},
       field('身份证号', idInput, { required: true }),
       field('姓名', text('name', { id: 'case-name-input', value: d?.name || '' }), { required: true }),
       h('div.field', {}, h('span.label', {}, '性别 / 出生日期 / 年龄'), derived),
       field('联系电话', text('phone')),
-      field('所属社区', communityChoice(ctx, 'community_id', d?.community_id), { required: true }),
+      field('所属社区', communitySelect(ctx, { name: 'community_id', selected: d?.community_id, blank: '请选择' }), { required: true }),
       field('居住地址', text('address')),
       field('户籍', text('hukou'))),
     h('h2', {}, '援助情况'),

@@ -2,7 +2,7 @@
 // and 停用/启用 per option. After a change the forms' cached dictionaries
 // (ctx.dicts) are read again, so they offer the new options at once.
 import { api } from './api.js';
-import { h, mount, toast } from './dom.js';
+import { h, mount, onPress, onSubmit, toast } from './dom.js';
 
 export async function dictionariesPage(ctx) {
   const dicts = await api.dictionaryList();
@@ -16,31 +16,20 @@ export async function dictionariesPage(ctx) {
     main.scrollTop = top;
   };
   const card = (d) => {
-    const msg = h('span.field-error');
+    // Every error of the card, the adding's and the toggles', shows beside the field.
+    const msg = h('span.field-error', { dataset: { for: 'label' } });
     const input = h('input', { name: 'label', placeholder: '新选项', autocomplete: 'off' });
-    const add = h('form.dict-add', {}, input, h('button', { type: 'submit' }, '增加'), msg);
-    add.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      msg.textContent = '';
-      try {
-        await api.addDictionaryEntry(d.dict, input.value);
-        await changed(`已增加“${input.value.trim()}”到${d.name}`);
-      } catch (e) {
-        msg.textContent = e.message;
-      }
-    });
+    const add = onSubmit(h('form.dict-add', {}, input, h('button', { type: 'submit' }, '增加'), msg), async () => {
+      await api.addDictionaryEntry(d.dict, input.value);
+      await changed(`已增加“${input.value.trim()}”到${d.name}`);
+    }, { error: (e) => ({ ...e, field: 'label' }) });
     const entry = (e) => {
       // A seed entry not yet written has no id: it shows as in use; once any
       // option is added the seed is written and every entry can be retired.
-      const toggle = e.id ? h('button.small', { type: 'button', onclick: async () => {
-        msg.textContent = '';
-        try {
-          await api.setDictionaryEntryActive(e.id, !e.active);
-          await changed(`${e.active ? '已停用' : '已启用'}“${e.label}”`);
-        } catch (err) {
-          msg.textContent = err.message;
-        }
-      } }, e.active ? '停用' : '启用') : null;
+      const toggle = e.id ? onPress(h('button.small', { type: 'button' }, e.active ? '停用' : '启用'), async () => {
+        await api.setDictionaryEntryActive(e.id, !e.active);
+        await changed(`${e.active ? '已停用' : '已启用'}“${e.label}”`);
+      }, msg) : null;
       return h(`li.dict-entry${e.active ? '' : '.retired'}`, { dataset: { label: e.label }, title: e.active ? '' : '已停用：不再供新登记选用' },
         h('span.dict-label', {}, e.label), e.active ? null : h('span.muted', {}, '（已停用）'), toggle);
     };

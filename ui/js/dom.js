@@ -61,16 +61,23 @@ export function formValues(form) {
   return out;
 }
 
-/** Puts an error next to its field, or at the form's top when it has none. */
+/**
+ * Shows an error the one way every form does: beside the field it names,
+ * else in the form's one message above its buttons (made there when the form
+ * has none). The named field is scrolled into view.
+ */
 export function showError(form, err) {
   clearErrors(form);
+  place(form, err);
+}
+
+/** Puts an error in its place on a form whose errors are cleared. */
+function place(form, err) {
   const slot = err.field && form.querySelector(`.field-error[data-for="${err.field}"]`);
-  if (slot) {
-    slot.textContent = err.message;
-    slot.closest('.field')?.classList.add('has-error');
-  } else {
-    form.querySelector('.form-error').textContent = err.message;
-  }
+  const shown = slot || form.querySelector('.form-error') || topSlot(form);
+  shown.textContent = err.message || String(err);
+  slot?.closest('.field')?.classList.add('has-error');
+  shown.scrollIntoView?.({ block: 'nearest' });
 }
 
 export function clearErrors(form) {
@@ -78,6 +85,15 @@ export function clearErrors(form) {
   form.querySelectorAll('.has-error').forEach((s) => s.classList.remove('has-error'));
   const top = form.querySelector('.form-error');
   if (top) top.textContent = '';
+}
+
+/** The form's message for errors that name no field, just above its buttons. */
+function topSlot(form) {
+  const button = form.querySelector('button[type=submit]') || form.querySelector('button');
+  const before = button?.closest('.actions') || button || null;
+  const slot = h('div.form-error');
+  if (before && form.contains(before)) before.before(slot); else form.append(slot);
+  return slot;
 }
 
 let toastTimer;
@@ -117,66 +133,126 @@ export function askToReplace(box, path, replace) {
 }
 
 /**
- * A pager over a page-numbered list: `state.page` moves, `load()` reloads;
- * `show(res)` fills the page count, the buttons and the table body.
+ * The one form helper: on submit, sends the form's values with `send(values)`
+ * (it may read the form itself) with the whole form disabled until the core
+ * answers, so a second click cannot save twice; errors as `showError`.
+ * `opts.error(e)` may turn an error into the one to show (a field of its own),
+ * or mark more of the form (the marks stay until the next submit).
  */
-export function pager(state, load, { unit, empty, columns, row, body }) {
-  const info = h('span#page-info');
-  const prev = h('button#page-prev', { type: 'button', onclick: () => { state.page -= 1; load(); } }, '上一页');
-  const next = h('button#page-next', { type: 'button', onclick: () => { state.page += 1; load(); } }, '下一页');
-  const total = h('span.muted.total');
-  return {
-    el: h('div.pager', {}, prev, info, next),
-    total,
-    show(res) {
-      total.textContent = `共 ${res.total} ${unit}`;
-      const pages = Math.max(1, Math.ceil(res.total / res.page_size));
-      info.textContent = `第 ${res.page} / ${pages} 页`;
-      prev.disabled = res.page <= 1;
-      next.disabled = res.page >= pages;
-      body.replaceChildren(...res.items.map(row));
-      if (!res.items.length) body.append(h('tr', {}, h('td.empty', { colSpan: columns }, empty)));
-    },
-  };
-}
-
-/**
- * Sends a form's values with `send`: the submit button is off until the core
- * answers, so that a second click cannot save the same thing twice.
- */
-export function onSubmit(form, send) {
+export function onSubmit(form, send, opts = {}) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    if (form.classList.contains('saving')) return;
     clearErrors(form);
     const values = formValues(form);
-    const button = form.querySelector('button[type=submit]');
-    button.disabled = true;
+    // Controls disabled before (a read-only field, a form that may not save) stay so.
+    const off = [...form.querySelectorAll('button, input, select, textarea')].filter((el) => !el.disabled);
+    form.classList.add('saving');
+    off.forEach((el) => { el.disabled = true; });
     try {
       await send(values);
     } catch (e) {
-      showError(form, e);
+      const shown = opts.error ? opts.error(e) : e;
+      if (shown) place(form, shown); // the form's errors were cleared when it was sent
+    } finally {
+      form.classList.remove('saving');
+      off.forEach((el) => { el.disabled = false; });
+    }
+  });
+  return form;
+}
+
+/** A button outside a form (a row's 保存, 恢复, 采用此值): off while `run()`
+ *  works; an error shows in `where` (beside a field: its text; else the box). */
+export function onPress(button, run, where) {
+  button.addEventListener('click', async () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    where.replaceChildren();
+    try {
+      await run();
+    } catch (e) {
+      where.replaceChildren(where.matches('.field-error') ? e.message || String(e) : errorBox(e));
     } finally {
       button.disabled = false;
     }
   });
+  return button;
 }
 
 /** A small form on a card that saves with one button; errors beside the field named. */
 export function recordForm(id, title, fields, save, disabled) {
-  const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.form-error'), h('div.grid', {}, fields),
+  const form = h(`form.card.inline#${id}`, {}, h('h2', {}, title), h('div.grid', {}, fields),
     h('div.actions', {}, h(`button.primary#${id.replace('form', 'submit')}`, { type: 'submit', disabled }, '保存')));
-  // A disabled form's button never submits, so the shared handler's
-  // re-enabling cannot wake it.
-  onSubmit(form, save);
-  return form;
+  return onSubmit(form, save);
 }
 
-/** A plain table of text rows, with an empty line when there are none. */
-export function table(id, heads, rows) {
-  return h('div.table-wrap', {}, h(`table.list#${id}`, {},
-    h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c ?? ''))))
-      : h('tr', {}, h('td.empty', { colSpan: heads.length }, '暂无记录')))));
+/**
+ * The one table of the app: every list and table of every page.
+ * - `spec`: what follows `table.list` ('#roster-table', '.audit#audit-table');
+ * - `columns`: each a label (the rows are arrays: the cell at its index), or
+ *   [label, cell(row) → content (or a td of its own), td class];
+ * - `opts.rows`, `opts.empty` (the line when there are none);
+ * - `opts.open(row)`: what a click on the row opens (a hash, or it acts
+ *   itself); a table without it is plain (no pointer, no hover);
+ * - `opts.data(row)`: the row's dataset ({ id }); `opts.rowClass(row)`: its class;
+ * - `opts.actions(row, tr)`: the row's buttons, in a last column;
+ * - `opts.head`: header rows when the labels take more than one row;
+ * - `opts.foot`: the cells of a 合计 row; `opts.wrap: false`: no scrolling box;
+ * - `opts.bare`: not a list's look (a grid of inputs, a report's own layout).
+ * The element it returns has `fill(rows)` (draws the rows again) and
+ * `under(tr, content)` (one line under a row for its small form).
+ */
+export function table(spec, columns, opts = {}) {
+  const cols = columns.map((c, i) => (Array.isArray(c) ? c : [c, (r) => r[i]]));
+  if (opts.actions) cols.push(['', (r, tr) => opts.actions(r, tr), 'actions-cell']);
+  const body = h('tbody');
+  const line = (r) => {
+    const tr = h(`tr${opts.rowClass ? `.${opts.rowClass(r)}` : ''}`, { dataset: opts.data?.(r) });
+    if (opts.open) {
+      tr.addEventListener('click', () => {
+        const to = opts.open(r);
+        if (typeof to === 'string') location.hash = to;
+      });
+    }
+    tr.append(...cols.map(([, cell, cls]) => {
+      const c = cell(r, tr);
+      return c instanceof HTMLTableCellElement ? c : h(cls ? `td.${cls}` : 'td', {}, c ?? '');
+    }));
+    return tr;
+  };
+  const el = h(opts.bare ? `table${spec}` : `table.list${opts.open ? '' : '.plain'}${spec}`, {},
+    h('thead', {}, opts.head || h('tr', {}, cols.map(([label, , cls]) => h(cls === 'num' ? 'th.num' : 'th', {}, label)))),
+    body,
+    opts.foot ? h('tfoot', {}, h('tr', {}, opts.foot.map((c) => h(typeof c === 'number' ? 'th.num' : 'th', {}, c)))) : null);
+  const box = opts.wrap === false ? el : h('div.table-wrap', {}, el);
+  box.fill = (rows) => {
+    body.replaceChildren(...rows.map(line));
+    if (!rows.length && opts.empty !== null) body.append(h('tr', {}, h('td.empty', { colSpan: cols.length }, opts.empty ?? '暂无记录')));
+  };
+  box.under = (tr, content) => {
+    body.querySelectorAll('tr.edit-row').forEach((r) => r.remove());
+    tr.after(h('tr.edit-row', {}, h('td', { colSpan: cols.length }, content)));
+    content.querySelector?.('input, select')?.focus();
+  };
+  box.body = body;
+  if (opts.rows) box.fill(opts.rows);
+  return box;
+}
+
+/**
+ * The one community select, from the session: a community worker gets only
+ * their own community (fixed); anyone else every community after `blank`
+ * (a filter's 全部社区, a form's 请选择). `label(c)` names a community
+ * (mediation says its committee).
+ */
+export function communitySelect(ctx, { id, name, selected, blank, label = (c) => c.name } = {}) {
+  const own = ctx.session.community_id;
+  const attrs = { id, name, dataset: name ? { name } : undefined };
+  const mine = ctx.office.communities.filter((c) => !own || c.id === own).map((c) => [c.id, label(c)]);
+  return own
+    ? h('select', { ...attrs, disabled: true }, options(mine, own))
+    : h('select', attrs, options(mine, selected || '', blank));
 }
 
 /** A path field with a 浏览… button opening the system's file dialog: office

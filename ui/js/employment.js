@@ -1,18 +1,11 @@
 // 社区再就业 (就业援助): what its pages share, and the two reminder lists:
 // 待跟踪 (follow-ups due) and 贷款到期 (start-up loans maturing or overdue).
 import { api } from './api.js';
-import { errorBox, h, mount, options, toast, yuan } from './dom.js';
-import { communityFilter } from './list.js';
+import { communitySelect, errorBox, h, mount, table, toast, yuan } from './dom.js';
 
 export const CASE_STATUSES = ['在册', '已就业', '已结案'];
 /** Categories the core derives (by age and household): never ticked by hand. */
 export const DERIVED_CATEGORIES = ['4050', '零就业家庭成员'];
-
-/** The community choice of a form (a worker's own community first). */
-export function communityChoice(ctx, name, selected, blank = '请选择') {
-  const value = selected || ctx.session.community_id || '';
-  return h('select', { name, dataset: { name } }, options(ctx.office.communities.map((c) => [c.id, c.name]), value, blank));
-}
 
 /** A whole number as the core takes it; anything else goes as 0, which the
  *  core refuses with its own message. */
@@ -50,19 +43,22 @@ export async function openCaseOf(personId, name) {
 }
 
 export async function followupsPage(ctx) {
-  const community = communityFilter(ctx, 'followup-community', '');
-  const body = h('tbody');
+  const community = communitySelect(ctx, { id: 'followup-community', blank: '全部社区' });
   const count = h('span.muted#followup-total');
   const message = h('div');
+  const list = table('#followup-table', [
+    ['姓名', (r) => r.name, 'name'],
+    ['社区', (r) => r.community],
+    ['上次跟踪', (r) => r.last || '从未跟踪'],
+    ['应跟踪日期', (r) => r.due_on],
+    ['逾期天数', (r) => r.days_overdue, 'num'],
+  ], { empty: '没有到期待跟踪的援助对象', data: (r) => ({ id: r.case_id }), open: (r) => `#/case/${r.case_id}/followups` });
   const load = async () => {
     try {
       const rows = await api.followupsDue(community.value || null);
       message.replaceChildren();
       count.textContent = `共 ${rows.length} 人待跟踪`;
-      body.replaceChildren(...rows.map((r) => h('tr', { dataset: { id: r.case_id }, onclick: () => { location.hash = `#/case/${r.case_id}/followups`; } },
-        h('td.name', {}, r.name), h('td', {}, r.community || ''), h('td', {}, r.last || '从未跟踪'),
-        h('td', {}, r.due_on), h('td.num', {}, r.days_overdue))));
-      if (!rows.length) body.append(h('tr', {}, h('td.empty', { colSpan: 5 }, '没有到期待跟踪的援助对象')));
+      list.fill(rows);
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
@@ -73,9 +69,7 @@ export async function followupsPage(ctx) {
     h('p.muted', {}, '在册的援助对象自上次跟踪服务（没有跟踪过的自登记日期）起，超过跟踪间隔（默认30天，可在系统设置中调整）即列在这里，逾期最久的在前。'),
     h('div.toolbar', {}, community),
     message,
-    h('div.table-wrap', {}, h('table.list#followup-table', {},
-      h('thead', {}, h('tr', {}, ['姓名', '社区', '上次跟踪', '应跟踪日期', '逾期天数'].map((t) => h('th', {}, t)))),
-      body))));
+    list));
   await load();
 }
 
@@ -85,16 +79,23 @@ const loanState = { all: false };
 export async function loansPage(ctx) {
   const rows = loanState.all ? await api.loans() : await api.loanAlerts();
   const toggle = h('label.check', {}, h('input#loan-all', { type: 'checkbox', checked: loanState.all, onchange: (ev) => { loanState.all = ev.target.checked; loansPage(ctx); } }), '显示全部贷款');
-  const heads = ['姓名', '社区', '金额（元）', '贷款银行', '放款日期', '期限（月）', '展期（月）', '到期日', '剩余', '还款情况'];
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, loanState.all ? '创业担保贷款' : '贷款到期'),
       h('span.muted#loan-total', {}, loanState.all ? `共 ${rows.length} 笔` : `${rows.length} 笔将到期或已逾期`), toggle),
     h('p.muted', {}, '列出60天内到期（天数可在系统设置中调整）和已逾期、尚未结清的创业担保贷款，最紧急的在前。点击一行打开借款人的援助对象页面，在“创业贷款”中办理展期或登记还款情况。'),
-    h('div.table-wrap', {}, h('table.list#loan-alert-table', {},
-      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
-      h('tbody', {}, rows.length ? rows.map((l) => h('tr', { dataset: { id: l.id }, onclick: () => openCaseOf(l.person_id, l.name) },
-        h('td.name', {}, l.name), h('td', {}, l.community || ''), h('td.num', {}, yuan(l.amount_cents)), h('td', {}, l.bank),
-        h('td', {}, l.granted_on), h('td.num', {}, l.term_months), h('td.num', {}, l.extension_months || ''),
-        h('td', {}, l.due_on), h('td', {}, daysLeft(l)), h('td', {}, l.repayment)))
-        : h('tr', {}, h('td.empty', { colSpan: heads.length }, loanState.all ? '还没有登记贷款' : '没有60天内到期或逾期的贷款')))))));
+    table('#loan-alert-table', [
+      ['姓名', (l) => l.name, 'name'],
+      ['社区', (l) => l.community],
+      ['金额（元）', (l) => yuan(l.amount_cents), 'num'],
+      ['贷款银行', (l) => l.bank],
+      ['放款日期', (l) => l.granted_on],
+      ['期限（月）', (l) => l.term_months, 'num'],
+      ['展期（月）', (l) => l.extension_months || '', 'num'],
+      ['到期日', (l) => l.due_on],
+      ['剩余', daysLeft],
+      ['还款情况', (l) => l.repayment],
+    ], {
+      rows, data: (l) => ({ id: l.id }), open: (l) => openCaseOf(l.person_id, l.name),
+      empty: loanState.all ? '还没有登记贷款' : '没有60天内到期或逾期的贷款',
+    })));
 }

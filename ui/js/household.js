@@ -3,9 +3,7 @@
 // that fell back), a new household with its members, and the household page
 // (members' work status, 认定 with a date, the history of 认定 and 消除).
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, onSubmit, options, showError, toast, today } from './dom.js';
-import { communityChoice } from './employment.js';
-import { communityFilter } from './list.js';
+import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { registerMember } from './cases.js';
 
 const state = { community_id: '' };
@@ -24,14 +22,19 @@ export function zeroTag(zero, id, history = []) {
 }
 
 export async function householdsPage(ctx) {
-  const community = communityFilter(ctx, 'household-community', state.community_id);
+  const community = communitySelect(ctx, { id: 'household-community', selected: state.community_id, blank: '全部社区' });
   const total = h('span.muted#household-total');
-  const zeroBody = h('tbody');
-  const restBody = h('tbody');
   const message = h('div');
-  const row = (r) => h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = `#/household/${r.id}`; } },
-    h('td', {}, zeroTag(r.zero)), h('td.name', {}, r.head || '—'), h('td', {}, r.address), h('td', {}, r.community),
-    h('td.num', {}, r.members), h('td.num', {}, r.employed));
+  const households = (spec, empty) => table(spec, [
+    ['认定情况', (r) => zeroTag(r.zero)],
+    ['户主', (r) => r.head || '—', 'name'],
+    ['住址', (r) => r.address],
+    ['社区', (r) => r.community],
+    ['人数', (r) => r.members, 'num'],
+    ['就业人数', (r) => r.employed, 'num'],
+  ], { empty, data: (r) => ({ id: r.id }), open: (r) => `#/household/${r.id}` });
+  const zeroList = households('.households#zero-table', '没有零就业家庭，也没有待认定的家庭户');
+  const restList = households('.households#household-table', '没有其他家庭户');
   const load = async () => {
     try {
       const rows = await api.households(community.value || null);
@@ -40,16 +43,13 @@ export async function householdsPage(ctx) {
       const rest = rows.filter((r) => r.zero.state === 'no');
       const candidates = zero.filter((r) => r.zero.state === 'candidate').length;
       total.textContent = `共 ${rows.length} 户；零就业家庭 ${zero.length - candidates} 户，待认定 ${candidates} 户`;
-      zeroBody.replaceChildren(...zero.map(row));
-      if (!zero.length) zeroBody.append(h('tr', {}, h('td.empty', { colSpan: 6 }, '没有零就业家庭，也没有待认定的家庭户')));
-      restBody.replaceChildren(...rest.map(row));
-      if (!rest.length) restBody.append(h('tr', {}, h('td.empty', { colSpan: 6 }, '没有其他家庭户')));
+      zeroList.fill(zero);
+      restList.fill(rest);
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
   };
   community.addEventListener('change', () => { state.community_id = community.value; load(); });
-  const heads = () => h('thead', {}, h('tr', {}, ['认定情况', '户主', '住址', '社区', '人数', '就业人数'].map((t) => h('th', {}, t))));
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '家庭户'), total,
       h('a.button.primary#household-new', { href: '#/households/new' }, '+ 新建家庭户')),
@@ -57,9 +57,9 @@ export async function householdsPage(ctx) {
     message,
     h('h2', {}, '零就业家庭'),
     h('p.muted', {}, '劳动年龄内、有劳动能力和就业意愿的成员都处于失业状态的家庭户由程序列为“待认定”，核实后在家庭户页面认定；成员就业后自动消除。曾消除又符合条件的标为“再次符合”。'),
-    h('div.table-wrap', {}, h('table.list.households#zero-table', {}, heads(), zeroBody)),
+    zeroList,
     h('h2', {}, '其他家庭户'),
-    h('div.table-wrap', {}, h('table.list.households#household-table', {}, heads(), restBody))));
+    restList));
   await load();
 }
 
@@ -121,49 +121,41 @@ function readMember(tr) {
 }
 
 export function householdNewPage(ctx) {
-  const body = h('tbody#member-rows');
+  const members = table('.plain.member-edit#member-edit-table',
+    ['姓名', '身份证号', '性别年龄', '与户主关系', '就业状况', '工作单位', '起始日期', '劳动能力', '就业意愿', ''], { empty: null });
+  const body = members.body;
+  body.id = 'member-rows';
   let next = 0;
   const addRow = () => { body.append(...memberRow(ctx, next)); next += 1; };
   addRow();
   addRow();
   const form = h('form.card.form#household-form', {},
-    h('div.form-error'),
     h('h2', {}, '家庭户'),
     h('div.grid', {},
-      field('所属社区', communityChoice(ctx, 'community_id'), { required: true }),
+      field('所属社区', communitySelect(ctx, { name: 'community_id', blank: '请选择' }), { required: true }),
       field('住址', h('input', { name: 'address', id: 'household-address-input', placeholder: '如 和平路12号3单元201' }), { required: true }),
       field('备注', h('input', { name: 'notes' }))),
     h('h2', {}, '家庭成员'),
     h('span.field-error.members-error', { dataset: { for: 'members' } }),
-    h('div.table-wrap', {}, h('table.list.plain.member-edit#member-edit-table', {},
-      h('thead', {}, h('tr', {}, ['姓名', '身份证号', '性别年龄', '与户主关系', '就业状况', '工作单位', '起始日期', '劳动能力', '就业意愿', ''].map((t) => h('th', {}, t)))),
-      body)),
+    members,
     h('div.actions', {}, h('button#add-member-row', { type: 'button', onclick: addRow }, '+ 添加成员')),
     h('p.muted', {}, '就业状况为“就业”的成员须填写工作单位。没有劳动能力或没有就业意愿的，去掉相应的勾；在校学生、服兵役、退休的成员不计入零就业家庭的认定。'),
     h('div.actions', {}, h('button.primary#household-submit', { type: 'submit' }, '保存家庭户')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    const rows = [...body.querySelectorAll('tr.member-row')];
-    const input = { community_id: v.community_id || '', address: v.address || '', notes: v.notes, members: rows.map(readMember) };
-    const button = form.querySelector('#household-submit');
-    button.disabled = true;
-    try {
-      const id = await api.createHousehold(input);
-      toast('家庭户已保存');
-      location.hash = `#/household/${id}`;
-    } catch (e) {
-      // The core names the field, not which member: with one member it is
-      // that row, otherwise the message goes above the members.
-      if (MEMBER_FIELDS.includes(e.field) && rows.length === 1) {
-        body.querySelector('.member-error-row .field-error').textContent = e.message;
-      } else if (MEMBER_FIELDS.includes(e.field)) {
-        showError(form, { ...e, field: 'members', message: `家庭成员：${e.message}` });
-      } else showError(form, e);
-    } finally {
-      button.disabled = false;
-    }
+  const rows = () => [...body.querySelectorAll('tr.member-row')];
+  onSubmit(form, async (v) => {
+    const input = { community_id: v.community_id || '', address: v.address || '', notes: v.notes, members: rows().map(readMember) };
+    const id = await api.createHousehold(input);
+    toast('家庭户已保存');
+    location.hash = `#/household/${id}`;
+  }, {
+    // The core names the field, not which member: with one member it is
+    // that row, otherwise the message goes above the members.
+    error: (e) => {
+      if (!MEMBER_FIELDS.includes(e.field)) return e;
+      if (rows().length > 1) return { ...e, field: 'members', message: `家庭成员：${e.message}` };
+      body.querySelector('.member-error-row .field-error').textContent = e.message;
+      return null;
+    },
   });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/households' }, '← 家庭户'), h('h1', {}, '新建家庭户')),
@@ -185,11 +177,11 @@ export async function householdPage(ctx, id) {
     h('div.household-bottom', {},
       addMemberForm(ctx, hh, reload),
       h('section.card#zero-history-card', {}, h('h2', {}, '认定与消除记录'),
-        h('table.list.plain#zero-history', {},
-          h('thead', {}, h('tr', {}, ['认定日期', '消除日期', '消除原因'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, hh.history.length
-            ? hh.history.map(([on, off, why]) => h('tr', {}, h('td', {}, on), h('td', {}, off || '未消除'), h('td', {}, why || '')))
-            : h('tr', {}, h('td.empty', { colSpan: 3 }, '暂无认定记录'))))))));
+        table('#zero-history', [
+          ['认定日期', ([on]) => on],
+          ['消除日期', ([, off]) => off || '未消除'],
+          ['消除原因', ([, , why]) => why],
+        ], { rows: hh.history, empty: '暂无认定记录', wrap: false })))));
 }
 
 function zeroCard(hh, reload) {
@@ -210,27 +202,16 @@ function zeroCard(hh, reload) {
     h('div.confirm-row', {},
       field('认定日期', h('input#confirm-date', { name: 'on', type: 'date', value: today(), dataset: { name: 'confirmed_on' } }), { required: true }),
       h('button.primary#confirm-submit', { type: 'submit' }, '认定')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    try {
-      await api.confirmHousehold(hh.id, form.on.value.trim());
-      toast('已认定为零就业家庭');
-      reload();
-    } catch (e) {
-      showError(form, e);
-    }
+  return onSubmit(form, async () => {
+    await api.confirmHousehold(hh.id, form.on.value.trim());
+    toast('已认定为零就业家庭');
+    reload();
   });
-  return form;
 }
 
 function membersTable(ctx, hh, reload) {
-  const heads = ['姓名', '与户主关系', '性别', '年龄', '身份证号', '劳动年龄', '就业状况', '工作单位', '起始日期', '劳动能力 / 意愿', ''];
-  const body = h('tbody');
   const edit = (m, tr) => {
-    body.querySelectorAll('tr.edit-row').forEach((r) => r.remove());
     const form = h('form.inline-form.member-status-form', {},
-      h('div.form-error'),
       h('div.grid', {},
         field('就业状况', h('select', { name: 'work_status' }, options(ctx.dicts.work_status, m.work_status)), { required: true }),
         field('工作单位', h('input', { name: 'employer', value: m.employer || '', placeholder: '就业时填写' })),
@@ -245,27 +226,31 @@ function membersTable(ctx, hh, reload) {
       toast('就业状况已保存');
       reload();
     });
-    tr.after(h('tr.edit-row', {}, h('td', { colSpan: heads.length }, form)));
+    list.under(tr, form);
   };
-  for (const m of hh.members) {
-    const tr = h('tr.member', { dataset: { id: m.id } },
-      h('td.name', {}, m.name), h('td', {}, m.relation), h('td', {}, m.sex || ''), h('td.num', {}, m.age ?? ''),
-      h('td.mono', {}, m.id_number || ''), h('td', {}, m.working_age ? '是' : '否'),
-      h('td', {}, h(`span.work.work-${m.work_status}`, {}, m.work_status)), h('td', {}, m.employer || ''), h('td', {}, m.since || ''),
-      h('td', {}, `${m.able ? '有' : '无'} / ${m.willing ? '有' : '无'}`),
-      h('td.actions-cell', {},
-        h('button.small-button.edit-member', { type: 'button', onclick: () => edit(m, tr) }, '修改就业状况'),
-        h('button.small-button.member-case', { type: 'button', onclick: () => registerMember(m, hh.community_id) }, '登记援助')));
-    body.append(tr);
-  }
-  return h('div.table-wrap', {}, h('table.list.plain#member-table', {},
-    h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), body));
+  const list = table('#member-table', [
+    ['姓名', (m) => m.name, 'name'],
+    ['与户主关系', (m) => m.relation],
+    ['性别', (m) => m.sex],
+    ['年龄', (m) => m.age, 'num'],
+    ['身份证号', (m) => m.id_number, 'mono'],
+    ['劳动年龄', (m) => (m.working_age ? '是' : '否')],
+    ['就业状况', (m) => h(`span.work.work-${m.work_status}`, {}, m.work_status)],
+    ['工作单位', (m) => m.employer],
+    ['起始日期', (m) => m.since],
+    ['劳动能力 / 意愿', (m) => `${m.able ? '有' : '无'} / ${m.willing ? '有' : '无'}`],
+  ], {
+    rows: hh.members, empty: null, data: (m) => ({ id: m.id }), rowClass: () => 'member',
+    actions: (m, tr) => [
+      h('button.small-button.edit-member', { type: 'button', onclick: () => edit(m, tr) }, '修改就业状况'),
+      h('button.small-button.member-case', { type: 'button', onclick: () => registerMember(m, hh.community_id) }, '登记援助')],
+  });
+  return list;
 }
 
 function addMemberForm(ctx, hh, reload) {
   const form = h('form.card#member-form', {},
     h('h2', {}, '添加成员'),
-    h('div.form-error'),
     h('div.grid.grid-narrow', {},
       field('姓名', h('input', { name: 'name' }), { required: true }),
       field('身份证号', h('input', { name: 'id_number', maxLength: 18, autocomplete: 'off' }), { required: true }),
@@ -277,21 +262,13 @@ function addMemberForm(ctx, hh, reload) {
         h('label.check', {}, h('input', { type: 'checkbox', name: 'able', checked: true }), '有劳动能力'),
         h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: true }), '有就业意愿')))),
     h('div.actions', {}, h('button.primary#member-submit', { type: 'submit' }, '添加')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
+  return onSubmit(form, async (v) => {
     const member = {
       person: { name: v.name || '', id_number: v.id_number }, relation: v.relation || '', work_status: v.work_status || '',
       employer: v.employer, since: v.since, able: v.able, willing: v.willing,
     };
-    try {
-      await api.addMember(hh.id, member);
-      toast('成员已添加');
-      reload();
-    } catch (e) {
-      showError(form, e);
-    }
+    await api.addMember(hh.id, member);
+    toast('成员已添加');
+    reload();
   });
-  return form;
 }

@@ -4,7 +4,7 @@
 // problem by row and column, values to map to known ones. Then the import,
 // and the rejected rows written back as .xlsx for fixing.
 import { api, onEvent } from './api.js';
-import { clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
+import { errorBox, field, h, mount, onPress, onSubmit, options, pathInput, table, toast } from './dom.js';
 
 // How far a long file has got, on the line of the spinner that waits for it.
 // Never backwards: when a row fails in a register's own check, the core goes
@@ -64,7 +64,6 @@ export async function importPage(ctx) {
   });
 
   const form = h('form.card#import-form', {},
-    h('div.form-error'),
     h('div.import-controls', {},
       field('导入内容', register),
       field('文件位置', pathInput(path, { title: '选择要导入的表格', filters: [['表格文件', ['xlsx', 'xls', 'csv']]] }), { required: true }),
@@ -73,10 +72,13 @@ export async function importPage(ctx) {
       h('span.muted.small-note', {}, '模板含表头、填写说明和下拉选项；已有的表格也可直接导入，表头可在预览中调整')),
     message);
 
-  async function doPreview() {
-    clearErrors(form);
+  // 预览 reads the file anew; a choice in the preview previews again keeping the others.
+  let keep = false;
+  const doPreview = () => { keep = true; form.requestSubmit(); };
+  onSubmit(form, async () => {
+    if (!keep) Object.assign(st, { sheet: null, mapping: {}, values: {} });
+    keep = false;
     outcome.replaceChildren();
-    previewButton.disabled = true;
     runButton.disabled = true;
     result.replaceChildren(working('正在读取和检查…'));
     try {
@@ -89,11 +91,9 @@ export async function importPage(ctx) {
     } catch (e) {
       st.preview = null;
       result.replaceChildren();
-      showError(form, { ...e, field: e.field || FIELD_OF[e.code] });
-    } finally {
-      previewButton.disabled = false;
+      throw e;
     }
-  }
+  }, { error: (e) => ({ ...e, field: e.field || FIELD_OF[e.code] }) });
 
   function renderPreview(p) {
     const bad = new Set(p.problems.map((x) => x.row)).size;
@@ -110,44 +110,43 @@ export async function importPage(ctx) {
 
     // Each field with a choice of the file's columns; a change previews again.
     const headerChoices = p.headers.map((t, i) => [columnLetter(i), `${columnLetter(i)}列：${t || '（无表头）'}`]);
-    const mapping = h('table.list.plain.import-mapping#import-mapping', {},
-      h('thead', {}, h('tr', {}, h('th', {}, '台账字段'), h('th', {}, '文件中的列'))),
-      h('tbody', {}, p.fields.map(([key, label, required]) => {
+    const mapping = table('.import-mapping#import-mapping', [
+      ['台账字段', ([, label, required]) => [label, required ? h('b.req', {}, '*') : null]],
+      ['文件中的列', ([key]) => {
         const col = p.mapping[key];
         const select = h('select.map-select', { dataset: { field: key } },
           options(headerChoices, col === undefined ? '-' : columnLetter(col), undefined),
           h('option', { value: '-', selected: col === undefined }, '（不导入）'));
         select.addEventListener('change', () => { st.mapping[key] = select.value; doPreview(); });
-        return h(`tr${col === undefined ? '.unmapped' : ''}`, {},
-          h('td', {}, label, required ? h('b.req', {}, '*') : null), h('td', {}, select));
-      })));
+        return select;
+      }],
+    ], { rows: p.fields, empty: null, wrap: false, rowClass: ([key]) => (p.mapping[key] === undefined ? 'unmapped' : '') });
 
     const unknownFields = Object.entries(p.unknown);
     const unknown = unknownFields.length ? h('div.card.import-unknown#import-unknown', {},
       h('h2', {}, '需要对应的值'),
       h('p.small.muted', {}, '文件中这些值不在可选范围内，请选择对应的已有选项（选择后重新预览）；不对应的行不会导入。'),
-      h('table.list.plain', {},
-        h('thead', {}, h('tr', {}, h('th', {}, '字段'), h('th', {}, '文件中的值'), h('th', {}, '对应为'))),
-        h('tbody', {}, unknownFields.flatMap(([key, values]) => values.map((v) => {
-          const label = p.fields.find(([k]) => k === key)?.[1] || key;
-          const chosen = st.values[key]?.[v] || '';
+      table('', [
+        ['字段', ([key]) => p.fields.find(([k]) => k === key)?.[1] || key],
+        ['文件中的值', ([, v]) => v],
+        ['对应为', ([key, v]) => {
           const select = h('select.value-select', { dataset: { field: key, value: v } },
-            options(p.choices[key] || [], chosen, '（请选择）'));
+            options(p.choices[key] || [], st.values[key]?.[v] || '', '（请选择）'));
           select.addEventListener('change', () => {
             st.values[key] = st.values[key] || {};
             if (select.value) st.values[key][v] = select.value; else delete st.values[key][v];
             doPreview();
           });
-          return h('tr', {}, h('td', {}, label), h('td', {}, v), h('td', {}, select));
-        }))))) : null;
+          return select;
+        }],
+      ], { rows: unknownFields.flatMap(([key, values]) => values.map((v) => [key, v])), wrap: false })) : null;
 
     const problems = h('div.card.import-problems', {},
       h('h2', {}, p.problems.length ? `问题（${p.problems.length}处，${bad}行）` : '问题'),
       p.problems.length
-        ? h('div.table-wrap.problems-wrap', {}, h('table.list.plain#import-problems', {},
-          h('thead', {}, h('tr', {}, h('th', {}, '行'), h('th', {}, '列'), h('th', {}, '问题'))),
-          h('tbody', {}, p.problems.map((x) => h('tr', {},
-            h('td.num', {}, `第${x.row}行`), h('td', {}, x.column || '整行'), h('td.wrap', {}, x.message))))))
+        ? Object.assign(table('#import-problems', [
+          ['行', (x) => `第${x.row}行`, 'num'], ['列', (x) => x.column || '整行'], ['问题', (x) => x.message, 'wrap'],
+        ], { rows: p.problems }), { className: 'table-wrap problems-wrap' })
         : h('p.ok-box#import-no-problems', {}, '没有发现问题，可以导入。'));
 
     return h('div.import-preview', {},
@@ -171,19 +170,11 @@ export async function importPage(ctx) {
     outcome.replaceChildren();
     runButton.disabled = true;
   });
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); st.sheet = null; st.mapping = {}; st.values = {}; doPreview(); });
   sheet.addEventListener('change', () => { st.sheet = sheet.value; st.mapping = {}; doPreview(); });
-  templateButton.addEventListener('click', async () => {
-    templateButton.disabled = true;
-    try {
-      const r = await api.importTemplate(register.value);
-      message.replaceChildren(h('p.notice#import-template-saved', {}, '导入模板已保存到：', h('span.mono', {}, r.path)));
-    } catch (e) {
-      message.replaceChildren(errorBox(e));
-    } finally {
-      templateButton.disabled = false;
-    }
-  });
+  onPress(templateButton, async () => {
+    const r = await api.importTemplate(register.value);
+    message.replaceChildren(h('p.notice#import-template-saved', {}, '导入模板已保存到：', h('span.mono', {}, r.path)));
+  }, message);
   runButton.addEventListener('click', async () => {
     runButton.disabled = true;
     previewButton.disabled = true;

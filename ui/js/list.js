@@ -1,17 +1,9 @@
 // The paged list pages (roster, cases, mediation, audit) are one page with
 // their own filters, columns and query: built here once, so that they search,
 // filter, page and report errors alike.
-import { errorBox, h, mount, options, pager } from './dom.js';
+import { errorBox, h, mount, table } from './dom.js';
 
 export const PAGE_SIZE = 50;
-
-/** The community filter of a list: a community worker sees only their own. */
-export function communityFilter(ctx, id, selected) {
-  const own = ctx.session.community_id;
-  return own
-    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, c.name]), own))
-    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, c.name]), selected || '', '全部社区'));
-}
 
 /**
  * Mounts a list page and loads its first page.
@@ -21,14 +13,15 @@ export function communityFilter(ctx, id, selected) {
  * - `filters`: { stateKey: control } reloaded on change; `search`: [stateKey,
  *   input] reloaded as typed;
  * - `toolbar`: the filter bar as the page lays it out; `action`: what stands
- *   after the total in the head; `table`: the table's spec ('table.list#id');
+ *   after the total in the head; `table`: the spec, `columns` and options of
+ *   the one table (dom.js);
  * - `message`: where errors show (a page that reports more there passes it).
  */
 export async function listPage({
-  state, fetch, filters = {}, search, title, action, toolbar, table, heads,
-  unit, empty, row, totalId, message = h('div'),
+  state, fetch, filters = {}, search, title, action, toolbar, table: [spec, columns, opts],
+  unit, totalId, message = h('div'),
 }) {
-  const body = h('tbody');
+  const list = table(spec, columns, opts);
   let seq = 0;
   const load = async () => {
     const mine = ++seq;
@@ -36,13 +29,24 @@ export async function listPage({
       const res = await fetch({ page: state.page, page_size: PAGE_SIZE });
       if (mine !== seq) return; // a newer keystroke's or choice's answer wins
       message.replaceChildren();
-      pages.show(res);
+      show(res);
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
   };
-  const pages = pager(state, load, { unit, empty, columns: heads.length, row, body });
-  if (totalId) pages.total.id = totalId;
+  const go = (by) => { state.page += by; load(); };
+  const info = h('span#page-info');
+  const prev = h('button#page-prev', { type: 'button', onclick: () => go(-1) }, '上一页');
+  const next = h('button#page-next', { type: 'button', onclick: () => go(1) }, '下一页');
+  const total = h(`span.muted.total${totalId ? `#${totalId}` : ''}`);
+  const show = (res) => {
+    total.textContent = `共 ${res.total} ${unit}`;
+    const pages = Math.max(1, Math.ceil(res.total / res.page_size));
+    info.textContent = `第 ${res.page} / ${pages} 页`;
+    prev.disabled = res.page <= 1;
+    next.disabled = res.page >= pages;
+    list.fill(res.items);
+  };
   const reset = (key, value) => { state[key] = value; state.page = 1; load(); };
   if (search) {
     const [key, input] = search;
@@ -56,12 +60,10 @@ export async function listPage({
     el.addEventListener('change', () => reset(key, el.value));
   }
   mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, title), pages.total, action),
+    h('div.page-head', {}, h('h1', {}, title), total, action),
     toolbar,
     message,
-    h('div.table-wrap', {}, h(table, {},
-      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
-      body)),
-    pages.el));
+    list,
+    h('div.pager', {}, prev, info, next)));
   await load();
 }

@@ -3,7 +3,7 @@
 // the register for app.js. 受理登记 is in mediation_register.js, the case page
 // in mediation_case.js, the printable documents in print.js.
 import { api } from './api.js';
-import { errorBox, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
+import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
@@ -38,21 +38,9 @@ export function cnDate(d) {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '';
 }
 
-/** The committee a case or mediator belongs to: the street's, or a community's. */
-export function committeeChoice(ctx, name, selected, id) {
-  const own = ctx.session.community_id;
-  const communities = ctx.office.communities.filter((c) => !own || c.id === own);
-  const choices = [...(own ? [] : [['', `${ctx.office.name}人民调解委员会`]]),
-    ...communities.map((c) => [c.id, `${c.name}人民调解委员会`])];
-  return h('select', { name, id }, options(choices, selected ?? (own || '')));
-}
-
-/** The committee filter of a list: a community worker sees their own only. */
-function committeeFilter(ctx, id, selected) {
-  const own = ctx.session.community_id;
-  return own
-    ? h(`select#${id}`, { disabled: true }, options(ctx.office.communities.filter((c) => c.id === own).map((c) => [c.id, `${c.name}调委会`]), own))
-    : h(`select#${id}`, {}, options(ctx.office.communities.map((c) => [c.id, `${c.name}调委会`]), selected, '全部调委会'));
+/** The committee a case or mediator belongs to: the street's (no community), or a community's. */
+export function committeeChoice(ctx, name, id) {
+  return communitySelect(ctx, { id, name, blank: `${ctx.office.name}人民调解委员会`, label: (c) => `${c.name}人民调解委员会` });
 }
 
 // Kept across visits, so that coming back from a case finds the same list.
@@ -65,7 +53,7 @@ export async function mediationListPage(ctx) {
     source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
     status: h('select#med-status', {}, options(STATUSES, state.status, '全部状态')),
     mediator_id: h('select#med-mediator', {}, options(mediators.map((m) => [m.id, m.name]), state.mediator_id, '全部调解员')),
-    community_id: committeeFilter(ctx, 'med-community', state.community_id),
+    community_id: communitySelect(ctx, { id: 'med-community', selected: state.community_id, blank: '全部调委会', label: (c) => `${c.name}调委会` }),
     from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),
     to: h('input#med-to', { type: 'date', value: state.to, title: '受理日期至' }),
   };
@@ -82,25 +70,19 @@ export async function mediationListPage(ctx) {
     action: h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记'),
     toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
       h('span.period', {}, h('span.muted', {}, '受理日期'), controls.from, h('span.muted', {}, '至'), controls.to)),
-    table: 'table.list#med-table',
-    heads: ['案号', '纠纷类型', '来源', '调委会', '申请方', '被申请方', '调解员', '受理日期', '状态'],
+    table: ['#med-table', [
+      ['案号', (r) => r.number, 'case-number'],
+      ['纠纷类型', (r) => r.dispute_type],
+      ['来源', (r) => r.source],
+      ['调委会', (r) => r.committee],
+      ['申请方', (r) => r.applicants, 'names'],
+      ['被申请方', (r) => r.respondents, 'names'],
+      ['调解员', (r) => r.mediators, 'names'],
+      ['受理日期', (r) => r.received_on],
+      ['状态', (r) => statusTag(r.status)],
+    ], { empty: '没有符合条件的调解案件', data: (r) => ({ id: r.id }), open: (r) => `#/mediation/case/${r.id}` }],
     unit: '件',
-    empty: '没有符合条件的调解案件',
-    row,
   });
-}
-
-function row(r) {
-  return h('tr', { dataset: { id: r.id }, onclick: () => { location.hash = `#/mediation/case/${r.id}`; } },
-    h('td.case-number', {}, r.number),
-    h('td', {}, r.dispute_type),
-    h('td', {}, r.source),
-    h('td', {}, r.committee),
-    h('td.names', {}, r.applicants),
-    h('td.names', {}, r.respondents),
-    h('td.names', {}, r.mediators),
-    h('td', {}, r.received_on),
-    h('td', {}, statusTag(r.status)));
 }
 
 const ALERT_HINTS = {
@@ -117,48 +99,39 @@ export async function alertsPage() {
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '调解提醒'), h('span.muted#alert-total', {}, `共 ${alerts.length} 项`)),
     h('div.alert-counts', {}, counts.map(([k, n]) => h(`span.alert-kind.alert-${k}`, { title: ALERT_HINTS[k] }, `${k} ${n}`))),
-    h('div.table-wrap', {}, h('table.list#alert-table', {},
-      h('thead', {}, h('tr', {}, ['案号', '提醒', '日期', '距今', '说明'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, alerts.length
-        ? alerts.map((a) => h('tr', { dataset: { id: a.case_id }, onclick: () => { location.hash = `#/mediation/case/${a.case_id}`; } },
-          h('td.case-number', {}, a.number),
-          h('td', {}, h(`span.alert-kind.alert-${a.kind}`, {}, a.kind)),
-          h('td', {}, a.date),
-          h(`td${a.days > 0 ? '.overdue' : '.due-soon'}`, {}, when(a)),
-          h('td.muted', {}, ALERT_HINTS[a.kind] || '')))
-        : h('tr', {}, h('td.empty', { colSpan: 5 }, '没有需要提醒的案件')))))));
+    table('#alert-table', [
+      ['案号', (a) => a.number, 'case-number'],
+      ['提醒', (a) => h(`span.alert-kind.alert-${a.kind}`, {}, a.kind)],
+      ['日期', (a) => a.date],
+      ['距今', (a) => h(`span${a.days > 0 ? '.overdue' : '.due-soon'}`, {}, when(a))],
+      ['说明', (a) => ALERT_HINTS[a.kind], 'muted'],
+    ], { rows: alerts, empty: '没有需要提醒的案件', data: (a) => ({ id: a.case_id }), open: (a) => `#/mediation/case/${a.case_id}` })));
 }
 
 export async function mediatorsPage(ctx) {
   const list = await api.mediators();
   const form = h('form.card.inline#mediator-form', {},
     h('h2', {}, '添加调解员'),
-    h('div.form-error'),
     h('div.grid', {},
       field('姓名', h('input#mediator-name', { name: 'name' }), { required: true }),
-      field('所属调委会', committeeChoice(ctx, 'community_id', undefined, 'mediator-committee'), { required: true }),
+      field('所属调委会', committeeChoice(ctx, 'community_id', 'mediator-committee'), { required: true }),
       field('调解员证书编号', h('input#mediator-cert', { name: 'cert_no', placeholder: '如 TJ-2024-001' })),
       field('联系电话', h('input#mediator-phone', { name: 'phone' }))),
     h('div.actions', {}, h('button.primary#mediator-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '添加')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
-    try {
-      await api.addMediator({ ...v, name: v.name || '' });
-      toast('调解员已添加');
-      mediatorsPage(ctx);
-    } catch (err) {
-      showError(form, err);
-    }
+  onSubmit(form, async (v) => {
+    await api.addMediator({ ...v, name: v.name || '' });
+    toast('调解员已添加');
+    mediatorsPage(ctx);
   });
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '调解员名册'), h('span.muted#mediator-total', {}, `共 ${list.length} 人`)),
     h('div.med-columns', {},
-      h('div.table-wrap', {}, h('table.list.plain#mediator-table', {},
-        h('thead', {}, h('tr', {}, ['姓名', '所属调委会', '证书编号', '联系电话'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, list.length
-          ? list.map((m) => h('tr', {}, h('td.name', {}, m.name), h('td', {}, m.committee), h('td.mono', {}, m.cert_no || '—'), h('td.mono', {}, m.phone || '—')))
-          : h('tr', {}, h('td.empty', { colSpan: 4 }, '名册中还没有调解员，请在右侧添加'))))),
+      table('#mediator-table', [
+        ['姓名', (m) => m.name, 'name'],
+        ['所属调委会', (m) => m.committee],
+        ['证书编号', (m) => m.cert_no || '—', 'mono'],
+        ['联系电话', (m) => m.phone || '—', 'mono'],
+      ], { rows: list, empty: '名册中还没有调解员，请在右侧添加' }),
       form)));
   if (!list.length) document.getElementById('mediator-name')?.focus();
 }
@@ -186,12 +159,12 @@ export async function preventionPage(ctx) {
     try {
       const rows = await api.prevention(period.from || '0000-01-01', period.to || '9999-12-31');
       const sum = (k) => rows.reduce((n, r) => n + (r[k] || 0), 0);
-      result.replaceChildren(h('div.table-wrap', {}, h('table.list.plain.prevention#prevention-table', {},
-        h('thead', {}, h('tr', {}, ['日期', '调委会', ...PREVENTION.map(([, l]) => l), '备注'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, rows.length
-          ? rows.map((r) => h('tr', {}, h('td', {}, r.date), h('td', {}, r.committee), PREVENTION.map(([k]) => h('td.num', {}, r[k])), h('td.wrap', {}, r.notes || '')))
-          : h('tr', {}, h('td.empty', { colSpan: PREVENTION.length + 3 }, '该期间没有排查预防记录'))),
-        rows.length ? h('tfoot', {}, h('tr', {}, h('th', {}, '合计'), h('th', {}, `${rows.length} 条`), PREVENTION.map(([k]) => h('th.num', {}, sum(k))), h('th'))) : null)));
+      result.replaceChildren(table('.prevention#prevention-table', [
+        ['日期', (r) => r.date],
+        ['调委会', (r) => r.committee],
+        ...PREVENTION.map(([k, l]) => [l, (r) => r[k], 'num']),
+        ['备注', (r) => r.notes, 'wrap'],
+      ], { rows, empty: '该期间没有排查预防记录', foot: rows.length ? ['合计', `${rows.length} 条`, ...PREVENTION.map(([k]) => sum(k)), ''] : null }));
     } catch (e) {
       result.replaceChildren(errorBox(e));
     }
@@ -201,27 +174,20 @@ export async function preventionPage(ctx) {
   const number = (name) => h('input', { name, type: 'number', min: 0, step: 1, value: '0' });
   const form = h('form.card.inline#prevention-form', {},
     h('h2', {}, '登记排查预防'),
-    h('div.form-error'),
     h('div.grid.grid-narrow', {},
       field('日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
-      field('调委会', committeeChoice(ctx, 'community_id', undefined, 'prevention-committee'), { required: true }),
+      field('调委会', committeeChoice(ctx, 'community_id', 'prevention-committee'), { required: true }),
       PREVENTION.map(([k, l]) => field(l, number(k))),
       field('备注', h('input', { name: 'notes', placeholder: '排查的重点、化解的情况' }), { wide: true })),
     h('div.actions', {}, h('button.primary#prevention-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '保存')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
+  onSubmit(form, async (v) => {
     const input = { community_id: v.community_id, date: v.date || '', notes: v.notes };
     // Whole numbers as typed; a blank one counts 0, anything else the core checks.
     for (const [k] of PREVENTION) input[k] = v[k] === null ? 0 : Number(v[k]);
-    try {
-      await api.addPrevention(input);
-      toast('排查预防记录已保存');
-      form.reset();
-      await load();
-    } catch (err) {
-      showError(form, err);
-    }
+    await api.addPrevention(input);
+    toast('排查预防记录已保存');
+    form.reset();
+    await load();
   });
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '矛盾纠纷排查预防'),

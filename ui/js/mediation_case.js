@@ -2,8 +2,8 @@
 // (each dated and signed), and the form of the step that may come next —
 // only the steps the core lists (`next_steps`), plus 司法确认 while a written
 // agreement may still go to court. Printable documents open from the head.
+import { field, h, mount, onSubmit, options, table, toast, today, yuan } from './dom.js';
 import { api } from './api.js';
-import { field, formValues, h, mount, options, showError, toast, today, yuan } from './dom.js';
 import { signName, statusTag } from './mediation.js';
 import { SIDES } from './mediation_register.js';
 import { openPrint } from './print.js';
@@ -59,19 +59,20 @@ function facts(d) {
   return h('dl.facts.card#mediation-facts', {}, rows.flatMap(([k, v, wide]) => [h(`dt${wide ? '.wide' : ''}`, {}, k), h(`dd${wide ? '.wide' : ''}`, {}, v)]));
 }
 
-/** Both sides in one table: a side's label beside its parties. */
+/** Both sides in one table, a body each: a side's label beside its parties. */
 function partiesCard(d) {
-  const body = (side, key) => {
+  const columns = [['姓名', (p) => p.name, 'name'], ['性别', (p) => p.sex], ['年龄', (p) => p.age, 'num'], ['民族', (p) => p.ethnicity],
+    ['职业', (p) => p.occupation], ['身份证号', (p) => p.id_number, 'mono'], ['联系电话', (p) => p.phone, 'mono'], ['住址', (p) => p.address, 'wrap']];
+  const sides = SIDES.map(([side, key]) => {
     const parties = d.parties.filter((p) => p.side === side);
-    return h(`tbody#${key}-parties`, {}, parties.map((p, i) => h('tr', {},
-      i === 0 ? h('th.side', { rowSpan: parties.length }, `${side}（${parties.length}人）`) : null,
-      h('td.name', {}, p.name), h('td', {}, p.sex || ''), h('td.num', {}, p.age ?? ''), h('td', {}, p.ethnicity || ''),
-      h('td', {}, p.occupation || ''), h('td.mono', {}, p.id_number || ''), h('td.mono', {}, p.phone || ''), h('td.wrap', {}, p.address || ''))));
-  };
-  return h('section.card.parties-card#parties-card', {},
-    h('table.list.plain', {},
-      h('thead', {}, h('tr', {}, ['当事人', '姓名', '性别', '年龄', '民族', '职业', '身份证号', '联系电话', '住址'].map((t) => h('th', {}, t)))),
-      SIDES.map(([side, key]) => body(side, key))));
+    const { body } = table('', columns, { rows: parties, empty: null });
+    body.id = `${key}-parties`;
+    body.firstElementChild?.prepend(h('th.side', { rowSpan: parties.length }, `${side}（${parties.length}人）`));
+    return body;
+  });
+  const list = table('', [['当事人'], ...columns], { wrap: false });
+  list.body.replaceWith(...sides);
+  return h('section.card.parties-card#parties-card', {}, list);
 }
 
 function timeline(d) {
@@ -190,15 +191,12 @@ function addDays(date, n) {
 
 function stepForm(ctx, d, step) {
   const form = h('form.step-form#step-form', { dataset: { step } },
-    h('div.form-error'),
     h('div.grid', {},
       field(step === '司法确认' ? '申请日期' : '日期', h('input', { name: 'date', type: 'date', value: today(), id: 'step-date' }), { required: true }),
       field(`${signer(step)}（签名）`, h('input', { name: 'staff', value: signName(ctx), id: 'step-staff' }), { required: true }),
       stepFields(ctx, d, step)),
     h('div.actions', {}, h('button.primary#step-submit', { type: 'submit' }, `登记“${step}”`)));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
+  return onSubmit(form, async (v) => {
     const checked = form.querySelector('input[name=agreement_kind]:checked');
     // What the core has no field for is kept in the record's text: the time
     // of a session, and the performance a follow-up visit found.
@@ -206,16 +204,8 @@ function stepForm(ctx, d, step) {
     const content = [...extra, v.content].filter(Boolean).join('\n') || null;
     const input = { ...v, step, date: v.date || '', staff: v.staff || '', content, agreement_kind: checked ? checked.value : null };
     delete input.time;
-    const button = form.querySelector('#step-submit');
-    button.disabled = true;
-    try {
-      await api.mediationStep(d.row.id, input);
-      toast(`已登记“${step}”`);
-      await mediationCasePage(ctx, d.row.id);
-    } catch (err) {
-      showError(form, err);
-      button.disabled = false;
-    }
+    await api.mediationStep(d.row.id, input);
+    toast(`已登记“${step}”`);
+    await mediationCasePage(ctx, d.row.id);
   });
-  return form;
 }

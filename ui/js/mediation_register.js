@@ -3,7 +3,7 @@
 // case and checks everything; an ID number typed in a party row is checked
 // as it is typed, like on the roster.
 import { api } from './api.js';
-import { clearErrors, field, formValues, h, mount, options, showError, toast, today } from './dom.js';
+import { field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { committeeChoice, signName } from './mediation.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
@@ -21,10 +21,9 @@ export async function mediationRegisterPage(ctx) {
     : h('div.notice#mediator-checks', { dataset: { name: 'mediator_ids' } }, '调解员名册中还没有调解员，请先到', h('a', { href: '#/mediation/mediators' }, '调解员名册'), '添加。');
   const sides = SIDES.map(([side, key]) => partySide(side, key));
   const form = h('form.card.form#mediation-form', {},
-    h('div.form-error'),
     h('h2', {}, '纠纷情况'),
     h('div.grid', {},
-      field('受理调委会', committeeChoice(ctx, 'community_id', undefined, 'med-committee'), { required: true }),
+      field('受理调委会', committeeChoice(ctx, 'community_id', 'med-committee'), { required: true }),
       field('纠纷类型', h('select#med-dispute-type', { name: 'dispute_type' }, options(ctx.dicts.dispute_type, '', '请选择')), { required: true }),
       field('案件来源', h('select#med-source-input', { name: 'source' }, options(ctx.dicts.dispute_source, '', '请选择')), { required: true }),
       field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
@@ -38,10 +37,7 @@ export async function mediationRegisterPage(ctx) {
     sides.map((s) => s.el),
     h('div.actions', {}, h('button.primary#med-submit', { type: 'submit' }, '受理登记'), h('a.button', { href: '#/mediation' }, '取消')));
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
+  onSubmit(form, async (v) => {
     const input = {
       community_id: v.community_id,
       dispute_type: v.dispute_type || '',
@@ -54,18 +50,10 @@ export async function mediationRegisterPage(ctx) {
       staff: v.staff || '',
       parties: sides.flatMap((s) => s.parties()),
     };
-    const button = form.querySelector('#med-submit');
-    button.disabled = true;
-    try {
-      const id = await api.mediationRegister(input);
-      toast('已受理登记');
-      location.hash = `#/mediation/case/${id}`;
-    } catch (err) {
-      showPartyAwareError(form, err);
-    } finally {
-      button.disabled = false;
-    }
-  });
+    const id = await api.mediationRegister(input);
+    toast('已受理登记');
+    location.hash = `#/mediation/case/${id}`;
+  }, { error: (err) => partyAware(form, err) });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
       h('span.muted', {}, '案号在登记时按本机编号和年度自动生成')),
@@ -74,19 +62,21 @@ export async function mediationRegisterPage(ctx) {
 
 /** A party's error goes beside the parties (the core does not say which row);
  *  a missing name also marks the rows that have none. */
-function showPartyAwareError(form, err) {
-  if (!PARTY_FIELDS.includes(err.field)) return showError(form, err);
-  showError(form, { ...err, field: 'parties' });
+function partyAware(form, err) {
+  if (!PARTY_FIELDS.includes(err.field)) return err;
   if (err.field === 'name') {
     form.querySelectorAll('tr.party-row').forEach((tr) => {
       if (!tr.querySelector('.p-name').value.trim()) tr.classList.add('has-error');
     });
   }
+  return { ...err, field: 'parties' };
 }
 
 /** One side's table of party rows, with 添加 and 删除. */
 function partySide(side, key) {
-  const body = h(`tbody#${key}-rows`);
+  const grid = table('.party-edit', ['', '姓名*', '身份证号', '性别', '民族', '年龄', '职业', '联系电话', '住址', ''], { empty: null, wrap: false, bare: true });
+  const { body } = grid;
+  body.id = `${key}-rows`;
   let next = 0;
   const renumber = () => {
     const rows = [...body.querySelectorAll('tr.party-row')];
@@ -101,9 +91,7 @@ function partySide(side, key) {
   const el = h(`div.party-side.card#${key}-side`, {},
     h('div.party-head', {}, h('h3', {}, side),
       h(`button.small-button#add-${key}`, { type: 'button', onclick: () => { add(); body.lastElementChild.querySelector('.p-name').focus(); } }, `+ 添加${side}`)),
-    h('table.party-edit', {},
-      h('thead', {}, h('tr', {}, ['', '姓名*', '身份证号', '性别', '民族', '年龄', '职业', '联系电话', '住址', ''].map((t) => h('th', {}, t)))),
-      body));
+    grid);
   const parties = () => [...body.querySelectorAll('tr.party-row')].map((tr) => {
     const val = (c) => tr.querySelector(`.${c}`).value.trim() || null;
     const age = val('p-age');

@@ -2,7 +2,7 @@
 // reports themselves (each chart's 查看数据 is the report's figures), and
 // the open reminders of the three registers.
 import { api } from './api.js';
-import { errorBox, h, mount, options } from './dom.js';
+import { errorBox, h, mount, options, table } from './dom.js';
 import { columnOf, columnsUnder } from './reports.js';
 
 const preview = api.reportPreview;
@@ -82,13 +82,13 @@ async function openAlerts() {
 }
 
 function alertTiles(alerts) {
-  const table = dataTable(['提醒', '数量（条）'], alerts.map(([label, n]) => [label, n ?? '—']), '各提醒页面当前列出的条数');
-  table.hidden = true;
+  const data = dataTable(['提醒', '数量（条）'], alerts.map(([label, n]) => [label, n ?? '—']), '各提醒页面当前列出的条数');
+  data.hidden = true;
   return h('div.card.alert-card#chart-alerts', {},
-    h('div.alert-head', {}, h('h2', {}, '待办提醒'), toggle(table)),
+    h('div.alert-head', {}, h('h2', {}, '待办提醒'), toggle(data)),
     h('div.alert-tiles', {}, alerts.map(([label, n, href]) => h(`a.alert-tile${n ? '.has' : ''}`, { href },
       h('span.alert-n', {}, n ?? '—'), h('span.alert-label', {}, label)))),
-    table);
+    data);
 }
 
 function source(report, what) {
@@ -97,28 +97,26 @@ function source(report, what) {
 
 /** A chart card: title, the drawing, and 查看数据 with the figures drawn. */
 function chart(id, title, drawing, caption, heads) {
-  const table = dataTable(heads, drawing.data, `数据来源：${caption}`);
-  table.hidden = true;
+  const data = dataTable(heads, drawing.data, `数据来源：${caption}`);
+  data.hidden = true;
   return h(`div.card.chart#${id}`, {},
-    h('div.chart-head', {}, h('h2', {}, title), toggle(table)),
+    h('div.chart-head', {}, h('h2', {}, title), toggle(data)),
     drawing.svg,
-    table);
+    data);
 }
 
-function toggle(table) {
+function toggle(data) {
   const button = h('button.small-button.show-data', { type: 'button' }, '查看数据');
   button.addEventListener('click', () => {
-    table.hidden = !table.hidden;
-    button.textContent = table.hidden ? '查看数据' : '收起数据';
+    data.hidden = !data.hidden;
+    button.textContent = data.hidden ? '查看数据' : '收起数据';
   });
   return button;
 }
 
 function dataTable(heads, rows, caption) {
   return h('div.chart-data', {},
-    h('table.list.plain', {},
-      h('thead', {}, h('tr', {}, heads.map((t, i) => h(i ? 'th.num' : 'th', {}, t)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => h(i ? 'td.num' : 'td', {}, String(c))))))),
+    table('', heads.map((t, i) => [t, (r) => String(r[i]), i ? 'num' : '']), { rows, wrap: false }),
     h('p.small.muted', {}, caption));
 }
 

@@ -2,7 +2,7 @@
 // change (迁出 / 去世) that takes someone off the active list but keeps
 // their history.
 import { api } from './api.js';
-import { field, formValues, h, mount, options, recordForm, showError, table, toast, today, yuan } from './dom.js';
+import { field, h, mount, onSubmit, options, recordForm, table, toast, today, yuan } from './dom.js';
 import { elderlyForm } from './register.js';
 import { revealable } from './lookup.js';
 
@@ -48,16 +48,10 @@ function infoTab(ctx, e, reload) {
       field('原因或去向', h('input', { name: 'reason', dataset: { name: 'status_reason' }, placeholder: '迁出时必填' })),
       h('div.actions', {}, h('button#status-submit', { type: 'submit' }, '确认变动'))),
     h('p.muted', {}, '迁出、去世的老人不再出现在“在册”名单中，其服务和探访记录全部保留。'));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const v = formValues(form);
-    try {
-      await api.changeStatus(e.id, { status: v.status || '', date: v.date || '', reason: v.reason });
-      toast('状态已变更');
-      reload('info');
-    } catch (err) {
-      showError(form, err);
-    }
+  onSubmit(form, async (v) => {
+    await api.changeStatus(e.id, { status: v.status || '', date: v.date || '', reason: v.reason });
+    toast('状态已变更');
+    reload('info');
   });
   return h('div', {}, h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), form);
 }
@@ -74,8 +68,8 @@ function servicesTab(ctx, e, services, reload) {
     field('备注', h('input', { name: 'notes' }), { wide: true }),
   ], async (v) => { await api.addService(e.id, { ...v, date: v.date || '', service_type: v.service_type || '', paid: v.paid || '' }); toast('服务记录已保存'); reload('services'); }, !active);
   return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记服务；历史记录如下。`),
-    table('service-table', ['日期', '类型', '收费方式', '收费（元）', '提供者', '时长', '备注'],
-      services.map((s) => [s.date, s.service_type, s.paid, yuan(s.charge_cents), s.provider, s.hours ?? '', s.notes])));
+    table('#service-table', ['日期', '类型', '收费方式', '收费（元）', '提供者', '时长', '备注'],
+      { rows: services.map((s) => [s.date, s.service_type, s.paid, yuan(s.charge_cents), s.provider, s.hours, s.notes]) }));
 }
 
 function visitsTab(ctx, e, visits, reload) {
@@ -91,6 +85,6 @@ function visitsTab(ctx, e, visits, reload) {
     field('需求', h('input', { name: 'needs' })),
   ], async (v) => { await api.addVisit(e.id, { ...v, date: v.date || '', visitor: v.visitor || '', way: v.way || '' }); toast('探访记录已保存'); reload('visits'); }, !active);
   return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记探访；历史记录如下。`),
-    table('visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
-      visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs])));
+    table('#visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
+      { rows: visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs]) }));
 }

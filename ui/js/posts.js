@@ -2,8 +2,7 @@
 // of 最长), a new post, placing a case in a vacant post, ending a placement
 // (离岗), and the quarterly subsidy roster (补贴花名册).
 import { api } from './api.js';
-import { clearErrors, errorBox, field, formValues, h, mount, options, recordForm, showError, toast, today } from './dom.js';
-import { communityChoice } from './employment.js';
+import { communitySelect, field, h, mount, onSubmit, options, recordForm, table, toast, today } from './dom.js';
 
 const QUARTERS = [[1, '第一季度（1-3月）'], [2, '第二季度（4-6月）'], [3, '第三季度（7-9月）'], [4, '第四季度（10-12月）']];
 const now = new Date();
@@ -13,30 +12,24 @@ const roster = { year: now.getFullYear(), quarter: Math.floor(now.getMonth() / 3
 export async function postsPage(ctx) {
   const posts = await api.posts();
   const held = posts.filter((p) => p.holder).length;
-  const heads = ['岗位类型', '用人单位', '社区', '在岗人员', '上岗日期', '已享受 / 最长（月）', ''];
-  const body = h('tbody');
   const reload = () => postsPage(ctx);
-  const underRow = (tr, form) => {
-    body.querySelectorAll('tr.edit-row').forEach((r) => r.remove());
-    tr.after(h('tr.edit-row', {}, h('td', { colSpan: heads.length }, form)));
-    form.querySelector('input, select')?.focus();
-  };
-  for (const p of posts) {
-    const tr = h('tr.post-row', { dataset: { id: p.id } },
-      h('td', {}, p.post_type), h('td', {}, p.unit), h('td', {}, p.community || '街道'),
-      h('td.name', {}, p.holder ? h('a', { href: `#/case/${p.case_id}/posts`, onclick: (ev) => ev.stopPropagation() }, p.holder) : h('span.vacant', {}, '空缺')),
-      h('td', {}, p.start_on || ''),
-      h('td.num', {}, p.holder ? h(`span${p.months_used >= p.max_months ? '.overdue' : ''}`, {}, `${p.months_used} / ${p.max_months}`) : `— / ${p.max_months}`),
-      h('td.actions-cell', {}, p.holder
-        ? h('button.small-button.end-post', { type: 'button', onclick: () => underRow(tr, endForm(p, reload)) }, '离岗')
-        : h('button.small-button.place-post', { type: 'button', onclick: () => underRow(tr, placeForm(p, reload)) }, '安置人员')));
-    body.append(tr);
-  }
-  if (!posts.length) body.append(h('tr', {}, h('td.empty', { colSpan: heads.length }, '还没有公益性岗位，请在下方新增')));
+  const list = table('#post-table', [
+    ['岗位类型', (p) => p.post_type],
+    ['用人单位', (p) => p.unit],
+    ['社区', (p) => p.community || '街道'],
+    ['在岗人员', (p) => (p.holder ? h('a', { href: `#/case/${p.case_id}/posts`, onclick: (ev) => ev.stopPropagation() }, p.holder) : h('span.vacant', {}, '空缺')), 'name'],
+    ['上岗日期', (p) => p.start_on],
+    ['已享受 / 最长（月）', (p) => (p.holder ? h(`span${p.months_used >= p.max_months ? '.overdue' : ''}`, {}, `${p.months_used} / ${p.max_months}`) : `— / ${p.max_months}`), 'num'],
+  ], {
+    rows: posts, empty: '还没有公益性岗位，请在下方新增', data: (p) => ({ id: p.id }), rowClass: () => 'post-row',
+    actions: (p, tr) => (p.holder
+      ? h('button.small-button.end-post', { type: 'button', onclick: () => list.under(tr, endForm(p, reload)) }, '离岗')
+      : h('button.small-button.place-post', { type: 'button', onclick: () => list.under(tr, placeForm(p, reload)) }, '安置人员')),
+  });
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '公益性岗位'), h('span.muted#post-total', {}, `共 ${posts.length} 个岗位，在岗 ${held} 人，空缺 ${posts.length - held} 个`)),
     h('p.muted', {}, `补贴按月计算，上岗当月和离岗当月都算一个月；每人累计最长享受 ${posts[0]?.max_months ?? 36} 个月（可在系统设置中调整）。`),
-    h('div.table-wrap', {}, h('table.list.plain#post-table', {}, h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))), body)),
+    list,
     h('div.posts-bottom', {}, newPostForm(ctx, reload), subsidyCard())));
 }
 
@@ -44,7 +37,7 @@ function newPostForm(ctx, reload) {
   const form = recordForm('post-form', '新增岗位', [
     field('岗位类型', h('select', { name: 'post_type' }, options(ctx.dicts.post_type, '', '请选择')), { required: true }),
     field('用人单位', h('input', { name: 'unit', placeholder: '如 和平社区居委会' }), { required: true }),
-    field('所属社区', communityChoice(ctx, 'community_id', '', '街道（不属某一社区）')),
+    field('所属社区', communitySelect(ctx, { name: 'community_id', blank: '街道（不属某一社区）' })),
   ], async (v) => {
     await api.addPost({ post_type: v.post_type || '', unit: v.unit || '', community_id: v.community_id });
     toast('岗位已新增');
@@ -59,7 +52,6 @@ function placeForm(post, reload) {
   const choice = h('select.case-choice', { name: 'case_id', dataset: { name: 'case_id' } }, h('option', { value: '' }, '正在查找……'));
   const form = h('form.inline-form.place-post-form', {},
     h('div', {}, h('b', {}, `安置到：${post.post_type} · ${post.unit}`)),
-    h('div.form-error'),
     h('div.grid', {},
       field('查找援助对象', search),
       field('援助对象', choice, { required: true }),
@@ -84,40 +76,24 @@ function placeForm(post, reload) {
   let timer;
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(find, 150); });
   find();
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    const v = formValues(form);
-    try {
-      await api.placeInPost(post.id, v.case_id || '', v.start_on || '');
-      toast('已安置，援助对象状态改为已就业');
-      reload();
-    } catch (e) {
-      showError(form, e);
-    }
+  return onSubmit(form, async (v) => {
+    await api.placeInPost(post.id, v.case_id || '', v.start_on || '');
+    toast('已安置，援助对象状态改为已就业');
+    reload();
   });
-  return form;
 }
 
 function endForm(post, reload) {
   const form = h('form.inline-form.end-post-form', {},
     h('div', {}, h('b', {}, `${post.holder} 离岗：${post.post_type} · ${post.unit}（${post.start_on} 上岗）`)),
-    h('div.form-error'),
     h('div.grid', {}, field('离岗日期', h('input', { name: 'end_on', type: 'date', value: today() }), { required: true })),
     h('div.actions', {}, h('button.primary.end-post-submit', { type: 'submit' }, '确定离岗'),
       h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    try {
-      await api.endPlacement(post.placement_id, form.end_on.value.trim());
-      toast('已离岗，岗位空缺');
-      reload();
-    } catch (e) {
-      showError(form, e);
-    }
+  return onSubmit(form, async () => {
+    await api.endPlacement(post.placement_id, form.end_on.value.trim());
+    toast('已离岗，岗位空缺');
+    reload();
   });
-  return form;
 }
 
 function subsidyCard() {
@@ -131,27 +107,24 @@ function subsidyCard() {
     h('div.subsidy-row', {}, field('年份', year), field('季度', quarter),
       h('button.primary#subsidy-query', { type: 'submit' }, '生成')),
     result);
-  const run = async () => {
-    clearErrors(form);
+  onSubmit(form, async () => {
     roster.year = Number(year.value);
     roster.quarter = Number(quarter.value);
-    try {
-      const lines = await api.subsidyRoster(roster.year, roster.quarter);
-      const months = lines.reduce((n, l) => n + l.months, 0);
-      result.replaceChildren(
-        h('p.muted#subsidy-total', {}, `${roster.year}年第${roster.quarter}季度：${lines.length} 人，合计 ${months} 人月`),
-        h('div.table-wrap', {}, h('table.list.plain#subsidy-table', {},
-          h('thead', {}, h('tr', {}, ['岗位类型', '用人单位', '姓名', '身份证号', '上岗日期', '离岗日期', '本季度月数', '累计已享受'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, lines.length ? lines.map((l) => h('tr', {},
-            h('td', {}, l.post_type), h('td', {}, l.unit), h('td', {}, l.name), h('td.mono', {}, l.id_number || ''),
-            h('td', {}, l.start_on), h('td', {}, l.end_on || ''), h('td.num', {}, l.months), h('td.num', {}, l.months_used)))
-            : h('tr', {}, h('td.empty', { colSpan: 8 }, '该季度没有在岗人员'))))));
-    } catch (e) {
-      if (e.field) showError(form, e);
-      else result.replaceChildren(errorBox(e));
-    }
-  };
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
-  run(); // at once, for the quarter last asked for
+    const lines = await api.subsidyRoster(roster.year, roster.quarter);
+    const months = lines.reduce((n, l) => n + l.months, 0);
+    result.replaceChildren(
+      h('p.muted#subsidy-total', {}, `${roster.year}年第${roster.quarter}季度：${lines.length} 人，合计 ${months} 人月`),
+      table('#subsidy-table', [
+        ['岗位类型', (l) => l.post_type],
+        ['用人单位', (l) => l.unit],
+        ['姓名', (l) => l.name],
+        ['身份证号', (l) => l.id_number, 'mono'],
+        ['上岗日期', (l) => l.start_on],
+        ['离岗日期', (l) => l.end_on],
+        ['本季度月数', (l) => l.months, 'num'],
+        ['累计已享受', (l) => l.months_used, 'num'],
+      ], { rows: lines, empty: '该季度没有在岗人员' }));
+  });
+  form.dispatchEvent(new Event('submit', { cancelable: true })); // at once, for the quarter last asked for
   return form;
 }

@@ -2,7 +2,7 @@
 // The ID number comes first: sex, birth date and age follow from it, and a
 // number already on file opens that person instead of a duplicate.
 import { api } from './api.js';
-import { field, h, mount, onSubmit, options, toast } from './dom.js';
+import { communitySelect, field, h, mount, onSubmit, options, toast } from './dom.js';
 import { ID_HINT, idLookup, personInput } from './lookup.js';
 
 export function registerPage(ctx) {
@@ -30,14 +30,13 @@ export function elderlyForm(ctx, current, submit) {
   h('span.muted', {}, '（高龄按年龄自动认定）'));
 
   const form = h('form.card.form#elderly-form', {},
-    h('div.form-error'),
     h('h2', {}, '基本信息'),
     h('div.grid', {},
       field('身份证号', idInput, { required: true }),
       field('姓名', text('name', p.name, { id: 'name' }), { required: true }),
       h('div.field', {}, h('span.label', {}, '性别 / 出生日期 / 年龄'), derived),
       field('联系电话', text('phone', '', { placeholder: current ? `不修改请留空（现为 ${p.phone_masked || '无'}）` : '' })),
-      field('所属社区', h('select', { name: 'community_id' }, options(ctx.office.communities.map((c) => [c.id, c.name]), p.community_id || '', '请选择')), { required: true }),
+      field('所属社区', communitySelect(ctx, { name: 'community_id', selected: p.community_id, blank: '请选择' }), { required: true }),
       field('居住地址', text('address', p.address), { wide: true }),
       field('户籍', text('hukou', p.hukou))),
     h('h2', {}, '老人类别'),

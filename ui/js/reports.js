@@ -2,7 +2,7 @@
 // as the file lays it out (merged multi-level headers, 合计, 说明) and
 // written as .xlsx. Also the routes of the three statistics pages.
 import { api } from './api.js';
-import { askToReplace, clearErrors, errorBox, field, h, mount, options, pathInput, showError, toast } from './dom.js';
+import { askToReplace, clearErrors, communitySelect, errorBox, field, h, mount, onSubmit, options, pathInput, showError, table, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
 
@@ -49,8 +49,7 @@ export async function reportsPage(ctx) {
   const yearBox = h('span.period-year', {}, year, h('span.muted', {}, '年'));
   const rangeBox = h('span.period-range', {}, from, h('span.muted', {}, '至'), to);
   const periodBox = h('div.period-controls', { dataset: { name: 'period' } }, kind, yearBox, quarter, month, rangeBox);
-  const community = h('select#report-community', { name: 'community_id', disabled: Boolean(mine) },
-    options(ctx.office.communities.map((c) => [c.id, c.name]), state.community_id, mine ? undefined : '全街道'));
+  const community = communitySelect(ctx, { id: 'report-community', name: 'community_id', selected: state.community_id, blank: '全街道' });
   const unmasked = h('input#report-unmasked', { type: 'checkbox', checked: state.unmasked });
   const path = h('input#report-path', { value: state.path, placeholder: cat.export_dir, title: '保存到的文件夹或文件' });
 
@@ -91,19 +90,14 @@ export async function reportsPage(ctx) {
       exportButton),
     saved);
 
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
-    previewButton.disabled = true;
+  onSubmit(form, async () => {
     result.replaceChildren(h('p.muted.working', {}, '正在生成…'));
     try {
       const report = await api.reportPreview(read());
       result.replaceChildren(renderReport(report));
     } catch (e) {
       result.replaceChildren();
-      showError(form, e);
-    } finally {
-      previewButton.disabled = false;
+      throw e;
     }
   });
   const exportTo = async (request, typed, overwrite) => {
@@ -153,14 +147,14 @@ export function renderSheet(sheet, index = 0) {
     head.push(h('tr', {}, cells.map((x) => h('th', { rowSpan: x.rows, colSpan: x.cols }, x.text))));
   }
   const shown = sheet.rows.slice(0, PREVIEW_ROWS);
-  const row = (cells, cls) => h(`tr${cls}`, {}, cells.map((c, i) => cellTd(c, kinds[i])));
+  const list = table(`.report-table#report-sheet-${index}`,
+    Array.from({ length: columns }, (_, i) => ['', (r) => cellTd(r[i], kinds[i])]),
+    { rows: shown, empty: '本期没有记录', head, bare: true });
+  // The 合计 row is a row of cells as the sheet's (the file's layout, not a list's foot).
+  if (sheet.total) list.querySelector('table').append(h('tfoot', {}, h('tr.total', {}, sheet.total.map((c, i) => cellTd(c, kinds[i])))));
   return h('section.report-sheet', { dataset: { sheet: sheet.name } },
     h('h2', {}, sheet.title, index >= 0 ? h('span.muted.sheet-name', {}, `（工作表：${sheet.name}）`) : null),
-    h('div.table-wrap', {}, h(`table.report-table#report-sheet-${index}`, {},
-      h('thead', {}, head),
-      h('tbody', {}, shown.length ? shown.map((r) => row(r, ''))
-        : h('tr', {}, h('td.empty', { colSpan: columns }, '本期没有记录'))),
-      sheet.total ? h('tfoot', {}, row(sheet.total, '.total')) : null)),
+    list,
     (sheet.row_count ?? sheet.rows.length) > shown.length
       ? h('p.notice', {}, `共 ${sheet.row_count ?? sheet.rows.length} 行，预览只显示前 ${shown.length} 行；导出的文件包含全部。`) : null,
     sheet.notes.length ? h('ol.report-notes', {}, h('span.muted', {}, '说明：'), sheet.notes.map((n) => h('li', {}, n))) : null);

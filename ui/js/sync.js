@@ -3,7 +3,7 @@
 // the snapshot a new PC joins by. The core checks every permission and masks
 // every value shown here; the key is never sent back to the window.
 import { api } from './api.js';
-import { askToReplace, clearErrors, errorBox, field, h, mount, pathInput, showError, toast } from './dom.js';
+import { askToReplace, errorBox, field, h, mount, onPress, onSubmit, pathInput, table, toast } from './dom.js';
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
 
@@ -92,22 +92,17 @@ function conflictCard(ctx, c) {
   const title = [c.table_label, c.record_label, c.field_label].filter(Boolean).join(' · ');
   return h('div.card.conflict', { dataset: { record: c.record_id, field: c.field } },
     h('h3', {}, c.table === 'elderly' ? h('a', { href: `#/elderly/${c.record_id}` }, title) : title),
-    h('table.list.conflict-values', {},
-      h('thead', {}, h('tr', {}, ['值', '电脑', '修改人', '修改时间', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, c.heads.map((v) => h('tr', {},
-        h('td.value', {}, v.value, v.in_force ? h('span.tag.in-force', {}, '目前使用') : null),
-        h('td', {}, v.pc_name), h('td', {}, v.user_name), h('td', {}, when(v.at)),
-        h('td', {}, h('button.pick', { type: 'button', onclick: async (ev) => {
-          ev.target.disabled = true;
-          try {
-            await api.resolveConflict(c.record_id, c.field, v.hlc, v.installation_id);
-            toast(`已采用“${v.value}”，下次同步时其他电脑也会改为此值`, 4000);
-            syncPage(ctx);
-          } catch (e) {
-            message.replaceChildren(errorBox(e));
-            ev.target.disabled = false;
-          }
-        } }, '采用此值')))))),
+    table('.conflict-values', [
+      ['值', (v) => [v.value, v.in_force ? h('span.tag.in-force', {}, '目前使用') : null], 'value'],
+      ['电脑', (v) => v.pc_name],
+      ['修改人', (v) => v.user_name],
+      ['修改时间', (v) => when(v.at)],
+      ['', (v) => onPress(h('button.pick', { type: 'button' }, '采用此值'), async () => {
+        await api.resolveConflict(c.record_id, c.field, v.hlc, v.installation_id);
+        toast(`已采用“${v.value}”，下次同步时其他电脑也会改为此值`, 4000);
+        syncPage(ctx);
+      }, message)],
+    ], { rows: c.heads, wrap: false }),
     message);
 }
 
@@ -116,9 +111,7 @@ function pendingSection(pending) {
     h('h2', {}, `待关联与重复（${pending.length}）`),
     pending.length
       ? [h('p.muted', {}, '待关联：记录引用了本机还没有收到的其他记录（例如服务记录比老人档案先到），等相关电脑同步过来后会自动关联，无需处理。重复：同一人（相同身份证号）在两台电脑上各登记了一次，后到的一条暂不显示，目前还不能自动合并，请联系管理员核对。'),
-        h('div.table-wrap', {}, h('table.list#pending-table', {},
-          h('thead', {}, h('tr', {}, ['类别', '记录编号', '原因'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, pending.map((p) => h('tr', {}, h('td', {}, p.table_label), h('td.mono', {}, p.record_id), h('td.wrap', {}, p.reason))))))]
+        table('#pending-table', [['类别', (p) => p.table_label], ['记录编号', (p) => p.record_id, 'mono'], ['原因', (p) => p.reason, 'wrap']], { rows: pending })]
       : h('p.muted#no-pending', {}, '没有待关联或重复的记录。'));
 }
 
@@ -129,26 +122,29 @@ function refusedSection(refused) {
     h('h2', {}, `被拒收的更改（${refused.length}）`),
     refused.length
       ? [h('p.muted', {}, '账号、角色、密码和设置的修改，只接受当时是管理员的用户做出的。下列修改未生效，也不会丢失；如确需修改，请由管理员在本机重新操作。'),
-        h('div.table-wrap', {}, h('table.list#refused-table', {},
-          h('thead', {}, h('tr', {}, ['电脑', '修改人', '时间', '修改内容', '原因'].map((t) => h('th', {}, t)))),
-          h('tbody', {}, refused.map((r) => h('tr', {}, h('td', {}, r.pc_name), h('td', {}, r.user_name),
-            h('td', {}, when(r.at)), h('td.wrap', {}, r.what), h('td.wrap', {}, r.why))))))]
+        table('#refused-table', [
+          ['电脑', (r) => r.pc_name],
+          ['修改人', (r) => r.user_name],
+          ['时间', (r) => when(r.at)],
+          ['修改内容', (r) => r.what, 'wrap'],
+          ['原因', (r) => r.why, 'wrap'],
+        ], { rows: refused })]
       : h('p.muted#no-refused', {}, '没有被拒收的更改。'));
 }
 
 function historySection(history) {
-  const heads = ['时间', '方式', '操作人', '同步包 写出/读入', '修改 读入/写出', '更新记录', '冲突', '说明'];
   return h('section#history', {},
     h('h2', {}, '同步记录'),
-    h('div.table-wrap', {}, h('table.list.sync-history#sync-history-table', {},
-      h('thead', {}, h('tr', {}, heads.map((t) => h('th', {}, t)))),
-      h('tbody', {}, history.length
-        ? history.map((r) => h('tr', {},
-          h('td', {}, when(r.started_at)), h('td', {}, r.trigger_kind), h('td', {}, r.user_name),
-          h('td.num', {}, `${r.written} / ${r.read}`), h('td.num', {}, `${r.changes_in} / ${r.changes_out}`),
-          h('td.num', {}, r.records_changed), h('td.num', {}, r.conflicts),
-          h('td.wrap', {}, r.messages.length ? r.messages.join('；') : '正常')))
-        : h('tr', {}, h('td.empty', { colSpan: heads.length }, '还没有同步过'))))));
+    table('.sync-history#sync-history-table', [
+      ['时间', (r) => when(r.started_at)],
+      ['方式', (r) => r.trigger_kind],
+      ['操作人', (r) => r.user_name],
+      ['同步包 写出/读入', (r) => `${r.written} / ${r.read}`, 'num'],
+      ['修改 读入/写出', (r) => `${r.changes_in} / ${r.changes_out}`, 'num'],
+      ['更新记录', (r) => r.records_changed, 'num'],
+      ['冲突', (r) => r.conflicts, 'num'],
+      ['说明', (r) => (r.messages.length ? r.messages.join('；') : '正常'), 'wrap'],
+    ], { rows: history, empty: '还没有同步过' }));
 }
 
 function settingsFacts(cfg) {
@@ -164,7 +160,6 @@ function settingsFacts(cfg) {
 function settingsForm(ctx, cfg) {
   const form = h('form.card#sync-settings-form', {},
     h('h2', {}, '同步设置'),
-    h('div.form-error'),
     h('div.grid', {},
       field('本机名称', h('input#sync-pc-name', { name: 'pc_name', value: cfg.pc_name, autocomplete: 'off' }), { required: true }),
       field('自动同步间隔（分钟）', h('input#sync-every', { name: 'every_minutes', value: String(cfg.every_minutes), inputMode: 'decimal' })),
@@ -174,28 +169,15 @@ function settingsForm(ctx, cfg) {
         placeholder: cfg.key_set ? '已设置（不显示）；只在更换时填写' : '至少12个字符，各台电脑必须相同' }), { wide: true })),
     h('p.muted', {}, `本机名称会显示在其他电脑的同步记录和冲突中。同步密钥用来加密同步包，请勿告诉无关人员；${cfg.key_set ? '密钥已设置，留空则不修改。' : ''}间隔填 0 则只在启动、退出和点“同步”时同步。`),
     h('div.actions', {}, h('button.primary#sync-save', { type: 'submit' }, '保存设置')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    clearErrors(form);
+  return onSubmit(form, async () => {
     const v = { pc_name: form.pc_name.value, folder: form.folder.value, key: form.key.value, every: form.every_minutes.value.trim() };
-    try {
-      await api.setSyncSettings(v.pc_name, v.folder, v.key || null);
-    } catch (e) {
-      if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: e.field || FIELD_OF[e.code] });
-      return;
-    }
+    await api.setSyncSettings(v.pc_name, v.folder, v.key || null);
     if (v.every !== String(cfg.every_minutes)) {
-      try {
-        await api.setSetting('sync.every_minutes', v.every);
-      } catch (e) {
-        if (!e.code?.startsWith('auth.')) showError(form, { ...e, field: 'every_minutes' });
-        return;
-      }
+      await api.setSetting('sync.every_minutes', v.every).catch((e) => { throw { ...e, field: 'every_minutes' }; });
     }
     toast('同步设置已保存');
     syncPage(ctx);
-  });
-  return form;
+  }, { error: (e) => !e.code?.startsWith('auth.') && { ...e, field: e.field || FIELD_OF[e.code] } });
 }
 
 function snapshotCard() {

@@ -620,3 +620,21 @@ async fn the_mediation_pages_of_a_whole_street_fit_the_office_screen() {
     app.screenshot("53-mediation-alerts-demo").await;
     app.stop().await;
 }
+
+/// A double click on a save button saves once: the form is off until the
+/// core answers (issue 19; this form used to save twice).
+#[tokio::test]
+async fn a_double_click_on_a_save_button_saves_once() {
+    let app = App::start_as(office_dir(), "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=mediators]").await;
+    app.type_into("#mediator-name", "李调解").await;
+    // Both clicks before the first is answered, as a quick double click.
+    let twice = "const b = document.querySelector('#mediator-submit'); b.click(); b.click();";
+    app.client.execute(twice, vec![]).await.unwrap();
+    app.text_with("#mediator-table tbody", "李调解").await;
+    // Time for a second save to arrive, had one been sent.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    app.text_with("#mediator-total", "共 1 人").await;
+    let dir = app.stop().await;
+    assert_eq!(count(dir.path(), "mediator"), 1);
+}
