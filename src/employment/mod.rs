@@ -19,6 +19,24 @@ use crate::store::WriteTx;
 use crate::validate::{invalid, optional};
 use crate::{Error, Result};
 
+/// What the register's forms offer that the core decides: the categories it
+/// derives (never ticked), the closure reasons, a woman's retirement bases
+/// and the loan borrowers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Choices {
+    pub derived_categories: &'static [&'static str],
+    pub close_reasons: &'static [&'static str],
+    pub retire_bases: &'static [&'static str],
+    pub borrowers: &'static [&'static str],
+}
+
+pub const CHOICES: Choices = Choices {
+    derived_categories: &case::DERIVED,
+    close_reasons: &case::CLOSE_REASONS,
+    retire_bases: &rules::BASES,
+    borrowers: &[loans::PERSON, loans::ENTERPRISE],
+};
+
 /// A person's community, for the access check.
 pub(crate) fn community_of(conn: &Connection, person_id: &str) -> Result<Option<String>> {
     conn.prepare_cached("SELECT community_id FROM person WHERE id = ?1")?

@@ -101,6 +101,7 @@ export const api = {
   extendLoan: (loan_id, months) => invoke('extend_loan', { loan_id, months }),
   setRepayment: (loan_id, status, on) => invoke('set_loan_repayment', { loan_id, status, on }),
   loanAlerts: () => invoke('loan_alerts'),
+  employmentChoices: () => invoke('employment_choices'),
   postLimitAlerts: () => invoke('post_limit_alerts'),
   zeroClearingAlerts: () => invoke('zero_clearing_alerts'),
   loans: () => invoke('loan_list'),

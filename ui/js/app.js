@@ -19,7 +19,7 @@ import { syncPage } from './sync.js';
 import { casesPage, caseRegisterPage } from './cases.js';
 import { casePage } from './case.js';
 import { householdNewPage, householdPage, householdsPage } from './household.js';
-import { followupsPage, loansPage } from './employment.js';
+import { followupsPage, loadChoices, loansPage } from './employment.js';
 import { postsPage } from './posts.js';
 import { mediationRoutes } from './mediation.js';
 import { statsRoutes } from './reports.js';
@@ -107,6 +107,7 @@ async function loggedIn(session) {
   ctx.status = await api.status();
   ctx.office = ctx.status.office;
   ctx.dicts = await api.dictionaries();
+  await loadChoices();
   document.getElementById('office-name').textContent = ctx.office.name;
   document.getElementById('user-name').textContent = `${session.user} · ${session.role_label}`;
   document.body.classList.toggle('is-admin', session.role === 'admin');

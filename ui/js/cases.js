@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { communitySelect, field, h, mount, onSubmit, options, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { ID_HINT, idLookup, personInput } from './lookup.js';
-import { CASE_STATUSES, DERIVED_CATEGORIES, categoryTags, statusTag } from './employment.js';
+import { CASE_STATUSES, categoryTags, choices, statusTag } from './employment.js';
 
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { q: '', category: '', community_id: '', status: '', page: 1 };
@@ -67,9 +67,9 @@ export function caseRegisterPage(ctx) {
 /** The categories a user may tick (the derived ones follow by rule). */
 export function categoryChecks(ctx, chosen = []) {
   return h('div.checks', { dataset: { name: 'categories' } },
-    (ctx.dicts.employment_category || []).filter((c) => !DERIVED_CATEGORIES.includes(c)).map((c) =>
+    (ctx.dicts.employment_category || []).filter((c) => !choices.derived_categories.includes(c)).map((c) =>
       h('label.check', {}, h('input', { type: 'checkbox', name: 'categories', value: c, dataset: { multi: '1' }, checked: chosen.includes(c) }), c)),
-    h('span.muted', {}, '（4050、零就业家庭成员按年龄和家庭户自动认定）'));
+    h('span.muted', {}, `（${choices.derived_categories.join('、')}按年龄和家庭户自动认定）`));
 }
 
 function caseForm(ctx, d, submit) {
@@ -91,6 +91,7 @@ function caseForm(ctx, d, submit) {
     h('div.grid', {},
       field('登记日期', h('input', { name: 'registered_on', type: 'date', value: today() }), { required: true }),
       field('文化程度', h('select', { name: 'education' }, options(ctx.dicts.education, '', '（未填）'))),
+      field('退休年龄类别（女性）', h('select#case-retire-base', { name: 'retire_base' }, options(choices.retire_bases, '', '按系统设置'))),
       field('技能特长', text('skills', { placeholder: '如 电工证、驾驶' })),
       field('求职意愿', text('wishes', { placeholder: '希望从事的工作、地点、时间等' }), { wide: true })),
     h('div.actions', {}, h('button.primary#case-submit', { type: 'submit' }, '登记')));
@@ -106,6 +107,7 @@ function caseForm(ctx, d, submit) {
     person: personInput(v),
     categories: v.categories || [],
     registered_on: v.registered_on, education: v.education, skills: v.skills, wishes: v.wishes,
+    retire_base: v.retire_base || null,
   }));
   return form;
 }

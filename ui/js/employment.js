@@ -4,8 +4,13 @@ import { api } from './api.js';
 import { communitySelect, errorBox, h, mount, table, toast, yuan } from './dom.js';
 
 export const CASE_STATUSES = ['在册', '已就业', '已结案'];
-/** Categories the core derives (by age and household): never ticked by hand. */
-export const DERIVED_CATEGORIES = ['4050', '零就业家庭成员'];
+/** What the core decides for this register's forms (the categories it
+ *  derives, closure reasons, a woman's retirement bases, loan borrowers),
+ *  loaded at login. */
+export const choices = { derived_categories: [], close_reasons: [], retire_bases: [], borrowers: [] };
+export async function loadChoices() {
+  Object.assign(choices, await api.employmentChoices());
+}
 
 /** A whole number as the core takes it; anything else goes as 0, which the
  *  core refuses with its own message. */
@@ -19,7 +24,7 @@ export function statusTag(status, id) {
 }
 
 export function categoryTags(categories) {
-  return (categories || []).map((c) => h(`span.tag${DERIVED_CATEGORIES.includes(c) ? '.derived-tag' : ''}`, {}, c));
+  return (categories || []).map((c) => h(`span.tag${choices.derived_categories.includes(c) ? '.derived-tag' : ''}`, {}, c));
 }
 
 /** Days left to a loan's due date, said plainly (overdue in red). */

@@ -134,6 +134,11 @@ pub fn loan_alerts(state: State<AppState>) -> Reply<Vec<LoanView>> {
     with(&state, |s, a| loans::alerts(s.conn(), a, today()))
 }
 
+#[tauri::command]
+pub fn employment_choices() -> street_ledger::employment::Choices {
+    street_ledger::employment::CHOICES
+}
+
 #[tauri::command(async)]
 pub fn post_limit_alerts(state: State<AppState>) -> Reply<Vec<LimitAlert>> {
     with(&state, |s, a| posts::limit_alerts(s.conn(), a, today()))

@@ -135,6 +135,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         employment::extend_loan,
         employment::set_loan_repayment,
         employment::loan_alerts,
+        employment::employment_choices,
         employment::post_limit_alerts,
         employment::zero_clearing_alerts,
         employment::loan_list,

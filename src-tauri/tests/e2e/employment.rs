@@ -239,3 +239,76 @@ async fn the_re_employment_pages_of_a_whole_street_fit_the_office_screen() {
     app.screenshot("37-posts-demo").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_person_past_retirement_age_is_refused_with_the_date_in_chinese() {
+    let app = App::start_as(office_dir(), "admin", PASSWORD).await;
+    app.go("#/cases/new").await;
+    // Born 1 March 1960: a man retired at 60 exactly, on 1 March 2020.
+    app.type_into("#case-id-number", &id_born(1960, 3, 1, 31)).await;
+    app.type_into("#case-name-input", "孔老汉").await;
+    app.select("#case-form select[name=community_id]", "和平社区").await;
+    app.click("#case-submit").await;
+    let said = app.text_with(".field-error[data-for=id_number]", "达到法定退休年龄").await;
+    assert!(said.contains("2020年3月1日") && said.contains("不能登记为就业困难人员"), "{said}");
+    app.screenshot("29-case-past-retirement").await;
+    let dir = app.stop().await;
+    let s = store(dir.path());
+    let cases: i64 = s.conn().query_row("SELECT count(*) FROM employment_case", [], |r| r.get(0)).unwrap();
+    let persons: i64 = s.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+    assert_eq!((cases, persons), (0, 0), "nothing written");
+}
+
+#[tokio::test]
+async fn the_post_subsidy_roster_shows_each_amount_and_the_total() {
+    let dir = office_dir();
+    let start = today().checked_sub_months(Months::new(2)).unwrap();
+    {
+        let mut s = store(dir.path());
+        let admin = Actor::admin("测试");
+        for (key, rate) in [
+            ("employment.rate.post", "2020-01:1800"),
+            ("employment.rate.pension", "2020-01:640"),
+            ("employment.rate.medical", "2020-01:300"),
+            ("employment.rate.unemployment", "2020-01:20"),
+        ] {
+            street_ledger::settings::set(&mut s, &admin, key, rate).unwrap();
+        }
+        let input = CaseInput {
+            person: PersonInput {
+                name: "钱保洁".into(),
+                id_number: Some(id_born(1985, 5, 5, 41)),
+                ..Default::default()
+            },
+            registered_on: Some((start - chrono::Duration::days(10)).to_string()),
+            ..Default::default()
+        };
+        let c = case::register(&mut s, &admin, &input, today()).unwrap();
+        let post = street_ledger::employment::posts::PostInput {
+            post_type: "保洁".into(),
+            unit: "和平社区居委会".into(),
+            community_id: None,
+        };
+        let post = street_ledger::employment::posts::add_post(&mut s, &admin, &post).unwrap();
+        street_ledger::employment::posts::place_in_post(&mut s, &admin, &post, &c, &start.to_string(), today())
+            .unwrap();
+    }
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.click("#nav a[data-nav=reports]").await;
+    app.select("#report-name", "公益性岗位补贴花名册").await;
+    app.select("#report-period-kind", "年度").await;
+    app.click("#report-preview").await;
+    app.text_with("#report-sheet-0 thead", "社会保险补贴（元）").await;
+    app.row_text("#report-sheet-0", "钱保洁").await;
+    // The year's months in post (an open placement is claimed to December),
+    // each 1800 + 640 + 300 + 20 = 2760 yuan.
+    use chrono::Datelike;
+    let first = if start.year() == today().year() { start.month() } else { 1 };
+    let months = 12 - first + 1;
+    let total = app.text_with("#report-sheet-0 tfoot tr.total", "合计").await;
+    for expected in [months * 1800, months * 2760] {
+        assert!(total.contains(&format!("{expected}.00")), "{expected} in {total}");
+    }
+    app.screenshot("63-post-subsidy-roster").await;
+    app.stop().await;
+}
