@@ -22,14 +22,18 @@ export async function listPage({
   unit, totalId, message = h('div'),
 }) {
   const list = table(spec, columns, opts);
+  const drawn = list.querySelector('table') || list;
   let seq = 0;
   const load = async () => {
     const mine = ++seq;
+    const asked = search ? state[search[0]] : '';
     try {
       const res = await fetch({ page: state.page, page_size: PAGE_SIZE });
       if (mine !== seq) return; // a newer keystroke's or choice's answer wins
       message.replaceChildren();
       show(res);
+      // What the list shows the answer to (the keystroke bench waits for it).
+      drawn.dataset.shown = asked;
     } catch (e) {
       message.replaceChildren(errorBox(e));
     }
@@ -49,12 +53,11 @@ export async function listPage({
   };
   const reset = (key, value) => { state[key] = value; state.page = 1; load(); };
   if (search) {
+    // Every keystroke asks at once (an answer takes a few milliseconds; a
+    // newer one wins), but not while a Chinese input method is composing.
     const [key, input] = search;
-    let timer;
-    input.addEventListener('input', () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => reset(key, input.value), 150);
-    });
+    input.addEventListener('input', (ev) => { if (!ev.isComposing) reset(key, input.value); });
+    input.addEventListener('compositionend', () => reset(key, input.value));
   }
   for (const [key, el] of Object.entries(filters)) {
     el.addEventListener('change', () => reset(key, el.value));

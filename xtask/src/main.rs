@@ -25,6 +25,8 @@ usage: cargo xtask <command>
                                      demo, backup, check, roster export, join, import, sync;
                                      print the table (and write it to FILE)
   bench criterion [ARGS...]          cargo bench -p street-ledger ARGS... (search/roster p95)
+  bench ui                           keystroke to drawn list in the release app on the 100,000-person
+                                     street (30 roster searches under Xvfb; p50/p95)
   deps [build|test]                  only install the system packages (default: test = all)
   package                            build the .deb (installs tauri-cli first: ~15 min once)
   package-test                       package, then install it, start it under Xvfb, remove it
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         Some("test") => Err(format!("test takes no arguments\n{USAGE}")),
         Some("bench") => match rest.first().and_then(|a| a.to_str()) {
             Some("criterion") => criterion(&rest[1..]),
+            Some("ui") if rest.len() == 1 => ui_bench(),
             _ => bench::parse_args(rest).map_err(|e| format!("{e}\n{USAGE}")).and_then(bench::street),
         },
         Some("deps") => match rest.iter().map(|a| a.to_str()).collect::<Vec<_>>()[..] {
@@ -124,7 +127,9 @@ fn run(args: RunArgs) -> Result {
     Ok(())
 }
 
-fn test() -> Result {
+/// The packages and tauri-driver the desktop tests need; the PATH that
+/// finds tauri-driver.
+fn desktop_test_setup() -> Result<OsString> {
     deps::ensure(&[deps::BUILD, deps::TEST])?;
     // tauri-driver lands in ~/.cargo/bin, which a CI shell or sudo may not have on PATH.
     let path = util::path_with(util::cargo_bin_dir());
@@ -135,6 +140,49 @@ fn test() -> Result {
             cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]),
         )?;
     }
+    Ok(path)
+}
+
+/// `cargo <args>` under Xvfb at the office screen's size (or the current
+/// display where there is no xvfb-run).
+fn under_xvfb(args: &[&str]) -> Command {
+    if util::which("xvfb-run").is_some() {
+        let mut c = Command::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1366x768x24"]).arg(util::cargo_program()).args(args);
+        c.current_dir(util::root());
+        c
+    } else {
+        println!("    (no xvfb-run: the end-to-end tests use the current display)");
+        let mut c = cargo();
+        c.args(args);
+        c
+    }
+}
+
+/// Keystroke to drawn list: the e2e bench (src-tauri/tests/e2e/latency.rs)
+/// on a release build; it prints p50/p95 and writes target/ui-latency.txt.
+fn ui_bench() -> Result {
+    let path = desktop_test_setup()?;
+    let args = [
+        "test",
+        "--release",
+        "-p",
+        DESKTOP,
+        "--test",
+        "e2e",
+        "latency",
+        "--",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ];
+    let mut bench = under_xvfb(&args);
+    bench.env("PATH", &path);
+    step("keystroke to drawn list (release app, 100,000 persons, Xvfb)", &mut bench).map(drop)
+}
+
+fn test() -> Result {
+    let path = desktop_test_setup()?;
     let target = util::target_dir()?;
     warn_if_short_of_disk(&target);
     let shots = target.join("e2e-screenshots");
@@ -148,18 +196,7 @@ fn test() -> Result {
     timed("cargo test (core)", cargo().arg("test"))?;
     timed("cargo test -p xtask", cargo().args(["test", "-p", "xtask"]))?;
 
-    let e2e_args = ["test", "-p", DESKTOP, "--", "--test-threads=1"];
-    let mut e2e = if util::which("xvfb-run").is_some() {
-        let mut c = Command::new("xvfb-run");
-        c.args(["-a", "-s", "-screen 0 1366x768x24"]).arg(util::cargo_program()).args(e2e_args);
-        c.current_dir(util::root());
-        c
-    } else {
-        println!("    (no xvfb-run: the end-to-end tests use the current display)");
-        let mut c = cargo();
-        c.args(e2e_args);
-        c
-    };
+    let mut e2e = under_xvfb(&["test", "-p", DESKTOP, "--", "--test-threads=1"]);
     e2e.env("PATH", &path).env("STREET_LEDGER_SCREENSHOTS", &shots);
     timed("cargo test -p street-ledger-desktop (end-to-end, Xvfb)", &mut e2e)?;
 

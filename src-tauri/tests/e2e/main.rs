@@ -4,6 +4,7 @@ mod dictionaries;
 mod employment;
 mod firstrun;
 mod harness;
+mod latency;
 mod mediation;
 mod reports;
 mod sync;
