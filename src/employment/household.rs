@@ -242,15 +242,15 @@ pub fn confirm(store: &mut Store, actor: &Actor, household_id: &str, on: &str, t
 
 pub fn confirm_in(w: &mut WriteTx, household_id: &str, on: NaiveDate, today: NaiveDate) -> Result<String> {
     require_household(w, household_id)?;
-    if open_confirmation(w.conn(), household_id)?.is_some() {
-        return Err(invalid("confirmed_on", "该户已认定为零就业家庭，尚未消除").into());
-    }
-    if !is_zero_employment(w.conn(), household_id, today)? {
-        return Err(invalid(
-            "confirmed_on",
-            "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态",
-        )
-        .into());
+    let zero = zero_state(w.conn(), household_id, today)?;
+    if !actions(&zero).contains(&CONFIRM) {
+        let why = match zero {
+            ZeroState::Confirmed { .. } => "该户已认定为零就业家庭，尚未消除",
+            _ => {
+                "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态"
+            }
+        };
+        return Err(invalid("confirmed_on", why).into());
     }
     let id = new_id();
     w.insert(
@@ -300,6 +300,19 @@ fn require_household(w: &WriteTx, household_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// 认定: a candidate confirmed as a zero-employment household.
+pub const CONFIRM: &str = "confirm";
+
+/// What may be done to a household by where it stands: 认定 only while it
+/// is a candidate (待认定). The household page offers these
+/// (`HouseholdView::actions`) and the core refuses the others.
+pub fn actions(zero: &ZeroState) -> Vec<&'static str> {
+    match zero {
+        ZeroState::Candidate { .. } => vec![CONFIRM],
+        ZeroState::No | ZeroState::Confirmed { .. } => Vec::new(),
+    }
+}
+
 /// Where a household stands on the zero-employment list.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -342,6 +355,8 @@ pub struct HouseholdView {
     pub zero: ZeroState,
     /// Past confirmations: (认定, 消除, 原因).
     pub history: Vec<(String, Option<String>, Option<String>)>,
+    /// What may be done now ([`actions`]).
+    pub actions: Vec<&'static str>,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<HouseholdView> {
@@ -388,9 +403,11 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         "SELECT confirmed_on, eliminated_on, eliminated_by FROM zero_employment WHERE household_id = ?1 ORDER BY confirmed_on",
     )?;
     let history = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let zero = zero_state(conn, id, today)?;
     Ok(HouseholdView {
         id: id.to_string(),
-        zero: zero_state(conn, id, today)?,
+        actions: actions(&zero),
+        zero,
         community_id,
         community,
         address,

@@ -197,7 +197,7 @@ function zeroCard(hh, reload) {
   if (z.state === 'confirmed') {
     return h('div.card.zero-card#zero-card', {}, h('b', {}, '已认定为零就业家庭'), `（认定日期 ${z.since}）。家庭成员就业后自动消除，消除日期为其就业日期。`);
   }
-  if (z.state === 'no') {
+  if (!hh.actions.includes('confirm')) {
     const [on, off, why] = hh.history[hh.history.length - 1] || [];
     return h('div.card.zero-card#zero-card', {},
       off ? [h('b', {}, `零就业家庭已于 ${off} 消除`), `（${on} 认定${why ? `，${why}` : ''}）。`] : null,

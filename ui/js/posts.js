@@ -27,7 +27,7 @@ export async function postsPage(ctx) {
       h('td.name', {}, p.holder ? h('a', { href: `#/case/${p.case_id}/posts`, onclick: (ev) => ev.stopPropagation() }, p.holder) : h('span.vacant', {}, '空缺')),
       h('td', {}, p.start_on || ''),
       h('td.num', {}, p.holder ? h(`span${p.months_used >= p.max_months ? '.overdue' : ''}`, {}, `${p.months_used} / ${p.max_months}`) : `— / ${p.max_months}`),
-      h('td.actions-cell', {}, p.holder
+      h('td.actions-cell', {}, p.actions.includes('end')
         ? h('button.small-button.end-post', { type: 'button', onclick: () => underRow(tr, endForm(p, reload)) }, '离岗')
         : h('button.small-button.place-post', { type: 'button', onclick: () => underRow(tr, placeForm(p, reload)) }, '安置人员')));
     body.append(tr);
