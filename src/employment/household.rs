@@ -300,6 +300,26 @@ fn require_household(w: &WriteTx, household_id: &str) -> Result<()> {
     Ok(())
 }
 
+impl ZeroState {
+    /// On the zero-employment list: confirmed, or a candidate.
+    pub fn listed(&self) -> bool {
+        !matches!(self, ZeroState::No)
+    }
+
+    /// How the pages show it: 已认定 with its date, 待认定 (· 再次符合 when it
+    /// was eliminated before), 非零就业, or 已消除 with the date of the last
+    /// confirmation's elimination when one is given (the household's page).
+    pub fn label(&self, eliminated_on: Option<&str>) -> String {
+        match (self, eliminated_on) {
+            (ZeroState::No, Some(on)) => format!("已消除 {on}"),
+            (ZeroState::No, None) => "非零就业".into(),
+            (ZeroState::Confirmed { since }, _) => format!("已认定 {since}"),
+            (ZeroState::Candidate { again: true }, _) => "待认定 · 再次符合".into(),
+            (ZeroState::Candidate { again: false }, _) => "待认定".into(),
+        }
+    }
+}
+
 /// 认定: a candidate confirmed as a zero-employment household.
 pub const CONFIRM: &str = "confirm";
 
@@ -355,6 +375,8 @@ pub struct HouseholdView {
     pub zero: ZeroState,
     /// Past confirmations: (认定, 消除, 原因).
     pub history: Vec<(String, Option<String>, Option<String>)>,
+    /// [`ZeroState::label`], with the last elimination.
+    pub zero_label: String,
     /// What may be done now ([`actions`]).
     pub actions: Vec<&'static str>,
 }
@@ -402,11 +424,14 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
     let mut stmt = conn.prepare_cached(
         "SELECT confirmed_on, eliminated_on, eliminated_by FROM zero_employment WHERE household_id = ?1 ORDER BY confirmed_on",
     )?;
-    let history = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let history: Vec<(String, Option<String>, Option<String>)> =
+        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
     let zero = zero_state(conn, id, today)?;
+    let eliminated_on = history.last().and_then(|(_, off, _)| off.as_deref());
     Ok(HouseholdView {
         id: id.to_string(),
         actions: actions(&zero),
+        zero_label: zero.label(eliminated_on),
         zero,
         community_id,
         community,
@@ -443,6 +468,12 @@ pub struct HouseholdRow {
     pub members: i64,
     pub employed: i64,
     pub zero: ZeroState,
+    /// [`ZeroState::label`] (the list shows no elimination).
+    pub zero_label: String,
+    /// [`ZeroState::listed`]: in the zero-employment table.
+    pub zero_listed: bool,
+    /// What may be done now ([`actions`]).
+    pub actions: Vec<&'static str>,
 }
 
 /// Households of a community (or the actor's), the zero-employment list
@@ -463,8 +494,12 @@ pub fn list(conn: &Connection, actor: &Actor, community: Option<&str>, today: Na
     let mut rows = stmt.query([&community])?;
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
+        let zero = zero_state(conn, &id, today)?;
         out.push(HouseholdRow {
-            zero: zero_state(conn, &id, today)?,
+            zero_label: zero.label(None),
+            zero_listed: zero.listed(),
+            actions: actions(&zero),
+            zero,
             id,
             community: r.get(1)?,
             address: r.get(2)?,

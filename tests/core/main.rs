@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod actions;
 mod audit;
 mod backup;
 mod backup_compressed;
