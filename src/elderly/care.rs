@@ -56,15 +56,15 @@ pub struct VisitRecord {
     pub visit: VisitInput,
 }
 
-/// Services and visits are for people still on the roster.
-fn require_active(conn: &Connection, elderly_id: &str) -> Result<()> {
+/// Services and visits are for people still on the roster (`super::ACTIONS`).
+fn require_allowed(conn: &Connection, elderly_id: &str, action: &str) -> Result<()> {
     let status: Option<String> = conn
         .prepare_cached("SELECT status FROM elderly WHERE id = ?1")?
         .query_row([elderly_id], |r| r.get(0))
         .optional()?;
     match status {
         None => Err(Error::NotFound { what: "该老人" }),
-        Some(s) if s != ACTIVE => {
+        Some(s) if !super::allowed(&s, action) => {
             Err(invalid("status", format!("该老人状态为“{s}”，已不在册，不能再登记服务或探访")).into())
         }
         Some(_) => Ok(()),
@@ -121,7 +121,7 @@ pub fn delete_entry(store: &mut Store, actor: &Actor, table: Table, id: &str) ->
 pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, today: NaiveDate) -> Result<String> {
     // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
-    require_active(w.conn(), elderly_id)?;
+    require_allowed(w.conn(), elderly_id, super::SERVICE)?;
     let conn = w.conn();
     let date = past_date("date", "服务日期", &input.date, today)?;
     let service_type =
@@ -159,7 +159,7 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
 pub fn record_visit(w: &mut WriteTx, elderly_id: &str, input: &VisitInput, today: NaiveDate) -> Result<String> {
     // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
-    require_active(w.conn(), elderly_id)?;
+    require_allowed(w.conn(), elderly_id, super::VISIT)?;
     let conn = w.conn();
     let date = past_date("date", "探访日期", &input.date, today)?;
     let visitor = validate::required("visitor", "探访人", &input.visitor)?;

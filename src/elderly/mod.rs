@@ -22,6 +22,28 @@ use crate::{dict, Error, Result};
 pub const ACTIVE: &str = "在册";
 pub const HIGH_AGE: &str = "高龄";
 
+/// 登记服务: a home-care service given.
+pub const SERVICE: &str = "service";
+/// 登记探访: a visit made.
+pub const VISIT: &str = "visit";
+/// 状态变动: leaving the roster (迁出, 去世) or coming back (在册).
+pub const CHANGE_STATUS: &str = "change_status";
+/// What may be done to a roster entry, by its status: (action, the statuses
+/// it is allowed in; `None`: every status). The person page offers these
+/// (`ElderlyPerson::actions`) and the core refuses the others.
+pub const ACTIONS: &[(&str, Option<&[&str]>)] =
+    &[(SERVICE, Some(&[ACTIVE])), (VISIT, Some(&[ACTIVE])), (CHANGE_STATUS, None)];
+
+/// Whether `action` may be done to an entry in `status`.
+pub fn allowed(status: &str, action: &str) -> bool {
+    ACTIONS.iter().any(|(a, from)| *a == action && from.is_none_or(|f| f.contains(&status)))
+}
+
+/// The actions allowed in `status`, in the table's order.
+pub fn actions(status: &str) -> Vec<&'static str> {
+    ACTIONS.iter().map(|(a, _)| *a).filter(|a| allowed(status, a)).collect()
+}
+
 /// A roster entry as the user enters it, with the person's own fields.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -71,6 +93,8 @@ pub struct ElderlyPerson {
     pub status_date: Option<String>,
     pub status_reason: Option<String>,
     pub registered_on: String,
+    /// What may be done now ([`ACTIONS`]).
+    pub actions: Vec<&'static str>,
 }
 
 /// Leaving the roster (迁出, 去世) or coming back (在册).
@@ -189,6 +213,10 @@ pub fn change_status(
 /// [`change_status`] inside a larger write (import, demo).
 pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today: NaiveDate) -> Result<()> {
     require_writable(w, id)?;
+    let current: String = w.conn().query_row("SELECT status FROM elderly WHERE id = ?1", [id], |r| r.get(0))?;
+    if !allowed(&current, CHANGE_STATUS) {
+        return Err(invalid("status", format!("该老人状态为“{current}”，不能再变动状态")).into());
+    }
     let statuses = dict::labels(w.conn(), "roster_status")?;
     let status = validate::one_of("status", "状态", &change.status, &statuses)?;
     let date = validate::date("status_date", "变动日期", &change.date)?;
@@ -219,6 +247,7 @@ pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Resu
         .query_row([id], |r| {
             let kinds: String = r.get(2)?;
             let phone: Option<String> = r.get(12)?;
+            let status: String = r.get(16)?;
             Ok(ElderlyPerson {
                 id: r.get(0)?,
                 row_version: r.get(1)?,
@@ -237,7 +266,8 @@ pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Resu
                 emergency_relation: r.get(13)?,
                 care_mode: r.get(14)?,
                 visit_level: r.get(15)?,
-                status: r.get(16)?,
+                actions: actions(&status),
+                status,
                 status_date: r.get(17)?,
                 status_reason: r.get(18)?,
                 registered_on: r.get(19)?,

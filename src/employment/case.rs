@@ -26,6 +26,35 @@ use crate::{Error, Result};
 pub const OPEN: &str = "在册";
 pub const PLACED: &str = "已就业";
 pub const CLOSED: &str = "已结案";
+/// A case's statuses, in the order of its life.
+pub const STATUSES: [&str; 3] = [OPEN, PLACED, CLOSED];
+
+/// 登记培训.
+pub const TRAINING: &str = "training";
+/// 登记跟踪服务.
+pub const FOLLOWUP: &str = "followup";
+/// 就业安置, on the case or in a public-welfare post (again when placed:
+/// a change of work).
+pub const PLACE: &str = "place";
+/// 结案 without placement.
+pub const CLOSE: &str = "close";
+/// What may be done to a case, by its status on the day (derived: see
+/// [`CaseFacts::standing`]): (action, the statuses it is allowed in). The
+/// case page offers these (`CaseDetail::actions`) and the core refuses the
+/// others.
+pub const ACTIONS: &[(&str, &[&str])] =
+    &[(TRAINING, &[OPEN, PLACED]), (FOLLOWUP, &[OPEN, PLACED]), (PLACE, &[OPEN, PLACED]), (CLOSE, &[OPEN, PLACED])];
+
+/// Whether `action` may be done to a case in `status`.
+pub fn allowed(status: &str, action: &str) -> bool {
+    ACTIONS.iter().any(|(a, from)| *a == action && from.contains(&status))
+}
+
+/// The actions allowed in `status`, in the table's order.
+pub fn actions(status: &str) -> Vec<&'static str> {
+    ACTIONS.iter().map(|(a, _)| *a).filter(|a| allowed(status, a)).collect()
+}
+
 pub const CATEGORY_4050: &str = "4050";
 pub const CATEGORY_ZERO: &str = "零就业家庭成员";
 pub const CATEGORY_NEAR_RETIREMENT: &str = "距法定退休年龄十年以内";
@@ -169,12 +198,15 @@ fn person_of(conn: &Connection, case_id: &str) -> Result<String> {
         .ok_or(Error::NotFound { what: "援助对象" })
 }
 
-fn require_open(conn: &Connection, case_id: &str, today: NaiveDate) -> Result<CaseFacts> {
+/// The case's facts when `action` is allowed in its standing on `day`
+/// ([`ACTIONS`]).
+fn require_allowed(conn: &Connection, case_id: &str, day: NaiveDate, action: &str) -> Result<CaseFacts> {
     let facts = CaseFacts::load(conn, case_id)?;
-    let standing = facts.standing(today);
-    if standing.status == CLOSED {
+    let standing = facts.standing(day);
+    if !allowed(&standing.status, action) {
         let why = if standing.by_rule { "（达到法定退休年龄，系统已自动结案）" } else { "" };
-        return Err(invalid("status", format!("该援助对象已结案{why}，不能再登记")).into());
+        let what = if action == CLOSE { "不能再结案" } else { "不能再登记" };
+        return Err(invalid("status", format!("该援助对象{}{why}，{what}", standing.status)).into());
     }
     Ok(facts)
 }
@@ -237,10 +269,13 @@ impl CaseFacts {
     }
 
     pub fn standing(&self, today: NaiveDate) -> Standing {
+        // A closure's date and reason only while closed (a synced edit may
+        // leave them beside another status): the page shows them as its outcome.
+        let closed = self.status == CLOSED;
         let stored = Standing {
             status: self.status.clone(),
-            closed_on: self.closed_on.map(|d| d.to_string()),
-            closed_reason: self.closed_reason.clone(),
+            closed_on: self.closed_on.filter(|_| closed).map(|d| d.to_string()),
+            closed_reason: self.closed_reason.clone().filter(|_| closed),
             by_rule: false,
         };
         match (self.status.as_str(), self.retires_on) {
@@ -367,7 +402,7 @@ pub fn add_training(
         require_case(w, case_id)?;
         let kind = validate::one_of("kind", "培训类型", &t.kind, &dict::labels(w.conn(), "training_kind")?)?;
         let start = super::optional_past_date("start_on", "开始日期", t.start_on.as_deref(), today)?;
-        require_open(w.conn(), case_id, start.unwrap_or(today))?;
+        require_allowed(w.conn(), case_id, start.unwrap_or(today), TRAINING)?;
         let end = match optional(t.end_on.as_deref()) {
             Some(e) => Some(validate::date("end_on", "结束日期", &e)?),
             None => None,
@@ -417,7 +452,7 @@ pub fn record_followup(w: &mut WriteTx, case_id: &str, f: &FollowupInput, today:
     require_case(w, case_id)?;
     let date = validate::past_date("date", "服务日期", &f.date, today)?;
     // Open on the day served (entered late, it may be past).
-    require_open(w.conn(), case_id, date)?;
+    require_allowed(w.conn(), case_id, date, FOLLOWUP)?;
     let way = validate::one_of("way", "服务方式", &f.way, &dict::labels(w.conn(), "followup_way")?)?;
     let id = new_id();
     w.insert(
@@ -455,7 +490,7 @@ pub(crate) fn place_in(w: &mut WriteTx, case_id: &str, p: &Placement, today: Nai
     let employer = validate::required("employer", "就业单位", &p.employer)?;
     let on = validate::past_date("placed_on", "就业日期", &p.placed_on, today)?;
     // Open on the day of the placement (entered late, it may be past).
-    let facts = require_open(w.conn(), case_id, on)?;
+    let facts = require_allowed(w.conn(), case_id, on, PLACE)?;
     if on < facts.registered_on {
         let message = format!("就业日期不能早于登记日期（{}）", chinese_date(facts.registered_on));
         return Err(invalid("placed_on", message).into());
@@ -481,6 +516,7 @@ pub fn close(store: &mut Store, actor: &Actor, case_id: &str, on: &str, reason: 
     store.write(actor, |w| {
         require_case(w, case_id)?;
         let on = validate::past_date("closed_on", "结案日期", on, today)?;
+        require_allowed(w.conn(), case_id, on, CLOSE)?;
         let reason = validate::required("closed_reason", "结案原因", reason)?;
         w.update(
             Table::EmploymentCase,
@@ -613,6 +649,8 @@ pub struct CaseDetail {
     pub retire_base: Option<String>,
     /// The person's statutory retirement day, when known.
     pub retires_on: Option<String>,
+    /// What may be done today ([`ACTIONS`]).
+    pub actions: Vec<&'static str>,
     /// 登记, 就业 and 结案 (a user's, or 达到退休年龄 by the rule), by date.
     pub history: Vec<Event>,
     pub trainings: Vec<serde_json::Value>,
@@ -679,6 +717,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         skills,
         wishes,
         history: history(&facts, today),
+        actions: actions(&standing.status),
         status: standing.status,
         placed_employer,
         placed_post,

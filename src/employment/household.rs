@@ -242,15 +242,15 @@ pub fn confirm(store: &mut Store, actor: &Actor, household_id: &str, on: &str, t
 
 pub fn confirm_in(w: &mut WriteTx, household_id: &str, on: NaiveDate, today: NaiveDate) -> Result<String> {
     require_household(w, household_id)?;
-    if open_confirmation(w.conn(), household_id)?.is_some() {
-        return Err(invalid("confirmed_on", "该户已认定为零就业家庭，尚未消除").into());
-    }
-    if !is_zero_employment(w.conn(), household_id, today)? {
-        return Err(invalid(
-            "confirmed_on",
-            "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态",
-        )
-        .into());
+    let zero = zero_state(w.conn(), household_id, today)?;
+    if !actions(&zero).contains(&CONFIRM) {
+        let why = match zero {
+            ZeroState::Confirmed { .. } => "该户已认定为零就业家庭，尚未消除",
+            _ => {
+                "该户不符合零就业家庭条件：须至少有一名劳动年龄内、有劳动能力和就业意愿的成员，且这些成员都处于失业状态"
+            }
+        };
+        return Err(invalid("confirmed_on", why).into());
     }
     let id = new_id();
     w.insert(
@@ -300,6 +300,39 @@ fn require_household(w: &WriteTx, household_id: &str) -> Result<()> {
     Ok(())
 }
 
+impl ZeroState {
+    /// On the zero-employment list: confirmed, or a candidate.
+    pub fn listed(&self) -> bool {
+        !matches!(self, ZeroState::No)
+    }
+
+    /// How the pages show it: 已认定 with its date, 待认定 (· 再次符合 when it
+    /// was eliminated before), 非零就业, or 已消除 with the date of the last
+    /// confirmation's elimination when one is given (the household's page).
+    pub fn label(&self, eliminated_on: Option<&str>) -> String {
+        match (self, eliminated_on) {
+            (ZeroState::No, Some(on)) => format!("已消除 {on}"),
+            (ZeroState::No, None) => "非零就业".into(),
+            (ZeroState::Confirmed { since }, _) => format!("已认定 {since}"),
+            (ZeroState::Candidate { again: true }, _) => "待认定 · 再次符合".into(),
+            (ZeroState::Candidate { again: false }, _) => "待认定".into(),
+        }
+    }
+}
+
+/// 认定: a candidate confirmed as a zero-employment household.
+pub const CONFIRM: &str = "confirm";
+
+/// What may be done to a household by where it stands: 认定 only while it
+/// is a candidate (待认定). The household page offers these
+/// (`HouseholdView::actions`) and the core refuses the others.
+pub fn actions(zero: &ZeroState) -> Vec<&'static str> {
+    match zero {
+        ZeroState::Candidate { .. } => vec![CONFIRM],
+        ZeroState::No | ZeroState::Confirmed { .. } => Vec::new(),
+    }
+}
+
 /// Where a household stands on the zero-employment list.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -342,6 +375,10 @@ pub struct HouseholdView {
     pub zero: ZeroState,
     /// Past confirmations: (认定, 消除, 原因).
     pub history: Vec<(String, Option<String>, Option<String>)>,
+    /// [`ZeroState::label`], with the last elimination.
+    pub zero_label: String,
+    /// What may be done now ([`actions`]).
+    pub actions: Vec<&'static str>,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<HouseholdView> {
@@ -387,10 +424,15 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
     let mut stmt = conn.prepare_cached(
         "SELECT confirmed_on, eliminated_on, eliminated_by FROM zero_employment WHERE household_id = ?1 ORDER BY confirmed_on",
     )?;
-    let history = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let history: Vec<(String, Option<String>, Option<String>)> =
+        stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+    let zero = zero_state(conn, id, today)?;
+    let eliminated_on = history.last().and_then(|(_, off, _)| off.as_deref());
     Ok(HouseholdView {
         id: id.to_string(),
-        zero: zero_state(conn, id, today)?,
+        actions: actions(&zero),
+        zero_label: zero.label(eliminated_on),
+        zero,
         community_id,
         community,
         address,
@@ -426,6 +468,12 @@ pub struct HouseholdRow {
     pub members: i64,
     pub employed: i64,
     pub zero: ZeroState,
+    /// [`ZeroState::label`] (the list shows no elimination).
+    pub zero_label: String,
+    /// [`ZeroState::listed`]: in the zero-employment table.
+    pub zero_listed: bool,
+    /// What may be done now ([`actions`]).
+    pub actions: Vec<&'static str>,
 }
 
 /// Members of working age on a day (16 to their retirement age) and, of
@@ -555,8 +603,12 @@ pub fn list(conn: &Connection, actor: &Actor, community: Option<&str>, today: Na
     let mut rows = stmt.query([&community])?;
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
+        let zero = zero_state(conn, &id, today)?;
         out.push(HouseholdRow {
-            zero: zero_state(conn, &id, today)?,
+            zero_label: zero.label(None),
+            zero_listed: zero.listed(),
+            actions: actions(&zero),
+            zero,
             id,
             community: r.get(1)?,
             address: r.get(2)?,

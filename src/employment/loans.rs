@@ -26,6 +26,29 @@ pub const ENTERPRISE: &str = "小微企业";
 /// Subsidised loans one person may have (累计不超过3次).
 pub const MAX_LOANS: i64 = 3;
 
+/// 展期.
+pub const EXTEND: &str = "extend";
+/// 还款情况 (repayment status or settlement).
+pub const REPAYMENT: &str = "repayment";
+/// What may be done to a loan, in the order the page shows them.
+pub const ACTIONS: [&str; 2] = [EXTEND, REPAYMENT];
+
+/// Why `action` may not be done to a loan, settled or not and extended or
+/// not; `None` when it may. The loan's row offers the actions allowed
+/// (`LoanView::actions`) and the core refuses the others with this.
+pub fn refusal(action: &str, settled: bool, extended: bool) -> Option<&'static str> {
+    match action {
+        EXTEND if settled => Some("该贷款已结清"),
+        EXTEND if extended => Some("创业担保贷款只能展期一次"),
+        _ => None,
+    }
+}
+
+/// The actions allowed on a loan.
+pub fn actions(settled: bool, extended: bool) -> Vec<&'static str> {
+    ACTIONS.into_iter().filter(|a| refusal(a, settled, extended).is_none()).collect()
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LoanInput {
     /// Yuan, as typed.
@@ -127,11 +150,8 @@ pub fn extend(store: &mut Store, actor: &Actor, loan_id: &str, months: u32) -> R
     store.write(actor, |w| {
         let (case_id, extended, settled) = loan_case(w.conn(), loan_id)?;
         require_case(w, &case_id)?;
-        if settled.is_some() {
-            return Err(invalid("extension_months", "该贷款已结清").into());
-        }
-        if extended > 0 {
-            return Err(invalid("extension_months", "创业担保贷款只能展期一次").into());
+        if let Some(why) = refusal(EXTEND, settled.is_some(), extended > 0) {
+            return Err(invalid("extension_months", why).into());
         }
         if !(1..=12).contains(&months) {
             return Err(invalid("extension_months", "展期应为1到12个月（展期内不贴息）").into());
@@ -187,6 +207,8 @@ pub struct LoanView {
     pub enterprise: Option<String>,
     /// The interest subsidy due, per calendar year of the term.
     pub subsidy_by_year: Vec<YearSubsidy>,
+    /// What may be done now ([`ACTIONS`], [`refusal`]).
+    pub actions: Vec<&'static str>,
 }
 
 /// The interest subsidy due for one loan in one year (cents).
@@ -264,6 +286,7 @@ fn loan_views(conn: &Connection, filter: &str, key: Option<&str>, today: NaiveDa
             interest_subsidy_cents: r.get(10)?,
             repayment: r.get(11)?,
             days_left: settled.is_none().then(|| (due - today).num_days()),
+            actions: actions(settled.is_some(), ext > 0),
             settled_on: settled,
             due_on: due.to_string(),
         });

@@ -19,6 +19,18 @@ use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{Error, Result};
 
+/// 安置人员: a case placed in the post.
+pub const PLACE: &str = "place";
+/// 离岗: the holder's placement ends.
+pub const END: &str = "end";
+
+/// What may be done to a post: 安置人员 while it is vacant, 离岗 while it
+/// is held. The posts page offers these (`PostView::actions`) and the core
+/// refuses the others.
+pub fn actions(held: bool) -> Vec<&'static str> {
+    vec![if held { END } else { PLACE }]
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PostInput {
     pub post_type: String,
@@ -80,7 +92,7 @@ pub fn place_in_post_in(
         .optional()?
         .ok_or(Error::NotFound { what: "公益性岗位" })?;
     let held = "SELECT EXISTS (SELECT 1 FROM post_placement WHERE post_id = ?1 AND end_on IS NULL)";
-    if w.conn().query_row(held, [post_id], |r| r.get::<_, bool>(0))? {
+    if !actions(w.conn().query_row(held, [post_id], |r| r.get::<_, bool>(0))?).contains(&PLACE) {
         return Err(invalid("post_id", "该岗位已有在岗人员，请先办理离岗").into());
     }
     let start = validate::past_date("start_on", "上岗日期", start_on, today)?;
@@ -116,14 +128,18 @@ pub fn end_placement(
     today: NaiveDate,
 ) -> Result<()> {
     store.write(actor, |w| {
-        let (case_id, start): (String, String) = w
+        let (case_id, start, ended): (String, String, Option<String>) = w
             .conn()
-            .query_row("SELECT case_id, start_on FROM post_placement WHERE id = ?1", [placement_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+            .query_row("SELECT case_id, start_on, end_on FROM post_placement WHERE id = ?1", [placement_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?
             .ok_or(Error::NotFound { what: "岗位安置" })?;
         require_case(w, &case_id)?;
+        if !actions(ended.is_none()).contains(&END) {
+            let on = ended.unwrap_or_default();
+            return Err(invalid("end_on", format!("该人员已于{on}离岗")).into());
+        }
         let end = validate::past_date("end_on", "离岗日期", end_on, today)?;
         if end.to_string() < start {
             return Err(invalid("end_on", "离岗日期不能早于上岗日期").into());
@@ -236,6 +252,8 @@ pub struct PostView {
     pub start_on: Option<String>,
     pub months_used: i64,
     pub max_months: i64,
+    /// What may be done now ([`actions`]).
+    pub actions: Vec<&'static str>,
 }
 
 /// Every post with its current holder and their subsidy months.
@@ -263,6 +281,7 @@ pub fn posts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<P
                 Some(c) => months_used(conn, c, today)?,
                 None => 0,
             },
+            actions: actions(case_id.is_some()),
             case_id,
             holder: r.get(6)?,
             start_on: r.get(7)?,

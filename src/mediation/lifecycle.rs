@@ -39,6 +39,16 @@ pub const TRANSITIONS: &[(&str, &[&str])] = &[
     (CLOSED, &[VISITED, FAILED]),
 ];
 
+/// 司法确认: applied for, once, after a written agreement (not a status).
+pub const JUDICIAL: &str = "司法确认";
+
+/// Whether 司法确认 may be applied for: a written agreement not yet taken to
+/// court, while the case is between 协议 and 回访 (the 30 days are checked
+/// against the date of the application).
+pub fn judicial_open(status: &str, agreement_kind: Option<&str>, applied: bool) -> bool {
+    matches!(status, AGREED | PERFORMED | VISITED) && agreement_kind == Some("书面") && !applied
+}
+
 /// Whether `step` may follow a case in `status`.
 pub fn allowed(status: &str, step: &str) -> bool {
     TRANSITIONS.iter().any(|(s, from)| *s == step && from.contains(&status))
@@ -82,12 +92,14 @@ pub fn record_in(w: &mut WriteTx, case_id: &str, s: &StepInput, today: NaiveDate
     let staff = validate::required("staff", "经办人", &s.staff)?;
     let step = s.step.trim();
     let mut case_fields: Vec<(&str, Value)> = Vec::new();
-    if step == "司法确认" {
-        if !matches!(status.as_str(), AGREED | PERFORMED | VISITED) || agreement_kind.as_deref() != Some("书面") {
-            return Err(invalid("step", "只有达成书面调解协议的案件可以申请司法确认").into());
-        }
-        if judicial.is_some() {
-            return Err(invalid("step", "该案件已申请司法确认").into());
+    if step == JUDICIAL {
+        if !judicial_open(&status, agreement_kind.as_deref(), judicial.is_some()) {
+            let why = if judicial_open(&status, agreement_kind.as_deref(), false) {
+                "该案件已申请司法确认"
+            } else {
+                "只有达成书面调解协议的案件可以申请司法确认"
+            };
+            return Err(invalid("step", why).into());
         }
         let agreed: NaiveDate = agreement_on.as_deref().unwrap_or_default().parse().unwrap_or(date);
         if date > agreed + Duration::days(JUDICIAL_WINDOW_DAYS) {

@@ -313,6 +313,8 @@ pub struct CaseDetail {
     pub timeline: Vec<lifecycle::Step>,
     /// The steps that may come next.
     pub next_steps: Vec<&'static str>,
+    /// Whether 司法确认 may be applied for now (`lifecycle::judicial_open`).
+    pub judicial_open: bool,
 }
 
 /// The case page's case: ID numbers and phones masked.
@@ -444,6 +446,11 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                 performed_on: r.get(12)?,
                 judicial_applied_on: r.get(13)?,
                 closed_on: r.get(14)?,
+                judicial_open: lifecycle::judicial_open(
+                    &row.status,
+                    r.get::<_, Option<String>>(3)?.as_deref(),
+                    r.get::<_, Option<String>>(13)?.is_some(),
+                ),
                 parties: Vec::new(),
                 mediators: Vec::new(),
                 timeline: Vec::new(),

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod accounts;
+mod actions;
 mod audit;
 mod backup;
 mod backup_compressed;
@@ -41,6 +42,7 @@ mod sync_hostile;
 mod sync_key;
 mod sync_key_os_store;
 mod sync_merge;
+mod ui_status;
 mod upgrade;
 mod writes;
 mod xls;

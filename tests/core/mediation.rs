@@ -156,6 +156,35 @@ fn judicial_confirmation_is_open_for_thirty_days_after_a_written_agreement() {
     assert_eq!((d.row.status.as_str(), d.judicial_applied_on.as_deref()), ("协议", Some("2025-07-10")));
 }
 
+#[test]
+fn judicial_confirmation_is_offered_exactly_while_the_core_accepts_it() {
+    let mut o = new_office();
+    // case_at agrees in writing.
+    for from in STATUSES {
+        let id = case_at(&mut o, from);
+        let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
+        let open = matches!(from, "协议" | "履行" | "回访");
+        assert_eq!(d.judicial_open, open, "{from}");
+        assert_eq!(d.judicial_open, lifecycle::judicial_open(from, d.agreement_kind.as_deref(), false));
+        let result = lifecycle::record(&mut o.store, &clerk(), &id, &step(lifecycle::JUDICIAL, "2025-06-12"), today());
+        assert_eq!(result.is_ok(), open, "{from}: {result:?}");
+        if open {
+            let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
+            assert!(!d.judicial_open, "{from}: applied for once");
+            let again =
+                lifecycle::record(&mut o.store, &clerk(), &id, &step(lifecycle::JUDICIAL, "2025-06-13"), today());
+            assert!(again.unwrap_err().to_string().contains("已申请"));
+        }
+    }
+    // An oral agreement has no document to take to court.
+    let id = case_at(&mut o, "调解");
+    let mut oral = step("协议", "2025-06-10");
+    oral.agreement_kind = Some("口头".into());
+    lifecycle::record(&mut o.store, &clerk(), &id, &oral, today()).unwrap();
+    assert!(!mediation::detail(o.store.conn(), &clerk(), &id).unwrap().judicial_open);
+    assert!(lifecycle::record(&mut o.store, &clerk(), &id, &step(lifecycle::JUDICIAL, "2025-06-12"), today()).is_err());
+}
+
 fn alert_kinds(o: &Office, on: NaiveDate) -> Vec<&'static str> {
     mediation::alerts(o.store.conn(), &clerk(), on).unwrap().into_iter().map(|a| a.kind).collect()
 }

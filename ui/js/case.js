@@ -41,8 +41,8 @@ export async function casePage(ctx, id, tab = 'info') {
 
 /** What became of the case, in one line. */
 function outcomeText(c) {
-  if (c.status === '已就业') return [c.placed_on, c.placed_way, c.placed_employer, c.placed_post].filter(Boolean).join(' · ');
-  if (c.status === '已结案') return [c.closed_on, c.closed_reason].filter(Boolean).join(' · ');
+  if (c.closed_on) return [c.closed_on, c.closed_reason].filter(Boolean).join(' · ');
+  if (c.placed_on) return [c.placed_on, c.placed_way, c.placed_employer, c.placed_post].filter(Boolean).join(' · ');
   return '尚未就业';
 }
 
@@ -64,7 +64,7 @@ function closedNotice(c, what) {
 }
 
 function trainingTab(ctx, c, reload) {
-  const open = c.status !== '已结案';
+  const open = c.actions.includes('training');
   const form = recordForm('training-form', '登记培训', [
     field('培训类型', h('select', { name: 'kind' }, options(ctx.dicts.training_kind, '', '请选择')), { required: true }),
     field('培训项目', h('input', { name: 'course', placeholder: '如 育婴师、电工、SYB创业培训' })),
@@ -78,7 +78,7 @@ function trainingTab(ctx, c, reload) {
 }
 
 function followupsTab(ctx, c, reload) {
-  const open = c.status !== '已结案';
+  const open = c.actions.includes('followup');
   const form = recordForm('followup-form', '登记跟踪服务', [
     field('服务日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
     field('服务方式', h('select', { name: 'way' }, options(ctx.dicts.followup_way, '', '请选择')), { required: true }),
@@ -96,13 +96,11 @@ function followupsTab(ctx, c, reload) {
 }
 
 function outcomeTab(ctx, c, reload) {
-  const closed = c.status === '已结案';
-  const placed = c.status === '已就业';
   const facts = h('dl.facts.card#outcome-facts', {},
     h('dt', {}, '状态'), h('dd', {}, statusTag(c.status)),
-    h('dt', {}, placed ? '就业情况' : closed ? '结案情况' : '就业情况'), h('dd', {}, outcomeText(c)));
-  if (closed) return h('div', {}, facts, h('p.muted', {}, '已结案的援助对象不再列入待跟踪；如需重新援助，请联系管理员。'));
-  const place = recordForm('place-form', placed ? '重新安置（更换工作）' : '就业安置', [
+    h('dt', {}, c.closed_on ? '结案情况' : '就业情况'), h('dd', {}, outcomeText(c)));
+  if (!c.actions.includes('place') && !c.actions.includes('close')) return h('div', {}, facts, h('p.muted', {}, '已结案的援助对象不再列入待跟踪；如需重新援助，请联系管理员。'));
+  const place = c.actions.includes('place') && recordForm('place-form', c.placed_on ? '重新安置（更换工作）' : '就业安置', [
     field('就业单位', h('input', { name: 'employer', placeholder: '灵活就业可填“灵活就业”' }), { required: true }),
     field('岗位', h('input', { name: 'post' })),
     field('就业日期', h('input', { name: 'placed_on', type: 'date', value: today() }), { required: true }),
@@ -112,7 +110,7 @@ function outcomeTab(ctx, c, reload) {
     toast('已登记就业，家庭成员的就业状况随之更新');
     reload('outcome');
   });
-  const close = recordForm('close-form', '结案', [
+  const close = c.actions.includes('close') && recordForm('close-form', '结案', [
     field('结案日期', h('input', { name: 'on', type: 'date', value: today(), dataset: { name: 'closed_on' } }), { required: true }),
     field('结案原因', h('input', { name: 'reason', dataset: { name: 'closed_reason' }, placeholder: '如 迁出、达到退休年龄、不再求职' }), { required: true, wide: true }),
   ], async (v) => {
@@ -120,7 +118,7 @@ function outcomeTab(ctx, c, reload) {
     toast('已结案');
     reload('outcome');
   });
-  close.querySelector('button[type=submit]').textContent = '结案';
+  if (close) close.querySelector('button[type=submit]').textContent = '结案';
   return h('div', {}, facts,
     h('p.muted', {}, '安置在公益性岗位请在“公益性岗位”中办理（同时计算补贴月数）；其他就业在此登记。安置后该人所在家庭户的就业状况随之更新，零就业家庭随之消除。'),
     place, close);
@@ -153,8 +151,8 @@ function loansTab(ctx, c, reload) {
   ], {
     rows: c.loans, empty: '暂无贷款', data: (l) => ({ id: l.id }), rowClass: () => 'loan-row',
     actions: (l, tr) => [
-      !l.settled_on && !l.extension_months ? h('button.small-button.extend-loan', { type: 'button', onclick: () => openLoanForm(l, 'extend', tr) }, '展期') : null,
-      h('button.small-button.repay-loan', { type: 'button', onclick: () => openLoanForm(l, 'repay', tr) }, '还款情况')],
+      l.actions.includes('extend') ? h('button.small-button.extend-loan', { type: 'button', onclick: () => openLoanForm(l, 'extend', tr) }, '展期') : null,
+      l.actions.includes('repayment') ? h('button.small-button.repay-loan', { type: 'button', onclick: () => openLoanForm(l, 'repay', tr) }, '还款情况') : null],
   });
   // One small form under the loan's row: 展期 or 还款情况.
   const openLoanForm = (l, kind, row) => {
@@ -167,7 +165,7 @@ function loansTab(ctx, c, reload) {
         h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
     onSubmit(form, async (v) => {
       if (kind === 'extend') await api.extendLoan(l.id, wholeNumber(v.months));
-      else await api.setRepayment(l.id, v.status || '', v.status === '已结清' ? v.on : null);
+      else await api.setRepayment(l.id, v.status || '', v.on);
       toast(kind === 'extend' ? '已展期' : '还款情况已保存');
       reload('loans');
     });
@@ -197,7 +195,7 @@ function postsTab(c, reload) {
   const box = h('div');
   const list = table('#case-post-table', ['岗位类型', '用人单位', '上岗日期', '离岗日期'],
     { rows: c.posts.map((p) => [p.post_type, p.unit, p.start_on, p.end_on || '在岗']) });
-  if (held || c.status === '已结案') {
+  if (held || !c.actions.includes('place')) {
     box.append(h('p.muted', {}, held ? `目前在“${held.unit}”的${held.post_type}岗位上岗；离岗在“公益性岗位”页面办理。` : '已结案，不能再安置。'), list);
     return box;
   }

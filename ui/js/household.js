@@ -8,17 +8,10 @@ import { registerMember } from './cases.js';
 
 const state = { community_id: '' };
 
-/** Where a household stands, as a tag: 已认定 (date), 待认定, 再次符合;
- *  on the household's page (with its history) 已消除 and the date. */
-export function zeroTag(zero, id, history = []) {
-  const attrs = id ? `#${id}` : '';
-  const last = history[history.length - 1];
-  if (zero.state === 'no' && last?.[1]) return h(`span.zero.zero-no${attrs}`, {}, `已消除 ${last[1]}`);
-  if (zero.state === 'confirmed') return h(`span.zero.zero-confirmed${attrs}`, {}, `已认定 ${zero.since}`);
-  if (zero.state === 'candidate') {
-    return h(`span.zero.zero-candidate${attrs}`, {}, zero.again ? '待认定 · 再次符合' : '待认定');
-  }
-  return h(`span.zero.zero-no${attrs}`, {}, '非零就业');
+/** Where a household stands, as a tag, in the core's words (`zero_label`):
+ *  已认定 (date), 待认定, 再次符合; on the household's page 已消除 and the date. */
+export function zeroTag(hh, id) {
+  return h(`span.zero.zero-${hh.zero.state}${id ? `#${id}` : ''}`, {}, hh.zero_label);
 }
 
 export async function householdsPage(ctx) {
@@ -26,7 +19,7 @@ export async function householdsPage(ctx) {
   const total = h('span.muted#household-total');
   const message = h('div');
   const households = (spec, empty) => table(spec, [
-    ['认定情况', (r) => zeroTag(r.zero)],
+    ['认定情况', (r) => zeroTag(r)],
     ['户主', (r) => r.head || '—', 'name'],
     ['住址', (r) => r.address],
     ['社区', (r) => r.community],
@@ -39,9 +32,9 @@ export async function householdsPage(ctx) {
     try {
       const rows = await api.households(community.value || null);
       message.replaceChildren();
-      const zero = rows.filter((r) => r.zero.state !== 'no');
-      const rest = rows.filter((r) => r.zero.state === 'no');
-      const candidates = zero.filter((r) => r.zero.state === 'candidate').length;
+      const zero = rows.filter((r) => r.zero_listed);
+      const rest = rows.filter((r) => !r.zero_listed);
+      const candidates = zero.filter((r) => r.actions.includes('confirm')).length;
       total.textContent = `共 ${rows.length} 户；零就业家庭 ${zero.length - candidates} 户，待认定 ${candidates} 户`;
       zeroList.fill(zero);
       restList.fill(rest);
@@ -169,7 +162,7 @@ export async function householdPage(ctx, id) {
     h('div.page-head', {},
       h('a.back', { href: '#/households' }, '← 家庭户'),
       h('h1#household-address', {}, hh.address),
-      zeroTag(hh.zero, 'household-zero', hh.history),
+      zeroTag(hh, 'household-zero'),
       h('span.muted', {}, `${hh.community} · ${hh.members.length} 人 · 登记于 ${hh.registered_on}${hh.notes ? ` · ${hh.notes}` : ''}`)),
     zeroCard(hh, reload),
     h('h2', {}, '家庭成员'),
@@ -186,10 +179,10 @@ export async function householdPage(ctx, id) {
 
 function zeroCard(hh, reload) {
   const z = hh.zero;
-  if (z.state === 'confirmed') {
+  if (z.since) {
     return h('div.card.zero-card#zero-card', {}, h('b', {}, '已认定为零就业家庭'), `（认定日期 ${z.since}）。家庭成员就业后自动消除，消除日期为其就业日期。`);
   }
-  if (z.state === 'no') {
+  if (!hh.actions.includes('confirm')) {
     const [on, off, why] = hh.history[hh.history.length - 1] || [];
     return h('div.card.zero-card#zero-card', {},
       off ? [h('b', {}, `零就业家庭已于 ${off} 消除`), `（${on} 认定${why ? `，${why}` : ''}）。`] : null,

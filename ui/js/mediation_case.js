@@ -1,7 +1,7 @@
 // The case page (调解案件): the case and its parties, the timeline of steps
 // (each dated and signed), and the form of the step that may come next —
-// only the steps the core lists (`next_steps`), plus 司法确认 while a written
-// agreement may still go to court. Printable documents open from the head.
+// only the steps the core lists (`next_steps`), plus 司法确认 while the core
+// says a written agreement may still go to court (`judicial_open`). Printable documents open from the head.
 import { field, h, mount, onSubmit, options, table, toast, today, yuan } from './dom.js';
 import { api } from './api.js';
 import { signName, statusTag } from './mediation.js';
@@ -90,14 +90,8 @@ function timeline(d) {
       h('div.signed', {}, `${signer(s.step)}：${s.staff}`)))));
 }
 
-/** Whether 司法确认 may be applied for: a written agreement not yet taken to
- *  court, while the case is between 协议 and 回访 (the core checks the 30 days). */
-function judicialOpen(d) {
-  return d.agreement_kind === '书面' && !d.judicial_applied_on && ['协议', '履行', '回访'].includes(d.row.status);
-}
-
 function stepPanel(ctx, d) {
-  const steps = [...d.next_steps, ...(judicialOpen(d) ? ['司法确认'] : [])];
+  const steps = [...d.next_steps, ...(d.judicial_open ? ['司法确认'] : [])];
   if (!steps.length) {
     return h('section.card#step-panel', {}, h('h2', {}, '下一步'), h('p.notice#case-closed', {}, d.closed_on ? `本案已于${d.closed_on}结案。` : '本案没有可办理的步骤。'));
   }
@@ -111,7 +105,7 @@ function stepPanel(ctx, d) {
       h('h2', {}, '办理下一步'),
       steps.length > 1 ? h('div.step-choices', {}, steps.map((s) => h(`button.step-choice${s === chosen.step ? '.active' : ''}`, {
         type: 'button', dataset: { step: s }, onclick: () => { chosen.step = s; render(); },
-      }, s === '调解' && d.row.status === '调解' ? '再次调解' : s))) : null,
+      }, s === d.row.status ? `再次${s}` : s))) : null,
       stepForm(ctx, d, chosen.step));
   };
   render();

@@ -57,7 +57,7 @@ function infoTab(ctx, e, reload) {
 }
 
 function servicesTab(ctx, e, services, reload) {
-  const active = e.status === '在册';
+  const active = e.actions.includes('service');
   const form = recordForm('service-form', '登记服务', [
     field('服务日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
     field('服务类型', h('select', { name: 'service_type' }, options(ctx.dicts.service_type, '', '请选择')), { required: true }),
@@ -73,7 +73,7 @@ function servicesTab(ctx, e, services, reload) {
 }
 
 function visitsTab(ctx, e, visits, reload) {
-  const active = e.status === '在册';
+  const active = e.actions.includes('visit');
   const form = recordForm('visit-form', '登记探访', [
     field('探访日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
     field('探访人', h('input', { name: 'visitor' }), { required: true }),

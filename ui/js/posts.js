@@ -22,7 +22,7 @@ export async function postsPage(ctx) {
     ['已享受 / 最长（月）', (p) => (p.holder ? h(`span${p.months_used >= p.max_months ? '.overdue' : ''}`, {}, `${p.months_used} / ${p.max_months}`) : `— / ${p.max_months}`), 'num'],
   ], {
     rows: posts, empty: '还没有公益性岗位，请在下方新增', data: (p) => ({ id: p.id }), rowClass: () => 'post-row',
-    actions: (p, tr) => (p.holder
+    actions: (p, tr) => (p.actions.includes('end')
       ? h('button.small-button.end-post', { type: 'button', onclick: () => list.under(tr, endForm(p, reload)) }, '离岗')
       : h('button.small-button.place-post', { type: 'button', onclick: () => list.under(tr, placeForm(p, reload)) }, '安置人员')),
   });
