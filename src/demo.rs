@@ -322,6 +322,9 @@ fn employment(
                 way: ["市场就业", "自主创业"][rng.below(2)].into(),
             };
             case::place_in(w, &c, &placement, today)?;
+        } else if rng.chance(8) {
+            let on = registered + Duration::days(rng.below(open_days) as i64);
+            case::close_in(w, &c, &on.to_string(), ["迁出", "死亡", "其他"][rng.below(3)], today)?;
         }
         if rng.chance(5) {
             let loan = loans::LoanInput {

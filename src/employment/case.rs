@@ -513,23 +513,27 @@ pub(crate) fn place_in(w: &mut WriteTx, case_id: &str, p: &Placement, today: Nai
 
 /// 结案 without placement (moved away, retired, no longer seeking …).
 pub fn close(store: &mut Store, actor: &Actor, case_id: &str, on: &str, reason: &str, today: NaiveDate) -> Result<()> {
-    store.write(actor, |w| {
-        require_case(w, case_id)?;
-        let on = validate::past_date("closed_on", "结案日期", on, today)?;
-        require_allowed(w.conn(), case_id, on, CLOSE)?;
-        let reason = validate::required("closed_reason", "结案原因", reason)?;
-        w.update(
-            Table::EmploymentCase,
-            case_id,
-            None,
-            &[
-                ("status", CLOSED.to_string().into()),
-                ("closed_on", on.to_string().into()),
-                ("closed_reason", reason.into()),
-            ],
-        )?;
-        Ok(())
-    })
+    store.write(actor, |w| close_in(w, case_id, on, reason, today))
+}
+
+/// [`close`] inside a larger write (the demo).
+pub fn close_in(w: &mut WriteTx, case_id: &str, on: &str, reason: &str, today: NaiveDate) -> Result<()> {
+    require_case(w, case_id)?;
+    let on = validate::past_date("closed_on", "结案日期", on, today)?;
+    require_allowed(w.conn(), case_id, on, CLOSE)?;
+    let reasons = CLOSE_REASONS.map(String::from);
+    let reason = validate::one_of("closed_reason", "结案原因", reason, &reasons)?;
+    w.update(
+        Table::EmploymentCase,
+        case_id,
+        None,
+        &[
+            ("status", CLOSED.to_string().into()),
+            ("closed_on", on.to_string().into()),
+            ("closed_reason", reason.into()),
+        ],
+    )?;
+    Ok(())
 }
 
 /// A case in the list.

@@ -648,3 +648,14 @@ fn relief_is_recorded_for_any_resident_without_an_employment_case() {
     assert!(loans::add_relief_for_person(&mut o.store, &other, &pid, &relief, today()).is_err());
     assert!(loans::relief_of(o.store.conn(), &other, &pid).is_err());
 }
+
+#[test]
+fn a_case_is_closed_for_one_of_the_reports_reasons() {
+    let mut o = new_office();
+    let c = case_of(&mut o, "严某", &id_number(1988, 8, 8, 47), "2025-01-01").unwrap();
+    let e = case::close(&mut o.store, &clerk(), &c, "2025-05-01", "不想找了", today()).unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("closed_reason"));
+    case::close(&mut o.store, &clerk(), &c, "2025-05-01", "迁出", today()).unwrap();
+    let d = case::detail(o.store.conn(), &clerk(), &c, today()).unwrap();
+    assert_eq!((d.status.as_str(), d.closed_reason.as_deref(), d.closed_by_rule), ("已结案", Some("迁出"), false));
+}

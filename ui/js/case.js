@@ -4,7 +4,7 @@
 // (展期, repayment), hardship relief and public-welfare posts held.
 import { api } from './api.js';
 import { errorBox, field, h, mount, onSubmit, options, recordForm, table, toast, today, yuan } from './dom.js';
-import { categoryTags, daysLeft, statusTag, wholeNumber } from './employment.js';
+import { categoryTags, choices, daysLeft, statusTag, wholeNumber } from './employment.js';
 import { categoryChecks } from './cases.js';
 import { revealable } from './lookup.js';
 
@@ -41,7 +41,7 @@ export async function casePage(ctx, id, tab = 'info') {
 
 /** What became of the case, in one line. */
 function outcomeText(c) {
-  if (c.closed_on) return [c.closed_on, c.closed_reason].filter(Boolean).join(' · ');
+  if (c.closed_on) return [c.closed_on, c.closed_reason, c.closed_by_rule ? '系统自动结案' : null].filter(Boolean).join(' · ');
   if (c.placed_on) return [c.placed_on, c.placed_way, c.placed_employer, c.placed_post].filter(Boolean).join(' · ');
   return '尚未就业';
 }
@@ -55,8 +55,12 @@ function infoTab(ctx, c) {
     ['居住地址', p.address], ['户籍', p.hukou], ['登记日期', c.registered_on], ['文化程度', c.education],
     ['技能特长', c.skills], ['求职意愿', c.wishes], ['状态', statusTag(c.status)], ['就业或结案', h('span#case-outcome', {}, outcomeText(c))],
     ['最近跟踪', last ? `${last.date} ${last.way} ${last.staff}` : '从未跟踪'], ['培训', c.trainings.length ? `${c.trainings.length} 次` : '未参加'],
+    ['法定退休日期', h('span#case-retires-on', {}, [c.retires_on, c.retire_base ? `按${c.retire_base}` : null].filter(Boolean).join(' · '))],
   ];
-  return h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
+  return h('div', {},
+    h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])),
+    h('h2', {}, '台账经过'),
+    table('#case-history', ['日期', '事项'], { rows: c.history.map((e) => [e.date, e.what]) }));
 }
 
 function closedNotice(c, what) {
@@ -112,7 +116,7 @@ function outcomeTab(ctx, c, reload) {
   });
   const close = c.actions.includes('close') && recordForm('close-form', '结案', [
     field('结案日期', h('input', { name: 'on', type: 'date', value: today(), dataset: { name: 'closed_on' } }), { required: true }),
-    field('结案原因', h('input', { name: 'reason', dataset: { name: 'closed_reason' }, placeholder: '如 迁出、达到退休年龄、不再求职' }), { required: true, wide: true }),
+    field('结案原因', h('select', { name: 'reason', dataset: { name: 'closed_reason' } }, options(choices.close_reasons, '', '请选择')), { required: true }),
   ], async (v) => {
     await api.closeCase(c.id, v.on || '', v.reason || '');
     toast('已结案');
@@ -132,6 +136,8 @@ function loansTab(ctx, c, reload) {
     field('放款日期', h('input', { name: 'granted_on', type: 'date', value: today() }), { required: true }),
     field('期限（月）', h('input', { name: 'term_months', inputMode: 'numeric', placeholder: '1至36' }), { required: true }),
     field('财政贴息（元）', h('input', { name: 'interest_subsidy', inputMode: 'decimal' })),
+    field('借款人类型', h('select', { name: 'borrower' }, options(choices.borrowers, choices.borrowers[0]))),
+    field('企业名称', h('input', { name: 'enterprise', placeholder: '小微企业贷款填写' })),
   ], async (v) => {
     await api.addLoan(c.id, { ...v, amount: v.amount || '', bank: v.bank || '', granted_on: v.granted_on || '', term_months: wholeNumber(v.term_months) });
     toast('贷款已登记');
@@ -147,6 +153,7 @@ function loansTab(ctx, c, reload) {
     ['到期日', (l) => l.due_on],
     ['剩余', daysLeft],
     ['贴息（元）', (l) => yuan(l.interest_subsidy_cents), 'num'],
+    ['应贴息（按年）', (l) => l.subsidy_by_year.map((y) => `${y.year}年 ${yuan(y.cents)}`).join('；') || '—'],
     ['还款情况', (l) => (l.settled_on ? `${l.repayment} ${l.settled_on}` : l.repayment)],
   ], {
     rows: c.loans, empty: '暂无贷款', data: (l) => ({ id: l.id }), rowClass: () => 'loan-row',
@@ -224,11 +231,12 @@ function editTab(ctx, c, reload) {
     h('div.grid', {},
       field('文化程度', h('select', { name: 'education' }, options(ctx.dicts.education, c.education || '', '（未填）'))),
       field('技能特长', h('input', { name: 'skills', value: c.skills || '' })),
-      field('求职意愿', h('input', { name: 'wishes', value: c.wishes || '' }), { wide: true })),
+      field('求职意愿', h('input', { name: 'wishes', value: c.wishes || '' }), { wide: true }),
+      field('退休年龄类别（女性）', h('select', { name: 'retire_base' }, options(choices.retire_bases, c.retire_base || '', '按系统设置')))),
     h('p.muted', {}, '姓名、电话、地址等人员信息与其他台账共用；身份证号不能修改。'),
     h('div.actions', {}, h('button.primary#case-edit-submit', { type: 'submit' }, '保存修改')));
   return onSubmit(form, async (v) => {
-    await api.updateCase(c.id, { person: {}, categories: v.categories || [], education: v.education, skills: v.skills, wishes: v.wishes });
+    await api.updateCase(c.id, { person: {}, categories: v.categories || [], education: v.education, skills: v.skills, wishes: v.wishes, retire_base: v.retire_base || null });
     toast('已保存');
     reload('info');
   });

@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { registerMember } from './cases.js';
+import { choices } from './employment.js';
 
 const state = { community_id: '' };
 
@@ -211,11 +212,12 @@ function membersTable(ctx, hh, reload) {
         field('起始日期', h('input', { name: 'since', type: 'date', value: m.since || '' })),
         h('div.field', {}, h('span.label', {}, '劳动能力与意愿'), h('div.checks', {},
           h('label.check', {}, h('input', { type: 'checkbox', name: 'able', checked: m.able }), '有劳动能力'),
-          h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: m.willing }), '有就业意愿')))),
+          h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: m.willing }), '有就业意愿'))),
+        field('退休年龄类别（女性）', h('select', { name: 'retire_base' }, options(choices.retire_bases, m.retire_base || '', '按系统设置')))),
       h('div.actions', {}, h('button.primary.member-status-submit', { type: 'submit' }, '保存'),
         h('button', { type: 'button', onclick: () => form.closest('tr').remove() }, '取消')));
     onSubmit(form, async (v) => {
-      await api.setMemberStatus(m.id, { work_status: v.work_status || '', employer: v.employer, since: v.since, able: v.able, willing: v.willing });
+      await api.setMemberStatus(m.id, { work_status: v.work_status || '', employer: v.employer, since: v.since, able: v.able, willing: v.willing, retire_base: v.retire_base || null });
       toast('就业状况已保存');
       reload();
     });
@@ -253,12 +255,13 @@ function addMemberForm(ctx, hh, reload) {
       field('起始日期', h('input', { name: 'since', type: 'date' })),
       h('div.field', {}, h('span.label', {}, '劳动能力与意愿'), h('div.checks', {},
         h('label.check', {}, h('input', { type: 'checkbox', name: 'able', checked: true }), '有劳动能力'),
-        h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: true }), '有就业意愿')))),
+        h('label.check', {}, h('input', { type: 'checkbox', name: 'willing', checked: true }), '有就业意愿'))),
+      field('退休年龄类别（女性）', h('select', { name: 'retire_base' }, options(choices.retire_bases, '', '按系统设置')))),
     h('div.actions', {}, h('button.primary#member-submit', { type: 'submit' }, '添加')));
   return onSubmit(form, async (v) => {
     const member = {
       person: { name: v.name || '', id_number: v.id_number }, relation: v.relation || '', work_status: v.work_status || '',
-      employer: v.employer, since: v.since, able: v.able, willing: v.willing,
+      employer: v.employer, since: v.since, able: v.able, willing: v.willing, retire_base: v.retire_base || null,
     };
     await api.addMember(hh.id, member);
     toast('成员已添加');

@@ -10,7 +10,7 @@ const now = new Date();
 const roster = { year: now.getFullYear(), quarter: Math.floor(now.getMonth() / 3) + 1 };
 
 export async function postsPage(ctx) {
-  const posts = await api.posts();
+  const [posts, limits] = await Promise.all([api.posts(), api.postLimitAlerts()]);
   const held = posts.filter((p) => p.holder).length;
   const reload = () => postsPage(ctx);
   const list = table('#post-table', [
@@ -28,7 +28,15 @@ export async function postsPage(ctx) {
   });
   mount(h('div.page', {},
     h('div.page-head', {}, h('h1', {}, '公益性岗位'), h('span.muted#post-total', {}, `共 ${posts.length} 个岗位，在岗 ${held} 人，空缺 ${posts.length - held} 个`)),
-    h('p.muted', {}, `补贴按月计算，上岗当月和离岗当月都算一个月；每人累计最长享受 ${posts[0]?.max_months ?? 36} 个月（可在系统设置中调整）。`),
+    h('p.muted', {}, `补贴按月计算，上岗当月和离岗当月都算一个月；每人累计最长享受 ${posts[0]?.max_months ?? 36} 个月（上岗时距退休不超过5年的可到退休，可在系统设置中调整）。`),
+    limits.length ? h('div.card#post-limits', {}, h('h2', {}, `补贴即将到期（${limits.length}人）`),
+      table('#post-limit-table', [
+        ['姓名', (a) => h('a', { href: `#/case/${a.case_id}/posts` }, a.name), 'name'],
+        ['岗位', (a) => `${a.post_type} · ${a.unit}`],
+        ['上岗日期', (a) => a.start_on],
+        ['补贴截止月份', (a) => a.last_month],
+        ['剩余', (a) => (a.months_left > 0 ? `${a.months_left} 个月` : a.months_left === 0 ? '本月到期' : h('span.overdue', {}, `已超期 ${-a.months_left} 个月，不再申领补贴`))],
+      ], { rows: limits })) : null,
     list,
     h('div.posts-bottom', {}, newPostForm(ctx, reload), subsidyCard())));
 }
