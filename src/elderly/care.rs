@@ -122,11 +122,10 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
     // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
     require_active(w.conn(), elderly_id)?;
-    let conn = w.conn();
     let date = past_date("date", "服务日期", &input.date, today)?;
     let service_type =
-        validate::one_of("service_type", "服务类型", &input.service_type, &dict::labels(conn, "service_type")?)?;
-    let paid = validate::one_of("paid", "收费方式", &input.paid, &dict::labels(conn, "service_paid")?)?;
+        validate::one_of("service_type", "服务类型", &input.service_type, &dict::labels_in(w, "service_type")?)?;
+    let paid = validate::one_of("paid", "收费方式", &input.paid, &dict::labels_in(w, "service_paid")?)?;
     let charge = cents(input.charge.as_deref())?;
     if paid == "无偿" && charge != 0 {
         return Err(invalid("charge", "无偿服务的收费金额应为0；如收取费用，请选择“低偿”").into());
@@ -160,10 +159,9 @@ pub fn record_visit(w: &mut WriteTx, elderly_id: &str, input: &VisitInput, today
     // Access first: a refusal must not tell the person's status.
     super::require_writable(w, elderly_id)?;
     require_active(w.conn(), elderly_id)?;
-    let conn = w.conn();
     let date = past_date("date", "探访日期", &input.date, today)?;
     let visitor = validate::required("visitor", "探访人", &input.visitor)?;
-    let way = validate::one_of("way", "探访方式", &input.way, &dict::labels(conn, "visit_way")?)?;
+    let way = validate::one_of("way", "探访方式", &input.way, &dict::labels_in(w, "visit_way")?)?;
     let id = new_id();
     let f = [
         ("elderly_id", elderly_id.to_string().into()),

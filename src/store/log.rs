@@ -174,6 +174,8 @@ pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::S
 pub(super) struct Numbers {
     pcs: HashMap<String, i64>,
     txns: HashMap<(String, String, String), i64>,
+    /// The transaction of the last entry, compared without a key made.
+    last_txn: Option<(String, String, String, i64)>,
 }
 
 impl Numbers {
@@ -198,6 +200,17 @@ impl Numbers {
     }
 
     fn txn(&mut self, conn: &Connection, c: &Change) -> Result<i64> {
+        if let Some((txn_id, at, user_name, n)) = &self.last_txn {
+            if *txn_id == c.txn_id && *at == c.at && *user_name == c.user_name {
+                return Ok(*n);
+            }
+        }
+        let n = self.txn_number(conn, c)?;
+        self.last_txn = Some((c.txn_id.clone(), c.at.clone(), c.user_name.clone(), n));
+        Ok(n)
+    }
+
+    fn txn_number(&mut self, conn: &Connection, c: &Change) -> Result<i64> {
         let key = (c.txn_id.clone(), c.at.clone(), c.user_name.clone());
         if let Some(n) = self.txns.get(&key) {
             return Ok(*n);
