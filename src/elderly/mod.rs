@@ -106,7 +106,8 @@ pub fn register(store: &mut Store, actor: &Actor, input: &ElderlyInput, today: N
 pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> Result<String> {
     w.actor().require(Permission::Write)?;
     if let Some(c) = optional(input.person.community_id.as_deref()) {
-        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+        let community = crate::office::resolve_in(w, &c)?;
+        w.actor().require_community(Some(&community))?;
     }
     let idn = optional(input.person.id_number.as_deref())
         .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
@@ -120,7 +121,7 @@ pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> R
             person::update(w, &pid, None, &keep_stored(w.conn(), &pid, &input.person)?)?;
             pid
         }
-        None => person::create(w, &input.person, today)?,
+        None => person::create_unknown(w, &input.person, today)?,
     };
     let mut f = fields(w, input, &person_id, today)?;
     f.push(("person_id", person_id.into()));
@@ -162,7 +163,8 @@ pub fn update_in(
     let person_id = person_of(w.conn(), id)?;
     w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
     if let Some(c) = optional(input.person.community_id.as_deref()) {
-        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+        let community = crate::office::resolve_in(w, &c)?;
+        w.actor().require_community(Some(&community))?;
     }
     let input = &keep_masked(w.conn(), id, &person_id, input)?;
     let person_changed = person::update(w, &person_id, None, &input.person)?;
