@@ -9,6 +9,9 @@ use street_ledger::export::Target;
 use street_ledger::store::{default_data_dir, Store};
 use street_ledger::{backup, check, demo, dump, office, Error};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 街道民生台账 Street Ledger: registers of a street office.
 #[derive(Parser)]
 #[command(name = "street-ledger", version, about)]
