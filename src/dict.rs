@@ -51,6 +51,12 @@ pub fn labels(conn: &Connection, dict: &str) -> Result<Vec<String>> {
     Ok(rows)
 }
 
+/// [`labels`] inside a write, read once per transaction (an import checks
+/// every row against the same few dictionaries).
+pub fn labels_in(w: &mut WriteTx, dict: &str) -> Result<std::rc::Rc<Vec<String>>> {
+    w.memo(Table::DictEntry, dict, |conn| labels(conn, dict))
+}
+
 fn seed_labels(dict: &str) -> Vec<String> {
     static SEEDED: std::sync::OnceLock<Seed> = std::sync::OnceLock::new();
     let seed = SEEDED.get_or_init(|| serde_json::from_str(SEED).expect("assets/dictionaries.json is valid"));

@@ -10,6 +10,9 @@ use street_ledger::Error;
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// 街道民生台账 Street Ledger: registers of a street office.
 #[derive(Parser)]
 #[command(name = "street-ledger", version, about)]

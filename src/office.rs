@@ -118,6 +118,12 @@ fn community_list(input: &[String]) -> Result<Vec<String>> {
 }
 
 /// The community id for a name or id given by a user or a file.
+/// [`resolve`] inside a write, once per transaction for each name or id
+/// (an import names the same few communities on every row).
+pub fn resolve_in(w: &mut WriteTx, name_or_id: &str) -> Result<String> {
+    Ok(w.memo(Table::Community, name_or_id, |conn| resolve(conn, name_or_id))?.as_ref().clone())
+}
+
 pub fn resolve(conn: &Connection, name_or_id: &str) -> Result<String> {
     let found: Option<String> = conn
         .prepare_cached("SELECT id FROM community WHERE (id = ?1 OR name = ?1) AND active = 1")?

@@ -110,10 +110,14 @@ fn syllable_of(c: char) -> Option<Syllable> {
         return Some(Syllable { readings: vec![c.to_ascii_lowercase().to_string()] });
     }
     let mut readings: Vec<String> = Vec::new();
-    for reading in c.to_pinyin_multi()?.into_iter().map(Pinyin::plain).filter_map(ascii_reading) {
-        // The crate lists a reading once per tone, so plain readings repeat.
-        if !readings.contains(&reading) {
-            readings.push(reading);
+    // Made in one buffer and kept only when new: the crate lists a reading
+    // once per tone, so plain readings repeat (and every person's name is
+    // read twice, for its sort key and its initials).
+    let mut reading = String::new();
+    for plain in c.to_pinyin_multi()?.into_iter().map(Pinyin::plain) {
+        ascii_reading(plain, &mut reading);
+        if !reading.is_empty() && !readings.contains(&reading) {
+            readings.push(reading.clone());
         }
     }
     (!readings.is_empty()).then_some(Syllable { readings })
@@ -130,17 +134,15 @@ fn fold_full_width(c: char) -> Option<char> {
     }
 }
 
-fn ascii_reading(plain: &str) -> Option<String> {
-    let s: String = plain
-        .chars()
-        .filter_map(|c| match c {
-            'ü' => Some('v'),
-            'ê' => Some('e'),
-            c if c.is_ascii_lowercase() => Some(c),
-            _ => None,
-        })
-        .collect();
-    (!s.is_empty()).then_some(s)
+/// A plain reading in ASCII letters (ü as v, ê as e), written into `out`.
+fn ascii_reading(plain: &str, out: &mut String) {
+    out.clear();
+    out.extend(plain.chars().filter_map(|c| match c {
+        'ü' => Some('v'),
+        'ê' => Some('e'),
+        c if c.is_ascii_lowercase() => Some(c),
+        _ => None,
+    }));
 }
 
 /// Compound surnames (复姓) with their surname readings, one per character. Checked

@@ -174,6 +174,15 @@ pub fn integer(conn: &Connection, key: &str) -> Result<i64> {
     })
 }
 
+/// [`integer`] inside a write, read once per transaction; a setting of this
+/// PC (not a record) is read each time.
+pub fn integer_in(w: &mut WriteTx, key: &str) -> Result<i64> {
+    if is_local(key) {
+        return integer(w.conn(), key);
+    }
+    Ok(*w.memo(Table::Setting, key, |conn| integer(conn, key))?)
+}
+
 /// A folder setting, None for the default place (unset, empty or not
 /// allowed). Never fails: a backup folder is asked for even of a damaged
 /// database.

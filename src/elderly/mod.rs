@@ -130,7 +130,8 @@ pub fn register(store: &mut Store, actor: &Actor, input: &ElderlyInput, today: N
 pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> Result<String> {
     w.actor().require(Permission::Write)?;
     if let Some(c) = optional(input.person.community_id.as_deref()) {
-        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+        let community = crate::office::resolve_in(w, &c)?;
+        w.actor().require_community(Some(&community))?;
     }
     let idn = optional(input.person.id_number.as_deref())
         .ok_or_else(|| invalid("id_number", "请填写身份证号：花名册按身份证号核对年龄和身份"))?;
@@ -144,9 +145,9 @@ pub fn register_in(w: &mut WriteTx, input: &ElderlyInput, today: NaiveDate) -> R
             person::update(w, &pid, None, &keep_stored(w.conn(), &pid, &input.person)?)?;
             pid
         }
-        None => person::create(w, &input.person, today)?,
+        None => person::create_unknown(w, &input.person, today)?,
     };
-    let mut f = fields(w.conn(), input, &person_id, today)?;
+    let mut f = fields(w, input, &person_id, today)?;
     f.push(("person_id", person_id.into()));
     f.push(("status", ACTIVE.to_string().into()));
     let registered = match optional(input.registered_on.as_deref()) {
@@ -186,11 +187,12 @@ pub fn update_in(
     let person_id = person_of(w.conn(), id)?;
     w.actor().require_community(community_of_person(w.conn(), &person_id)?.as_deref())?;
     if let Some(c) = optional(input.person.community_id.as_deref()) {
-        w.actor().require_community(Some(&crate::office::resolve(w.conn(), &c)?))?;
+        let community = crate::office::resolve_in(w, &c)?;
+        w.actor().require_community(Some(&community))?;
     }
     let input = &keep_masked(w.conn(), id, &person_id, input)?;
     let person_changed = person::update(w, &person_id, None, &input.person)?;
-    let f = fields(w.conn(), input, &person_id, today)?;
+    let f = fields(w, input, &person_id, today)?;
     // The form edits entry and person as one: the entry's version covers
     // both, so a stale form cannot put back a person field changed since.
     if !w.update(Table::Elderly, id, expected_version, &f)? && person_changed {
@@ -349,17 +351,23 @@ fn roster_name(conn: &Connection, person_id: &str) -> Result<Option<String>> {
 /// Checks the roster fields against the dictionaries; the person must
 /// already be written (its age decides the minimum and the visit level).
 fn fields(
-    conn: &Connection,
+    w: &mut WriteTx,
     input: &ElderlyInput,
     person_id: &str,
     today: NaiveDate,
 ) -> Result<Vec<(&'static str, Value)>> {
-    let p = person::get(conn, person_id, today)?;
-    if p.community_id.is_none() {
+    // Only what the checks need: an import reads it for every row.
+    let (community, birth_date): (Option<String>, Option<String>) = w
+        .conn()
+        .prepare_cached("SELECT community_id, birth_date FROM person WHERE id = ?1")?
+        .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(Error::NotFound { what: "该人员" })?;
+    if community.is_none() {
         return Err(invalid("community_id", "请选择所属社区").into());
     }
-    let min_age = crate::settings::integer(conn, "elderly.min_age")?;
-    let age = p.age.unwrap_or(0) as i64;
+    let min_age = crate::settings::integer_in(w, "elderly.min_age")?;
+    let age = person::age(birth_date.as_deref(), today).unwrap_or(0) as i64;
     if age < min_age {
         return Err(invalid(
             "id_number",
@@ -367,13 +375,13 @@ fn fields(
         )
         .into());
     }
-    let pick = |field: &'static str, label: &str, dict_name: &str, v: &Option<String>| -> Result<Option<String>> {
-        match optional(v.as_deref()) {
-            Some(v) => Ok(Some(validate::one_of(field, label, &v, &dict::labels(conn, dict_name)?)?)),
-            None => Ok(None),
-        }
+    let pick = |w: &mut WriteTx, field: &'static str, label: &str, dict_name: &str, v: &Option<String>| match optional(
+        v.as_deref(),
+    ) {
+        Some(v) => Ok::<_, Error>(Some(validate::one_of(field, label, &v, &dict::labels_in(w, dict_name)?)?)),
+        None => Ok(None),
     };
-    let allowed_kinds = dict::labels(conn, "elderly_kind")?;
+    let allowed_kinds = dict::labels_in(w, "elderly_kind")?;
     let mut kinds = Vec::new();
     for k in &input.kinds {
         let k = validate::one_of("kinds", "老人类别", k, &allowed_kinds)?;
@@ -381,9 +389,12 @@ fn fields(
             kinds.push(k);
         }
     }
-    let level = match pick("visit_level", "探访等级", "visit_level", &input.visit_level)? {
+    let level = match pick(w, "visit_level", "探访等级", "visit_level", &input.visit_level)? {
         Some(l) => l,
-        None => suggested_level(&kinds, input.sanwu, age >= high_age_threshold(conn)?),
+        None => {
+            let high_age = crate::settings::integer_in(w, "elderly.high_age_threshold")?;
+            suggested_level(&kinds, input.sanwu, age >= high_age)
+        }
     };
     Ok(vec![
         ("kinds", serde_json::to_string(&kinds).expect("list of strings").into()),
@@ -391,17 +402,20 @@ fn fields(
         ("enterprise_retiree", input.enterprise_retiree.into()),
         (
             "living_arrangement",
-            pick("living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into(),
+            pick(w, "living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into(),
         ),
-        ("economic_status", pick("economic_status", "经济状况", "economic_status", &input.economic_status)?.into()),
-        ("disability_type", pick("disability_type", "残疾类别", "disability_type", &input.disability_type)?.into()),
-        ("disability_grade", pick("disability_grade", "残疾等级", "disability_grade", &input.disability_grade)?.into()),
+        ("economic_status", pick(w, "economic_status", "经济状况", "economic_status", &input.economic_status)?.into()),
+        ("disability_type", pick(w, "disability_type", "残疾类别", "disability_type", &input.disability_type)?.into()),
+        (
+            "disability_grade",
+            pick(w, "disability_grade", "残疾等级", "disability_grade", &input.disability_grade)?.into(),
+        ),
         ("disability_cert", optional(input.disability_cert.as_deref()).into()),
         ("health_notes", optional(input.health_notes.as_deref()).into()),
         ("emergency_name", optional(input.emergency_name.as_deref()).into()),
         ("emergency_phone", validate::phone("emergency_phone", input.emergency_phone.as_deref())?.into()),
         ("emergency_relation", optional(input.emergency_relation.as_deref()).into()),
-        ("care_mode", pick("care_mode", "养老方式", "care_mode", &input.care_mode)?.into()),
+        ("care_mode", pick(w, "care_mode", "养老方式", "care_mode", &input.care_mode)?.into()),
         ("visit_level", level.into()),
     ])
 }

@@ -65,9 +65,16 @@ const ENTRIES_A_STATEMENT: usize = 500;
 
 /// Called by the write path for the roster entries inserted in a
 /// transaction, together: one statement each for hundreds.
+///
+/// OR IGNORE, not OR REPLACE: a statement that cannot fail halfway needs no
+/// statement journal, which cost as much as the index itself. An entry
+/// already indexed was indexed by [`reindex`] or [`reindex_person`] after
+/// its insert, and every later change of what it shows indexes it again, so
+/// it is current; and no column of the source can be NULL where the index
+/// needs a value (all NOT NULL there too).
 pub(crate) fn reindex_all(conn: &Connection, elderly_ids: &[String]) -> rusqlite::Result<()> {
     let sql = |n: usize| {
-        format!("INSERT OR REPLACE INTO roster_index {INDEX_SOURCE} WHERE e.id IN ({})", vec!["?"; n].join(", "))
+        format!("INSERT OR IGNORE INTO roster_index {INDEX_SOURCE} WHERE e.id IN ({})", vec!["?"; n].join(", "))
     };
     for chunk in elderly_ids.chunks(ENTRIES_A_STATEMENT) {
         let params = rusqlite::params_from_iter(chunk);

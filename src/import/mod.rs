@@ -27,7 +27,7 @@ mod output;
 pub mod read;
 mod xls_extent;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -431,7 +431,7 @@ fn run(
     dry: bool,
     guarded: bool,
 ) -> Result<Outcome> {
-    let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: BTreeMap::new(), done: 0, total: 0 };
+    let mut ctx = Run { options, today, guarded, lists: Lists::default(), seen: HashMap::new(), done: 0, total: 0 };
     let first = layout.header_row + 1;
     let rows: Vec<Line> = (layout.grid.rows.iter())
         .filter(|(i, r)| *i >= first && r.iter().any(|c| c.text().is_some()))
@@ -507,7 +507,7 @@ pub(crate) struct Run<'a> {
     guarded: bool,
     lists: Lists,
     /// Natural keys met so far, with the row each was first on.
-    seen: BTreeMap<String, usize>,
+    seen: HashMap<String, usize>,
     /// Rows dealt with, of all the file's rows: told to `options.on_progress`.
     done: usize,
     total: usize,
@@ -552,10 +552,10 @@ impl Run<'_> {
     /// The row this natural key was first on, or `None` (and it is noted)
     /// when this is its first row.
     pub fn repeat_of(&mut self, key: String, line: usize) -> Option<usize> {
-        match self.seen.get(&key) {
-            Some(first) => Some(*first),
-            None => {
-                self.seen.insert(key, line);
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(line);
                 None
             }
         }

@@ -21,9 +21,14 @@ impl Derived for SearchIndex {
     }
 }
 
-/// (token, person id) of the persons inserted and not yet written.
+/// The tokens of the persons inserted and not yet written: their text one
+/// after another in one string, and (start, end, person rowid) of each, so
+/// that a hundred thousand persons' tokens are not a million strings.
 #[derive(Default)]
-struct Pending(Vec<(String, String)>);
+struct Pending {
+    text: String,
+    tokens: Vec<(u32, u32, i64)>,
+}
 
 impl DerivedTx for Pending {
     fn changed(&mut self, conn: &Connection, w: &Written) -> Result<()> {
@@ -31,9 +36,21 @@ impl DerivedTx for Pending {
             return Ok(());
         }
         if w.new {
-            let tokens = search::tokens(w.values.iter().map(|(n, v)| (*n, v)));
-            self.0.extend(tokens.into_iter().map(|t| (t, w.id.to_string())));
-            if self.0.len() >= TOKEN_BATCH {
+            let rowid = match w.rowid {
+                Some(r) => r,
+                // A person not stored has nothing to be found by.
+                None => match search::person_rowid(conn, w.id)? {
+                    Some(r) => r,
+                    None => return Ok(()),
+                },
+            };
+            let (text, tokens) = (&mut self.text, &mut self.tokens);
+            search::each_token(w.values.iter().map(|(n, v)| (*n, v)), &mut |t| {
+                let start = text.len() as u32;
+                text.push_str(t);
+                tokens.push((start, text.len() as u32, rowid));
+            });
+            if self.tokens.len() >= TOKEN_BATCH {
                 self.flush(conn)?;
             }
             return Ok(());
@@ -44,12 +61,18 @@ impl DerivedTx for Pending {
     }
 
     fn flush(&mut self, conn: &Connection) -> Result<()> {
-        let mut tokens = std::mem::take(&mut self.0);
-        tokens.sort_unstable();
-        search::insert_tokens(conn, &tokens)
+        let text = &self.text;
+        let mut pairs: Vec<(&str, i64)> =
+            self.tokens.iter().map(|&(s, e, rowid)| (&text[s as usize..e as usize], rowid)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        search::insert_tokens(conn, &pairs)?;
+        self.discard();
+        Ok(())
     }
 
     fn discard(&mut self) {
-        self.0.clear();
+        self.text.clear();
+        self.tokens.clear();
     }
 }

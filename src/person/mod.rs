@@ -123,7 +123,7 @@ pub fn age(birth_date: Option<&str>, today: NaiveDate) -> Option<u32> {
 
 /// Checks the input and turns it into the person's fields; nothing is
 /// written when this fails.
-fn fields(conn: &Connection, input: &PersonInput) -> Result<Vec<(&'static str, Value)>> {
+fn fields(w: &mut WriteTx, input: &PersonInput) -> Result<Vec<(&'static str, Value)>> {
     let name = validate::required("name", "姓名", &input.name)?;
     if name.chars().count() > 30 {
         return Err(invalid("name", "姓名过长（最多30个字），请核对").into());
@@ -148,7 +148,7 @@ fn fields(conn: &Connection, input: &PersonInput) -> Result<Vec<(&'static str, V
         }
     };
     let community = match optional(input.community_id.as_deref()) {
-        Some(c) => Some(office::resolve(conn, &c)?),
+        Some(c) => Some(office::resolve_in(w, &c)?),
         None => None,
     };
     Ok(vec![
@@ -169,8 +169,21 @@ fn fields(conn: &Connection, input: &PersonInput) -> Result<Vec<(&'static str, V
 /// `today` dates the record, so that generated and imported data depend on
 /// their inputs, not on the wall clock.
 pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<String> {
-    let mut f = fields(w.conn(), input)?;
-    refuse_duplicate(w, &f, None)?;
+    insert(w, input, today, true)
+}
+
+/// [`create`] for a caller that has just found no person with this ID
+/// number in this transaction (the roster's registration): the same lookup
+/// is not made twice (the unique index still holds it).
+pub(crate) fn create_unknown(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<String> {
+    insert(w, input, today, false)
+}
+
+fn insert(w: &mut WriteTx, input: &PersonInput, today: NaiveDate, check_duplicate: bool) -> Result<String> {
+    let mut f = fields(w, input)?;
+    if check_duplicate {
+        refuse_duplicate(w, &f, None)?;
+    }
     let id = new_id();
     f.push(("created_at", today.to_string().into()));
     w.insert(Table::Person, &id, &f)?;
@@ -178,7 +191,7 @@ pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<
 }
 
 pub fn update(w: &mut WriteTx, id: &str, expected_version: Option<i64>, input: &PersonInput) -> Result<bool> {
-    let f = fields(w.conn(), input)?;
+    let f = fields(w, input)?;
     refuse_duplicate(w, &f, Some(id))?;
     w.update(Table::Person, id, expected_version, &f)
 }

@@ -17,7 +17,7 @@
 //! The rowid of `person` (no INTEGER PRIMARY KEY) survives VACUUM because
 //! the table has indexes (SQLite keeps rowids then); tests/core/search.rs
 //! holds it to that.
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -43,27 +43,44 @@ fn reversed(s: &str) -> String {
 
 /// The tokens one field of a person contributes.
 pub(crate) fn field_tokens(field: &str, value: &Value, out: &mut BTreeSet<String>) {
+    emit_tokens(field, value, &mut |t| {
+        out.insert(t.to_string());
+    });
+}
+
+/// Hands each token of one field to `emit` (a token may come twice), made
+/// in one buffer: a large import makes millions.
+fn emit_tokens(field: &str, value: &Value, emit: &mut dyn FnMut(&str)) {
     let Value::Text(v) = value else { return };
+    let mut token = String::with_capacity(32);
     match field {
         "name" => {
             let chars: Vec<char> = v.chars().filter(|c| !c.is_whitespace() && *c != '·').collect();
             let cut = if chars.len() <= WHOLE_PARTS { chars.len() } else { LONG_PARTS };
             for start in 0..chars.len() {
                 let end = chars.len().min(start + cut);
-                out.insert(format!("n{}", chars[start..end].iter().collect::<String>()));
+                token.clear();
+                token.push('n');
+                token.extend(&chars[start..end]);
+                emit(&token);
             }
             if chars.len() > WHOLE_PARTS {
-                out.insert(format!("f{}", chars.iter().collect::<String>()));
+                token.clear();
+                token.push('f');
+                token.extend(&chars);
+                emit(&token);
             }
             for initials in pinyin::initials_variants(v, 2).into_iter().filter(|i| !i.is_empty()) {
-                out.insert(format!("p{initials}"));
+                token.clear();
+                token.push('p');
+                token.push_str(&initials);
+                emit(&token);
             }
         }
-        "id_number" => {
-            out.insert(format!("i{}", reversed(v)));
-        }
-        "phone" => {
-            out.insert(format!("t{}", reversed(v)));
+        "id_number" | "phone" => {
+            token.push(if field == "phone" { 't' } else { 'i' });
+            token.extend(v.chars().rev());
+            emit(&token);
         }
         _ => {}
     }
@@ -80,35 +97,28 @@ pub(crate) fn tokens<'v>(fields: impl Iterator<Item = (&'v str, &'v Value)>) -> 
     out
 }
 
+/// Hands each token of a new person's fields to `emit`.
+pub(crate) fn each_token<'v>(fields: impl Iterator<Item = (&'v str, &'v Value)>, emit: &mut dyn FnMut(&str)) {
+    for (name, value) in fields.filter(|(n, _)| INDEXED.contains(n)) {
+        emit_tokens(name, value, emit);
+    }
+}
+
 /// Pairs a statement inserts at once: a large import writes hundreds of
 /// thousands of tokens, and one statement a pair spent more on the
 /// statement than on the index.
 const TOKENS_A_STATEMENT: usize = 64;
 
 /// The rowid the tokens of a person are kept under.
-fn person_rowid(conn: &Connection, person_id: &str) -> Result<Option<i64>> {
+pub(crate) fn person_rowid(conn: &Connection, person_id: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT rowid FROM person WHERE id = ?1")?
         .query_row([person_id], |r| r.get(0))
         .optional()?)
 }
 
-/// Adds (token, person id) pairs; sorted, they go in along the index.
-pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> Result<()> {
-    // A person's rowid is looked up once, not once a token.
-    let mut rowids: HashMap<&str, i64> = HashMap::new();
-    let mut pairs: Vec<(&str, i64)> = Vec::with_capacity(tokens.len());
-    for (token, person) in tokens {
-        let rowid = match rowids.get(person.as_str()) {
-            Some(r) => *r,
-            None => {
-                // A person not stored has nothing to be found by.
-                let Some(r) = person_rowid(conn, person)? else { continue };
-                *rowids.entry(person).or_insert(r)
-            }
-        };
-        pairs.push((token, rowid));
-    }
+/// Adds (token, person rowid) pairs; sorted, they go in along the index.
+pub(crate) fn insert_tokens(conn: &Connection, pairs: &[(&str, i64)]) -> Result<()> {
     let sql = |n: usize| {
         let values = vec!["(?, ?)"; n].join(", ");
         format!("INSERT OR IGNORE INTO person_token (token, person) VALUES {values}")
@@ -116,10 +126,11 @@ pub(crate) fn insert_tokens(conn: &Connection, tokens: &[(String, String)]) -> R
     let mut chunks = pairs.chunks_exact(TOKENS_A_STATEMENT);
     if chunks.len() > 0 {
         let mut ins = conn.prepare_cached(&sql(TOKENS_A_STATEMENT))?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(2 * TOKENS_A_STATEMENT);
         for chunk in chunks.by_ref() {
-            let params: Vec<Value> =
-                chunk.iter().flat_map(|(t, p)| [Value::Text(t.to_string()), Value::Integer(*p)]).collect();
-            ins.execute(rusqlite::params_from_iter(params))?;
+            params.clear();
+            params.extend(chunk.iter().flat_map(|(t, p)| [t as &dyn rusqlite::ToSql, p]));
+            ins.execute(params.as_slice())?;
         }
     }
     // The rest one pair a statement, cached: an edit adds a few tokens, and
@@ -147,7 +158,7 @@ pub(crate) fn reindex(
     for t in gone.difference(&added) {
         del.execute((t, rowid))?;
     }
-    let ins: Vec<(String, String)> = added.difference(&gone).map(|t| (t.clone(), person_id.to_string())).collect();
+    let ins: Vec<(&str, i64)> = added.difference(&gone).map(|t| (t.as_str(), rowid)).collect();
     insert_tokens(conn, &ins)
 }
 

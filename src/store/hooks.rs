@@ -50,6 +50,8 @@ pub struct Written<'a> {
     pub values: &'a [(&'a str, Value)],
     /// Whether the record is new.
     pub new: bool,
+    /// A new record's rowid (the derived data of a person keeps it).
+    pub rowid: Option<i64>,
 }
 
 /// Makes the backup kept before an older database is upgraded; returns

@@ -3,9 +3,12 @@
 //! version and appends to `change_log` who changed which fields of which
 //! record on which PC, with old and new values. Sync and the audit trail read
 //! that log; nothing else writes record tables.
+use std::any::Any;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::rc::Rc;
 
-use rusqlite::types::Value;
+use rusqlite::types::{ToSql, Value};
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction};
 use serde_json::json;
 
@@ -58,6 +61,11 @@ pub struct WriteTx<'a> {
     /// change log and the derived indexes, which no write reads, are left
     /// out, so a preview costs what its checks cost and not what logging does.
     dry: bool,
+    /// Reads kept for the rest of the transaction ([`WriteTx::memo`]), each
+    /// with the table it was read from.
+    memo: Vec<(Table, String, Rc<dyn Any>)>,
+    /// The last entry logged, its strings reused by the next.
+    entry: Change,
 }
 
 /// A record's insert, as `WriteTx::merged` found it.
@@ -70,7 +78,7 @@ enum Insert {
 }
 
 /// One change-log entry as it travels between PCs (see `sync`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     pub installation_id: String,
     pub origin_seq: i64,
@@ -132,6 +140,8 @@ impl<'a> WriteTx<'a> {
             pending_listed: None,
             derived: derived.iter().map(|d| d.begin()).collect(),
             dry: false,
+            memo: Vec::new(),
+            entry: Change::default(),
         }
     }
 
@@ -166,6 +176,8 @@ impl<'a> WriteTx<'a> {
                 (self.chain, self.local_seq, self.conflicts_listed, self.pending_listed) = saved;
                 self.numbers = numbers;
                 self.derived.iter_mut().for_each(|d| d.discard());
+                // What was read inside the attempt may be undone with it.
+                self.memo.clear();
                 Err(e)
             }
         }
@@ -181,6 +193,33 @@ impl<'a> WriteTx<'a> {
         &self.tx
     }
 
+    /// `read` of `table` once in this transaction: kept under `key` until
+    /// the write path writes that table (or an attempt is undone). For what
+    /// every row of a large write checks against (a dictionary, a setting),
+    /// read a hundred thousand times otherwise.
+    pub fn memo<T: 'static>(
+        &mut self,
+        table: Table,
+        key: &str,
+        read: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<Rc<T>> {
+        let kept = self.memo.iter().find(|(t, k, _)| *t == table && k == key);
+        if let Some(value) = kept.and_then(|(_, _, v)| v.clone().downcast::<T>().ok()) {
+            return Ok(value);
+        }
+        let value = Rc::new(read(&self.tx)?);
+        self.memo.retain(|(t, k, _)| !(*t == table && k == key));
+        self.memo.push((table, key.to_string(), value.clone()));
+        Ok(value)
+    }
+
+    /// Before `table` is written: what was read of it is read again.
+    fn forget(&mut self, table: Table) {
+        if self.memo.iter().any(|(t, _, _)| *t == table) {
+            self.memo.retain(|(t, _, _)| *t != table);
+        }
+    }
+
     pub(super) fn commit(mut self) -> Result<()> {
         self.flush_derived()?;
         if let Some(head) = &self.chain {
@@ -193,17 +232,23 @@ impl<'a> WriteTx<'a> {
     /// Inserts a new record with the given id (made by [`super::new_id`]).
     pub fn insert(&mut self, table: Table, id: &str, fields: &Fields) -> Result<()> {
         check_fields(table, fields)?;
+        self.forget(table);
         let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
-        let sql = format!(
-            "INSERT INTO {} (id, row_version, {}) VALUES (?1, 1, {})",
-            table.name(),
-            names.join(", "),
-            (2..fields.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
-        );
-        let params = std::iter::once(Value::Text(id.to_string())).chain(fields.iter().map(|(_, v)| v.clone()));
+        // Written straight into one string, the values bound where they
+        // are: a large import inserts hundreds of thousands of records.
+        let mut sql = String::with_capacity(64 + 24 * fields.len());
+        let _ = write!(sql, "INSERT INTO {} (id, row_version", table.name());
+        names.iter().for_each(|n| sql.extend([", ", n]));
+        sql.push_str(") VALUES (?1, 1");
+        for i in 2..fields.len() + 2 {
+            let _ = write!(sql, ", ?{i}");
+        }
+        sql.push(')');
+        let params = std::iter::once(&id as &dyn ToSql).chain(fields.iter().map(|(_, v)| v as &dyn ToSql));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
+        let rowid = self.tx.last_insert_rowid();
         let old = vec![Value::Null; fields.len()];
-        self.derive(table, id, &names, &old, fields, true)?;
+        self.derive(table, id, &names, &old, fields, Some(rowid))?;
         let mask = super::log::mask_of(table, fields);
         self.log_as(table, id, "insert", fields.iter().map(|(f, v)| (*f, &Value::Null, v)), true, mask)
     }
@@ -234,14 +279,15 @@ impl<'a> WriteTx<'a> {
         if changed.is_empty() {
             return Ok(false);
         }
+        self.forget(table);
         super::log::expand(&self.tx, table, id)?;
         let sets: Vec<String> =
             changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", names[i], n + 2)).collect();
         let sql =
             format!("UPDATE {} SET row_version = row_version + 1, {} WHERE id = ?1", table.name(), sets.join(", "));
-        let params = std::iter::once(Value::Text(id.to_string())).chain(changed.iter().map(|&i| fields[i].1.clone()));
+        let params = std::iter::once(&id as &dyn ToSql).chain(changed.iter().map(|&i| &fields[i].1 as &dyn ToSql));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(params))?;
-        self.derive(table, id, &names, &old, fields, false)?;
+        self.derive(table, id, &names, &old, fields, None)?;
         self.log(table, id, "update", changed.iter().map(|&i| (names[i], &old[i], &fields[i].1)))?;
         Ok(true)
     }
@@ -259,10 +305,11 @@ impl<'a> WriteTx<'a> {
             .query_row([id], |r| r.get(0))
             .optional()?
             .ok_or(Error::NotFound { what: "记录" })?;
+        self.forget(table);
         super::log::expand(&self.tx, table, id)?;
         let sql = format!("UPDATE {} SET row_version = row_version + 1, {field} = ?2 WHERE id = ?1", table.name());
         self.tx.prepare_cached(&sql)?.execute((id, &fields[0].1))?;
-        self.derive(table, id, &[field], std::slice::from_ref(&old), &fields, false)?;
+        self.derive(table, id, &[field], std::slice::from_ref(&old), &fields, None)?;
         self.log(table, id, "update", std::iter::once((field, &old, &fields[0].1)))
     }
 
@@ -273,6 +320,7 @@ impl<'a> WriteTx<'a> {
         if !table.deletable() {
             return Err(StoreError::NotDeletable(table.name().to_string()).into());
         }
+        self.forget(table);
         let names: Vec<&str> = table.field_names().collect();
         let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
         let old: Option<Vec<Value>> = self
@@ -327,6 +375,7 @@ impl<'a> WriteTx<'a> {
     /// keeping its derived data, its conflicts and its pending state.
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
+        self.forget(table);
         let (merged, insert) = self.merged(id)?;
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
@@ -483,6 +532,7 @@ impl<'a> WriteTx<'a> {
             }
             return Err(e.into());
         }
+        let inserted = stored.is_none().then(|| self.tx.last_insert_rowid());
         if values.is_empty() {
             return Ok(Ok(false));
         }
@@ -491,7 +541,7 @@ impl<'a> WriteTx<'a> {
             super::log::keep_without_copy(&self.tx, table, *seq, &values, text)?;
         }
         let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
-        self.derive(table, id, &set, &old, &values, stored.is_none())?;
+        self.derive(table, id, &set, &old, &values, inserted)?;
         Ok(Ok(true))
     }
 
@@ -522,12 +572,13 @@ impl<'a> WriteTx<'a> {
         names: &[&str],
         old: &[Value],
         fields: &Fields,
-        new: bool,
+        inserted: Option<i64>,
     ) -> Result<()> {
         if self.dry {
             return Ok(());
         }
-        let written = super::Written { table, id, names, old, values: fields, new };
+        let written =
+            super::Written { table, id, names, old, values: fields, new: inserted.is_some(), rowid: inserted };
         for d in &mut self.derived {
             d.changed(&self.tx, &written)?;
         }
@@ -587,20 +638,29 @@ impl<'a> WriteTx<'a> {
             }
         };
         self.local_seq = Some(origin_seq);
-        let change = Change {
-            installation_id: self.installation_id.to_string(),
-            origin_seq,
-            txn_id: self.txn_id.clone(),
-            hlc: self.clock.tick(),
-            at: self.at.clone(),
-            user_name: self.author.user_name().to_string(),
-            table_name: table.name().to_string(),
-            record_id: id.to_string(),
-            op: op.to_string(),
-            fields,
-            seen: Some(seen),
+        // One entry's strings reused for the next (most are the same for a
+        // whole transaction): a large import logs hundreds of thousands.
+        let mut c = std::mem::take(&mut self.entry);
+        let set = |s: &mut String, v: &str| {
+            if s != v {
+                s.clear();
+                s.push_str(v);
+            }
         };
-        self.append(&change, mask)
+        set(&mut c.installation_id, self.installation_id);
+        set(&mut c.txn_id, &self.txn_id);
+        set(&mut c.at, &self.at);
+        set(&mut c.user_name, self.author.user_name());
+        set(&mut c.table_name, table.name());
+        set(&mut c.record_id, id);
+        set(&mut c.op, op);
+        c.origin_seq = origin_seq;
+        c.hlc = self.clock.tick();
+        c.fields = fields;
+        c.seen = Some(seen);
+        let appended = self.append(&c, mask);
+        self.entry = c;
+        appended
     }
 
     /// What this PC has seen of a record: per installation, its newest stamp.
