@@ -23,19 +23,32 @@ export async function listPage({
 }) {
   const list = table(spec, columns, opts);
   const drawn = list.querySelector('table') || list;
-  let seq = 0;
+  // One question at a time: what is typed or chosen while one is being
+  // answered waits, and only the newest is asked and drawn (typing fast asks
+  // twice, not once per key).
+  let busy = false;
+  let again = false;
   const load = async () => {
-    const mine = ++seq;
-    const asked = search ? state[search[0]] : '';
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
     try {
-      const res = await fetch({ page: state.page, page_size: PAGE_SIZE });
-      if (mine !== seq) return; // a newer keystroke's or choice's answer wins
-      message.replaceChildren();
-      show(res);
-      // What the list shows the answer to (the keystroke bench waits for it).
-      drawn.dataset.shown = asked;
+      do {
+        again = false;
+        const asked = search ? state[search[0]] : '';
+        const res = await fetch({ page: state.page, page_size: PAGE_SIZE });
+        if (again) continue; // a newer question is waiting: this answer is stale
+        message.replaceChildren();
+        show(res);
+        // What the list shows the answer to (the keystroke bench waits for it).
+        drawn.dataset.shown = asked;
+      } while (again);
     } catch (e) {
       message.replaceChildren(errorBox(e));
+    } finally {
+      busy = false;
     }
   };
   const go = (by) => { state.page += by; load(); };
