@@ -49,6 +49,7 @@ export async function listPage({
       message.replaceChildren(errorBox(e));
     } finally {
       busy = false;
+      if (again) load(); // asked while a failed question was out
     }
   };
   const go = (by) => { state.page += by; load(); };
