@@ -52,8 +52,20 @@ impl Entry {
         let fields: BTreeMap<String, Json> = serde_json::from_str::<BTreeMap<String, Json>>(fields)
             .unwrap_or_default()
             .into_iter()
-            .map(|(f, change)| (f, change.get("new").cloned().unwrap_or(Json::Null)))
+            .map(|(f, mut change)| (f, change.get_mut("new").map(Json::take).unwrap_or(Json::Null)))
             .collect();
+        Entry::with_values(hlc, installation_id, op, fields, seen)
+    }
+
+    /// A change whose new values are at hand (an insert kept without a copy,
+    /// read from its record): what [`Entry::from_log`] makes of its text.
+    pub fn with_values(
+        hlc: String,
+        installation_id: String,
+        op: String,
+        fields: BTreeMap<String, Json>,
+        seen: Option<&str>,
+    ) -> Entry {
         let seen = seen.map(|s| serde_json::from_str(s).unwrap_or_default());
         Entry { stamp: Stamp { hlc, installation_id }, op, fields, seen }
     }

@@ -323,11 +323,95 @@ impl<'a> WriteTx<'a> {
         Ok(true)
     }
 
+    /// Whether this PC has logged any change of a record.
+    pub fn has_history(&self, id: &str) -> Result<bool> {
+        self.logged(id)
+    }
+
+    /// Takes in the one change of a record with no history here, an insert
+    /// that will make it exactly (see [`fresh_insert_mask`]): logged without
+    /// a copy of its values, which [`WriteTx::materialize_fresh`] must then
+    /// store in this transaction (or write out). The caller has checked
+    /// that the change is new (its PC's next in sequence). Returns its seq.
+    pub fn receive_kept(&mut self, change: &Change, mask: i64) -> Result<i64> {
+        self.clock.observe(&change.hlc);
+        self.append(change, Some(mask))?;
+        Ok(self.chain.as_ref().expect("appended").seq)
+    }
+
     /// Brings a record to what its logged changes make it (see `merge`),
     /// keeping its derived data, its conflicts and its pending state.
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
-        let (merged, insert) = self.merged(id)?;
+        let stored = self.stored(table, id)?;
+        let (merged, insert) = self.merged(table, id, stored.as_deref())?;
+        self.materialize_as(table, id, &merged, insert, stored)
+    }
+
+    /// [`WriteTx::materialize`] for a record whose changes all came in in
+    /// this take-in (none logged before it), merged from them in memory
+    /// (`changes` in the order they were logged) instead of read back.
+    /// `kept`: the seq of its one change, an insert taken in by
+    /// [`WriteTx::receive_kept`].
+    pub fn materialize_fresh(
+        &mut self,
+        table: Table,
+        id: &str,
+        changes: &[&Change],
+        kept: Option<i64>,
+    ) -> Result<bool> {
+        let entries: Vec<super::merge::Entry> = changes
+            .iter()
+            .map(|c| {
+                super::merge::Entry::from_log(
+                    c.hlc.clone(),
+                    c.installation_id.clone(),
+                    c.op.clone(),
+                    &c.fields,
+                    c.seen.as_deref(),
+                )
+            })
+            .collect();
+        let merged = super::merge::merge(&entries);
+        let insert = match (kept, changes) {
+            (Some(seq), [only]) => Insert::Kept(seq, only.fields.clone()),
+            _ => Insert::None,
+        };
+        let stored = self.stored(table, id)?;
+        let changed = self.materialize_as(table, id, &merged, insert, stored)?;
+        if let (Some(seq), [only], false) = (kept, changes, changed) {
+            // Not stored (待关联, 重复): the log keeps the text itself.
+            if !self.stored_exists(table, id)? {
+                super::log::write_out(&self.tx, seq, &only.fields)?;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Every field of a stored record, in catalogue order.
+    fn stored(&self, table: Table, id: &str) -> Result<Option<Vec<Value>>> {
+        let names: Vec<&str> = table.field_names().collect();
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
+        Ok(self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?)
+    }
+
+    fn stored_exists(&self, table: Table, id: &str) -> Result<bool> {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", table.name());
+        Ok(self.tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+    }
+
+    fn materialize_as(
+        &mut self,
+        table: Table,
+        id: &str,
+        merged: &super::merge::Merged,
+        insert: Insert,
+        stored: Option<Vec<Value>>,
+    ) -> Result<bool> {
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -349,7 +433,7 @@ impl<'a> WriteTx<'a> {
                     .execute((id, table.name(), field, &h.hlc, &h.installation_id))?;
             }
         }
-        let reason = match self.store_merged(table, id, &merged, insert)? {
+        let reason = match self.store_merged(table, id, merged, insert, stored)? {
             Ok(changed) => {
                 if self.pending_listed()? {
                     self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
@@ -379,7 +463,9 @@ impl<'a> WriteTx<'a> {
     /// What a record's logged changes make it, and its insert (seq, text):
     /// `Logged` when its one change is an insert logged with its text,
     /// `Kept` when the insert is kept without a copy (the text rebuilt).
-    fn merged(&self, id: &str) -> Result<(super::merge::Merged, Insert)> {
+    /// `stored`: the record as stored (every field, in catalogue order), from
+    /// which an insert kept without a copy is rebuilt.
+    fn merged(&self, table: Table, id: &str, stored: Option<&[Value]>) -> Result<(super::merge::Merged, Insert)> {
         let sql = format!(
             "SELECT hlc, installation_id, op, fields, seen, table_name, mask, seq FROM change_log
              WHERE record_id = ?1 AND {} ORDER BY seq",
@@ -393,13 +479,26 @@ impl<'a> WriteTx<'a> {
             let text: Option<String> = r.get(3)?;
             let mask: Option<i64> = r.get(6)?;
             let op: String = r.get(2)?;
-            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, text.clone(), mask)?;
+            let seen: Option<String> = r.get(4)?;
+            let entry_table: String = r.get(5)?;
+            if let (None, Some(mask), true) = (&text, mask, entry_table == table.name()) {
+                // Kept without a copy: its values are the record's, read already.
+                let (text, values) = match stored {
+                    Some(row) => {
+                        (super::log::text_of_row(table, mask, row), super::log::values_of_row(table, mask, row))
+                    }
+                    None => ("{}".to_string(), Default::default()),
+                };
+                kept = Some((r.get(7)?, text));
+                entries.push(super::merge::Entry::with_values(r.get(0)?, r.get(1)?, op, values, seen.as_deref()));
+                continue;
+            }
+            let fields = super::log::fields_of(&self.tx, &entry_table, id, text.clone(), mask)?;
             match (text, mask) {
                 (Some(text), _) if op == "insert" && entries.is_empty() => logged = Some((r.get(7)?, text)),
                 (None, Some(_)) => kept = Some((r.get(7)?, fields.clone())),
                 _ => {}
             }
-            let seen: Option<String> = r.get(4)?;
             entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, op, &fields, seen.as_deref()));
         }
         let insert = match (logged, kept) {
@@ -418,14 +517,9 @@ impl<'a> WriteTx<'a> {
         id: &str,
         m: &super::merge::Merged,
         insert: Insert,
+        stored: Option<Vec<Value>>,
     ) -> Result<std::result::Result<bool, &'static str>> {
         let names: Vec<&str> = table.field_names().collect();
-        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
-        let stored: Option<Vec<Value>> = self
-            .tx
-            .prepare_cached(&sql)?
-            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
-            .optional()?;
         if !m.exists {
             let inserted = "SELECT EXISTS (SELECT 1 FROM change_log WHERE record_id = ?1 AND op = 'insert')";
             if stored.is_none() && !self.tx.prepare_cached(inserted)?.query_row([id], |r| r.get::<_, bool>(0))? {
@@ -669,4 +763,21 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::Text(s) => json!(s),
         Value::Blob(b) => json!(b),
     }
+}
+
+/// The mask with which a received insert, the one change of a record with
+/// no history here, is logged without a copy of its values: when the record
+/// it makes gives back exactly the text it was logged with (each value of
+/// its column's type, and the same text made again); None otherwise.
+pub fn fresh_insert_mask(table: Table, change: &Change) -> Option<i64> {
+    if change.op != "insert" {
+        return None;
+    }
+    let parsed: BTreeMap<String, serde_json::Value> = serde_json::from_str(&change.fields).ok()?;
+    let values: Vec<(&str, Value)> = table
+        .field_names()
+        .filter_map(|f| parsed.get(f).map(|c| (f, from_json(c.get("new").unwrap_or(&serde_json::Value::Null)))))
+        .collect();
+    let mask = super::log::mask_of(table, &values)?;
+    (super::log::insert_text(values.iter().map(|(f, v)| (*f, v))) == change.fields).then_some(mask)
 }
