@@ -17,7 +17,7 @@ use crate::catalogue::{Table, Type};
 use crate::Result;
 
 /// Positions a mask can hold (an i64's bits, sign bit unused).
-const MASK_BITS: usize = 63;
+pub(super) const MASK_BITS: usize = 63;
 
 /// The mask of an insert's fields when its record will hold exactly the
 /// values given (each value of its column's type, so SQLite stores it as

@@ -49,12 +49,7 @@ pub struct Entry {
 impl Entry {
     /// Parses the `fields` column (`{"field": {"old": .., "new": ..}}`).
     pub fn from_log(hlc: String, installation_id: String, op: String, fields: &str, seen: Option<&str>) -> Entry {
-        let fields: BTreeMap<String, Json> = serde_json::from_str::<BTreeMap<String, Json>>(fields)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(f, mut change)| (f, change.get_mut("new").map(Json::take).unwrap_or(Json::Null)))
-            .collect();
-        Entry::with_values(hlc, installation_id, op, fields, seen)
+        Entry::with_values(hlc, installation_id, op, new_values(fields), seen)
     }
 
     /// A change whose new values are at hand (an insert kept without a copy,
@@ -81,6 +76,28 @@ impl Entry {
             self.fields.iter().map(|(f, v)| (f.as_str(), if self.op == "delete" { Json::Null } else { v.clone() }));
         values.chain(existence.map(|v| (DELETED, v)))
     }
+}
+
+/// A field's change as logged, read for its new value only (the old one is
+/// skipped, not built).
+#[derive(serde::Deserialize)]
+struct NewOnly {
+    #[serde(default)]
+    new: Json,
+}
+
+/// Field name to new value from a logged change's text; `{}` for text that
+/// is not an object. A field whose change is not an object of distinct keys
+/// is read as any JSON and its `new` taken (null when it has none).
+pub fn new_values(fields: &str) -> BTreeMap<String, Json> {
+    if let Ok(typed) = serde_json::from_str::<BTreeMap<String, NewOnly>>(fields) {
+        return typed.into_iter().map(|(f, c)| (f, c.new)).collect();
+    }
+    serde_json::from_str::<BTreeMap<String, Json>>(fields)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(f, mut change)| (f, change.get_mut("new").map(Json::take).unwrap_or(Json::Null)))
+        .collect()
 }
 
 /// A record as its changes make it.

@@ -351,14 +351,15 @@ impl<'a> WriteTx<'a> {
     /// [`WriteTx::materialize`] for a record whose changes all came in in
     /// this take-in (none logged before it), merged from them in memory
     /// (`changes` in the order they were logged) instead of read back.
-    /// `kept`: the seq of its one change, an insert taken in by
-    /// [`WriteTx::receive_kept`].
+    /// `kept`: the seq and mask of its one change, an insert taken in by
+    /// [`WriteTx::receive_kept`]: its text is written out unless the record
+    /// now holds exactly what rebuilds it.
     pub fn materialize_fresh(
         &mut self,
         table: Table,
         id: &str,
         changes: &[&Change],
-        kept: Option<i64>,
+        kept: Option<(i64, i64)>,
     ) -> Result<bool> {
         let entries: Vec<super::merge::Entry> = changes
             .iter()
@@ -374,14 +375,19 @@ impl<'a> WriteTx<'a> {
             .collect();
         let merged = super::merge::merge(&entries);
         let insert = match (kept, changes) {
-            (Some(seq), [only]) => Insert::Kept(seq, only.fields.clone()),
+            (Some((seq, _)), [only]) => Insert::Kept(seq, only.fields.clone()),
             _ => Insert::None,
         };
         let stored = self.stored(table, id)?;
         let changed = self.materialize_as(table, id, &merged, insert, stored)?;
-        if let (Some(seq), [only], false) = (kept, changes, changed) {
-            // Not stored (待关联, 重复): the log keeps the text itself.
-            if !self.stored_exists(table, id)? {
+        if let (Some((seq, mask)), [only]) = (kept, changes) {
+            // Kept only when the record is stored (not 待关联 or 重复) with
+            // values that give back the logged text byte for byte.
+            let values: Vec<(&str, Value)> =
+                table.field_names().filter_map(|f| merged.values.get(f).map(|v| (f, from_json(v)))).collect();
+            let exact = super::log::mask_of(table, &values) == Some(mask)
+                && super::log::insert_text(values.iter().map(|(f, v)| (*f, v))) == only.fields;
+            if !exact || !(changed || self.stored_exists(table, id)?) {
                 super::log::write_out(&self.tx, seq, &only.fields)?;
             }
         }
@@ -766,18 +772,22 @@ pub fn to_json(v: &Value) -> serde_json::Value {
 }
 
 /// The mask with which a received insert, the one change of a record with
-/// no history here, is logged without a copy of its values: when the record
-/// it makes gives back exactly the text it was logged with (each value of
-/// its column's type, and the same text made again); None otherwise.
+/// no history here, is logged without a copy of its values: the catalogue
+/// positions of the fields it names (its keys only are read here; whether
+/// the record it makes gives back its text exactly is settled by
+/// [`WriteTx::materialize_fresh`]). None when it names a field this table
+/// does not have.
 pub fn fresh_insert_mask(table: Table, change: &Change) -> Option<i64> {
     if change.op != "insert" {
         return None;
     }
-    let parsed: BTreeMap<String, serde_json::Value> = serde_json::from_str(&change.fields).ok()?;
-    let values: Vec<(&str, Value)> = table
-        .field_names()
-        .filter_map(|f| parsed.get(f).map(|c| (f, from_json(c.get("new").unwrap_or(&serde_json::Value::Null)))))
-        .collect();
-    let mask = super::log::mask_of(table, &values)?;
-    (super::log::insert_text(values.iter().map(|(f, v)| (*f, v))) == change.fields).then_some(mask)
+    let keys: BTreeMap<&str, serde::de::IgnoredAny> = serde_json::from_str(&change.fields).ok()?;
+    let mut mask = 0i64;
+    for name in keys.keys() {
+        match table.field_names().position(|f| f == *name) {
+            Some(at) if at < super::log::MASK_BITS => mask |= 1 << at,
+            _ => return None,
+        }
+    }
+    Some(mask)
 }

@@ -161,7 +161,7 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         for (table, c) in &new {
             let f = fresh.get_mut(c.record_id.as_str()).filter(|f| f.changes.len() == 1);
             match f.and_then(|f| Some((f, crate::store::write::fresh_insert_mask(*table, c)?))) {
-                Some((f, mask)) => f.kept = Some(w.receive_kept(c, mask)?),
+                Some((f, mask)) => f.kept = Some((w.receive_kept(c, mask)?, mask)),
                 None if w.receive(c)? => {}
                 None => {
                     applied.known += 1;
@@ -232,11 +232,11 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
 }
 
 /// A record with no history here before this take-in: its changes in it, in
-/// the order they are logged, and the seq of its insert when that is its one
-/// change, logged without a copy of its values.
+/// the order they are logged, and the seq and mask of its insert when that is
+/// its one change, logged without a copy of its values.
 struct Fresh<'c> {
     changes: Vec<&'c Change>,
-    kept: Option<i64>,
+    kept: Option<(i64, i64)>,
 }
 
 fn table_rank(t: Table) -> usize {
