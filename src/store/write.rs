@@ -328,14 +328,15 @@ impl<'a> WriteTx<'a> {
         self.logged(id)
     }
 
-    /// Takes in the one change of a record with no history here, an insert
-    /// that will make it exactly (see [`fresh_insert_mask`]): logged without
-    /// a copy of its values, which [`WriteTx::materialize_fresh`] must then
-    /// store in this transaction (or write out). The caller has checked
-    /// that the change is new (its PC's next in sequence). Returns its seq.
-    pub fn receive_kept(&mut self, change: &Change, mask: i64) -> Result<i64> {
+    /// [`WriteTx::receive`] of a change the caller knows is new (its PC's
+    /// next in sequence, by what the log holds as read in this transaction).
+    /// With `mask`: the one change of a record with no history
+    /// here, an insert (see [`fresh_insert_mask`]) logged without a copy of
+    /// its values, which [`WriteTx::materialize_fresh`] must then store in
+    /// this transaction (or write out). Returns its seq.
+    pub fn receive_new(&mut self, change: &Change, mask: Option<i64>) -> Result<i64> {
         self.clock.observe(&change.hlc);
-        self.append(change, Some(mask))?;
+        self.append(change, mask)?;
         Ok(self.chain.as_ref().expect("appended").seq)
     }
 
@@ -352,7 +353,7 @@ impl<'a> WriteTx<'a> {
     /// this take-in (none logged before it), merged from them in memory
     /// (`changes` in the order they were logged) instead of read back.
     /// `kept`: the seq and mask of its one change, an insert taken in by
-    /// [`WriteTx::receive_kept`]: its text is written out unless the record
+    /// [`WriteTx::receive_new`]: its text is written out unless the record
     /// now holds exactly what rebuilds it.
     pub fn materialize_fresh(
         &mut self,

@@ -118,8 +118,9 @@ pub fn refuse_far_future(bundle: &Bundle, now_millis: u64) -> Result<(), SyncErr
 pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
     refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
     let own = store.installation_id().to_string();
-    let mut holds = holdings(store.conn())?;
     store.write(actor, |w| {
+        // Read in this transaction: what it holds is what it will not take again.
+        let mut holds = holdings(w.conn())?;
         let mut applied = Applied::default();
         let mut touched: BTreeSet<(usize, String)> = BTreeSet::new();
         // Which changes come in: each PC's next ones in sequence (the log
@@ -161,11 +162,9 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         for (table, c) in &new {
             let f = fresh.get_mut(c.record_id.as_str()).filter(|f| f.changes.len() == 1);
             match f.and_then(|f| Some((f, crate::store::write::fresh_insert_mask(*table, c)?))) {
-                Some((f, mask)) => f.kept = Some((w.receive_kept(c, mask)?, mask)),
-                None if w.receive(c)? => {}
+                Some((f, mask)) => f.kept = Some((w.receive_new(c, Some(mask))?, mask)),
                 None => {
-                    applied.known += 1;
-                    continue;
+                    w.receive_new(c, None)?;
                 }
             }
             applied.received += 1;
