@@ -31,13 +31,40 @@ impl CheckReport {
 }
 
 pub fn check(conn: &Connection) -> Result<CheckReport> {
-    let mut report = CheckReport::default();
-    let integrity: Vec<String> =
-        conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    // SQLite's own check reads every page once and takes a third of the
+    // time: on a database file it runs beside the rest, through a read-only
+    // connection of its own. Its verdict comes first either way: on a
+    // damaged file nothing else is reported.
+    let file = conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
+    let (integrity, rest) = match file {
+        Some(file) => std::thread::scope(|s| {
+            let engine = s.spawn(move || {
+                let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                integrity(&Connection::open_with_flags(file, flags)?)
+            });
+            let rest = invariants(conn);
+            (engine.join().expect("the integrity check does not panic"), rest)
+        }),
+        None => match integrity(conn)? {
+            ok if ok == ["ok"] => (Ok(ok), invariants(conn)),
+            damaged => (Ok(damaged), Ok(CheckReport::default())),
+        },
+    };
+    let integrity = integrity?;
     if integrity != ["ok"] {
-        report.problems.push(format!("SQLite 完整性检查未通过：{}", integrity.join("；")));
-        return Ok(report);
+        let problem = format!("SQLite 完整性检查未通过：{}", integrity.join("；"));
+        return Ok(CheckReport { problems: vec![problem], ..CheckReport::default() });
     }
+    rest
+}
+
+fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn.prepare("PRAGMA integrity_check")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The store's invariants, on a file SQLite finds sound.
+fn invariants(conn: &Connection) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
     let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if fk > 0 {
         report.problems.push(format!("有{fk}条记录引用了不存在的记录（外键）"));
@@ -47,6 +74,8 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
         compare_table(conn, table, &replayed, &mut report)?;
     }
     check_conflicts(conn, &replayed, &mut report)?;
+    // The search check holds every token of every person: not beside this.
+    drop(replayed);
     check_search_index(conn, &mut report)?;
     check_roster_index(conn, &mut report)?;
     report.problems.extend(crate::audit::verify_chain(conn)?);

@@ -20,7 +20,7 @@ use crate::catalogue::{Table, Type};
 use crate::Result;
 
 /// Positions a mask can hold (an i64's bits, sign bit unused).
-const MASK_BITS: usize = 63;
+pub(super) const MASK_BITS: usize = 63;
 
 /// The mask of an insert's fields when its record will hold exactly the
 /// values given (each value of its column's type, so SQLite stores it as
@@ -76,14 +76,26 @@ pub(super) fn changes_text<'v>(changes: impl Iterator<Item = (&'v str, &'v Value
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
+/// The fields a mask holds, with their catalogue positions.
+fn masked(table: Table, mask: i64) -> impl Iterator<Item = (usize, &'static str)> {
+    table.field_names().enumerate().filter(move |(i, _)| *i < MASK_BITS && mask & (1 << i) != 0)
+}
+
+/// An insert's text rebuilt from its record as already read (`row`: every
+/// field, in catalogue order).
+pub(super) fn text_of_row(table: Table, mask: i64, row: &[Value]) -> String {
+    insert_text(masked(table, mask).map(|(i, n)| (n, &row[i])))
+}
+
+/// An insert's new values from its record as already read (`row`: every
+/// field, in catalogue order), as merge takes them from its text.
+pub(super) fn values_of_row(table: Table, mask: i64, row: &[Value]) -> BTreeMap<String, serde_json::Value> {
+    masked(table, mask).map(|(i, n)| (n.to_string(), super::write::to_json(&row[i]))).collect()
+}
+
 /// An insert's text rebuilt from its record; None when the record is gone.
 pub fn rebuild(conn: &Connection, table: Table, record_id: &str, mask: i64) -> Result<Option<String>> {
-    let names: Vec<&str> = table
-        .field_names()
-        .enumerate()
-        .filter(|(i, _)| *i < MASK_BITS && mask & (1 << i) != 0)
-        .map(|(_, n)| n)
-        .collect();
+    let names: Vec<&str> = masked(table, mask).map(|(_, n)| n).collect();
     let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
     let values: Option<Vec<Value>> = conn
         .prepare_cached(&sql)?

@@ -49,27 +49,62 @@ pub struct Entry {
 impl Entry {
     /// Parses the `fields` column (`{"field": {"old": .., "new": ..}}`).
     pub fn from_log(hlc: String, installation_id: String, op: String, fields: &str, seen: Option<&str>) -> Entry {
-        let fields: BTreeMap<String, Json> = serde_json::from_str::<BTreeMap<String, Json>>(fields)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(f, change)| (f, change.get("new").cloned().unwrap_or(Json::Null)))
-            .collect();
+        Entry::with_values(hlc, installation_id, op, new_values(fields), seen)
+    }
+
+    /// A change whose new values are at hand (an insert kept without a copy,
+    /// read from its record): what [`Entry::from_log`] makes of its text.
+    pub fn with_values(
+        hlc: String,
+        installation_id: String,
+        op: String,
+        fields: BTreeMap<String, Json>,
+        seen: Option<&str>,
+    ) -> Entry {
         let seen = seen.map(|s| serde_json::from_str(s).unwrap_or_default());
         Entry { stamp: Stamp { hlc, installation_id }, op, fields, seen }
     }
 
     /// The fields this change sets, with `_deleted` for inserts and deletes.
-    fn touched(&self) -> impl Iterator<Item = (&str, Json)> {
+    fn touched(&self) -> impl Iterator<Item = (&str, &Json)> {
         let existence = match self.op.as_str() {
-            "insert" => Some(Json::Bool(false)),
-            "delete" => Some(Json::Bool(true)),
+            "insert" => Some(&EXISTS),
+            "delete" => Some(&GONE),
             _ => None,
         };
-        let values =
-            self.fields.iter().map(|(f, v)| (f.as_str(), if self.op == "delete" { Json::Null } else { v.clone() }));
+        let delete = self.op == "delete";
+        let values = self.fields.iter().map(move |(f, v)| (f.as_str(), if delete { &NULL } else { v }));
         values.chain(existence.map(|v| (DELETED, v)))
     }
 }
+
+/// A field's change as logged, read for its new value only (the old one is
+/// skipped, not built).
+#[derive(serde::Deserialize)]
+struct NewOnly {
+    #[serde(default)]
+    new: Json,
+}
+
+/// Field name to new value from a logged change's text; `{}` for text that
+/// is not an object. A field whose change is not an object of distinct keys
+/// is read as any JSON and its `new` taken (null when it has none).
+pub fn new_values(fields: &str) -> BTreeMap<String, Json> {
+    if let Ok(typed) = serde_json::from_str::<BTreeMap<String, NewOnly>>(fields) {
+        return typed.into_iter().map(|(f, c)| (f, c.new)).collect();
+    }
+    serde_json::from_str::<BTreeMap<String, Json>>(fields)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(f, mut change)| (f, change.get_mut("new").map(Json::take).unwrap_or(Json::Null)))
+        .collect()
+}
+
+/// The values `touched` gives by reference: merging reads every change of
+/// a record, and copies only the winners.
+static NULL: Json = Json::Null;
+static EXISTS: Json = Json::Bool(false);
+static GONE: Json = Json::Bool(true);
 
 /// A record as its changes make it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,15 +123,18 @@ pub struct Merged {
 pub fn merge(entries: &[Entry]) -> Merged {
     // Changes made before sync carry no `seen`: they saw what came before.
     let mut running: Seen = BTreeMap::new();
-    let mut seen_of: Vec<Seen> = Vec::with_capacity(entries.len());
+    let mut seen_of: Vec<std::borrow::Cow<Seen>> = Vec::with_capacity(entries.len());
     for e in entries {
-        seen_of.push(e.seen.clone().unwrap_or_else(|| running.clone()));
+        seen_of.push(match &e.seen {
+            Some(seen) => std::borrow::Cow::Borrowed(seen),
+            None => std::borrow::Cow::Owned(running.clone()),
+        });
         let newest = running.entry(e.stamp.installation_id.clone()).or_default();
         if *newest < e.stamp.hlc {
             newest.clone_from(&e.stamp.hlc);
         }
     }
-    let mut by_field: HashMap<&str, Vec<(usize, Json)>> = HashMap::new();
+    let mut by_field: HashMap<&str, Vec<(usize, &Json)>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         for (f, v) in e.touched() {
             by_field.entry(f).or_default().push((i, v));
@@ -108,14 +146,14 @@ pub fn merge(entries: &[Entry]) -> Merged {
     };
     let mut out = Merged { changes: entries.len() as i64, ..Merged::default() };
     for (field, changes) in by_field {
-        let mut heads: Vec<&(usize, Json)> =
+        let mut heads: Vec<&(usize, &Json)> =
             changes.iter().filter(|(j, _)| !changes.iter().any(|(i, _)| i != j && saw(*i, *j))).collect();
         heads.sort_by(|a, b| entries[b.0].stamp.cmp(&entries[a.0].stamp));
         let Some((_, winner)) = heads.first() else { continue };
         if field == DELETED {
-            out.exists = *winner == Json::Bool(false);
+            out.exists = **winner == Json::Bool(false);
         } else {
-            out.values.insert(field.to_string(), winner.clone());
+            out.values.insert(field.to_string(), (*winner).clone());
         }
         // Two PCs that set the same value (two deletions of one record) do
         // not disagree: nothing to review.

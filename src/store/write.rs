@@ -371,12 +371,103 @@ impl<'a> WriteTx<'a> {
         Ok(true)
     }
 
+    /// Whether this PC has logged any change of a record.
+    pub fn has_history(&self, id: &str) -> Result<bool> {
+        self.logged(id)
+    }
+
+    /// [`WriteTx::receive`] of a change the caller knows is new (its PC's
+    /// next in sequence, by what the log holds as read in this transaction).
+    /// With `mask`: the one change of a record with no history
+    /// here, an insert (see [`fresh_insert_mask`]) logged without a copy of
+    /// its values, which [`WriteTx::materialize_fresh`] must then store in
+    /// this transaction (or write out). Returns its seq.
+    pub fn receive_new(&mut self, change: &Change, mask: Option<i64>) -> Result<i64> {
+        self.clock.observe(&change.hlc);
+        self.append(change, mask)?;
+        Ok(self.chain.as_ref().expect("appended").seq)
+    }
+
     /// Brings a record to what its logged changes make it (see `merge`),
     /// keeping its derived data, its conflicts and its pending state.
     /// Returns whether the stored record changed.
     pub fn materialize(&mut self, table: Table, id: &str) -> Result<bool> {
+        let stored = self.stored(table, id)?;
+        let (merged, insert) = self.merged(table, id, stored.as_deref())?;
+        self.materialize_as(table, id, &merged, insert, stored)
+    }
+
+    /// [`WriteTx::materialize`] for a record whose changes all came in in
+    /// this take-in (none logged before it), merged from them in memory
+    /// (`changes` in the order they were logged) instead of read back.
+    /// `kept`: the seq and mask of its one change, an insert taken in by
+    /// [`WriteTx::receive_new`]: its text is written out unless the record
+    /// now holds exactly what rebuilds it.
+    pub fn materialize_fresh(
+        &mut self,
+        table: Table,
+        id: &str,
+        changes: &[&Change],
+        kept: Option<(i64, i64)>,
+    ) -> Result<bool> {
+        let entries: Vec<super::merge::Entry> = changes
+            .iter()
+            .map(|c| {
+                super::merge::Entry::from_log(
+                    c.hlc.clone(),
+                    c.installation_id.clone(),
+                    c.op.clone(),
+                    &c.fields,
+                    c.seen.as_deref(),
+                )
+            })
+            .collect();
+        let merged = super::merge::merge(&entries);
+        let insert = match (kept, changes) {
+            (Some((seq, _)), [only]) => Insert::Kept(seq, only.fields.clone()),
+            _ => Insert::None,
+        };
+        let stored = self.stored(table, id)?;
+        let changed = self.materialize_as(table, id, &merged, insert, stored)?;
+        if let (Some((seq, mask)), [only]) = (kept, changes) {
+            // Kept only when the record is stored (not 待关联 or 重复) with
+            // values that give back the logged text byte for byte.
+            let values: Vec<(&str, Value)> =
+                table.field_names().filter_map(|f| merged.values.get(f).map(|v| (f, from_json(v)))).collect();
+            let exact = super::log::mask_of(table, &values) == Some(mask)
+                && super::log::insert_text(values.iter().map(|(f, v)| (*f, v))) == only.fields;
+            if !exact || !(changed || self.stored_exists(table, id)?) {
+                super::log::write_out(&self.tx, seq, &only.fields)?;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Every field of a stored record, in catalogue order.
+    fn stored(&self, table: Table, id: &str) -> Result<Option<Vec<Value>>> {
+        let names: Vec<&str> = table.field_names().collect();
+        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
+        Ok(self
+            .tx
+            .prepare_cached(&sql)?
+            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
+            .optional()?)
+    }
+
+    fn stored_exists(&self, table: Table, id: &str) -> Result<bool> {
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {} WHERE id = ?1)", table.name());
+        Ok(self.tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
+    }
+
+    fn materialize_as(
+        &mut self,
+        table: Table,
+        id: &str,
+        merged: &super::merge::Merged,
+        insert: Insert,
+        stored: Option<Vec<Value>>,
+    ) -> Result<bool> {
         self.forget(table);
-        let (merged, insert) = self.merged(id)?;
         if self.conflicts_listed.is_none() {
             self.conflicts_listed =
                 Some(self.tx.query_row("SELECT EXISTS (SELECT 1 FROM sync_conflict)", [], |r| r.get(0))?);
@@ -398,7 +489,7 @@ impl<'a> WriteTx<'a> {
                     .execute((id, table.name(), field, &h.hlc, &h.installation_id))?;
             }
         }
-        let reason = match self.store_merged(table, id, &merged, insert)? {
+        let reason = match self.store_merged(table, id, merged, insert, stored)? {
             Ok(changed) => {
                 if self.pending_listed()? {
                     self.tx.prepare_cached("DELETE FROM sync_pending WHERE record_id = ?1")?.execute([id])?;
@@ -428,7 +519,9 @@ impl<'a> WriteTx<'a> {
     /// What a record's logged changes make it, and its insert (seq, text):
     /// `Logged` when its one change is an insert logged with its text,
     /// `Kept` when the insert is kept without a copy (the text rebuilt).
-    fn merged(&self, id: &str) -> Result<(super::merge::Merged, Insert)> {
+    /// `stored`: the record as stored (every field, in catalogue order), from
+    /// which an insert kept without a copy is rebuilt.
+    fn merged(&self, table: Table, id: &str, stored: Option<&[Value]>) -> Result<(super::merge::Merged, Insert)> {
         let sql = format!(
             "SELECT hlc, installation_id, op, fields, seen, table_name, mask, seq FROM change_log
              WHERE record_key = ?1 AND {} ORDER BY seq",
@@ -442,13 +535,26 @@ impl<'a> WriteTx<'a> {
             let text: Option<String> = r.get(3)?;
             let mask: Option<i64> = r.get(6)?;
             let op: String = r.get(2)?;
-            let fields = super::log::fields_of(&self.tx, &r.get::<_, String>(5)?, id, text.clone(), mask)?;
+            let seen: Option<String> = r.get(4)?;
+            let entry_table: String = r.get(5)?;
+            if let (None, Some(mask), true) = (&text, mask, entry_table == table.name()) {
+                // Kept without a copy: its values are the record's, read already.
+                let (text, values) = match stored {
+                    Some(row) => {
+                        (super::log::text_of_row(table, mask, row), super::log::values_of_row(table, mask, row))
+                    }
+                    None => ("{}".to_string(), Default::default()),
+                };
+                kept = Some((r.get(7)?, text));
+                entries.push(super::merge::Entry::with_values(r.get(0)?, r.get(1)?, op, values, seen.as_deref()));
+                continue;
+            }
+            let fields = super::log::fields_of(&self.tx, &entry_table, id, text.clone(), mask)?;
             match (text, mask) {
                 (Some(text), _) if op == "insert" && entries.is_empty() => logged = Some((r.get(7)?, text)),
                 (None, Some(_)) => kept = Some((r.get(7)?, fields.clone())),
                 _ => {}
             }
-            let seen: Option<String> = r.get(4)?;
             entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, op, &fields, seen.as_deref()));
         }
         let insert = match (logged, kept) {
@@ -467,14 +573,9 @@ impl<'a> WriteTx<'a> {
         id: &str,
         m: &super::merge::Merged,
         insert: Insert,
+        stored: Option<Vec<Value>>,
     ) -> Result<std::result::Result<bool, &'static str>> {
         let names: Vec<&str> = table.field_names().collect();
-        let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
-        let stored: Option<Vec<Value>> = self
-            .tx
-            .prepare_cached(&sql)?
-            .query_row([id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
-            .optional()?;
         if !m.exists {
             let inserted = "SELECT EXISTS (SELECT 1 FROM change_entry WHERE record_id = ?1 AND op = 0)";
             let key = super::log::record_key(id);
@@ -731,4 +832,25 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::Text(s) => json!(s),
         Value::Blob(b) => json!(b),
     }
+}
+
+/// The mask with which a received insert, the one change of a record with
+/// no history here, is logged without a copy of its values: the catalogue
+/// positions of the fields it names (its keys only are read here; whether
+/// the record it makes gives back its text exactly is settled by
+/// [`WriteTx::materialize_fresh`]). None when it names a field this table
+/// does not have.
+pub fn fresh_insert_mask(table: Table, change: &Change) -> Option<i64> {
+    if change.op != "insert" {
+        return None;
+    }
+    let keys: BTreeMap<&str, serde::de::IgnoredAny> = serde_json::from_str(&change.fields).ok()?;
+    let mut mask = 0i64;
+    for name in keys.keys() {
+        match table.field_names().position(|f| f == *name) {
+            Some(at) if at < super::log::MASK_BITS => mask |= 1 << at,
+            _ => return None,
+        }
+    }
+    Some(mask)
 }

@@ -1,7 +1,7 @@
 //! What goes into a package and how a package comes in: changes from every
 //! PC (so a PC that never meets another still hears from it through a
 //! third), minus what every PC this one has heard from already holds.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -118,10 +118,14 @@ pub fn refuse_far_future(bundle: &Bundle, now_millis: u64) -> Result<(), SyncErr
 pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
     refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
     let own = store.installation_id().to_string();
-    let mut holds = holdings(store.conn())?;
     store.write(actor, |w| {
+        // Read in this transaction: what it holds is what it will not take again.
+        let mut holds = holdings(w.conn())?;
         let mut applied = Applied::default();
         let mut touched: BTreeSet<(usize, String)> = BTreeSet::new();
+        // Which changes come in: each PC's next ones in sequence (the log
+        // holds each PC's changes without gaps, so none of these is here).
+        let mut new: Vec<(Table, &Change)> = Vec::new();
         for c in &bundle.body.changes {
             let Some(table) = Table::from_name(&c.table_name) else {
                 return Err(SyncError::Damaged(format!("{}的变更", bundle.writer_pc)).into());
@@ -136,12 +140,35 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
                 continue;
             }
             *last = c.origin_seq;
-            if w.receive(c)? {
-                applied.received += 1;
-                touched.insert((table_rank(table), c.record_id.clone()));
+            new.push((table, c));
+        }
+        // Records with no history here (a new PC joining: all of them) are
+        // merged from their changes in memory, and an insert that is its
+        // record's one change is logged as a local insert is, without a copy
+        // of its values. Accounts and settings are judged first (`trust`):
+        // they take the common path.
+        let mut fresh: HashMap<&str, Fresh> = HashMap::new();
+        let mut settled: HashSet<&str> = HashSet::new();
+        for (table, c) in &new {
+            let id = c.record_id.as_str();
+            if let Some(f) = fresh.get_mut(id) {
+                f.changes.push(c);
+            } else if !super::trust::GUARDED.contains(table) && !settled.contains(id) && !w.has_history(id)? {
+                fresh.insert(id, Fresh { changes: vec![c], kept: None });
             } else {
-                applied.known += 1;
+                settled.insert(id);
             }
+        }
+        for (table, c) in &new {
+            let f = fresh.get_mut(c.record_id.as_str()).filter(|f| f.changes.len() == 1);
+            match f.and_then(|f| Some((f, crate::store::write::fresh_insert_mask(*table, c)?))) {
+                Some((f, mask)) => f.kept = Some((w.receive_new(c, Some(mask))?, mask)),
+                None => {
+                    w.receive_new(c, None)?;
+                }
+            }
+            applied.received += 1;
+            touched.insert((table_rank(*table), c.record_id.clone()));
         }
         // Accounts and settings count only by an administrator (`trust`):
         // judged again whenever changes come in, before any record is made.
@@ -163,7 +190,12 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         }
         // Parents before children: the tables are listed in that order.
         for (rank, id) in &touched {
-            if w.materialize(Table::ALL[*rank], id)? {
+            let table = Table::ALL[*rank];
+            let changed = match fresh.get(id.as_str()) {
+                Some(f) => w.materialize_fresh(table, id, &f.changes, f.kept)?,
+                None => w.materialize(table, id)?,
+            };
+            if changed {
                 applied.records_changed += 1;
             }
         }
@@ -196,6 +228,14 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         applied.pending = conn.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get::<_, i64>(0))? as usize;
         Ok(applied)
     })
+}
+
+/// A record with no history here before this take-in: its changes in it, in
+/// the order they are logged, and the seq and mask of its insert when that is
+/// its one change, logged without a copy of its values.
+struct Fresh<'c> {
+    changes: Vec<&'c Change>,
+    kept: Option<(i64, i64)>,
 }
 
 fn table_rank(t: Table) -> usize {

@@ -3,7 +3,7 @@
 //! it comes from a PC of the office; but that PC may run another version,
 //! have a damaged database, or have been tampered with. One change this PC
 //! cannot store exactly as logged refuses the whole package as damaged.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde_json::{Map, Value as Json};
@@ -81,6 +81,19 @@ fn check_change<'c>(
         "delete" => return Err(format!("数据表“{}”的记录不能删除", table.name())),
         other => return Err(format!("未知的操作“{}”", shown(other))),
     }
+    // The usual shape is read without building a map per field; a change
+    // that is not in it, or has a problem, is read again below, which names
+    // the problem.
+    if let Ok(typed) = serde_json::from_str::<BTreeMap<String, Diff>>(&c.fields) {
+        let fine = typed.iter().all(|(field, diff)| {
+            let col = table.field(field);
+            col.is_some_and(|col| [&diff.old, &diff.new].into_iter().flatten().all(|v| check_value(col.ty, v).is_ok()))
+        });
+        if fine {
+            let new = |f: &str| typed.get(f).and_then(|d| d.new.as_ref());
+            return check_rest(conn, setting_keys, c, table, new("key"), new("value"));
+        }
+    }
     let fields: Map<String, Json> =
         serde_json::from_str(&c.fields).map_err(|_| "修改的字段不是有效的格式".to_string())?;
     for (field, diff) in &fields {
@@ -94,6 +107,35 @@ fn check_change<'c>(
             check_value(column.ty, v).map_err(|kind| format!("字段“{}.{field}”的值不是{kind}", table.name()))?;
         }
     }
+    let new = |f: &str| fields.get(f).and_then(|d| d.get("new"));
+    check_rest(conn, setting_keys, c, table, new("key"), new("value"))
+}
+
+/// A field's change in its usual shape: `old` and `new`, nothing else.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Diff {
+    #[serde(default, deserialize_with = "present")]
+    old: Option<Json>,
+    #[serde(default, deserialize_with = "present")]
+    new: Option<Json>,
+}
+
+/// A key that is there, even with null: Some.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Json>, D::Error> {
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+/// What is checked of a change beyond its fields: its `seen`, and a
+/// setting's key and value (`new_key`, `new_value`: what it sets).
+fn check_rest<'c>(
+    conn: &Connection,
+    setting_keys: &mut HashMap<&'c str, String>,
+    c: &'c Change,
+    table: Table,
+    new_key: Option<&Json>,
+    new_value: Option<&Json>,
+) -> std::result::Result<(), String> {
     if let Some(seen) = &c.seen {
         let seen: Map<String, Json> = serde_json::from_str(seen).map_err(|_| "“已见”信息格式无效".to_string())?;
         for (pc, stamp) in &seen {
@@ -102,8 +144,7 @@ fn check_change<'c>(
         }
     }
     if table == Table::Setting {
-        let new = |f: &str| fields.get(f).and_then(|d| d.get("new"));
-        if let Some(Json::String(k)) = new("key") {
+        if let Some(Json::String(k)) = new_key {
             setting_keys.insert(&c.record_id, k.clone());
         }
         let key = match setting_keys.get(c.record_id.as_str()) {
@@ -111,7 +152,7 @@ fn check_change<'c>(
             None => stored_setting_key(conn, &c.record_id),
         };
         if c.op != "delete" {
-            check_setting_change(key.as_deref(), new("key"), new("value"))?;
+            check_setting_change(key.as_deref(), new_key, new_value)?;
         }
     }
     Ok(())
