@@ -313,12 +313,20 @@ fn after_upgrading_everyone_is_found_by_every_key_the_old_search_index_held() {
         let name = fixture.file_name().unwrap().to_string_lossy().to_string();
         let dir = TempDir::new().unwrap();
         std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
-        let keys: Vec<(String, String)> = {
+        let (keys, old_form): (Vec<(String, String)>, bool) = {
             let old = Connection::open_with_flags(dir.path().join(DB_FILE), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-            let mut stmt = old.prepare("SELECT substr(token, 3), person_id FROM person_token").unwrap();
+            // Before migration 0011 the index named the person by id.
+            let old_form = old.prepare("SELECT person_id FROM person_token LIMIT 0").is_ok();
+            let sql = if old_form { "SELECT substr(token, 3), person_id FROM person_token" } else { "SELECT '', ''" };
+            let mut stmt = old.prepare(sql).unwrap();
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-            rows.map(Result::unwrap).collect()
+            (rows.map(Result::unwrap).collect(), old_form)
         };
+        if !old_form {
+            // Made by 0011 or later: no old index to carry over (the other
+            // upgrade tests and `check` hold this one).
+            continue;
+        }
         assert!(keys.len() > 200 * 8, "{name}: the old index holds the keys of 200 persons");
 
         let store = Store::open_dir(dir.path()).unwrap_or_else(|e| panic!("{name}: {e}"));
