@@ -555,16 +555,18 @@ pub struct ClearingAlert {
     pub days: i64,
 }
 
+/// The name of household `h`'s head (户主, else its first member), in SQL.
+const HEAD_NAME: &str = "coalesce((SELECT p.name FROM household_member m JOIN person p ON p.id = m.person_id
+    WHERE m.household_id = h.id AND m.active = 1 ORDER BY m.relation = '户主' DESC LIMIT 1), '')";
+
 pub fn clearing_alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<ClearingAlert>> {
     let limit = crate::settings::integer(conn, "employment.zero_clear_days")?;
-    let mut stmt = conn.prepare(
-        "SELECT h.id, c.name, h.address, z.confirmed_on,
-                coalesce((SELECT p.name FROM household_member m JOIN person p ON p.id = m.person_id
-                          WHERE m.household_id = h.id AND m.active = 1 ORDER BY m.relation = '户主' DESC LIMIT 1), '')
+    let mut stmt = conn.prepare(&format!(
+        "SELECT h.id, c.name, h.address, z.confirmed_on, {HEAD_NAME}
          FROM zero_employment z JOIN household h ON h.id = z.household_id JOIN community c ON c.id = h.community_id
          WHERE z.eliminated_on IS NULL AND (?1 IS NULL OR h.community_id = ?1)
-         ORDER BY z.confirmed_on",
-    )?;
+         ORDER BY z.confirmed_on"
+    ))?;
     let mut out = Vec::new();
     let mut rows = stmt.query([actor.scope()])?;
     while let Some(r) = rows.next()? {
@@ -589,16 +591,14 @@ pub fn clearing_alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Re
 /// first: confirmed, then candidates (待认定), then the rest.
 pub fn list(conn: &Connection, actor: &Actor, community: Option<&str>, today: NaiveDate) -> Result<Vec<HouseholdRow>> {
     let community = actor.scope().map(String::from).or_else(|| community.filter(|c| !c.is_empty()).map(String::from));
-    let mut stmt = conn.prepare(
-        "SELECT h.id, c.name, h.address,
-                coalesce((SELECT p.name FROM household_member m JOIN person p ON p.id = m.person_id
-                          WHERE m.household_id = h.id AND m.active = 1 ORDER BY m.relation = '户主' DESC LIMIT 1), ''),
+    let mut stmt = conn.prepare(&format!(
+        "SELECT h.id, c.name, h.address, {HEAD_NAME},
                 (SELECT count(*) FROM household_member m WHERE m.household_id = h.id AND m.active = 1),
                 (SELECT count(*) FROM household_member m WHERE m.household_id = h.id AND m.active = 1 AND m.work_status = '就业')
          FROM household h JOIN community c ON c.id = h.community_id
          WHERE ?1 IS NULL OR h.community_id = ?1
-         ORDER BY c.sort, h.address",
-    )?;
+         ORDER BY c.sort, h.address"
+    ))?;
     let mut out = Vec::new();
     let mut rows = stmt.query([&community])?;
     while let Some(r) = rows.next()? {

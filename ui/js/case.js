@@ -4,7 +4,7 @@
 // (展期, repayment), hardship relief and public-welfare posts held.
 import { api } from './api.js';
 import { errorBox, field, h, mount, onSubmit, options, recordForm, table, toast, today, yuan } from './dom.js';
-import { categoryTags, choices, daysLeft, statusTag, wholeNumber } from './employment.js';
+import { categoryTags, choices, daysLeft, reliefSection, statusTag, wholeNumber } from './employment.js';
 import { categoryChecks } from './cases.js';
 import { revealable } from './lookup.js';
 
@@ -23,7 +23,8 @@ export async function casePage(ctx, id, tab = 'info') {
     followups: () => followupsTab(ctx, c, reload),
     outcome: () => outcomeTab(ctx, c, reload),
     loans: () => loansTab(ctx, c, reload),
-    relief: () => reliefTab(ctx, c, reload),
+    relief: () => reliefSection(ctx, c.relief, async (input) => { await api.addRelief(c.id, input); reload('relief'); },
+      ['relief-form', 'relief-table']),
     posts: () => postsTab(c, reload),
     edit: () => editTab(ctx, c, reload),
   };
@@ -179,22 +180,6 @@ function loansTab(ctx, c, reload) {
     list.under(row, form);
   };
   return h('div', {}, form, list);
-}
-
-function reliefTab(ctx, c, reload) {
-  const form = recordForm('relief-form', '登记困难帮扶', [
-    field('帮扶项目', h('select', { name: 'programme' }, options(ctx.dicts.relief_programme, '', '请选择')), { required: true }),
-    field('帮扶日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
-    field('帮扶内容', h('input', { name: 'help', placeholder: '如 慰问金、米面油、岗位推荐' }), { required: true }),
-    field('金额（元）', h('input', { name: 'amount', inputMode: 'decimal', placeholder: '发放现金时填写' })),
-  ], async (v) => {
-    await api.addRelief(c.id, { ...v, programme: v.programme || '', date: v.date || '', help: v.help || '' });
-    toast('帮扶记录已保存');
-    reload('relief');
-  });
-  return h('div', {}, form,
-    table('#relief-table', ['日期', '帮扶项目', '帮扶内容', '金额（元）'],
-      { rows: c.relief.map((r) => [r.date, r.programme, r.help, r.amount_cents ? yuan(r.amount_cents) : '']) }));
 }
 
 function postsTab(c, reload) {

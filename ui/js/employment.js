@@ -1,7 +1,7 @@
 // 社区再就业 (就业援助): what its pages share, and the two reminder lists:
 // 待跟踪 (follow-ups due) and 贷款到期 (start-up loans maturing or overdue).
 import { api } from './api.js';
-import { communitySelect, errorBox, h, mount, table, toast, yuan } from './dom.js';
+import { communitySelect, errorBox, field, h, mount, options, recordForm, table, toast, today, yuan } from './dom.js';
 
 export const CASE_STATUSES = ['在册', '已就业', '已结案'];
 /** What the core decides for this register's forms (the categories it
@@ -103,4 +103,21 @@ export async function loansPage(ctx) {
       rows, data: (l) => ({ id: l.id }), open: (l) => openCaseOf(l.person_id, l.name),
       empty: loanState.all ? '还没有登记贷款' : '没有60天内到期或逾期的贷款',
     })));
+}
+
+/** 春风行动 and other hardship relief: the form and the list, for a case or
+ *  any resident (`save(input)` records it; `ids`: the form's and table's). */
+export function reliefSection(ctx, relief, save, [formId, tableId]) {
+  const form = recordForm(formId, '登记困难帮扶', [
+    field('帮扶项目', h('select', { name: 'programme' }, options(ctx.dicts.relief_programme, '', '请选择')), { required: true }),
+    field('帮扶日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+    field('帮扶内容', h('input', { name: 'help', placeholder: '如 慰问金、米面油、岗位推荐' }), { required: true }),
+    field('金额（元）', h('input', { name: 'amount', inputMode: 'decimal', placeholder: '发放现金时填写' })),
+  ], async (v) => {
+    await save({ ...v, programme: v.programme || '', date: v.date || '', help: v.help || '' });
+    toast('帮扶记录已保存');
+  });
+  return h('div', {}, form,
+    table(`#${tableId}`, ['日期', '帮扶项目', '帮扶内容', '金额（元）'],
+      { rows: relief.map((r) => [r.date, r.programme, r.help, r.amount_cents ? yuan(r.amount_cents) : '']) }));
 }

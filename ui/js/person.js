@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { field, h, mount, onSubmit, options, recordForm, table, toast, today, yuan } from './dom.js';
 import { elderlyForm } from './register.js';
 import { revealable } from './lookup.js';
+import { reliefSection } from './employment.js';
 
 export async function personPage(ctx, id, tab = 'info') {
   const { elderly: e, services, visits } = await api.detail(id);
@@ -16,7 +17,8 @@ export async function personPage(ctx, id, tab = 'info') {
     info: () => infoTab(ctx, e, reload),
     services: () => servicesTab(ctx, e, services, reload),
     visits: () => visitsTab(ctx, e, visits, reload),
-    relief: () => reliefTab(ctx, p, relief, reload),
+    relief: () => reliefSection(ctx, relief, async (input) => { await api.addPersonRelief(p.id, input); reload('relief'); },
+      ['person-relief-form', 'person-relief-table']),
     edit: () => elderlyForm(ctx, e, async (input) => { await api.update(e.id, e.row_version, input); toast('已保存'); reload('info'); }),
   };
   mount(h('div.page', {},
@@ -89,21 +91,4 @@ function visitsTab(ctx, e, visits, reload) {
   return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记探访；历史记录如下。`),
     table('#visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
       { rows: visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs]) }));
-}
-
-/** 春风行动 and other hardship relief: for any resident, on or off a register. */
-function reliefTab(ctx, p, relief, reload) {
-  const form = recordForm('person-relief-form', '登记困难帮扶', [
-    field('帮扶项目', h('select', { name: 'programme' }, options(ctx.dicts.relief_programme, '', '请选择')), { required: true }),
-    field('帮扶日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
-    field('帮扶内容', h('input', { name: 'help', placeholder: '如 慰问金、米面油' }), { required: true }),
-    field('金额（元）', h('input', { name: 'amount', inputMode: 'decimal', placeholder: '发放现金时填写' })),
-  ], async (v) => {
-    await api.addPersonRelief(p.id, { ...v, programme: v.programme || '', date: v.date || '', help: v.help || '' });
-    toast('帮扶记录已保存');
-    reload('relief');
-  });
-  return h('div', {}, form,
-    table('#person-relief-table', ['日期', '帮扶项目', '帮扶内容', '金额（元）'],
-      { rows: relief.map((r) => [r.date, r.programme, r.help, r.amount_cents ? yuan(r.amount_cents) : '']) }));
 }
