@@ -73,25 +73,38 @@ async fn roster_search_keystroke_to_drawn_list() {
     app.go("#/roster").await;
     app.text_with("#roster-total", "共").await;
     let search = app.find("#roster-search").await;
-    let mut took = Vec::new();
-    for name in &names {
-        app.client.execute(CLEAR, vec![]).await.unwrap();
-        until(&app, "return document.querySelector('#roster-table').dataset.shown === ''").await;
-        app.client.execute(MEASURE, vec![]).await.unwrap();
-        search.send_keys(name).await.unwrap();
-        took.push(until(&app, "return window.__latency ?? null").await.as_f64().unwrap());
+    let mut lines = Vec::new();
+    // All 3 at once (the first answers are still out when the third key
+    // comes), and at a fast typist's pace (150 ms between keys).
+    for (how, pause) in [("typed at once", None), ("typed 150 ms apart", Some(Duration::from_millis(150)))] {
+        let mut took = Vec::new();
+        for name in &names {
+            app.client.execute(CLEAR, vec![]).await.unwrap();
+            until(&app, "return document.querySelector('#roster-table').dataset.shown === ''").await;
+            app.client.execute(MEASURE, vec![]).await.unwrap();
+            match pause {
+                None => search.send_keys(name).await.unwrap(),
+                Some(pause) => {
+                    for c in name.chars() {
+                        search.send_keys(&c.to_string()).await.unwrap();
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+            }
+            took.push(until(&app, "return window.__latency ?? null").await.as_f64().unwrap());
+        }
+        took.sort_by(f64::total_cmp);
+        let at = |q: f64| took[((took.len() as f64 * q).ceil() as usize).clamp(1, took.len()) - 1];
+        lines.push(format!(
+            "roster search, 3 characters {how}, third key to the list drawn, {} searches on 100,000 persons: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+            took.len(),
+            at(0.5),
+            at(0.95),
+            took[took.len() - 1]
+        ));
     }
-    took.sort_by(f64::total_cmp);
-    let at = |q: f64| took[((took.len() as f64 * q).ceil() as usize).clamp(1, took.len()) - 1];
-    let line = format!(
-        "roster search, 3 characters typed to the list drawn, {} searches on 100,000 persons: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
-        took.len(),
-        at(0.5),
-        at(0.95),
-        took[took.len() - 1]
-    );
-    println!("{line}");
+    println!("{}", lines.join("\n"));
     let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("..").join("ui-latency.txt");
-    std::fs::write(&out, format!("{line}\n")).unwrap();
+    std::fs::write(&out, format!("{}\n", lines.join("\n"))).unwrap();
     app.stop().await;
 }
