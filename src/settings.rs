@@ -82,16 +82,25 @@ fn dated_text(entries: &[(chrono::NaiveDate, i64)]) -> String {
     entries.iter().map(|(m, c)| format!("{}:{}", m.format("%Y-%m"), amount(*c))).collect::<Vec<_>>().join(";")
 }
 
-/// An effective-dated amount in force in a month (any day of it), in cents:
-/// the entry of the latest starting month not after it. None before the
-/// first entry or when not set (a stored value not allowed counts as not
-/// set, like any setting's).
-pub fn amount_in(conn: &Connection, key: &str, month: chrono::NaiveDate) -> Result<Option<i64>> {
+/// An effective-dated setting as read once: its amounts (cents) by the month
+/// they start. A stored value not allowed counts as not set, like any
+/// setting's.
+#[derive(Debug, Clone, Default)]
+pub struct Dated(Vec<(chrono::NaiveDate, i64)>);
+
+impl Dated {
+    /// The amount in force in a month (any day of it): the entry of the
+    /// latest starting month not after it; None before the first entry.
+    pub fn in_month(&self, month: chrono::NaiveDate) -> Option<i64> {
+        self.0.iter().rev().find(|(from, _)| *from <= month).map(|(_, cents)| *cents)
+    }
+}
+
+pub fn dated(conn: &Connection, key: &str) -> Result<Dated> {
     let Some(Setting { kind: Kind::Dated { min, max }, .. }) = spec(key) else {
         return Err(SettingsError::Unknown(key.to_string()).into());
     };
-    let entries = stored(conn, key)?.and_then(|v| parse_dated(&v, min * 100, max * 100)).unwrap_or_default();
-    Ok(entries.iter().rev().find(|(from, _)| *from <= month).map(|(_, cents)| *cents))
+    Ok(Dated(stored(conn, key)?.and_then(|v| parse_dated(&v, min * 100, max * 100)).unwrap_or_default()))
 }
 
 enum Value {

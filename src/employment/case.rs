@@ -221,7 +221,8 @@ pub struct CaseFacts {
     pub placed_way: Option<String>,
     pub closed_on: Option<NaiveDate>,
     pub closed_reason: Option<String>,
-    pub retires_on: Option<NaiveDate>,
+    /// The person's span of working age, when their sex and birth are known.
+    pub working: Option<WorkingAge>,
 }
 
 /// How a case stands on a day: its stored status, unless its person
@@ -254,7 +255,7 @@ impl CaseFacts {
         let placed = self.placed_on.filter(|_| self.status == PLACED).map(|d| (d, EXIT_PLACED));
         let closed =
             self.closed_on.filter(|_| self.status == CLOSED).map(|d| (d, exit_reason(self.closed_reason.as_deref())));
-        let retired = self.retires_on.map(|d| (d, EXIT_RETIRED));
+        let retired = self.retires_on().map(|d| (d, EXIT_RETIRED));
         // On the same day a user's record wins over the rule.
         [placed, closed, retired]
             .into_iter()
@@ -264,6 +265,11 @@ impl CaseFacts {
     }
 
     /// On the register at the end of a day.
+    /// The person's statutory retirement day, when known.
+    pub fn retires_on(&self) -> Option<NaiveDate> {
+        self.working.map(|w| w.retires_on)
+    }
+
     pub fn in_stock(&self, day: NaiveDate) -> bool {
         self.registered_on <= day && self.exit().is_none_or(|(on, _)| on > day)
     }
@@ -278,7 +284,7 @@ impl CaseFacts {
             closed_reason: self.closed_reason.clone().filter(|_| closed),
             by_rule: false,
         };
-        match (self.status.as_str(), self.retires_on) {
+        match (self.status.as_str(), self.retires_on()) {
             (OPEN, Some(retired)) if retired <= today => Standing {
                 status: CLOSED.into(),
                 closed_on: Some(retired.max(self.registered_on).to_string()),
@@ -312,7 +318,7 @@ impl RawFacts {
                 placed_way: r.get(at + 3)?,
                 closed_on: date(4)?,
                 closed_reason: r.get(at + 5)?,
-                retires_on: None,
+                working: None,
             },
             person_id: r.get(at + 6)?,
             base: r.get(at + 7)?,
@@ -321,7 +327,7 @@ impl RawFacts {
 
     pub fn resolve(self, conn: &Connection) -> Result<CaseFacts> {
         let span = working_age(conn, &self.person_id, self.base.as_deref())?;
-        Ok(CaseFacts { retires_on: span.map(|s| s.retires_on), ..self.facts })
+        Ok(CaseFacts { working: span, ..self.facts })
     }
 }
 
@@ -344,19 +350,18 @@ pub fn exit_reason(text: Option<&str>) -> &'static str {
 }
 
 /// Every category of a person on a date: stored ones, and within working
-/// age 4050, 距法定退休年龄十年以内 and 零就业家庭成员 (when their household
-/// is confirmed).
+/// age (`span`, as [`CaseFacts::working`] holds it) 4050, 距法定退休年龄十年以内
+/// and 零就业家庭成员 (when their household is confirmed).
 pub fn categories_of(
     conn: &Connection,
     person_id: &str,
     stored: &str,
-    base: Option<&str>,
+    span: Option<WorkingAge>,
     today: NaiveDate,
 ) -> Result<Vec<String>> {
     let mut out: Vec<String> = serde_json::from_str(stored).unwrap_or_default();
     // Typed before they were derived: the rule decides now.
     out.retain(|c| !DERIVED.contains(&c.as_str()));
-    let span = working_age(conn, person_id, base)?;
     if let Some(span) = span {
         if span.is_4050(today) {
             out.insert(0, CATEGORY_4050.into());
@@ -598,13 +603,12 @@ pub fn list(conn: &Connection, actor: &Actor, q: &CaseQuery, today: NaiveDate) -
     let mut total = 0u64;
     while let Some(r) = rows.next()? {
         let person_id: String = r.get(1)?;
-        let raw = RawFacts::read(r, 11)?;
-        let base = raw.base.clone();
-        let standing = raw.resolve(conn)?.standing(today);
+        let facts = RawFacts::read(r, 11)?.resolve(conn)?;
+        let standing = facts.standing(today);
         if status.as_ref().is_some_and(|s| *s != standing.status) {
             continue;
         }
-        let categories = categories_of(conn, &person_id, &r.get::<_, String>(7)?, base.as_deref(), today)?;
+        let categories = categories_of(conn, &person_id, &r.get::<_, String>(7)?, facts.working, today)?;
         if category.as_ref().is_some_and(|c| !categories.contains(c)) {
             continue;
         }
@@ -714,7 +718,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         id: id.to_string(),
         version,
         person: person::get(conn, &person_id, today)?,
-        categories: categories_of(conn, &person_id, &stored, retire_base.as_deref(), today)?,
+        categories: categories_of(conn, &person_id, &stored, facts.working, today)?,
         stored_categories: serde_json::from_str(&stored).unwrap_or_default(),
         registered_on,
         education,
@@ -731,7 +735,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         closed_reason: standing.closed_reason,
         closed_by_rule: standing.by_rule,
         retire_base,
-        retires_on: facts.retires_on.map(|d| d.to_string()),
+        retires_on: facts.retires_on().map(|d| d.to_string()),
         trainings: rows(
             "SELECT id, kind, course, start_on, end_on, result FROM employment_training WHERE case_id = ?1 ORDER BY start_on DESC",
             id,

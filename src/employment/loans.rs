@@ -218,26 +218,31 @@ pub struct YearSubsidy {
     pub cents: i64,
 }
 
+/// The interest subsidy's annual rate, read once (hundredths of a percent:
+/// 1.85% is 185).
+pub fn subsidy_rate(conn: &Connection) -> Result<crate::settings::Dated> {
+    crate::settings::dated(conn, "employment.loan.subsidy_rate")
+}
+
 /// The interest subsidy due for each month of a loan's term (not its
 /// extension, not after it was settled): amount × the month's annual rate ÷ 12.
 pub fn subsidy_months(
-    conn: &Connection,
+    rate: &crate::settings::Dated,
     amount_cents: i64,
     granted: NaiveDate,
     term_months: i64,
     settled_on: Option<NaiveDate>,
-) -> Result<Vec<(NaiveDate, i64)>> {
+) -> Vec<(NaiveDate, i64)> {
     let mut out = Vec::new();
     for i in 0..term_months.max(0) as u32 {
         let Some(month) = granted.checked_add_months(Months::new(i)) else { break };
         if settled_on.is_some_and(|s| s < month) {
             break;
         }
-        // The rate in hundredths of a percent (1.85% is 185).
-        let rate = crate::settings::amount_in(conn, "employment.loan.subsidy_rate", month)?.unwrap_or(0);
+        let rate = rate.in_month(month).unwrap_or(0);
         out.push((month, (amount_cents as i128 * rate as i128 / 10_000 / 12) as i64));
     }
-    Ok(out)
+    out
 }
 
 const LOAN_SQL: &str = "SELECT l.id, l.person_id, p.name, c.name, l.amount_cents, l.bank, l.guarantee, l.granted_on,
@@ -247,6 +252,7 @@ const LOAN_SQL: &str = "SELECT l.id, l.person_id, p.name, c.name, l.amount_cents
 fn loan_views(conn: &Connection, filter: &str, key: Option<&str>, today: NaiveDate) -> Result<Vec<LoanView>> {
     let mut stmt = conn.prepare_cached(&format!("{LOAN_SQL} {filter} ORDER BY l.granted_on"))?;
     let mut rows = stmt.query([key])?;
+    let rate = subsidy_rate(conn)?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let granted: String = r.get(7)?;
@@ -261,7 +267,7 @@ fn loan_views(conn: &Connection, filter: &str, key: Option<&str>, today: NaiveDa
         let mut subsidy_by_year: Vec<YearSubsidy> = Vec::new();
         if let Ok(g) = granted.parse::<NaiveDate>() {
             let settled_on = settled.as_deref().and_then(|s| s.parse().ok());
-            for (month, cents) in subsidy_months(conn, amount, g, term, settled_on)? {
+            for (month, cents) in subsidy_months(&rate, amount, g, term, settled_on) {
                 use chrono::Datelike;
                 match subsidy_by_year.last_mut() {
                     Some(y) if y.year == month.year() => y.cents += cents,

@@ -193,7 +193,7 @@ impl Claim {
     pub fn of(conn: &Connection, case_id: &str, until: NaiveDate) -> Result<Claim> {
         let max = crate::settings::integer(conn, "employment.subsidy_max_months")?;
         let years = crate::settings::integer(conn, "employment.subsidy_retire_years")?;
-        let retires_on = super::case::CaseFacts::load(conn, case_id)?.retires_on;
+        let retires_on = super::case::CaseFacts::load(conn, case_id)?.retires_on();
         let mut stmt = conn.prepare_cached("SELECT start_on, end_on FROM post_placement WHERE case_id = ?1")?;
         let rows: Vec<(String, Option<String>)> =
             stmt.query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
@@ -324,9 +324,9 @@ impl SubsidyLine {
     }
 }
 
-/// The rates of a month, in cents: 岗位补贴, 养老, 医疗, 失业.
-fn rates(conn: &Connection, month: NaiveDate) -> Result<[Option<i64>; 4]> {
-    let of = |key: &str| crate::settings::amount_in(conn, key, month);
+/// The rates, read once: 岗位补贴, 养老, 医疗, 失业.
+fn rates(conn: &Connection) -> Result<[crate::settings::Dated; 4]> {
+    let of = |key: &str| crate::settings::dated(conn, key);
     Ok([
         of("employment.rate.post")?,
         of("employment.rate.pension")?,
@@ -357,6 +357,7 @@ pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32)
          WHERE pl.start_on <= ?1 AND (pl.end_on IS NULL OR pl.end_on >= ?2) AND (?3 IS NULL OR p.community_id = ?3)
          ORDER BY w.post_type, w.unit, p.name_key",
     )?;
+    let rates = rates(conn)?;
     let mut out = Vec::new();
     let mut rows = stmt.query(rusqlite::params![last.to_string(), first.to_string(), actor.scope()])?;
     while let Some(r) = rows.next()? {
@@ -388,7 +389,7 @@ pub fn subsidy_roster(conn: &Connection, actor: &Actor, year: i32, quarter: u32)
             rate_missing: false,
         };
         for m in mine {
-            let [post, pension, medical, unemployment] = rates(conn, m)?;
+            let [post, pension, medical, unemployment] = rates.each_ref().map(|r| r.in_month(m));
             line.rate_missing |= [post, pension, medical, unemployment].iter().any(Option::is_none);
             line.post_cents += post.unwrap_or(0);
             line.pension_cents += pension.unwrap_or(0);

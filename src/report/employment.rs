@@ -49,9 +49,7 @@ pub(super) fn flow(conn: &Connection, community_id: &str, p: &Period) -> Result<
     let mut f = Flow::default();
     while let Some(r) = it.next()? {
         let (person, stored): (String, String) = (r.get(0)?, r.get(1)?);
-        let raw = RawFacts::read(r, 2)?;
-        let base: Option<String> = r.get(9)?;
-        let facts = raw.resolve(conn)?;
+        let facts = RawFacts::read(r, 2)?.resolve(conn)?;
         f.opening += facts.in_stock(before) as i64;
         f.new += (facts.registered_on >= p.from) as i64;
         if let Some((on, why)) = facts.exit().filter(|(on, _)| (p.from..=p.to).contains(on)) {
@@ -66,7 +64,7 @@ pub(super) fn flow(conn: &Connection, community_id: &str, p: &Period) -> Result<
         }
         if facts.in_stock(p.to) {
             f.closing += 1;
-            let cats = categories_of(conn, &person, &stored, base.as_deref(), p.to)?;
+            let cats = categories_of(conn, &person, &stored, facts.working, p.to)?;
             for (i, c) in CATEGORIES.iter().enumerate() {
                 f.closing_by[i] += cats.iter().any(|x| x == c) as i64;
             }
@@ -160,11 +158,12 @@ fn loan_subsidy(conn: &Connection, community_id: &str, p: &Period) -> Result<i64
          JOIN person p ON p.id = l.person_id WHERE p.community_id = ?1 AND l.granted_on <= ?2",
     )?;
     let mut rows = stmt.query(rusqlite::params![community_id, p.to_str()])?;
+    let rate = crate::employment::loans::subsidy_rate(conn)?;
     let mut total = 0;
     while let Some(r) = rows.next()? {
         let Ok(granted) = r.get::<_, String>(1)?.parse() else { continue };
         let settled = r.get::<_, Option<String>>(3)?.and_then(|s| s.parse().ok());
-        for (month, cents) in crate::employment::loans::subsidy_months(conn, r.get(0)?, granted, r.get(2)?, settled)? {
+        for (month, cents) in crate::employment::loans::subsidy_months(&rate, r.get(0)?, granted, r.get(2)?, settled) {
             if (p.from..=p.to).contains(&month) {
                 total += cents;
             }

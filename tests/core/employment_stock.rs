@@ -1,7 +1,8 @@
 //! 就业援助工作统计表 on the demo street: stock and flow reconcile (期初 +
 //! 新增 − 退出 = 期末) for every community and the 合计, for every month and
 //! quarter of the last three years, and each period's 期初 is the previous
-//! period's 期末.
+//! period's 期末; in every re-employment report of those periods, each 合计
+//! is the sum of its column.
 use chrono::NaiveDate;
 use street_ledger::access::Actor;
 use street_ledger::demo::{self, DemoSpec};
@@ -16,6 +17,22 @@ const NEW: usize = 2;
 const PLACED: usize = 3;
 const EXITS: usize = 7;
 const CLOSING: usize = 13;
+
+/// Every 合计 of a report's sheets is the sum of its column (序号 and the
+/// running totals, given as text, aside).
+fn totals_are_sums(store: &Store, name: &str, period: &str) {
+    let req = Request { name: name.into(), period: period.into(), ..Default::default() };
+    let r = report::build(store.conn(), &Actor::admin("admin"), &req).unwrap();
+    for sheet in &r.sheets {
+        let Some(total) = &sheet.total else { continue };
+        for (col, t) in total.iter().enumerate().skip(1) {
+            if matches!(t, Cell::Int(_) | Cell::Money(_)) {
+                let sum: f64 = sheet.rows.iter().map(|row| row[col].as_f64()).sum();
+                assert!((t.as_f64() - sum).abs() < 0.005, "{name} {period}: column {col}: {} ≠ {sum}", t.as_f64());
+            }
+        }
+    }
+}
 
 fn stats(store: &Store, period: &str) -> Vec<Vec<i64>> {
     let req = Request { name: "employment-stats".into(), period: period.into(), ..Default::default() };
@@ -52,6 +69,9 @@ fn stock_and_flow_reconcile_for_every_community_month_and_quarter_of_three_years
     for periods in [&months, &quarters] {
         let mut previous: Option<Vec<Vec<i64>>> = None;
         for period in periods.iter() {
+            for name in ["employment-stats", "zero-employment-roster", "welfare-post-subsidy"] {
+                totals_are_sums(&store, name, period);
+            }
             let rows = stats(&store, period);
             for (i, r) in rows.iter().enumerate() {
                 assert_eq!(r[OPENING] + r[NEW] - r[EXITS], r[CLOSING], "{period}, row {i}: {r:?}");
