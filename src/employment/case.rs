@@ -238,7 +238,7 @@ pub struct Standing {
 }
 
 impl CaseFacts {
-    /// The columns [`CaseFacts::from_row`] reads, of `employment_case e`.
+    /// The columns [`RawFacts::read`] reads, of `employment_case e`.
     pub const COLUMNS: &'static str =
         "e.registered_on, e.status, e.placed_on, e.placed_way, e.closed_on, e.closed_reason, e.person_id, e.retire_base";
 

@@ -354,30 +354,15 @@ impl<'a> WriteTx<'a> {
         Ok(self.tx.prepare_cached(sql)?.query_row([super::log::record_key(id)], |r| r.get(0))?)
     }
 
-    /// Takes in a change made on another PC: logs it as that PC made it (its
-    /// stamp, user and `seen`), chained into this PC's log, then brings the
-    /// record to what all its changes make it. Returns false when the change
-    /// is already here (a package read twice).
-    pub fn receive(&mut self, change: &Change) -> Result<bool> {
-        let known: bool = self
-            .tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM change_log WHERE installation_id = ?1 AND origin_seq = ?2)")?
-            .query_row((&change.installation_id, change.origin_seq), |r| r.get(0))?;
-        if known {
-            return Ok(false);
-        }
-        self.clock.observe(&change.hlc);
-        self.append(change, None)?;
-        Ok(true)
-    }
-
     /// Whether this PC has logged any change of a record.
     pub fn has_history(&self, id: &str) -> Result<bool> {
         self.logged(id)
     }
 
-    /// [`WriteTx::receive`] of a change the caller knows is new (its PC's
-    /// next in sequence, by what the log holds as read in this transaction).
+    /// Takes in a change made on another PC that the caller knows is new
+    /// (its PC's next in sequence, by what the log holds as read in this
+    /// transaction): logged as that PC made it (its stamp, user and `seen`),
+    /// chained into this PC's log.
     /// With `mask`: the one change of a record with no history
     /// here, an insert (see [`fresh_insert_mask`]) logged without a copy of
     /// its values, which [`WriteTx::materialize_fresh`] must then store in

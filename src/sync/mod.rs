@@ -3,7 +3,7 @@
 //! takes in the others' packages found there.
 //!
 //! Built on the change log of the one write path: a package carries change
-//! log entries, a PC takes them in through `WriteTx::receive`, and records
+//! log entries, a PC takes them in through `WriteTx::receive_new`, and records
 //! are what `store::merge` makes of all the changes a PC holds. Packages are
 //! sealed with the office key (see `package`); a file that is not a package
 //! of this office under this key, or is cut or altered, is refused before
