@@ -144,6 +144,7 @@ pub enum Table {
     PostPlacement,
     StartupLoan,
     HardshipRelief,
+    MediationCommittee,
     Mediator,
     MediationCase,
     MediationParty,
@@ -153,7 +154,7 @@ pub enum Table {
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 24] = [
+    pub const ALL: [Table; 25] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -173,6 +174,7 @@ impl Table {
         Table::PostPlacement,
         Table::StartupLoan,
         Table::HardshipRelief,
+        Table::MediationCommittee,
         Table::Mediator,
         Table::MediationCase,
         Table::MediationParty,

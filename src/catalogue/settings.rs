@@ -184,6 +184,15 @@ pub const SETTINGS: &[Setting] = &[
     },
     int("mediation.open_days", "调解案件超期天数", "天", (1, 366), "30", "受理后超过此天数未结案即提醒"),
     int("mediation.followup_days", "履行后回访期限", "天", (1, 366), "15", "履行后这么多天内回访"),
+    Setting {
+        key: "mediation.visit_required",
+        name: "结案前须回访",
+        unit: "",
+        hint: "0：不要求回访；1：书面协议未履行完毕的须回访；2：全部达成协议的案件都须回访",
+        kind: Kind::OneOf(&[0, 1, 2]),
+        default: "1",
+        scope: Scope::Synced,
+    },
     int("mediation.judicial_alert_days", "司法确认到期提醒", "天", (1, 30), "7", "书面协议生效后30日内可申请司法确认"),
     local(int(
         "sync.every_minutes",

@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 24] = [
+pub(super) const TABLES: [TableDef; 25] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -272,6 +272,19 @@ pub(super) const TABLES: [TableDef; 24] = [
         ],
     )),
     def(
+        Table::MediationCommittee,
+        "mediation_committee",
+        "调委会",
+        &[
+            text("name", "调委会名称").must(),
+            text("short_name", "简称").must(),
+            COMMUNITY,
+            text("kind", "类别").must(),
+            text("keeper", "编号电脑"),
+            ACTIVE,
+        ],
+    ),
+    def(
         Table::Mediator,
         "mediator",
         "调解员",
@@ -308,6 +321,17 @@ pub(super) const TABLES: [TableDef; 24] = [
             text("judicial_applied_on", "申请司法确认日期"),
             text("judicial_result", "司法确认结果"),
             text("closed_on", "结案日期"),
+            link("committee_id", "调委会", Table::MediationCommittee),
+            int("committee_seq", "调委会年度序号"),
+            text("procedure", "程序"),
+            text("outcome", "调解结果"),
+            text("outcome_on", "结果日期"),
+            text("outcome_reason", "原因"),
+            text("extended_to", "延期至"),
+            text("judicial_court", "确认法院"),
+            text("judicial_ruling_no", "裁定书文号"),
+            text("judicial_outcome", "司法确认裁定结果"),
+            text("judicial_ruled_on", "裁定日期"),
         ],
     ),
     def(
@@ -359,6 +383,10 @@ pub(super) const TABLES: [TableDef; 24] = [
             int("petition_persons", "防止群体性上访人数").must(),
             int("fights_prevented", "防止群体性械斗").must(),
             text("notes", "备注"),
+            // Issue 16 (after notes: the log keeps inserts by field position).
+            int("fight_persons", "防止群体性械斗人数").must(),
+            int("suicide_cases", "防止因民间纠纷引起自杀案件").must(),
+            int("suicide_persons", "防止因民间纠纷引起自杀人数").must(),
         ],
     ),
 ];

@@ -116,6 +116,15 @@ pub fn refuse_far_future(bundle: &Bundle, now_millis: u64) -> Result<(), SyncErr
 /// Takes in a package's changes in one transaction: all of them or, on any
 /// failure, none. Reading the same package twice changes nothing.
 pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
+    let applied = take_in(store, actor, bundle)?;
+    // What came in may be a case this PC numbers, or a community or case
+    // from a PC not yet upgraded (logged writes of their own).
+    crate::mediation::committee::ensure(store)?;
+    crate::mediation::numbering::number_pending(store)?;
+    Ok(applied)
+}
+
+fn take_in(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
     refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
     let own = store.installation_id().to_string();
     store.write(actor, |w| {

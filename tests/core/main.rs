@@ -30,6 +30,8 @@ mod integrity;
 mod kill;
 mod layers;
 mod mediation;
+mod mediation_numbering;
+mod mediation_procedures;
 mod packaging;
 mod roster;
 mod search;

@@ -123,7 +123,35 @@ fn every_released_database_opens_migrates_and_keeps_its_records_and_audit_trail(
         for (table, n) in &before.records {
             assert_eq!(count(&after, table), *n, "{name}: {table} records");
         }
-        assert_eq!(after.change_log, before.change_log, "{name}: the change log");
+        // The log as it was, then the committees the upgrade made through the
+        // write path: the street's and one per community, each case given its
+        // community's (issue 16).
+        assert_eq!(after.change_log[..before.change_log.len()], before.change_log, "{name}: the change log");
+        let communities = count(&before, "community");
+        assert_eq!(count(&after, "mediation_committee"), communities + 1, "{name}: committees");
+        let made = after.change_log.len() - before.change_log.len();
+        assert_eq!(made as i64, communities + 1 + count(&before, "mediation_case"), "{name}: logged upgrade writes");
+        let unassigned: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM mediation_case WHERE committee_id IS NULL", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(unassigned, 0, "{name}");
+        if before.version >= 6 {
+            // 0.2.0's numbers stay as printed, and read back as per-PC numbers.
+            let old = Connection::open_with_flags(&fixture, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+            let numbers = |conn: &Connection| -> Vec<(String, String)> {
+                let mut stmt = conn.prepare("SELECT id, number FROM mediation_case ORDER BY id").unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+            };
+            let kept = numbers(store.conn());
+            assert_eq!(kept, numbers(&old), "{name}: case numbers unchanged");
+            for (_, number) in &kept {
+                assert!(
+                    matches!(mediation::numbering::parse(number), Some(mediation::numbering::Parsed::PerPc { .. })),
+                    "{name}: {number}"
+                );
+            }
+        }
         assert_eq!(after.audit_events, before.audit_events, "{name}: the audit events");
         assert_eq!(after.audit_events.iter().filter(|(_, action, _)| action == "export").count(), 1, "{name}");
 
