@@ -370,6 +370,8 @@ pub struct CaseDetail {
     pub judicial_applied_on: Option<String>,
     pub closed_on: Option<String>,
     pub committee_id: Option<String>,
+    /// The committee's full name (和平社区人民调解委员会), for the documents.
+    pub committee_name: Option<String>,
     /// 简易程序, or none (the ordinary procedure).
     pub procedure: Option<String>,
     /// 调解成功, 调解不成, 终止调解, 不予受理 or 撤回, and when.
@@ -506,7 +508,8 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                 m.judicial_outcome, m.judicial_ruled_on, m.number = '',
                 (SELECT k.short_name FROM mediation_committee k WHERE k.id = m.committee_id),
                 (SELECT p.pc_name FROM mediation_committee k JOIN sync_peer p ON p.installation_id = k.keeper
-                 WHERE k.id = m.committee_id)
+                 WHERE k.id = m.committee_id),
+                (SELECT k.name FROM mediation_committee k WHERE k.id = m.committee_id)
          FROM mediation_case m WHERE m.id = ?1",
         [id],
         |r| {
@@ -548,6 +551,7 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                 judicial_applied_on: r.get(13)?,
                 closed_on: r.get(14)?,
                 committee_id: r.get(15)?,
+                committee_name: r.get(28)?,
                 procedure: r.get(16)?,
                 outcome: r.get(17)?,
                 outcome_on: r.get(18)?,

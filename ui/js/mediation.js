@@ -1,12 +1,14 @@
 // 人民调解: the case list with its filters, the alerts (提醒), the mediator
 // roster (调解员名册) and the prevention entries (排查预防); the routes of
 // the register for app.js. 受理登记 is in mediation_register.js, the case page
-// in mediation_case.js, the printable documents in print.js.
+// in mediation_case.js, the committees (调委会) in mediation_committees.js,
+// the printable documents in print.js.
 import { api } from './api.js';
 import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
+import { committeesPage } from './mediation_committees.js';
 
 /** The pages of the register, as app.js routes them: [hash, page, nav]. */
 export function mediationRoutes(ctx) {
@@ -17,11 +19,12 @@ export function mediationRoutes(ctx) {
     [/^#\/mediation\/alerts$/, () => alertsPage(ctx), 'mediation-alerts'],
     [/^#\/mediation\/mediators$/, () => mediatorsPage(ctx), 'mediators'],
     [/^#\/mediation\/prevention$/, () => preventionPage(ctx), 'prevention'],
+    [/^#\/mediation\/committees$/, () => committeesPage(ctx), 'committees'],
   ];
 }
 
 /** A case's statuses, in the order of its life (see the core's lifecycle). */
-export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案'];
+export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案', '不予受理', '撤回', '终止调解'];
 
 export function statusTag(status) {
   return h(`span.mstatus.mstatus-${status}`, {}, status);
@@ -146,6 +149,9 @@ const PREVENTION = [
   ['petition_cases', '防止群体性上访（件）'],
   ['petition_persons', '防止群体性上访（人）'],
   ['fights_prevented', '防止群体性械斗（件）'],
+  ['fight_persons', '防止群体性械斗（人）'],
+  ['suicide_cases', '防止因民间纠纷引起自杀（件）'],
+  ['suicide_persons', '防止因民间纠纷引起自杀（人）'],
 ];
 const period = { from: `${today().slice(0, 4)}-01-01`, to: today() };
 

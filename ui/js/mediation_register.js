@@ -1,17 +1,23 @@
 // 受理登记: a dispute with its committee, mediators and the parties on both
-// sides (one row per party, added and removed per side). The core numbers the
-// case and checks everything; an ID number typed in a party row is checked
-// as it is typed, like on the roster.
+// sides (one row per party, added and removed per side), or, by 简易程序, a
+// dispute settled on the spot: the session and the agreement recorded with
+// the intake, the day it happened. The core numbers the case (or leaves it
+// 待编号 on a PC that does not number the committee's cases) and checks
+// everything; an ID number typed in a party row is checked as it is typed.
 import { api } from './api.js';
 import { field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
-import { committeeChoice, signName } from './mediation.js';
+import { signName } from './mediation.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
 /** Fields of one party: the core names these when a party is refused. */
 const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
 
 export async function mediationRegisterPage(ctx) {
-  const mediators = await api.mediators();
+  const [mediators, committees] = await Promise.all([api.mediators(), api.mediationCommittees()]);
+  const own = ctx.session.community_id;
+  const mine = committees.filter((c) => c.active && (!own || c.community_id === own));
+  const committee = h('select#med-committee', { name: 'committee_id' },
+    options(mine.map((c) => [c.id, c.name + (c.kept_here ? '' : '（本机登记的案件待编号）')]), mine[0]?.id || ''));
   const text = (name, attrs = {}) => h('input', { name, ...attrs });
   const mediatorBox = mediators.length
     ? h('div.checks.mediator-checks#mediator-checks', { dataset: { name: 'mediator_ids' } },
@@ -20,10 +26,11 @@ export async function mediationRegisterPage(ctx) {
         m.name, h('span.muted', {}, `（${m.committee}）`))))
     : h('div.notice#mediator-checks', { dataset: { name: 'mediator_ids' } }, '调解员名册中还没有调解员，请先到', h('a', { href: '#/mediation/mediators' }, '调解员名册'), '添加。');
   const sides = SIDES.map(([side, key]) => partySide(side, key));
+  const simple = onTheSpot();
   const form = h('form.card.form#mediation-form', {},
     h('h2', {}, '纠纷情况'),
     h('div.grid', {},
-      field('受理调委会', committeeChoice(ctx, 'community_id', 'med-committee'), { required: true }),
+      field('受理调委会', committee, { required: true }),
       field('纠纷类型', h('select#med-dispute-type', { name: 'dispute_type' }, options(ctx.dicts.dispute_type, '', '请选择')), { required: true }),
       field('案件来源', h('select#med-source-input', { name: 'source' }, options(ctx.dicts.dispute_source, '', '请选择')), { required: true }),
       field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
@@ -32,6 +39,7 @@ export async function mediationRegisterPage(ctx) {
       field('纠纷简要情况', h('textarea#med-summary', { name: 'summary', rows: 3 }), { required: true, wide: true }),
       field('当事人申请事项', h('textarea#med-requests', { name: 'requests', rows: 2, placeholder: '当事人请求调委会解决的事项' }), { wide: true }),
       field('调解员', mediatorBox, { required: true, wide: true })),
+    simple.el,
     h('h2', {}, '当事人', h('span.muted.small-note', {}, '每方可有多名当事人；填写身份证号的，性别和年龄按身份证号计算')),
     h('span.field-error.parties-error', { dataset: { for: 'parties' } }),
     sides.map((s) => s.el),
@@ -39,7 +47,8 @@ export async function mediationRegisterPage(ctx) {
 
   onSubmit(form, async (v) => {
     const input = {
-      community_id: v.community_id,
+      committee_id: v.committee_id,
+      simple: simple.value(v),
       dispute_type: v.dispute_type || '',
       source: v.source || '',
       mediator_ids: v.mediator_ids || [],
@@ -56,8 +65,35 @@ export async function mediationRegisterPage(ctx) {
   }, { error: (err) => partyAware(form, err) });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
-      h('span.muted', {}, '案号在登记时按本机编号和年度自动生成')),
+      h('span.muted', {}, '案号按调委会和年度编排，由该调委会的编号电脑自动生成')),
     form));
+}
+
+/** 简易程序: a tick that opens the fields of the session and the oral (or
+ *  written) agreement reached on the spot. */
+function onTheSpot() {
+  const body = h('div.grid#simple-fields', { hidden: true },
+    field('调解情况', h('textarea#simple-content', { name: 'content', rows: 3, placeholder: '当场调解的经过、各方意见' }), { required: true, wide: true }),
+    field('协议形式', h('div.checks#simple-kind', { dataset: { name: 'agreement_kind' } },
+      ['口头', '书面'].map((k) => h('label.check', {}, h('input', { type: 'radio', name: 'simple_kind', value: k, checked: k === '口头' }), `${k}协议`)))),
+    field('履行期限（书面协议必填）', h('input#simple-deadline', { name: 'performance_deadline', type: 'date' })),
+    field('协议内容', h('textarea#simple-terms', { name: 'terms', rows: 3, placeholder: '双方当场达成的约定' }), { required: true, wide: true }),
+    field('当场履行', h('label.check', { dataset: { name: 'performed' } }, h('input#simple-performed', { type: 'checkbox', name: 'simple_performed' }), '协议已当场履行完毕')));
+  const tick = h('input#simple-procedure', { type: 'checkbox', name: 'simple_procedure', onchange: () => { body.hidden = !tick.checked; } });
+  const el = h('section.simple-procedure', {},
+    h('label.check.simple-tick', {}, tick, h('b', {}, '简易程序（当场调解）'),
+      h('span.muted', {}, '：纠纷当场调解、当场达成协议的，受理、调解和协议一并登记，日期均为受理日期')),
+    body);
+  const value = (v) => (tick.checked
+    ? {
+      content: v.content || '',
+      agreement_kind: el.querySelector('input[name=simple_kind]:checked')?.value || '口头',
+      terms: v.terms || '',
+      performance_deadline: v.performance_deadline,
+      performed: !!v.simple_performed,
+    }
+    : null);
+  return { el, value };
 }
 
 /** A party's error goes beside the parties (the core does not say which row);

@@ -18,6 +18,7 @@ const ENGINE = /Chrome\//.test(navigator.userAgent) ? 'chromium' : 'webkit';
 
 /** The committee's full name: 和平街道人民调解委员会, 和平街道和平社区人民调解委员会. */
 export function committeeName(d) {
+  if (d.committee_name) return d.committee_name;
   const c = d.row.committee;
   return c === '街道调委会' ? `${d.office}人民调解委员会` : `${d.office}${c.replace(/调委会$/, '')}人民调解委员会`;
 }
@@ -55,6 +56,7 @@ export async function openPrint(kind, d) {
       h('button#print-close', { type: 'button', onclick: closePrint }, '关闭'),
       // On the toolbar, never on the paper.
       d.id_note ? h('div#print-id-note.print-note', { role: 'note' }, d.id_note) : null,
+      d.number_note ? h('div#print-number-note.print-note', { role: 'note' }, d.number_note) : null,
       h('div#print-status.print-status', { role: 'status', hidden: true })),
     h('div.print-pages', {}, sheets));
   document.body.append(view);

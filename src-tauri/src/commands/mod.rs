@@ -157,6 +157,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         mediation::add_mediator,
         mediation::prevention_list,
         mediation::add_prevention,
+        mediation::mediation_committees,
+        mediation::save_committee,
+        mediation::keep_committee_here,
         print::mediation_print_detail,
         print::save_print_pdf
     ]
