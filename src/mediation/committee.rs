@@ -253,7 +253,7 @@ pub(crate) fn ensure_in(w: &mut WriteTx) -> Result<()> {
     }
     let office: String = w.conn().query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0))?;
     let keeper = founder(w.conn())?.unwrap_or_else(|| w.installation_id().to_string());
-    let mut wanted = vec![(None, office)];
+    let mut wanted = vec![(None, office.clone())];
     let communities: Vec<(String, String)> = w
         .conn()
         .prepare("SELECT id, name FROM community")?
@@ -261,6 +261,11 @@ pub(crate) fn ensure_in(w: &mut WriteTx) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     wanted.extend(communities.into_iter().map(|(id, name)| (Some(id), name)));
     for (community, short) in wanted {
+        // 和平街道人民调解委员会, 和平街道和平社区人民调解委员会: as sealed.
+        let name = match &community {
+            Some(_) => format!("{office}{short}人民调解委员会"),
+            None => format!("{short}人民调解委员会"),
+        };
         let id = default_id(community.as_deref());
         let there = "SELECT EXISTS (SELECT 1 FROM mediation_committee WHERE id = ?1)";
         if w.conn().query_row(there, [&id], |r| r.get::<_, bool>(0))? {
@@ -271,7 +276,7 @@ pub(crate) fn ensure_in(w: &mut WriteTx) -> Result<()> {
             Table::MediationCommittee,
             &id,
             &[
-                ("name", format!("{short}人民调解委员会").into()),
+                ("name", name.into()),
                 ("short_name", short.into()),
                 ("community_id", community.into()),
                 ("kind", kind.to_string().into()),

@@ -165,11 +165,17 @@ fn record_on_the_spot(
     today: NaiveDate,
 ) -> Result<()> {
     let kind = if s.agreement_kind.trim().is_empty() { "口头" } else { s.agreement_kind.trim() };
+    // Each step's own text on the timeline: the session's record, the
+    // terms (the agreement's, when no content is given), 当场履行.
     let step = |step: &str| lifecycle::StepInput {
         step: step.into(),
         date: on.into(),
         staff: staff.into(),
-        content: Some(s.content.clone()),
+        content: match step {
+            lifecycle::MEDIATING => Some(s.content.clone()),
+            PERFORMED => Some("协议当场履行完毕".into()),
+            _ => None,
+        },
         agreement_kind: Some(kind.into()),
         terms: Some(s.terms.clone()),
         performance_deadline: s.performance_deadline.clone(),
