@@ -140,9 +140,9 @@ pub const RULING_OUTCOMES: [&str; 2] = ["确认", "驳回"];
 
 /// Whether 司法确认 may be applied for: a written agreement not yet taken to
 /// court, while the case is between 协议 and 结案 (the 30 days are checked
-/// against the date of the application).
+/// against the date of the application): a case closed has nothing left to do.
 pub fn judicial_open(status: &str, agreement_kind: Option<&str>, applied: bool) -> bool {
-    matches!(status, AGREED | PERFORMED | VISITED | CLOSED) && agreement_kind == Some("书面") && !applied
+    matches!(status, AGREED | PERFORMED | VISITED) && agreement_kind == Some("书面") && !applied
 }
 
 /// Whether the court's ruling may be recorded: applied for, not yet ruled.

@@ -192,7 +192,7 @@ fn judicial_confirmation_is_offered_exactly_while_the_core_accepts_it() {
     for from in STATUSES {
         let id = case_at(&mut o, from);
         let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
-        let open = matches!(from, "协议" | "履行" | "回访" | "结案");
+        let open = matches!(from, "协议" | "履行" | "回访");
         assert_eq!(d.judicial_open, open, "{from}");
         assert_eq!(d.judicial_open, lifecycle::judicial_open(from, d.agreement_kind.as_deref(), false));
         let result = lifecycle::record(&mut o.store, &clerk(), &id, &step(lifecycle::JUDICIAL, "2025-06-12"), today());
