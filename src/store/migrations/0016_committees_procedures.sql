@@ -36,6 +36,9 @@ ALTER TABLE mediation_case ADD COLUMN judicial_ruling_no TEXT;
 ALTER TABLE mediation_case ADD COLUMN judicial_outcome TEXT;
 ALTER TABLE mediation_case ADD COLUMN judicial_ruled_on TEXT;
 CREATE INDEX mediation_case_committee ON mediation_case(committee_id, year, committee_seq);
+-- The cases waiting for their number (待编号), looked for after every
+-- registration and sync.
+CREATE INDEX mediation_case_pending ON mediation_case(committee_id) WHERE number = '';
 
 -- The standard columns 防止群体性械斗 (人) and 防止因民间纠纷引起自杀 (件/人).
 ALTER TABLE prevention_entry ADD COLUMN fight_persons INTEGER NOT NULL DEFAULT 0;
