@@ -154,3 +154,57 @@ async fn the_committees_page_lists_each_committee_with_the_pc_that_numbers_it() 
     app.screenshot("59-mediation-committees").await;
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_courts_ruling_on_a_judicial_confirmation_is_recorded_on_the_case_page() {
+    let dir = office_dir();
+    let m = mediator(dir.path());
+    let id = {
+        let mut s = store(dir.path());
+        let admin = Actor::admin("测试");
+        let party = |side: &str, name: &str| PartyInput { side: side.into(), name: name.into(), ..Default::default() };
+        let input = CaseInput {
+            dispute_type: "合同".into(),
+            source: "当事人申请".into(),
+            mediator_ids: vec![m],
+            summary: "装修款结算纠纷".into(),
+            received_on: (today() - Duration::days(12)).to_string(),
+            parties: vec![party("申请方", "郑小红"), party("被申请方", "冯建军")],
+            staff: "小王".into(),
+            ..Default::default()
+        };
+        let id = mediation::register(&mut s, &admin, &input, today()).unwrap();
+        let step = |step: &str, days: i64| StepInput {
+            step: step.into(),
+            date: (today() - Duration::days(days)).to_string(),
+            staff: "李调解".into(),
+            content: Some(format!("{step}记录")),
+            agreement_kind: Some("书面".into()),
+            terms: Some("冯建军支付郑小红装修尾款一万元".into()),
+            performance_deadline: Some(today().to_string()),
+            ..Default::default()
+        };
+        for (name, days) in [("调解", 10), ("协议", 9), ("司法确认", 5)] {
+            lifecycle::record(&mut s, &admin, &id, &step(name, days), today()).unwrap();
+        }
+        id
+    };
+    let app = App::start_as(dir, "admin", PASSWORD).await;
+    app.go(&format!("#/mediation/case/{id}")).await;
+    app.click(".step-choice[data-step='司法确认裁定']").await;
+    app.find("#step-form[data-step='司法确认裁定']").await;
+    app.type_into("#step-court", "和平区人民法院").await;
+    app.type_into("#step-ruling-no", "（2026）和0105民特12号").await;
+    app.click("#step-submit").await;
+    app.text_with(".field-error[data-for=ruling]", "裁定结果").await;
+    app.select("#step-ruling", "确认").await;
+    app.screenshot("59a-mediation-ruling-form").await;
+    app.click("#step-submit").await;
+    app.text_with("#mediation-timeline", "和平区人民法院（2026）和0105民特12号：确认").await;
+    app.text_with("#mediation-facts", "裁定确认").await;
+    let offered =
+        "return [...document.querySelectorAll('#step-panel .step-choice')].map(b => b.dataset.step).join(' ')";
+    let steps = app.client.execute(offered, vec![]).await.unwrap();
+    assert!(!steps.as_str().unwrap_or_default().contains("司法确认"), "recorded once: {steps}");
+    app.stop().await;
+}
