@@ -28,9 +28,12 @@ impl Store {
 
 /// What the registers make through the write path once an office is
 /// upgraded: its mediation committees (`mediation::committee::ensure`, a
-/// no-op when they are there).
+/// no-op when they are there), and the numbers of cases this PC numbers that
+/// wait for one (a run stopped between taking a package in and numbering).
 fn registers_ready(mut store: Store) -> Result<Store, StoreError> {
-    match crate::mediation::committee::ensure(&mut store) {
+    let ready = crate::mediation::committee::ensure(&mut store)
+        .and_then(|()| crate::mediation::numbering::number_pending(&mut store).map(drop));
+    match ready {
         Ok(()) => Ok(store),
         Err(crate::Error::Store(e)) => Err(e),
         Err(e) => Err(StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(e.to_string().into()))),
