@@ -47,16 +47,18 @@ export function committeeChoice(ctx, name, id) {
 }
 
 // Kept across visits, so that coming back from a case finds the same list.
-const state = { dispute_type: '', source: '', status: '', mediator_id: '', community_id: '', from: '', to: '', page: 1 };
+const state = { dispute_type: '', source: '', status: '', mediator_id: '', committee_id: '', from: '', to: '', page: 1 };
 
 export async function mediationListPage(ctx) {
-  const mediators = await api.mediators();
+  const [mediators, committees] = await Promise.all([api.mediators(), api.mediationCommittees()]);
+  const own = ctx.session.community_id;
+  const mine = committees.filter((c) => !own || c.community_id === own).map((c) => [c.id, `${c.short_name}调委会`]);
   const controls = {
     dispute_type: h('select#med-type', {}, options(ctx.dicts.dispute_type, state.dispute_type, '全部类型')),
     source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
     status: h('select#med-status', {}, options(STATUSES, state.status, '全部状态')),
     mediator_id: h('select#med-mediator', {}, options(mediators.map((m) => [m.id, m.name]), state.mediator_id, '全部调解员')),
-    community_id: communitySelect(ctx, { id: 'med-community', selected: state.community_id, blank: '全部调委会', label: (c) => `${c.name}调委会` }),
+    committee_id: h('select#med-committee-filter', {}, options(mine, state.committee_id, '全部调委会')),
     from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),
     to: h('input#med-to', { type: 'date', value: state.to, title: '受理日期至' }),
   };
@@ -71,7 +73,7 @@ export async function mediationListPage(ctx) {
     title: '人民调解案件',
     totalId: 'med-total',
     action: h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记'),
-    toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
+    toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.committee_id,
       h('span.period', {}, h('span.muted', {}, '受理日期'), controls.from, h('span.muted', {}, '至'), controls.to)),
     table: ['#med-table', [
       ['案号', (r) => r.number, 'case-number'],
