@@ -93,8 +93,8 @@ pub fn add_community(store: &mut Store, actor: &Actor, name: &str) -> Result<Com
     let sort: i64 = store.conn().query_row("SELECT coalesce(max(sort), -1) + 1 FROM community", [], |r| r.get(0))?;
     let id = store.write(actor, |w| {
         let id = insert_community(w, &name, sort)?;
-        // Its 调委会 (kept by the PC that set the office up, as the others).
-        crate::mediation::committee::ensure_in(w)?;
+        // Its 调委会, whose cases this PC numbers until an administrator moves it.
+        crate::mediation::committee::ensure_for_new_community(w)?;
         Ok(id)
     })?;
     Ok(Community { id, name })

@@ -246,13 +246,28 @@ fn missing(conn: &Connection) -> Result<bool> {
 
 /// Makes what an office without committees lacks: the street's committee,
 /// one per community, and each case's committee (that of its community).
-/// The same on every PC, so PCs that do it apart agree.
+/// The same on every PC, so PCs that do it apart agree: the committees are
+/// kept by the PC that set the office up.
 pub(crate) fn ensure_in(w: &mut WriteTx) -> Result<()> {
+    ensure_kept_by(w, None)
+}
+
+/// A community added here: its committee kept by this PC (no other PC
+/// makes it, the community and its committee travel together).
+pub(crate) fn ensure_for_new_community(w: &mut WriteTx) -> Result<()> {
+    let here = w.installation_id().to_string();
+    ensure_kept_by(w, Some(here))
+}
+
+fn ensure_kept_by(w: &mut WriteTx, keeper: Option<String>) -> Result<()> {
     if !missing(w.conn())? {
         return Ok(());
     }
     let office: String = w.conn().query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0))?;
-    let keeper = founder(w.conn())?.unwrap_or_else(|| w.installation_id().to_string());
+    let keeper = match keeper {
+        Some(k) => k,
+        None => founder(w.conn())?.unwrap_or_else(|| w.installation_id().to_string()),
+    };
     let mut wanted = vec![(None, office.clone())];
     let communities: Vec<(String, String)> = w
         .conn()

@@ -334,3 +334,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_community_added_later_gets_its_committee_numbered_by_the_pc_that_added_it() {
+    let mut a = new_office();
+    let (_dir, mut b) = two_pcs(&[], &mut a);
+    let added = street_ledger::office::add_community(&mut b, &clerk(), "新城社区").unwrap();
+    let id = committee::default_id(Some(&added.id));
+    let listed = committee::list(b.conn(), b.installation_id()).unwrap();
+    let new = listed.iter().find(|c| c.id == id).unwrap();
+    assert_eq!((new.name.as_str(), new.short_name.as_str()), ("和平街道新城社区人民调解委员会", "新城社区"));
+    assert!(new.kept_here, "{new:?}");
+    let case = register(&mut b, Some(&id), "2025-04-01", 10);
+    assert_eq!(number(&b, &case), "（2025）新城社区人调字第1号");
+    exchange(&b, &mut a.store);
+    assert_eq!(number(&a.store, &case), "（2025）新城社区人调字第1号");
+    assert!(check::check(a.store.conn()).unwrap().ok());
+}
