@@ -370,3 +370,45 @@ fn after_upgrading_everyone_is_found_by_every_key_the_old_search_index_held() {
         assert!(page.items.iter().any(|p| p.id == keys[0].1), "{name}: found through the search itself");
     }
 }
+
+/// Two PCs of one office upgrading apart make the same committees and give
+/// each case the same committee: after they sync, nothing disagrees.
+#[test]
+fn two_pcs_upgrading_apart_agree_on_the_committees_they_make() {
+    crate::support::config_dir();
+    let fixture = fixtures().into_iter().find(|f| f.to_string_lossy().contains("v0.3.0")).expect("0.3.0's fixture");
+    let dirs = [TempDir::new().unwrap(), TempDir::new().unwrap()];
+    for (i, dir) in dirs.iter().enumerate() {
+        std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
+        if i == 1 {
+            // The second PC: the same records, an installation of its own.
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.execute("UPDATE installation SET id = '0190a1b2-0000-7000-8000-0000000000b2', pc_name = '二号机'", [])
+                .unwrap();
+        }
+    }
+    let mut pcs: Vec<Store> = dirs.iter().map(|d| Store::open_dir(d.path()).unwrap()).collect();
+    let committees = |s: &Store| dump::records(s.conn()).unwrap();
+    for (from, to) in [(0, 1), (1, 0)] {
+        let b = sync::bundle(pcs[from].conn(), pcs[from].installation_id(), sync::Kind::Changes).unwrap();
+        sync::apply(&mut pcs[to], &Actor::system(), &b).unwrap();
+    }
+    assert_eq!(committees(&pcs[0]), committees(&pcs[1]));
+    for s in &pcs {
+        assert!(sync::review::conflicts(s.conn(), &Actor::admin("admin")).unwrap().is_empty(), "no conflict");
+        let report = check::check(s.conn()).unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        let kept: i64 =
+            s.conn().query_row("SELECT count(DISTINCT keeper) FROM mediation_committee", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 1, "one keeper for every committee: the PC that set the office up");
+        let makers: i64 = s
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT installation_id) FROM change_log WHERE table_name = 'mediation_committee' AND op = 'insert'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(makers, 2, "each PC made them");
+    }
+}
