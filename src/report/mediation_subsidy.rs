@@ -75,11 +75,15 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec
         title: "人民调解以案定补发放表".into(),
         headers: headers(&groups),
         widths: vec![5.0, 14.0, 16.0, 10.0, 6.0, 6.0, 6.0, 6.0, 6.0, 12.0, 14.0, 14.0],
-        total: Some(total_row(&rows, |t| {
-            if !t.is_empty() {
-                t[0] = Cell::text("合计");
-            }
-        })),
+        // An empty quarter still has its 合计 of zeros under every column.
+        total: Some(if rows.is_empty() {
+            let mut t = vec![Cell::text("合计"), Cell::text(""), Cell::text(""), Cell::text("")];
+            t.extend([0; 5].map(Cell::Int));
+            t.extend([Cell::Money(0.0), Cell::text(""), Cell::text("")]);
+            t
+        } else {
+            total_row(&rows, |t| t[0] = Cell::text("合计"))
+        }),
         rows,
         notes,
         ..Default::default()
