@@ -2,6 +2,7 @@
 //! follow-up (`lifecycle`), numbered uniquely across PCs (`numbering`), with
 //! parties on both sides, the mediator roster, alerts, and the prevention
 //! work the statistics count.
+pub mod casefile;
 pub mod lifecycle;
 pub mod mediators;
 pub mod numbering;

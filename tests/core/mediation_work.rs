@@ -424,3 +424,69 @@ fn a_case_opened_from_a_screening_row_is_registered_and_linked_in_one_write() {
     assert!(sheet.rows.iter().all(|r| r[10] == Cell::Text(format!("已立案：{number}"))), "{:?}", sheet.rows);
     assert!(street_ledger::check::check(o.store.conn()).unwrap().ok());
 }
+
+fn unmask_events(store: &Store) -> i64 {
+    store.conn().query_row("SELECT count(*) FROM audit_event WHERE action = 'unmask'", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn the_case_files_contents_list_what_its_steps_produced_in_binding_order_page_by_page() {
+    let mut o = new_office();
+    let m = mediator(&mut o, "老调解", None);
+    let id = case(&mut o, &[&m], Some("疑难"), "2025-05-01");
+    let step = |kind: &str, on: &str| StepInput {
+        step: kind.into(),
+        date: on.into(),
+        staff: "老调解".into(),
+        content: Some("时间：14:30—16:00\n双方陈述".into()),
+        agreement_kind: Some("书面".into()),
+        terms: Some("赔偿500元".into()),
+        performance_deadline: Some("2025-06-30".into()),
+        performance: Some("履行".into()),
+        satisfaction: Some("满意".into()),
+        ..Default::default()
+    };
+    for (kind, on) in [("调查", "2025-05-02"), ("调解", "2025-05-03"), ("调解", "2025-05-06"), ("协议", "2025-05-06")]
+        .into_iter()
+        .chain([("司法确认", "2025-05-10"), ("履行", "2025-05-20"), ("回访", "2025-06-05")])
+    {
+        lifecycle::record(&mut o.store, &clerk(), &id, &step(kind, on), today()).unwrap();
+    }
+    let doc = mediation::casefile::document(&o.store, &clerk(), &id, "contents").unwrap();
+    let listed: Vec<(&str, Option<&str>, u32)> =
+        doc.contents.iter().map(|i| (i.title.as_str(), i.date.as_deref(), i.page)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("人民调解申请书", Some("2025-05-01"), 1),
+            ("人民调解受理登记表", Some("2025-05-01"), 2),
+            ("人民调解权利义务告知书", Some("2025-05-01"), 3),
+            ("当事人身份证明材料", None, 4),
+            ("调查记录", Some("2025-05-02"), 5),
+            ("调解笔录（第1次）", Some("2025-05-03"), 6),
+            ("调解笔录（第2次）", Some("2025-05-06"), 7),
+            ("人民调解协议书", Some("2025-05-06"), 8),
+            ("司法确认申请材料", Some("2025-05-10"), 9),
+            ("协议履行情况记录", Some("2025-05-20"), 10),
+            ("回访记录", Some("2025-06-05"), 11),
+        ]
+    );
+    assert_eq!((doc.pages, doc.difficulty.as_str(), doc.title), (11, "疑难", "卷内目录"));
+    // Only the application names the parties by ID number: it alone is
+    // printed from the audited print detail.
+    let before = unmask_events(&o.store);
+    for kind in ["notice", "session", "cover", "contents"] {
+        let d = mediation::casefile::document(&o.store, &clerk(), &id, kind).unwrap();
+        assert!(!d.print.full_id_numbers, "{kind}");
+    }
+    assert_eq!(unmask_events(&o.store), before, "no document but the application unmasks");
+    let app = mediation::casefile::document(&o.store, &clerk(), &id, "application").unwrap();
+    assert!(app.print.full_id_numbers);
+    let reader = Actor::new("查看", Role::ReadOnly, None);
+    let masked = mediation::casefile::document(&o.store, &reader, &id, "application").unwrap();
+    assert!(!masked.print.full_id_numbers && masked.print.id_note.is_some());
+    let e = mediation::casefile::document(&o.store, &clerk(), &id, "封底").unwrap_err().payload();
+    assert_eq!(e.field.as_deref(), Some("kind"));
+    let xicheng = Actor::new("西城小李", Role::CommunityStaff, Some(o.xicheng.clone()));
+    assert!(mediation::casefile::document(&o.store, &xicheng, &id, "cover").is_err(), "the street's case");
+}
