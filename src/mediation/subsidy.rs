@@ -46,6 +46,8 @@ pub fn set_difficulty(store: &mut Store, actor: &Actor, case_id: &str, value: &s
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CaseSubsidy {
     pub difficulty: String,
+    /// The agreement's date, once there is one.
+    pub agreed_on: Option<String>,
     /// Cents; None before an agreement or while no rate is set for its month.
     pub cents: Option<i64>,
 }
@@ -58,12 +60,13 @@ pub fn of_case(conn: &Connection, actor: &Actor, case_id: &str) -> Result<CaseSu
         .ok();
     let (community, difficulty, agreed) = row.ok_or(Error::NotFound { what: "调解案件" })?;
     actor.require_community(community.as_deref())?;
+    let agreed_on = agreed.clone();
     let agreed = agreed.and_then(|a| a.parse::<NaiveDate>().ok());
     let cents = match agreed {
         Some(on) => Rates::read(conn)?.case_cents(difficulty.as_deref(), on),
         None => None,
     };
-    Ok(CaseSubsidy { difficulty: difficulty.unwrap_or_else(|| DEFAULT.into()), cents })
+    Ok(CaseSubsidy { difficulty: difficulty.unwrap_or_else(|| DEFAULT.into()), agreed_on, cents })
 }
 
 /// The four rates, read once.

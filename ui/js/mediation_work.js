@@ -17,14 +17,19 @@ export async function difficultyCard(ctx, d) {
   const select = h('select#case-difficulty', {}, options(c.difficulties, s.difficulty));
   const message = h('span.field-error');
   const save = h('button.small-button#case-difficulty-save', { type: 'button', disabled: ctx.session.role === 'read_only' }, '保存');
+  const subsidy = h('span.muted#case-subsidy');
+  const show = (x) => {
+    subsidy.textContent = `以案定补：${x.cents != null ? `${yuan(x.cents)}元（按协议日期${x.agreed_on}执行的标准）`
+      : x.agreed_on ? '协议所在月份未设补贴标准（系统设置 → 以案定补标准）' : '达成协议后按难度计算'}`;
+  };
+  show(s);
   onPress(save, async () => {
     await api.setCaseDifficulty(d.row.id, select.value);
     toast(`案件难度已改为“${select.value}”`);
+    show(await api.caseDifficulty(d.row.id));
   }, message);
-  const due = s.cents == null ? '达成协议后按难度计算' : `${yuan(s.cents)}元`;
   return h('section.card.case-difficulty#difficulty-card', {},
-    h('span.label', {}, '案件难度'), select, save,
-    h('span.muted#case-subsidy', {}, `以案定补：${due}`), message);
+    h('span.label', {}, '案件难度'), select, save, subsidy, message);
 }
 
 const term = (m) => [m.term_from, m.term_to].filter(Boolean).join(' 至 ');

@@ -186,6 +186,7 @@ async fn a_mediators_profile_and_training_a_cases_difficulty_and_a_screened_disp
     app.select("#case-difficulty", "重大").await;
     app.click("#case-difficulty-save").await;
     app.text_with("#toast", "重大").await;
+    app.text_with("#case-subsidy", "协议所在月份未设补贴标准").await;
 
     // 排查表: a dispute found, then 立案 from its row.
     app.click("#nav a[data-nav=screening]").await;
