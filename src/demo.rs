@@ -522,8 +522,9 @@ fn demo_mediator(
     }
 }
 
-/// A year of screening sheets: each community finds a dispute or two a
-/// month; one in five has since become a case of its committee.
+/// A year of screening: each community's rounds of the month (排查次数) and
+/// the dispute or two they found (the 排查表's rows); of those not yet
+/// resolved, one in five has since become a case of its committee.
 fn screening(
     w: &mut crate::store::WriteTx,
     rng: &mut Rng,
@@ -536,6 +537,20 @@ fn screening(
     for (i, c) in community_ids.iter().enumerate() {
         let cases: Vec<&String> = recent_cases.iter().filter(|(k, _)| *k == i).map(|(_, id)| id).collect();
         for month in 0..12 {
+            // The month's screening rounds (排查次数); what they found is the rows below.
+            let rounds = [
+                ("community_id", c.clone().into()),
+                ("date", (today - Duration::days(month * 30)).to_string().into()),
+                ("screenings", (2 + rng.below(3) as i64).into()),
+                ("disputes_found", 0.into()),
+                ("disputes_prevented", (rng.below(3) as i64).into()),
+                ("criminal_cases", 0.into()),
+                ("criminal_persons", 0.into()),
+                ("petition_cases", 0.into()),
+                ("petition_persons", 0.into()),
+                ("fights_prevented", 0.into()),
+            ];
+            w.insert(crate::store::Table::PreventionEntry, &crate::store::new_id(), &rounds)?;
             for _ in 0..1 + rng.below(2) {
                 let date = today - Duration::days(month * 30 + rng.below(28) as i64);
                 let name = |rng: &mut Rng| format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
