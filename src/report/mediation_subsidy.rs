@@ -16,7 +16,8 @@ fn quarters(p: &Period) -> Vec<(String, NaiveDate, NaiveDate)> {
         let start = NaiveDate::from_ymd_opt(year, quarter * 3 - 2, 1).expect("a quarter's first day");
         let next = if quarter == 4 { (year + 1, 1) } else { (year, quarter + 1) };
         let end = NaiveDate::from_ymd_opt(next.0, next.1 * 3 - 2, 1).and_then(|d| d.pred_opt()).expect("a day");
-        out.push((format!("{year}年第{quarter}季度"), start.max(p.from), end.min(p.to)));
+        let label = format!("{year}年第{}季度", ["一", "二", "三", "四"][quarter as usize - 1]);
+        out.push((label, start.max(p.from), end.min(p.to)));
         (year, quarter) = next;
     }
     out
