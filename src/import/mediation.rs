@@ -134,5 +134,6 @@ fn input(w: &WriteTx, row: &Row) -> Result<CaseInput> {
         received_on: row.text("received_on").unwrap_or_default(),
         parties,
         staff: row.text("staff").or_else(|| names.first().cloned()).unwrap_or_default(),
+        difficulty: None,
     })
 }

@@ -2,8 +2,12 @@
 //! follow-up (`lifecycle`), numbered uniquely across PCs (`numbering`), with
 //! parties on both sides, the mediator roster, alerts, and the prevention
 //! work the statistics count.
+pub mod casefile;
 pub mod lifecycle;
+pub mod mediators;
 pub mod numbering;
+pub mod screening;
+pub mod subsidy;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -50,6 +54,8 @@ pub struct CaseInput {
     pub parties: Vec<PartyInput>,
     /// Who registers it (受理人), for the timeline.
     pub staff: String,
+    /// 简易/一般/疑难/重大 (`subsidy::DIFFICULTIES`); none is 一般.
+    pub difficulty: Option<String>,
 }
 
 /// 受理登记: registers a dispute with its parties; it gets this PC's next
@@ -87,6 +93,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             return Err(invalid("parties", format!("请至少填写一名{side}当事人")).into());
         }
     }
+    let difficulty = subsidy::difficulty(input.difficulty.as_deref())?;
     let installation = w.installation_id().to_string();
     let (pc, seq, number) = numbering::next(w, &installation, received.year())?;
     let id = new_id();
@@ -107,6 +114,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             ("amount_cents", amount.into()),
             ("received_on", received.to_string().into()),
             ("status", RECEIVED.to_string().into()),
+            ("difficulty", difficulty.into()),
         ],
     )?;
     for p in &input.parties {
@@ -547,6 +555,8 @@ pub struct MediatorInput {
     pub community_id: Option<String>,
     pub cert_no: Option<String>,
     pub phone: Option<String>,
+    #[serde(flatten)]
+    pub profile: mediators::Profile,
 }
 
 pub fn add_mediator(store: &mut Store, actor: &Actor, m: &MediatorInput) -> Result<String> {
@@ -570,7 +580,10 @@ pub fn add_mediator_in(w: &mut WriteTx, m: &MediatorInput) -> Result<String> {
             ("cert_no", optional(m.cert_no.as_deref()).into()),
             ("phone", validate::phone("phone", m.phone.as_deref())?.into()),
             ("active", 1.into()),
-        ],
+        ]
+        .into_iter()
+        .chain(mediators::profile_fields(&m.profile)?)
+        .collect::<Vec<_>>(),
     )?;
     Ok(id)
 }

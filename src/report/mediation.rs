@@ -46,7 +46,7 @@ fn figures(
     };
     let mut row = vec![
         Cell::Int(prevent("screenings")?),
-        Cell::Int(prevent("disputes_found")?),
+        Cell::Int(prevent("disputes_found")? + crate::mediation::screening::found(conn, prevention, params)?),
         Cell::Int(prevent("disputes_prevented")?),
     ];
     row.extend([Cell::Int(received as i64), Cell::Int(success as i64), rate(success, received), Cell::Money(amount)]);

@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0014_retire_base.sql")),
     sql(include_str!("migrations/0015_loan_borrower.sql")),
     sql(include_str!("migrations/0016_log_patch.sql")),
+    sql(include_str!("migrations/0017_mediators_screening.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -30,6 +30,7 @@ mod integrity;
 mod kill;
 mod layers;
 mod mediation;
+mod mediation_work;
 mod packaging;
 mod roster;
 mod search;

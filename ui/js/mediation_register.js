@@ -5,13 +5,16 @@
 import { api } from './api.js';
 import { field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { committeeChoice, signName } from './mediation.js';
+import { prefillFromScreening, takeScreening } from './mediation_work.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
 /** Fields of one party: the core names these when a party is refused. */
 const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
 
 export async function mediationRegisterPage(ctx) {
-  const mediators = await api.mediators();
+  // 立案 from a row of the 排查表: registered and linked to it in one write.
+  const screening = takeScreening();
+  const [mediators, choices] = await Promise.all([api.mediators(), api.mediationChoices()]);
   const text = (name, attrs = {}) => h('input', { name, ...attrs });
   const mediatorBox = mediators.length
     ? h('div.checks.mediator-checks#mediator-checks', { dataset: { name: 'mediator_ids' } },
@@ -29,6 +32,7 @@ export async function mediationRegisterPage(ctx) {
       field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
       field('受理人', text('staff', { value: signName(ctx) }), { required: true }),
       field('涉及金额（元）', text('amount', { inputMode: 'decimal', placeholder: '没有可不填' })),
+      field('案件难度', h('select#med-difficulty', { name: 'difficulty' }, options(choices.difficulties, '一般'))),
       field('纠纷简要情况', h('textarea#med-summary', { name: 'summary', rows: 3 }), { required: true, wide: true }),
       field('当事人申请事项', h('textarea#med-requests', { name: 'requests', rows: 2, placeholder: '当事人请求调委会解决的事项' }), { wide: true }),
       field('调解员', mediatorBox, { required: true, wide: true })),
@@ -49,15 +53,18 @@ export async function mediationRegisterPage(ctx) {
       received_on: v.received_on || '',
       staff: v.staff || '',
       parties: sides.flatMap((s) => s.parties()),
+      difficulty: v.difficulty,
     };
-    const id = await api.mediationRegister(input);
+    const id = await (screening ? api.screeningOpenCase(screening.id, input) : api.mediationRegister(input));
     toast('已受理登记');
     location.hash = `#/mediation/case/${id}`;
   }, { error: (err) => partyAware(form, err) });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
       h('span.muted', {}, '案号在登记时按本机编号和年度自动生成')),
+    screening ? h('p.notice#from-screening', {}, `由排查登记立案：${screening.date} ${screening.community} ${screening.parties}（登记后与该排查记录关联）`) : null,
     form));
+  if (screening) prefillFromScreening(form, screening);
 }
 
 /** A party's error goes beside the parties (the core does not say which row);

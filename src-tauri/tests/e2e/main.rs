@@ -6,6 +6,7 @@ mod firstrun;
 mod harness;
 mod latency;
 mod mediation;
+mod mediation_work;
 mod reports;
 mod sync;
 
