@@ -150,11 +150,13 @@ pub enum Table {
     MediationParty,
     MediationStep,
     PreventionEntry,
+    MediatorTraining,
+    ScreeningEntry,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 25] = [
+    pub const ALL: [Table; 27] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -180,6 +182,8 @@ impl Table {
         Table::MediationParty,
         Table::MediationStep,
         Table::PreventionEntry,
+        Table::MediatorTraining,
+        Table::ScreeningEntry,
     ];
 
     pub const fn def(self) -> &'static TableDef {

@@ -1,10 +1,16 @@
 //! The people's mediation register (人民调解): dispute cases from intake to
 //! follow-up (`lifecycle`), each of a committee (`committee`) that numbers
 //! its own cases (`numbering`), with parties on both sides, the mediator
-//! roster, alerts, and the prevention work the statistics count.
+//! roster (`mediators`), alerts, the prevention work the statistics count,
+//! 以案定补 (`subsidy`), the 排查表 (`screening`) and the case file's
+//! printouts (`casefile`).
+pub mod casefile;
 pub mod committee;
 pub mod lifecycle;
+pub mod mediators;
 pub mod numbering;
+pub mod screening;
+pub mod subsidy;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -71,6 +77,8 @@ pub struct CaseInput {
     pub parties: Vec<PartyInput>,
     /// Who registers it (受理人), for the timeline.
     pub staff: String,
+    /// 简易/一般/疑难/重大 (`subsidy::DIFFICULTIES`); none is 一般.
+    pub difficulty: Option<String>,
 }
 
 /// 受理登记: registers a dispute with its parties, of a committee. It is
@@ -110,6 +118,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             return Err(invalid("parties", format!("请至少填写一名{side}当事人")).into());
         }
     }
+    let difficulty = subsidy::difficulty(input.difficulty.as_deref())?;
     let id = new_id();
     w.insert(
         Table::MediationCase,
@@ -131,6 +140,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             ("amount_cents", amount.into()),
             ("received_on", received.to_string().into()),
             ("status", RECEIVED.to_string().into()),
+            ("difficulty", difficulty.into()),
         ],
     )?;
     for p in &input.parties {
@@ -682,6 +692,8 @@ pub struct MediatorInput {
     pub community_id: Option<String>,
     pub cert_no: Option<String>,
     pub phone: Option<String>,
+    #[serde(flatten)]
+    pub profile: mediators::Profile,
 }
 
 pub fn add_mediator(store: &mut Store, actor: &Actor, m: &MediatorInput) -> Result<String> {
@@ -705,7 +717,10 @@ pub fn add_mediator_in(w: &mut WriteTx, m: &MediatorInput) -> Result<String> {
             ("cert_no", optional(m.cert_no.as_deref()).into()),
             ("phone", validate::phone("phone", m.phone.as_deref())?.into()),
             ("active", 1.into()),
-        ],
+        ]
+        .into_iter()
+        .chain(mediators::profile_fields(&m.profile)?)
+        .collect::<Vec<_>>(),
     )?;
     Ok(id)
 }

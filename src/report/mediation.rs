@@ -67,7 +67,7 @@ fn figures(
     };
     let mut row = vec![
         Cell::Int(prevent("screenings")?),
-        Cell::Int(prevent("disputes_found")?),
+        Cell::Int(prevent("disputes_found")? + crate::mediation::screening::found(conn, prevention, params)?),
         Cell::Int(prevent("disputes_prevented")?),
     ];
     row.extend([received, success, failed, terminated].map(|x| Cell::Int(x as i64)));

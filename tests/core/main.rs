@@ -32,6 +32,7 @@ mod layers;
 mod mediation;
 mod mediation_numbering;
 mod mediation_procedures;
+mod mediation_work;
 mod packaging;
 mod roster;
 mod search;

@@ -319,9 +319,11 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
             for sheet in &r.sheets {
                 if let Some(total) = &sheet.total {
                     // Statistics keep a row per community (and committee), all
-                    // zero; a name list with a 合计 (补贴, 零就业家庭) may be empty.
+                    // zero; a name list with a 合计 (补贴, 零就业家庭, 以案定补,
+                    // 排查表) may be empty.
+                    let lists = ["补贴花名册", "零就业家庭", "以案定补", "排查表"];
                     assert!(
-                        !sheet.rows.is_empty() || ["补贴花名册", "零就业家庭"].contains(&sheet.name.as_str()),
+                        !sheet.rows.is_empty() || lists.contains(&sheet.name.as_str()),
                         "{name}/{} {period}: rows",
                         sheet.name
                     );

@@ -1,14 +1,16 @@
-// 人民调解: the case list with its filters, the alerts (提醒), the mediator
-// roster (调解员名册) and the prevention entries (排查预防); the routes of
-// the register for app.js. 受理登记 is in mediation_register.js, the case page
-// in mediation_case.js, the committees (调委会) in mediation_committees.js,
-// the printable documents in print.js.
+// 人民调解: the case list with its filters, the alerts (提醒) and the
+// prevention entries (排查预防); the routes of the register for app.js. The
+// mediator roster and the 排查表 are in mediation_work.js, 受理登记 in
+// mediation_register.js, the case page in mediation_case.js, the committees
+// (调委会) in mediation_committees.js, the printable documents in print.js
+// and print_docs.js.
 import { api } from './api.js';
 import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
 import { committeesPage } from './mediation_committees.js';
+import { mediatorsPage, screeningPage } from './mediation_work.js';
 
 /** The pages of the register, as app.js routes them: [hash, page, nav]. */
 export function mediationRoutes(ctx) {
@@ -20,6 +22,7 @@ export function mediationRoutes(ctx) {
     [/^#\/mediation\/mediators$/, () => mediatorsPage(ctx), 'mediators'],
     [/^#\/mediation\/prevention$/, () => preventionPage(ctx), 'prevention'],
     [/^#\/mediation\/committees$/, () => committeesPage(ctx), 'committees'],
+    [/^#\/mediation\/screening$/, () => screeningPage(ctx), 'screening'],
   ];
 }
 
@@ -111,34 +114,6 @@ export async function alertsPage() {
       ['距今', (a) => h(`span${a.days > 0 ? '.overdue' : '.due-soon'}`, {}, when(a))],
       ['说明', (a) => ALERT_HINTS[a.kind], 'muted'],
     ], { rows: alerts, empty: '没有需要提醒的案件', data: (a) => ({ id: a.case_id }), open: (a) => `#/mediation/case/${a.case_id}` })));
-}
-
-export async function mediatorsPage(ctx) {
-  const list = await api.mediators();
-  const form = h('form.card.inline#mediator-form', {},
-    h('h2', {}, '添加调解员'),
-    h('div.grid', {},
-      field('姓名', h('input#mediator-name', { name: 'name' }), { required: true }),
-      field('所属调委会', committeeChoice(ctx, 'community_id', 'mediator-committee'), { required: true }),
-      field('调解员证书编号', h('input#mediator-cert', { name: 'cert_no', placeholder: '如 TJ-2024-001' })),
-      field('联系电话', h('input#mediator-phone', { name: 'phone' }))),
-    h('div.actions', {}, h('button.primary#mediator-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '添加')));
-  onSubmit(form, async (v) => {
-    await api.addMediator({ ...v, name: v.name || '' });
-    toast('调解员已添加');
-    mediatorsPage(ctx);
-  });
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '调解员名册'), h('span.muted#mediator-total', {}, `共 ${list.length} 人`)),
-    h('div.med-columns', {},
-      table('#mediator-table', [
-        ['姓名', (m) => m.name, 'name'],
-        ['所属调委会', (m) => m.committee],
-        ['证书编号', (m) => m.cert_no || '—', 'mono'],
-        ['联系电话', (m) => m.phone || '—', 'mono'],
-      ], { rows: list, empty: '名册中还没有调解员，请在右侧添加' }),
-      form)));
-  if (!list.length) document.getElementById('mediator-name')?.focus();
 }
 
 /** The prevention counts, as the statistics name them. */

@@ -9,6 +9,8 @@ import { api } from './api.js';
 import { signName, statusTag } from './mediation.js';
 import { SIDES } from './mediation_register.js';
 import { openPrint } from './print.js';
+import { caseFileButtons } from './print_docs.js';
+import { difficultyCard } from './mediation_work.js';
 
 /** Who signs each step, as the timeline and the form call them. */
 const SIGNER = { 受理: '受理人', 调查: '调查人', 调解: '记录人', 回访: '回访人' };
@@ -34,7 +36,9 @@ export async function mediationCasePage(ctx, id) {
       h('span.muted', {}, `${r.dispute_type} · ${r.source} · ${r.committee}`),
       h('span.print-buttons', {}, printButtons)),
     d.number_note ? h('p.notice#number-note', {}, d.number_note) : null,
+    caseFileButtons(d, openPrint),
     facts(d),
+    await difficultyCard(ctx, d),
     partiesCard(d),
     h('div.med-columns', {},
       h('section.card#timeline-card', {}, h('h2', {}, `办理经过（${d.timeline.length}）`), timeline(d)),

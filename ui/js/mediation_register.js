@@ -4,16 +4,19 @@
 // the intake, the day it happened. The core numbers the case (or leaves it
 // 待编号 on a PC that does not number the committee's cases) and checks
 // everything; an ID number typed in a party row is checked as it is typed.
+// 立案 from a row of the 排查表 registers the case and links the row in one write.
 import { api } from './api.js';
 import { field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { signName } from './mediation.js';
+import { prefillFromScreening, takeScreening } from './mediation_work.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
 /** Fields of one party: the core names these when a party is refused. */
 const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
 
 export async function mediationRegisterPage(ctx) {
-  const [mediators, committees] = await Promise.all([api.mediators(), api.mediationCommittees()]);
+  const screening = takeScreening();
+  const [mediators, committees, choices] = await Promise.all([api.mediators(), api.mediationCommittees(), api.mediationChoices()]);
   const own = ctx.session.community_id;
   const mine = committees.filter((c) => c.active && (!own || c.community_id === own));
   const committee = h('select#med-committee', { name: 'committee_id' },
@@ -36,6 +39,7 @@ export async function mediationRegisterPage(ctx) {
       field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
       field('受理人', text('staff', { value: signName(ctx) }), { required: true }),
       field('涉及金额（元）', text('amount', { inputMode: 'decimal', placeholder: '没有可不填' })),
+      field('案件难度', h('select#med-difficulty', { name: 'difficulty' }, options(choices.difficulties, '一般'))),
       field('纠纷简要情况', h('textarea#med-summary', { name: 'summary', rows: 3 }), { required: true, wide: true }),
       field('当事人申请事项', h('textarea#med-requests', { name: 'requests', rows: 2, placeholder: '当事人请求调委会解决的事项' }), { wide: true }),
       field('调解员', mediatorBox, { required: true, wide: true })),
@@ -58,15 +62,23 @@ export async function mediationRegisterPage(ctx) {
       received_on: v.received_on || '',
       staff: v.staff || '',
       parties: sides.flatMap((s) => s.parties()),
+      difficulty: v.difficulty,
     };
-    const id = await api.mediationRegister(input);
+    const id = await (screening ? api.screeningOpenCase(screening.id, input) : api.mediationRegister(input));
     toast('已受理登记');
     location.hash = `#/mediation/case/${id}`;
   }, { error: (err) => partyAware(form, err) });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
       h('span.muted', {}, '案号按调委会和年度编排，由该调委会的编号电脑自动生成')),
+    screening ? h('p.notice#from-screening', {}, `由排查登记立案：${screening.date} ${screening.community} ${screening.parties}（登记后与该排查记录关联）`) : null,
     form));
+  if (screening) {
+    // The row's community's committee (the street's for a row of the street's).
+    const own = mine.find((c) => (c.community_id || null) === (screening.community_id || null));
+    if (own) committee.value = own.id;
+    prefillFromScreening(form, screening);
+  }
 }
 
 /** 简易程序: a tick that opens the fields of the session and the oral (or

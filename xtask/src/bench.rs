@@ -24,10 +24,12 @@ const SYNC_KEY: &str = "示例街道同步密钥2026";
 pub struct Args {
     persons: usize,
     markdown: Option<PathBuf>,
+    /// Keep the scratch folders (to profile one step again by hand).
+    keep: bool,
 }
 
 pub fn parse_args(args: &[OsString]) -> Result<Args> {
-    let mut out = Args { persons: 100_000, markdown: None };
+    let mut out = Args { persons: 100_000, markdown: None, keep: false };
     let mut it = args.iter().map(|a| a.to_string_lossy());
     while let Some(arg) = it.next() {
         match &*arg {
@@ -35,6 +37,7 @@ pub fn parse_args(args: &[OsString]) -> Result<Args> {
                 let n = it.next().ok_or("--persons needs a number")?;
                 out.persons = n.parse().ok().filter(|n| *n >= 100).ok_or("--persons: a number of at least 100")?;
             }
+            "--keep" => out.keep = true,
             "--markdown" => out.markdown = Some(it.next().ok_or("--markdown needs a file")?.into_owned().into()),
             _ => {
                 return Err(format!(
@@ -62,12 +65,16 @@ struct Measured {
     stdout: String,
 }
 
-/// Removed when the run ends, however it ends.
-struct Scratch(PathBuf);
+/// Removed when the run ends, however it ends (unless kept).
+struct Scratch(PathBuf, bool);
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
+        if self.1 {
+            println!("kept {}", self.0.display());
+        } else {
+            let _ = fs::remove_dir_all(&self.0);
+        }
     }
 }
 
@@ -78,7 +85,8 @@ pub fn street(args: Args) -> Result {
     )?;
     let bin = util::target_dir()?.join("release").join(format!("street-ledger{}", env::consts::EXE_SUFFIX));
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let scratch = Scratch(env::temp_dir().join(format!("street-ledger-bench-{}-{nanos}", std::process::id())));
+    let scratch =
+        Scratch(env::temp_dir().join(format!("street-ledger-bench-{}-{nanos}", std::process::id())), args.keep);
     let root = &scratch.0;
     fs::create_dir_all(root.join("config")).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     let cli = Cli { bin, root: root.clone() };
@@ -414,9 +422,9 @@ mod tests {
     #[test]
     fn bench_args() {
         let os = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
-        assert_eq!(parse_args(&[]).unwrap(), Args { persons: 100_000, markdown: None });
+        assert_eq!(parse_args(&[]).unwrap(), Args { persons: 100_000, markdown: None, keep: false });
         let a = parse_args(&os(&["--persons", "2000", "--markdown", "b.md"])).unwrap();
-        assert_eq!(a, Args { persons: 2000, markdown: Some("b.md".into()) });
+        assert_eq!(a, Args { persons: 2000, markdown: Some("b.md".into()), keep: false });
         assert!(parse_args(&os(&["--persons", "x"])).is_err());
         assert!(parse_args(&os(&["--bogus"])).is_err());
     }

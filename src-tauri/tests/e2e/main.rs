@@ -7,6 +7,7 @@ mod harness;
 mod latency;
 mod mediation;
 mod mediation_procedures;
+mod mediation_work;
 mod reports;
 mod sync;
 

@@ -87,7 +87,7 @@ async fn choose_step(app: &App, step: &str) {
 
 /// Waits (printing takes seconds) for 另存为PDF to say where it saved, and
 /// returns that path.
-async fn saved_pdf(app: &App) -> PathBuf {
+pub(crate) async fn saved_pdf(app: &App) -> PathBuf {
     for _ in 0..1200 {
         let class = app.attr("#print-status", "class").await;
         if class.contains("done") || class.contains("failed") {
@@ -106,7 +106,7 @@ async fn saved_pdf(app: &App) -> PathBuf {
 /// justified Chinese comes out spaced); the PDF itself and its first page, as
 /// `<name>.pdf` and `<name>-pdf.png`, go among the screenshots. None without
 /// poppler-utils.
-fn pdf_text_and_picture(pdf: &Path, name: &str) -> Option<(String, String)> {
+pub(crate) fn pdf_text_and_picture(pdf: &Path, name: &str) -> Option<(String, String)> {
     let run = |command: &mut Command| -> Option<String> {
         let out = command.output().ok()?;
         assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
