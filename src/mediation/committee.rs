@@ -148,11 +148,7 @@ pub fn keep_here(store: &mut Store, actor: &Actor, committee_id: &str, confirmed
     actor.require(Permission::Administer)?;
     let here = store.installation_id().to_string();
     store.write(actor, |w| {
-        let keeper: Option<String> = w
-            .conn()
-            .query_row("SELECT keeper FROM mediation_committee WHERE id = ?1", [committee_id], |r| r.get(0))
-            .optional()?
-            .ok_or(Error::NotFound { what: "调委会" })?;
+        let keeper = keeper_of(w, committee_id)?;
         if keeper.as_deref() == Some(here.as_str()) {
             return Ok(());
         }
@@ -165,6 +161,14 @@ pub fn keep_here(store: &mut Store, actor: &Actor, committee_id: &str, confirmed
     })
 }
 
+/// The PC that keeps a committee's sequence, if any.
+fn keeper_of(w: &WriteTx, committee_id: &str) -> Result<Option<String>> {
+    w.conn()
+        .query_row("SELECT keeper FROM mediation_committee WHERE id = ?1", [committee_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound { what: "调委会" })
+}
+
 /// Hands a committee this PC keeps to another PC of the office
 /// (administrators). Safe without a warning: the other PC takes it in with
 /// every number this PC gave before, and this PC gives none after.
@@ -172,11 +176,7 @@ pub fn hand_to(store: &mut Store, actor: &Actor, committee_id: &str, to: &str) -
     actor.require(Permission::Administer)?;
     let here = store.installation_id().to_string();
     store.write(actor, |w| {
-        let keeper: Option<String> = w
-            .conn()
-            .query_row("SELECT keeper FROM mediation_committee WHERE id = ?1", [committee_id], |r| r.get(0))
-            .optional()?
-            .ok_or(Error::NotFound { what: "调委会" })?;
+        let keeper = keeper_of(w, committee_id)?;
         if keeper.as_deref() != Some(here.as_str()) {
             return Err(invalid("keeper", "只有该调委会的编号电脑可以把编号移交出去").into());
         }
