@@ -113,6 +113,14 @@ const fn local(setting: Setting) -> Setting {
 pub const SETTINGS: &[Setting] = &[
     int("elderly.high_age_threshold", "高龄起算年龄", "岁", (70, 100), "80", "达到此年龄自动认定为高龄老人"),
     int("elderly.min_age", "老年人最低年龄", "岁", (50, 70), "60", "低于此年龄不能登记到老年人花名册"),
+    int(
+        "elderly.retiree_min_age",
+        "企业退休人员最低年龄",
+        "岁",
+        (40, 60),
+        "45",
+        "未满老年人最低年龄的企业退休人员（社会化管理）可从此年龄登记，不计入五类老人",
+    ),
     int("elderly.visit_days.高风险", "高风险老人探访间隔", "天", (1, 366), "7", ""),
     int("elderly.visit_days.重点", "重点老人探访间隔", "天", (1, 366), "30", ""),
     int("elderly.visit_days.一般", "一般老人探访间隔", "天", (1, 366), "90", ""),

@@ -366,15 +366,8 @@ fn fields(
     if community.is_none() {
         return Err(invalid("community_id", "请选择所属社区").into());
     }
-    let min_age = crate::settings::integer_in(w, "elderly.min_age")?;
     let age = person::age(birth_date.as_deref(), today).unwrap_or(0) as i64;
-    if age < min_age {
-        return Err(invalid(
-            "id_number",
-            format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册"),
-        )
-        .into());
-    }
+    check_age(w, input, age)?;
     let pick = |w: &mut WriteTx, field: &'static str, label: &str, dict_name: &str, v: &Option<String>| match optional(
         v.as_deref(),
     ) {
@@ -418,6 +411,40 @@ fn fields(
         ("care_mode", pick(w, "care_mode", "养老方式", "care_mode", &input.care_mode)?.into()),
         ("visit_level", level.into()),
     ])
+}
+
+/// The five kinds and 三无 start at `elderly.min_age` (60). An enterprise
+/// retiree (企业退休人员, 社会化管理) may be younger: a woman retires at 50
+/// or 55. Such a person is on the roster as a retiree only, kept apart from
+/// the five kinds, down to `elderly.retiree_min_age`.
+fn check_age(w: &mut WriteTx, input: &ElderlyInput, age: i64) -> Result<()> {
+    let min_age = crate::settings::integer_in(w, "elderly.min_age")?;
+    if age >= min_age {
+        return Ok(());
+    }
+    if !input.enterprise_retiree {
+        return Err(invalid(
+            "id_number",
+            format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册；企业退休人员请勾选“企业退休人员”"),
+        )
+        .into());
+    }
+    let retiree_min = crate::settings::integer_in(w, "elderly.retiree_min_age")?;
+    if age < retiree_min {
+        return Err(invalid(
+            "id_number",
+            format!("按身份证号计算该人员{age}岁，未满{retiree_min}周岁，不能作为企业退休人员登记"),
+        )
+        .into());
+    }
+    if input.sanwu || input.kinds.iter().any(|k| !k.trim().is_empty() && k != HIGH_AGE) {
+        return Err(invalid(
+            "kinds",
+            format!("该人员{age}岁，未满{min_age}周岁，只能作为企业退休人员登记，不能勾选五类老人或三无"),
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// The cadence some cities use: 80+ living alone is high-risk (weekly), any

@@ -14,6 +14,7 @@ mod care;
 mod catalogue;
 mod cli;
 mod compact_log;
+mod elderly_visits;
 mod employment;
 mod employment_stock;
 mod errors;
