@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::access::Actor;
 use crate::access::Role;
 use crate::accounts::{self, NewAccount};
+use crate::elderly::calls::{record_call, CallInput};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
@@ -99,6 +100,9 @@ fn community_names(n: usize) -> Vec<String> {
 /// and goes on the roster, with services and visits over the past year.
 pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<DemoSummary> {
     let mut rng = Rng(spec.seed);
+    // Phone check-ins draw from their own generator, so the rest of the
+    // street is the one earlier versions made from the same seed.
+    let mut calls = Rng(spec.seed ^ 0xCA11_CA11);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
@@ -158,6 +162,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             for _ in 0..rng.below(5) {
                 record_visit(w, &elderly_id, &visit(&mut rng, today), today)?;
                 sum.visits += 1;
+            }
+            for _ in 0..calls.below(4) {
+                record_call(w, &elderly_id, &call(&mut calls, today), today)?;
             }
             if rng.chance(3) {
                 let (status, reason) = if rng.chance(60) {
@@ -595,7 +602,7 @@ fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> Elderl
         }
     }
     let disabled = kinds.iter().any(|k| k == "残疾");
-    ElderlyInput {
+    let mut input = ElderlyInput {
         person,
         sanwu: rng.chance(1),
         enterprise_retiree: rng.chance(30),
@@ -613,7 +620,16 @@ fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> Elderl
         kinds,
         registered_on: Some(days_ago(rng, today, 1500)),
         ..Default::default()
-    }
+    };
+    // The health note's 失能 or 失智 is a risk factor (no draw of its own:
+    // the demo stays the street it was).
+    let risk = match input.health_notes.as_deref() {
+        Some("失能") => Some("失能"),
+        Some("轻度失智") => Some("失智"),
+        _ => None,
+    };
+    input.risk_factors = risk.into_iter().map(String::from).collect();
+    input
 }
 
 fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
@@ -626,6 +642,22 @@ fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
         provider: Some(rng.pick(&["社区服务站", "志愿者", "居家养老服务中心"]).to_string()),
         hours: Some(format!("{}", 1 + rng.below(3))),
         notes: None,
+    }
+}
+
+fn call(rng: &mut Rng, today: NaiveDate) -> CallInput {
+    let (result, action) = *rng.pick(&[
+        ("正常", None),
+        ("正常", None),
+        ("正常", None),
+        ("未接", Some("次日再拨，已接通")),
+        ("异常", Some("身体不适，已联系子女陪同就医")),
+    ]);
+    CallInput {
+        date: days_ago(rng, today, 180),
+        caller: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+        result: result.into(),
+        action: action.map(String::from),
     }
 }
 

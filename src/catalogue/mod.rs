@@ -152,11 +152,12 @@ pub enum Table {
     PreventionEntry,
     MediatorTraining,
     ScreeningEntry,
+    ElderlyCall,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 27] = [
+    pub const ALL: [Table; 28] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -184,6 +185,7 @@ impl Table {
         Table::PreventionEntry,
         Table::MediatorTraining,
         Table::ScreeningEntry,
+        Table::ElderlyCall,
     ];
 
     pub const fn def(self) -> &'static TableDef {
