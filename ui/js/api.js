@@ -65,6 +65,7 @@ export const api = {
   changeStatus: (id, change) => invoke('change_elderly_status', { id, change }),
   addService: (elderly_id, input) => invoke('add_service', { elderly_id, input }),
   addVisit: (elderly_id, input) => invoke('add_visit', { elderly_id, input }),
+  addCall: (elderly_id, input) => invoke('add_call', { elderly_id, input }),
   dueVisits: (community_id) => invoke('due_visits', { community_id }),
   syncConfig: () => invoke('sync_config'),
   setSyncSettings: (pc_name, folder, key) => invoke('set_sync_settings', { pc_name, folder, key }),

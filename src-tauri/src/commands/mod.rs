@@ -86,6 +86,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         elderly::change_elderly_status,
         elderly::add_service,
         elderly::add_visit,
+        elderly::add_call,
         elderly::due_visits,
         elderly::reveal_person,
         admin::list_accounts,
