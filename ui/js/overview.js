@@ -47,7 +47,8 @@ export async function overviewPage(ctx) {
       // summed counts), in whole per cent; a month with no one due shows 0.
       const pct = (x) => (x == null ? 0 : Math.round(Number(x) * 100));
       const rateCol = (sheet) => columnOf(sheet, '月探访率', '探访率');
-      const [lastMonth, , lastReport] = monthly[monthly.length - 1] || [];
+      // The last month that is over: this month's visits are still being made.
+      const [lastMonth, , lastReport] = monthly[y === thisYear && monthly.length > 1 ? monthly.length - 2 : monthly.length - 1] || [];
       const lastSheet = lastReport?.sheets[0];
       const charts = [
         chart('chart-elderly', '在册老人（人）', bars(byRow(e, [columnOf(e, '在册老人（人）', '合计')])),
@@ -64,7 +65,7 @@ export async function overviewPage(ctx) {
         chart('chart-trend-services', `${y}年每月服务人次`,
           columns(monthly.map(([p, , r]) => [monthLabel(p), totalOf(r, columnsUnder(r.sheets[0], '服务人次'))]), '#c76b2a'),
           `居家养老服务情况统计表各月合计行·服务人次`, ['月份', '服务人次']),
-        chart('chart-visit-rate', `${lastMonth ? monthLabel(lastMonth) : ''}月探访率（%）`,
+        chart('chart-visit-rate', `${lastMonth ? monthLabel(lastMonth) : ''}探访率（%）`,
           bars(lastSheet ? lastSheet.rows.map((r) => [r[0], pct(r[rateCol(lastSheet)])]) : [], '#7a4fa0'),
           lastReport ? source(lastReport, '月探访率·探访率（已探访人数÷应探访人数）') : '', ['社区', '探访率（%）']),
         chart('chart-trend-visit-rate', `${y}年每月探访率（%）`,

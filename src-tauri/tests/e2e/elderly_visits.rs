@@ -24,7 +24,10 @@ async fn a_phone_check_in_is_recorded_and_shown_in_the_persons_record_but_not_as
     app.type_into("#call-form input[name=action]", "半小时后再拨，已接通").await;
     app.click("#call-submit").await;
     let row = app.row_text("#call-table", "王社工").await;
-    assert!(row.contains("未接") && row.contains("半小时后再拨，已接通") && row.contains(&today().to_string()), "{row}");
+    assert!(
+        row.contains("未接") && row.contains("半小时后再拨，已接通") && row.contains(&today().to_string()),
+        "{row}"
+    );
     app.text_with("button[data-tab=calls]", "电话问候（1）").await;
     app.text_with("button[data-tab=visits]", "探访记录（0）").await;
     app.screenshot("17-phone-check-in").await;
@@ -70,6 +73,32 @@ async fn the_overview_shows_the_visit_rate_per_community_and_by_month() {
     assert!(data.contains("居家养老服务情况统计表"), "{data}");
     let rows = app.rows("#chart-visit-rate .chart-data table").await;
     assert_eq!(rows.len(), spec.communities, "one bar per community: {rows:?}");
+    let scroll = "document.querySelector('#chart-visit-rate').scrollIntoView()";
+    app.client.execute(scroll, vec![]).await.unwrap();
     app.screenshot("17-overview-visit-rate").await;
+
+    // The report behind it: 月探访率 with its three columns, the 合计's rate.
+    app.click("#nav a[data-nav=reports]").await;
+    app.select("#report-name", "居家养老服务情况统计表").await;
+    app.select("#report-period-kind", "月度").await;
+    app.click("#report-preview").await;
+    app.text_with("#report-sheet-0 thead", "月探访率").await;
+    let head = app.find("#report-sheet-0 thead").await.text().await.unwrap();
+    assert!(head.contains("应探访（人）") && head.contains("探访率"), "{head}");
+    // The counts are counts and the rate a percentage.
+    let script =
+        "return [...document.querySelectorAll('#report-sheet-0 tfoot tr.total td')].map((td) => td.textContent)";
+    let total = app.client.execute(script, vec![]).await.unwrap();
+    let cells: Vec<&str> = total.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let [due, visited, rate] = cells[cells.len() - 3..] else { panic!("{total}") };
+    let (due, visited): (f64, f64) = (due.parse().unwrap(), visited.parse().unwrap());
+    assert_eq!(rate, format!("{:.1}%", visited / due * 100.0), "{cells:?}");
+    // The new columns are the last: the table's box scrolled to its right end.
+    let right = "let e = document.querySelector('#report-sheet-0');
+        while (e && e.scrollWidth <= e.clientWidth) e = e.parentElement;
+        if (e) e.scrollLeft = e.scrollWidth;";
+    app.client.execute(right, vec![]).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("17-report-visit-rate").await;
     app.stop().await;
 }
