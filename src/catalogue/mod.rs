@@ -149,11 +149,13 @@ pub enum Table {
     MediationParty,
     MediationStep,
     PreventionEntry,
+    ElderlyAllowance,
+    AllowanceEvent,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 24] = [
+    pub const ALL: [Table; 26] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -178,6 +180,8 @@ impl Table {
         Table::MediationParty,
         Table::MediationStep,
         Table::PreventionEntry,
+        Table::ElderlyAllowance,
+        Table::AllowanceEvent,
     ];
 
     pub const fn def(self) -> &'static TableDef {

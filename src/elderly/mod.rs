@@ -3,6 +3,7 @@
 //!
 //! 高龄 (advanced age) is never stored: it is derived from the birth date for
 //! the day asked, with the threshold from settings (default 80).
+pub mod allowance;
 pub mod care;
 pub(crate) mod derived;
 pub mod roster;

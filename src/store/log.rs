@@ -183,6 +183,11 @@ pub(super) fn keep_without_copy(
 pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::StoreError> {
     let run = || -> Result<()> {
         for table in Table::ALL {
+            // A table a later migration makes is not there yet.
+            let exists = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
+            if !conn.query_row(exists, [table.name()], |r| r.get::<_, bool>(0))? {
+                continue;
+            }
             let sql = format!("SELECT id FROM {} WHERE row_version = 1", table.name());
             let ids: Vec<String> = conn.prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             for id in ids {

@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0013_lean_log.sql"), then: Some(super::log::compact_all) },
     sql(include_str!("migrations/0014_retire_base.sql")),
     sql(include_str!("migrations/0015_loan_borrower.sql")),
+    sql(include_str!("migrations/0019_allowance.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

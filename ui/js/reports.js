@@ -8,7 +8,7 @@ import { importPage } from './import.js';
 
 export function statsRoutes(ctx) {
   return [
-    [/^#\/reports$/, () => reportsPage(ctx), 'reports'],
+    [/^#\/reports(?:\/([\w-]+))?$/, (m) => { if (m[1]) state.name = m[1]; return reportsPage(ctx); }, 'reports'],
     [/^#\/overview$/, () => overviewPage(ctx), 'overview'],
     [/^#\/import$/, () => importPage(ctx), 'import'],
   ];
