@@ -376,20 +376,38 @@ fn mediation(
     sum: &mut DemoSummary,
 ) -> Result<()> {
     use crate::mediation::lifecycle::{record_in, StepInput};
-    use crate::mediation::{add_mediator_in, register_in, CaseInput, MediatorInput, PartyInput};
-    let mut mediators = vec![add_mediator_in(
-        w,
-        &MediatorInput { name: "街道调委会主任".into(), cert_no: Some("TJ-0001".into()), ..Default::default() },
-    )?];
-    for (i, c) in community_ids.iter().enumerate() {
-        let m = MediatorInput {
-            name: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
-            community_id: Some(c.clone()),
-            cert_no: Some(format!("TJ-{:04}", i + 2)),
-            ..Default::default()
-        };
-        mediators.push(add_mediator_in(w, &m)?);
+    use crate::mediation::{add_mediator_in, register_in, CaseInput, PartyInput};
+    // 以案定补 rates, as a district sets them (example figures).
+    for (d, rates) in [("简易", "2021-01:50;2024-01:60"), ("一般", "2021-01:100;2024-01:120")]
+        .into_iter()
+        .chain([("疑难", "2021-01:200;2024-01:300"), ("重大", "2021-01:400;2024-01:500")])
+    {
+        crate::settings::set_in(w, &format!("mediation.subsidy.{d}"), rates)?;
     }
+    // Per committee (the street's first): its mediators, two for each
+    // community's committee.
+    let mut committees: Vec<Vec<String>> = Vec::new();
+    for (i, c) in std::iter::once(None).chain(community_ids.iter().map(Some)).enumerate() {
+        let mut ids = Vec::new();
+        for k in 0..if c.is_some() { 2 } else { 1 } {
+            let m = demo_mediator(rng, c.cloned(), i * 2 + k, today);
+            let id = add_mediator_in(w, &m)?;
+            for t in 0..1 + rng.below(3) {
+                let training = crate::mediation::mediators::TrainingInput {
+                    mediator_id: id.clone(),
+                    date: (today - Duration::days(30 + 120 * t as i64 + rng.below(90) as i64)).to_string(),
+                    hours: ["3", "4", "6", "1.5"][rng.below(4)].into(),
+                    topic: ["人民调解法及实务", "婚姻家庭纠纷调解技巧", "物业纠纷化解", "调解文书制作规范"]
+                        [rng.below(4)]
+                    .into(),
+                };
+                crate::mediation::mediators::add_training_in(w, &training, today)?;
+            }
+            ids.push(id);
+        }
+        committees.push(ids);
+    }
+    let mut recent_cases: Vec<(usize, String)> = Vec::new();
     // Shares in percent, from the usual street-level statistics.
     let types = [
         ("邻里", 28),
@@ -429,11 +447,23 @@ fn mediation(
             .chain(std::iter::once(side(rng, "被申请方")))
             .collect();
         let committee = rng.below(community_ids.len() + 1);
+        // committees[0] is the street's; `committee` is the community's index, or past the last for the street.
+        let team = &committees[(committee + 1) % committees.len()];
+        // One case in four is mediated by both of a committee's mediators.
+        let mediator_ids =
+            if team.len() > 1 && rng.chance(25) { team.clone() } else { vec![team[rng.below(team.len())].clone()] };
+        let difficulty = match rng.below(100) {
+            0..40 => "简易",
+            40..80 => "一般",
+            80..95 => "疑难",
+            _ => "重大",
+        };
         let input = CaseInput {
             community_id: community_ids.get(committee).cloned(),
             dispute_type: dispute_type.into(),
             source: ["当事人申请", "当事人申请", "主动调解", "公安机关移送"][rng.below(4)].into(),
-            mediator_ids: vec![mediators[committee.min(mediators.len() - 1)].clone()],
+            mediator_ids,
+            difficulty: Some(difficulty.into()),
             summary: format!("{dispute_type}纠纷，双方协商未果，申请调解"),
             amount: rng.chance(50).then(|| format!("{}", 500 * (1 + rng.below(40)))),
             received_on: received.to_string(),
@@ -443,6 +473,9 @@ fn mediation(
         };
         let id = register_in(w, &input, today)?;
         sum.mediation_cases += 1;
+        if (today - received).num_days() < 365 {
+            recent_cases.push((committee, id.clone()));
+        }
         let at = |d: i64| (received + Duration::days(d)).min(today).to_string();
         let step = |kind: &str, date: String| StepInput {
             step: kind.into(),
@@ -470,6 +503,90 @@ fn mediation(
                 break;
             }
             record_in(w, &id, &step(kind, at(*day)), today)?;
+        }
+    }
+    screening(w, rng, community_ids, &recent_cases, today)
+}
+
+/// A mediator with the profile a committee keeps.
+fn demo_mediator(
+    rng: &mut Rng,
+    community_id: Option<String>,
+    n: usize,
+    today: NaiveDate,
+) -> crate::mediation::MediatorInput {
+    let from = NaiveDate::from_ymd_opt(today.year() - 1 - rng.below(3) as i32, 1, 1).expect("a day");
+    crate::mediation::MediatorInput {
+        name: if community_id.is_none() {
+            "街道调委会主任".into()
+        } else {
+            format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
+        },
+        community_id,
+        cert_no: Some(format!("TJ-{:04}", n + 1)),
+        phone: None,
+        profile: crate::mediation::mediators::Profile {
+            sex: Some(["男", "女"][rng.below(2)].into()),
+            birth_year: Some(today.year() as i64 - 30 - rng.below(35) as i64),
+            education: Some(rng.pick(&crate::mediation::mediators::EDUCATIONS[1..]).to_string()),
+            employment: Some(if n == 0 || rng.chance(30) { "专职" } else { "兼职" }.into()),
+            term_from: Some(from.to_string()),
+            term_to: Some(NaiveDate::from_ymd_opt(from.year() + 3, 12, 31).expect("a day").to_string()),
+        },
+    }
+}
+
+/// A year of screening: each community's rounds of the month (排查次数) and
+/// the dispute or two they found (the 排查表's rows); of those not yet
+/// resolved, one in five has since become a case of its committee.
+fn screening(
+    w: &mut crate::store::WriteTx,
+    rng: &mut Rng,
+    community_ids: &[String],
+    recent_cases: &[(usize, String)],
+    today: NaiveDate,
+) -> Result<()> {
+    use crate::mediation::screening::{add_in, ScreeningInput, RISKS};
+    let types = ["邻里", "婚姻家庭", "物业", "损害赔偿", "劳动争议", "房屋宅基地"];
+    for (i, c) in community_ids.iter().enumerate() {
+        let cases: Vec<&String> = recent_cases.iter().filter(|(k, _)| *k == i).map(|(_, id)| id).collect();
+        for month in 0..12 {
+            // The month's screening rounds (排查次数); what they found is the rows below.
+            let rounds = [
+                ("community_id", c.clone().into()),
+                ("date", (today - Duration::days(month * 30)).to_string().into()),
+                ("screenings", (2 + rng.below(3) as i64).into()),
+                ("disputes_found", 0.into()),
+                ("disputes_prevented", (rng.below(3) as i64).into()),
+                ("criminal_cases", 0.into()),
+                ("criminal_persons", 0.into()),
+                ("petition_cases", 0.into()),
+                ("petition_persons", 0.into()),
+                ("fights_prevented", 0.into()),
+            ];
+            w.insert(crate::store::Table::PreventionEntry, &crate::store::new_id(), &rounds)?;
+            for _ in 0..1 + rng.below(2) {
+                let date = today - Duration::days(month * 30 + rng.below(28) as i64);
+                let name = |rng: &mut Rng| format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN));
+                let done = month > 0 && rng.chance(70);
+                let s = ScreeningInput {
+                    community_id: Some(c.clone()),
+                    date: date.to_string(),
+                    screener: name(rng),
+                    parties: format!("{}、{}", name(rng), name(rng)),
+                    dispute_type: rng.pick(&types).to_string(),
+                    risk: rng.pick(&RISKS).to_string(),
+                    summary: Some("入户走访中发现，双方因琐事多次争吵".into()),
+                    owner: name(rng),
+                    deadline: Some((date + Duration::days(15)).to_string()),
+                    result: done.then(|| "已化解，双方和好".to_string()),
+                };
+                let id = add_in(w, &s, today)?;
+                if !done && !cases.is_empty() && rng.chance(20) {
+                    let case = cases[rng.below(cases.len())].clone();
+                    w.update(crate::store::Table::ScreeningEntry, &id, None, &[("case_id", case.into())])?;
+                }
+            }
         }
     }
     Ok(())

@@ -77,6 +77,7 @@ pub(crate) fn setup_and<T>(
             ids.push(insert_community(w, name, i as i64)?);
         }
         dict::seed(w)?;
+        crate::mediation::committee::ensure_in(w)?;
         then(w, &ids)
     })?;
     Ok((get(store.conn())?.expect("office just written"), out))
@@ -90,7 +91,12 @@ pub fn add_community(store: &mut Store, actor: &Actor, name: &str) -> Result<Com
         return Err(invalid("community_name", format!("社区“{name}”已存在")).into());
     }
     let sort: i64 = store.conn().query_row("SELECT coalesce(max(sort), -1) + 1 FROM community", [], |r| r.get(0))?;
-    let id = store.write(actor, |w| insert_community(w, &name, sort))?;
+    let id = store.write(actor, |w| {
+        let id = insert_community(w, &name, sort)?;
+        // Its 调委会, whose cases this PC numbers until an administrator moves it.
+        crate::mediation::committee::ensure_for_new_community(w)?;
+        Ok(id)
+    })?;
     Ok(Community { id, name })
 }
 

@@ -16,12 +16,26 @@ const SETUP: Setup = Setup {
 impl Store {
     /// Opens (creating if absent) the database in a data directory.
     pub fn open_dir(dir: &Path) -> Result<Store, StoreError> {
-        Store::open_dir_with(dir, &SETUP)
+        registers_ready(Store::open_dir_with(dir, &SETUP)?)
     }
 
     /// Opens (creating if absent) a database file; an older one is backed up,
     /// then upgraded.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_with(path, &SETUP)
+        registers_ready(Store::open_with(path, &SETUP)?)
+    }
+}
+
+/// What the registers make through the write path once an office is
+/// upgraded: its mediation committees (`mediation::committee::ensure`, a
+/// no-op when they are there), and the numbers of cases this PC numbers that
+/// wait for one (a run stopped between taking a package in and numbering).
+fn registers_ready(mut store: Store) -> Result<Store, StoreError> {
+    let ready = crate::mediation::committee::ensure(&mut store)
+        .and_then(|()| crate::mediation::numbering::number_pending(&mut store).map(drop));
+    match ready {
+        Ok(()) => Ok(store),
+        Err(crate::Error::Store(e)) => Err(e),
+        Err(e) => Err(StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(e.to_string().into()))),
     }
 }

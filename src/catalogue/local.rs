@@ -37,6 +37,7 @@ pub const LOCAL_TABLES: &[LocalTable] = &[
             ("seen", Blob),
         ],
     ),
+    local("change_patch", "不另存副本的新增记录：其后改动过的字段的初值", &[("record_id", Blob), ("fields", Text)]),
     local("change_table", "变更所在的表", &[("n", Integer), ("name", Text)]),
     local(
         "change_txn",

@@ -144,18 +144,21 @@ pub enum Table {
     PostPlacement,
     StartupLoan,
     HardshipRelief,
+    MediationCommittee,
     Mediator,
     MediationCase,
     MediationParty,
     MediationStep,
     PreventionEntry,
+    MediatorTraining,
+    ScreeningEntry,
     ElderlyAllowance,
     AllowanceEvent,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 26] = [
+    pub const ALL: [Table; 29] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -175,11 +178,14 @@ impl Table {
         Table::PostPlacement,
         Table::StartupLoan,
         Table::HardshipRelief,
+        Table::MediationCommittee,
         Table::Mediator,
         Table::MediationCase,
         Table::MediationParty,
         Table::MediationStep,
         Table::PreventionEntry,
+        Table::MediatorTraining,
+        Table::ScreeningEntry,
         Table::ElderlyAllowance,
         Table::AllowanceEvent,
     ];

@@ -77,6 +77,22 @@ const fn dated(key: &'static str, name: &'static str, max: i64, hint: &'static s
     Setting { key, name, unit: "元/月", hint, kind: Kind::Dated { min: 0, max }, default: "", scope: Scope::Synced }
 }
 
+/// 以案定补: an effective-dated amount per successfully mediated case of a
+/// difficulty, in force in the month of its agreement; not set until the
+/// office sets it.
+const fn per_case(key: &'static str, name: &'static str) -> Setting {
+    let hint = "每件调解成功的案件，按协议日期所在月份执行的标准；一案多名调解员的平均分配";
+    Setting {
+        key,
+        name,
+        unit: "元/件",
+        hint,
+        kind: Kind::Dated { min: 0, max: 10_000 },
+        default: "",
+        scope: Scope::Synced,
+    }
+}
+
 /// An effective-dated rate in percent (two decimals).
 const fn dated_rate(
     key: &'static str,
@@ -220,7 +236,20 @@ pub const SETTINGS: &[Setting] = &[
     },
     int("mediation.open_days", "调解案件超期天数", "天", (1, 366), "30", "受理后超过此天数未结案即提醒"),
     int("mediation.followup_days", "履行后回访期限", "天", (1, 366), "15", "履行后这么多天内回访"),
+    Setting {
+        key: "mediation.visit_required",
+        name: "结案前须回访",
+        unit: "",
+        hint: "0：不要求回访；1：书面协议未履行完毕的须回访；2：全部达成协议的案件都须回访",
+        kind: Kind::OneOf(&[0, 1, 2]),
+        default: "1",
+        scope: Scope::Synced,
+    },
     int("mediation.judicial_alert_days", "司法确认到期提醒", "天", (1, 30), "7", "书面协议生效后30日内可申请司法确认"),
+    per_case("mediation.subsidy.简易", "以案定补标准：简易纠纷"),
+    per_case("mediation.subsidy.一般", "以案定补标准：一般纠纷"),
+    per_case("mediation.subsidy.疑难", "以案定补标准：疑难纠纷"),
+    per_case("mediation.subsidy.重大", "以案定补标准：重大纠纷"),
     local(int(
         "sync.every_minutes",
         "自动同步间隔",

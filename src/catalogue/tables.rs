@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 26] = [
+pub(super) const TABLES: [TableDef; 29] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -272,10 +272,35 @@ pub(super) const TABLES: [TableDef; 26] = [
         ],
     )),
     def(
+        Table::MediationCommittee,
+        "mediation_committee",
+        "调委会",
+        &[
+            text("name", "调委会名称").must(),
+            text("short_name", "简称").must(),
+            COMMUNITY,
+            text("kind", "类别").must(),
+            text("keeper", "编号电脑"),
+            ACTIVE,
+        ],
+    ),
+    def(
         Table::Mediator,
         "mediator",
         "调解员",
-        &[text("name", "调解员姓名").must(), COMMUNITY, text("cert_no", "证书编号"), text("phone", "联系电话"), ACTIVE],
+        &[
+            text("name", "调解员姓名").must(),
+            COMMUNITY,
+            text("cert_no", "证书编号"),
+            text("phone", "联系电话"),
+            ACTIVE,
+            text("sex", "性别"),
+            int("birth_year", "出生年份"),
+            text("education", "文化程度"),
+            text("employment", "专职兼职"),
+            text("term_from", "聘任起始日期"),
+            text("term_to", "聘任终止日期"),
+        ],
     ),
     def(
         Table::MediationCase,
@@ -308,6 +333,18 @@ pub(super) const TABLES: [TableDef; 26] = [
             text("judicial_applied_on", "申请司法确认日期"),
             text("judicial_result", "司法确认结果"),
             text("closed_on", "结案日期"),
+            text("difficulty", "案件难度"),
+            link("committee_id", "调委会", Table::MediationCommittee),
+            int("committee_seq", "调委会年度序号"),
+            text("procedure", "程序"),
+            text("outcome", "调解结果"),
+            text("outcome_on", "结果日期"),
+            text("outcome_reason", "原因"),
+            text("extended_to", "延期至"),
+            text("judicial_court", "确认法院"),
+            text("judicial_ruling_no", "裁定书文号"),
+            text("judicial_outcome", "司法确认裁定结果"),
+            text("judicial_ruled_on", "裁定日期"),
         ],
     ),
     def(
@@ -359,6 +396,39 @@ pub(super) const TABLES: [TableDef; 26] = [
             int("petition_persons", "防止群体性上访人数").must(),
             int("fights_prevented", "防止群体性械斗").must(),
             text("notes", "备注"),
+            // Issue 16 (after notes: the log keeps inserts by field position).
+            int("fight_persons", "防止群体性械斗人数").must(),
+            int("suicide_cases", "防止因民间纠纷引起自杀案件").must(),
+            int("suicide_persons", "防止因民间纠纷引起自杀人数").must(),
+        ],
+    ),
+    deletable(def(
+        Table::MediatorTraining,
+        "mediator_training",
+        "调解员培训",
+        &[
+            link("mediator_id", "调解员", Table::Mediator).must(),
+            text("date", "培训日期").must(),
+            real("hours", "培训学时").must(),
+            text("topic", "培训内容").must(),
+        ],
+    )),
+    def(
+        Table::ScreeningEntry,
+        "screening_entry",
+        "纠纷排查登记",
+        &[
+            COMMUNITY,
+            text("date", "排查日期").must(),
+            text("screener", "排查人").must(),
+            text("parties", "当事人").must(),
+            text("dispute_type", "纠纷类型").must(),
+            text("risk", "风险等级").must(),
+            text("summary", "纠纷简况"),
+            text("owner", "责任人").must(),
+            text("deadline", "化解期限"),
+            text("result", "化解结果"),
+            link("case_id", "调解案件", Table::MediationCase),
         ],
     ),
     def(

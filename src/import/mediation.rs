@@ -2,8 +2,8 @@
 //! one row per case, the parties of each side in one cell (several names
 //! separated by 、 or ，, their ID numbers in the same order in the next
 //! column), the mediators by name from the roster. A row goes through
-//! `mediation::register_in`, so each case gets this PC's next case number;
-//! later steps (调解, 协议 …) are recorded in the app, dated and signed.
+//! `mediation::register_in`, so each case is numbered by its committee (待编号 on a PC
+//! that does not keep the committee's numbers); later steps (调解, 协议 …) are recorded in the app.
 //!
 //! A case is known by its 受理日期, 纠纷类型 and first applicant (by ID number
 //! when the file gives one, else by name): a file's own old case numbers are
@@ -134,5 +134,6 @@ fn input(w: &WriteTx, row: &Row) -> Result<CaseInput> {
         received_on: row.text("received_on").unwrap_or_default(),
         parties,
         staff: row.text("staff").or_else(|| names.first().cloned()).unwrap_or_default(),
+        ..Default::default()
     })
 }

@@ -1,9 +1,16 @@
 //! The people's mediation register (人民调解): dispute cases from intake to
-//! follow-up (`lifecycle`), numbered uniquely across PCs (`numbering`), with
-//! parties on both sides, the mediator roster, alerts, and the prevention
-//! work the statistics count.
+//! follow-up (`lifecycle`), each of a committee (`committee`) that numbers
+//! its own cases (`numbering`), with parties on both sides, the mediator
+//! roster (`mediators`), alerts, the prevention work the statistics count,
+//! 以案定补 (`subsidy`), the 排查表 (`screening`) and the case file's
+//! printouts (`casefile`).
+pub mod casefile;
+pub mod committee;
 pub mod lifecycle;
+pub mod mediators;
 pub mod numbering;
+pub mod screening;
+pub mod subsidy;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -14,7 +21,7 @@ use crate::person::{self, PersonInput};
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{dict, Error, Result};
-use lifecycle::{AGREED, CLOSED, PERFORMED, RECEIVED};
+use lifecycle::{CaseState, AGREED, PERFORMED, RECEIVED};
 
 pub const APPLICANT: &str = "申请方";
 pub const RESPONDENT: &str = "被申请方";
@@ -34,11 +41,31 @@ pub struct PartyInput {
     pub address: Option<String>,
 }
 
+/// 简易程序: what was settled on the spot, recorded with the intake, all
+/// dated the day it happened (the case's 受理日期).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SimpleInput {
+    /// 调解情况 (the session record).
+    pub content: String,
+    /// 口头 (usual) or 书面.
+    pub agreement_kind: String,
+    pub terms: String,
+    pub performance_deadline: Option<String>,
+    /// Performed on the spot (当场履行).
+    pub performed: bool,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CaseInput {
-    /// The committee: a community's 调委会, or none for the street's.
+    /// The committee (`committee::list`); none: the community's, or the
+    /// street's when no community is given either.
+    pub committee_id: Option<String>,
+    /// A community's committee, when no committee is given.
     pub community_id: Option<String>,
+    /// 简易程序: intake, mediation and agreement in one step.
+    pub simple: Option<SimpleInput>,
     pub dispute_type: String,
     pub source: String,
     pub mediator_ids: Vec<String>,
@@ -50,10 +77,13 @@ pub struct CaseInput {
     pub parties: Vec<PartyInput>,
     /// Who registers it (受理人), for the timeline.
     pub staff: String,
+    /// 简易/一般/疑难/重大 (`subsidy::DIFFICULTIES`); none is 一般.
+    pub difficulty: Option<String>,
 }
 
-/// 受理登记: registers a dispute with its parties; it gets this PC's next
-/// case number for the year received.
+/// 受理登记: registers a dispute with its parties, of a committee. It is
+/// numbered at once on the PC that keeps the committee's sequence, else
+/// 待编号 until that PC takes it in (`numbering`).
 pub fn register(store: &mut Store, actor: &Actor, input: &CaseInput, today: NaiveDate) -> Result<String> {
     store.write(actor, |w| register_in(w, input, today))
 }
@@ -64,6 +94,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
         Some(c) => Some(crate::office::resolve(w.conn(), &c)?),
         None => None,
     };
+    let (committee_id, community) = committee::resolve_for_case(w, input.committee_id.as_deref(), community)?;
     w.actor().require_community(community.as_deref())?;
     let conn = w.conn();
     let dispute_type =
@@ -87,17 +118,19 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             return Err(invalid("parties", format!("请至少填写一名{side}当事人")).into());
         }
     }
-    let installation = w.installation_id().to_string();
-    let (pc, seq, number) = numbering::next(w, &installation, received.year())?;
+    let difficulty = subsidy::difficulty(input.difficulty.as_deref())?;
     let id = new_id();
     w.insert(
         Table::MediationCase,
         &id,
         &[
-            ("number", number.into()),
+            // 待编号 until the committee's keeper numbers it (below, when here).
+            ("number", String::new().into()),
             ("year", (received.year() as i64).into()),
-            ("pc_number", pc.into()),
-            ("seq", seq.into()),
+            ("pc_number", 0.into()),
+            ("seq", 0.into()),
+            ("committee_id", committee_id.into()),
+            ("procedure", input.simple.as_ref().map(|_| lifecycle::SIMPLE.to_string()).into()),
             ("community_id", community.into()),
             ("dispute_type", dispute_type.into()),
             ("source", source.into()),
@@ -107,6 +140,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             ("amount_cents", amount.into()),
             ("received_on", received.to_string().into()),
             ("status", RECEIVED.to_string().into()),
+            ("difficulty", difficulty.into()),
         ],
     )?;
     for p in &input.parties {
@@ -119,11 +153,51 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
             ("case_id", id.clone().into()),
             ("step", RECEIVED.to_string().into()),
             ("date", received.to_string().into()),
-            ("staff", staff.into()),
+            ("staff", staff.clone().into()),
             ("content", summary.into()),
         ],
     )?;
+    if let Some(simple) = &input.simple {
+        record_on_the_spot(w, &id, simple, &received.to_string(), &staff, today)?;
+    }
+    numbering::number_pending_in(w)?;
     Ok(id)
+}
+
+/// 简易程序: the session, the agreement and, when performed on the spot, the
+/// performance, each a step of the timeline dated the day of intake.
+fn record_on_the_spot(
+    w: &mut WriteTx,
+    id: &str,
+    s: &SimpleInput,
+    on: &str,
+    staff: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    let kind = if s.agreement_kind.trim().is_empty() { "口头" } else { s.agreement_kind.trim() };
+    // Each step's own text on the timeline: the session's record, the
+    // terms (the agreement's, when no content is given), 当场履行.
+    let step = |step: &str| lifecycle::StepInput {
+        step: step.into(),
+        date: on.into(),
+        staff: staff.into(),
+        content: match step {
+            lifecycle::MEDIATING => Some(s.content.clone()),
+            PERFORMED => Some("协议当场履行完毕".into()),
+            _ => None,
+        },
+        agreement_kind: Some(kind.into()),
+        terms: Some(s.terms.clone()),
+        performance_deadline: s.performance_deadline.clone(),
+        performance: Some("履行".into()),
+        ..Default::default()
+    };
+    lifecycle::record_in(w, id, &step(lifecycle::MEDIATING), today)?;
+    lifecycle::record_in(w, id, &step(AGREED), today)?;
+    if s.performed {
+        lifecycle::record_in(w, id, &step(PERFORMED), today)?;
+    }
+    Ok(())
 }
 
 fn add_party_in(w: &mut WriteTx, case_id: &str, p: &PartyInput, today: NaiveDate) -> Result<String> {
@@ -169,22 +243,10 @@ fn add_party_in(w: &mut WriteTx, case_id: &str, p: &PartyInput, today: NaiveDate
     Ok(id)
 }
 
-type CaseState = (String, String, Option<String>, Option<String>, Option<String>);
-
-/// The case's status, received date, agreement date and kind, judicial
-/// application, after checking the actor may change it.
+/// What a step reads of its case, after checking the actor may change it.
 pub(crate) fn require_case(w: &WriteTx, case_id: &str) -> Result<CaseState> {
     w.actor().require(Permission::Write)?;
-    let (community, state): (Option<String>, CaseState) = w
-        .conn()
-        .query_row(
-            "SELECT community_id, status, received_on, agreement_on, agreement_kind, judicial_applied_on
-             FROM mediation_case WHERE id = ?1",
-            [case_id],
-            |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))),
-        )
-        .optional()?
-        .ok_or(Error::NotFound { what: "调解案件" })?;
+    let (community, state) = CaseState::read(w.conn(), case_id)?.ok_or(Error::NotFound { what: "调解案件" })?;
     w.actor().require_community(community.as_deref())?;
     Ok(state)
 }
@@ -212,18 +274,30 @@ pub struct CaseQuery {
     pub status: Option<String>,
     pub mediator_id: Option<String>,
     pub community_id: Option<String>,
+    pub committee_id: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
     pub page: u32,
     pub page_size: u32,
 }
 
-const ROW_SQL: &str = "SELECT m.id, m.number, m.dispute_type, m.source, coalesce(c.name || '调委会', '街道调委会'),
+/// A case's number as shown: 待编号 until its committee's keeper numbers it.
+pub(crate) const NUMBER_SQL: &str = "CASE m.number WHEN '' THEN '待编号' ELSE m.number END";
+
+/// A case's committee as lists and reports name it (和平社区调委会).
+pub(crate) const COMMITTEE_SQL: &str =
+    "coalesce((SELECT k.short_name || '调委会' FROM mediation_committee k WHERE k.id = m.committee_id), '街道调委会')";
+
+fn row_sql() -> String {
+    format!(
+        "SELECT m.id, {NUMBER_SQL}, m.dispute_type, m.source, {COMMITTEE_SQL},
         coalesce((SELECT group_concat(name, '、') FROM mediation_party WHERE case_id = m.id AND side = '申请方'), ''),
         coalesce((SELECT group_concat(name, '、') FROM mediation_party WHERE case_id = m.id AND side = '被申请方'), ''),
         m.received_on, m.status,
         coalesce((SELECT group_concat(d.name, '、') FROM json_each(m.mediators) j JOIN mediator d ON d.id = j.value), '')
-    FROM mediation_case m LEFT JOIN community c ON c.id = m.community_id";
+    FROM mediation_case m"
+    )
+}
 
 fn case_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
@@ -248,6 +322,7 @@ pub fn list(conn: &Connection, actor: &Actor, q: &CaseQuery) -> Result<person::P
     let community = actor.scope().map(String::from).or_else(|| optional(q.community_id.as_deref()));
     let filters = [
         ("m.community_id = ?", community),
+        ("m.committee_id = ?", optional(q.committee_id.as_deref())),
         ("m.dispute_type = ?", optional(q.dispute_type.as_deref())),
         ("m.source = ?", optional(q.source.as_deref())),
         ("m.status = ?", optional(q.status.as_deref())),
@@ -268,8 +343,10 @@ pub fn list(conn: &Connection, actor: &Actor, q: &CaseQuery) -> Result<person::P
         |r| r.get(0),
     )?;
     let (page, page_size, limit, offset) = person::limit_offset(q.page, q.page_size);
-    let sql =
-        format!("{ROW_SQL} WHERE {filter} ORDER BY m.received_on DESC, m.number DESC LIMIT {limit} OFFSET {offset}");
+    let sql = format!(
+        "{} WHERE {filter} ORDER BY m.received_on DESC, m.number DESC LIMIT {limit} OFFSET {offset}",
+        row_sql()
+    );
     let mut stmt = conn.prepare(&sql)?;
     let items = stmt.query_map(rusqlite::params_from_iter(&params), case_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(person::Page { items, total, page, page_size })
@@ -308,6 +385,24 @@ pub struct CaseDetail {
     pub performed_on: Option<String>,
     pub judicial_applied_on: Option<String>,
     pub closed_on: Option<String>,
+    pub committee_id: Option<String>,
+    /// The committee's full name (和平社区人民调解委员会), for the documents.
+    pub committee_name: Option<String>,
+    /// 简易程序, or none (the ordinary procedure).
+    pub procedure: Option<String>,
+    /// 调解成功, 调解不成, 终止调解, 不予受理 or 撤回, and when.
+    pub outcome: Option<String>,
+    pub outcome_on: Option<String>,
+    pub outcome_reason: Option<String>,
+    /// The deadline to close it: 延期's, else intake + mediation.open_days.
+    pub deadline: String,
+    pub extended_to: Option<String>,
+    pub judicial_court: Option<String>,
+    pub judicial_ruling_no: Option<String>,
+    pub judicial_outcome: Option<String>,
+    pub judicial_ruled_on: Option<String>,
+    /// Why the number is missing, for the page and the printouts (待编号).
+    pub number_note: Option<String>,
     pub parties: Vec<Party>,
     pub mediators: Vec<Mediator>,
     pub timeline: Vec<lifecycle::Step>,
@@ -315,6 +410,8 @@ pub struct CaseDetail {
     pub next_steps: Vec<&'static str>,
     /// Whether 司法确认 may be applied for now (`lifecycle::judicial_open`).
     pub judicial_open: bool,
+    /// Whether the court's ruling may be recorded (`lifecycle::ruling_open`).
+    pub ruling_open: bool,
 }
 
 /// The case page's case: ID numbers and phones masked.
@@ -383,7 +480,7 @@ fn who_prints_in_full(conn: &Connection, actor: &Actor, id: &str) -> Result<Stri
 
 fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) -> Result<CaseDetail> {
     let row = conn
-        .query_row(&format!("{ROW_SQL} WHERE m.id = ?1"), [id], case_row)
+        .query_row(&format!("{} WHERE m.id = ?1", row_sql()), [id], case_row)
         .optional()?
         .ok_or(Error::NotFound { what: "调解案件" })?;
     let community: Option<String> =
@@ -416,19 +513,42 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
     let ids: Vec<String> = serde_json::from_str(&ids).unwrap_or_default();
     let mediators = mediators(conn, actor)?.into_iter().filter(|m| ids.contains(&m.id)).collect();
     let office: String = conn.query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0))?;
+    let (_, state) = CaseState::read(conn, id)?.ok_or(Error::NotFound { what: "调解案件" })?;
+    let rule = crate::settings::integer(conn, "mediation.visit_required")?;
+    let open_days = crate::settings::integer(conn, "mediation.open_days")?;
     let d = conn.query_row(
-        "SELECT summary, requests, amount_cents, agreement_kind, agreement_on, agreement_terms, performance_way,
-                performance_place, performance_deadline, failed_reason, referral, performance, performed_on,
-                judicial_applied_on, closed_on
-         FROM mediation_case WHERE id = ?1",
+        "SELECT m.summary, m.requests, m.amount_cents, m.agreement_kind, m.agreement_on, m.agreement_terms,
+                m.performance_way, m.performance_place, m.performance_deadline, m.failed_reason, m.referral,
+                m.performance, m.performed_on, m.judicial_applied_on, m.closed_on, m.committee_id, m.procedure,
+                m.outcome, m.outcome_on, m.outcome_reason, m.extended_to, m.judicial_court, m.judicial_ruling_no,
+                m.judicial_outcome, m.judicial_ruled_on, m.number = '',
+                (SELECT k.short_name FROM mediation_committee k WHERE k.id = m.committee_id),
+                (SELECT p.pc_name FROM mediation_committee k JOIN sync_peer p ON p.installation_id = k.keeper
+                 WHERE k.id = m.committee_id),
+                (SELECT k.name FROM mediation_committee k WHERE k.id = m.committee_id)
+         FROM mediation_case m WHERE m.id = ?1",
         [id],
         |r| {
+            let extended_to: Option<String> = r.get(20)?;
+            let pending: bool = r.get(25)?;
+            let number_note = pending.then(|| {
+                let committee = r.get::<_, Option<String>>(26).ok().flatten().unwrap_or_default();
+                let keeper = r.get::<_, Option<String>>(27).ok().flatten();
+                let keeper = keeper.map(|k| format!("（{k}）")).unwrap_or_default();
+                format!(
+                    "本案在非编号电脑上登记，暂未编号。{committee}调委会的案号由其编号电脑{keeper}统一编排：\
+                     请两台电脑同步后再打印需要案号的文书"
+                )
+            });
             Ok(CaseDetail {
-                next_steps: lifecycle::TRANSITIONS
-                    .iter()
-                    .filter(|(_, from)| from.contains(&row.status.as_str()))
-                    .map(|(s, _)| *s)
-                    .collect(),
+                next_steps: lifecycle::next_steps(&state.facts(rule)),
+                deadline: extended_to.clone().unwrap_or_else(|| {
+                    state
+                        .received_on
+                        .parse::<NaiveDate>()
+                        .map(|d| (d + Duration::days(open_days)).to_string())
+                        .unwrap_or_default()
+                }),
                 row: row.clone(),
                 office: office.clone(),
                 summary: r.get(0)?,
@@ -446,10 +566,26 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                 performed_on: r.get(12)?,
                 judicial_applied_on: r.get(13)?,
                 closed_on: r.get(14)?,
+                committee_id: r.get(15)?,
+                committee_name: r.get(28)?,
+                procedure: r.get(16)?,
+                outcome: r.get(17)?,
+                outcome_on: r.get(18)?,
+                outcome_reason: r.get(19)?,
+                extended_to,
+                judicial_court: r.get(21)?,
+                judicial_ruling_no: r.get(22)?,
+                judicial_outcome: r.get(23)?,
+                judicial_ruled_on: r.get(24)?,
+                number_note,
                 judicial_open: lifecycle::judicial_open(
                     &row.status,
-                    r.get::<_, Option<String>>(3)?.as_deref(),
-                    r.get::<_, Option<String>>(13)?.is_some(),
+                    state.agreement_kind.as_deref(),
+                    state.judicial_applied_on.is_some(),
+                ),
+                ruling_open: lifecycle::ruling_open(
+                    state.judicial_applied_on.is_some(),
+                    state.judicial_ruled_on.is_some(),
                 ),
                 parties: Vec::new(),
                 mediators: Vec::new(),
@@ -472,21 +608,24 @@ pub struct Alert {
     pub days: i64,
 }
 
-/// Open cases past the open-days limit (setting mediation.open_days, 30);
-/// agreements past their performance deadline; performed cases due a
-/// follow-up visit (mediation.followup_days, 15, after performance); written
-/// agreements whose 30-day judicial-confirmation window closes within
-/// mediation.judicial_alert_days (7).
+/// Open cases past their deadline (intake + mediation.open_days, 30, or the
+/// deadline both parties agreed to by 延期); agreements past their
+/// performance deadline; performed cases due a follow-up visit where one is
+/// needed (mediation.followup_days, 15, after performance;
+/// mediation.visit_required); written agreements whose 30-day
+/// judicial-confirmation window closes within mediation.judicial_alert_days (7).
 pub fn alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<Alert>> {
     let open_days = crate::settings::integer(conn, "mediation.open_days")?;
     let followup_days = crate::settings::integer(conn, "mediation.followup_days")?;
     let judicial_days = crate::settings::integer(conn, "mediation.judicial_alert_days")?;
-    let mut stmt = conn.prepare(
-        "SELECT id, number, status, received_on, performance_deadline, performed_on, agreement_kind, agreement_on,
-                judicial_applied_on
-         FROM mediation_case WHERE status <> ?1 AND (?2 IS NULL OR community_id = ?2)",
-    )?;
-    let mut rows = stmt.query(rusqlite::params![CLOSED, actor.scope()])?;
+    let visit_rule = crate::settings::integer(conn, "mediation.visit_required")?;
+    let ended = lifecycle::ENDED.map(|s| format!("'{s}'")).join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, {NUMBER_SQL}, status, received_on, performance_deadline, performed_on, agreement_kind,
+                agreement_on, judicial_applied_on, extended_to, performance
+         FROM mediation_case m WHERE status NOT IN ({ended}) AND (?1 IS NULL OR community_id = ?1)"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![actor.scope()])?;
     let mut out = Vec::new();
     let day = |s: Option<String>| s.and_then(|s| s.parse::<NaiveDate>().ok());
     while let Some(r) = rows.next()? {
@@ -500,23 +639,29 @@ pub fn alerts(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Vec<
                 days: (today - date).num_days(),
             })
         };
-        if let Some(received) = day(r.get(3)?) {
-            if (today - received).num_days() > open_days {
-                push("超期未结", received + Duration::days(open_days));
-            }
+        let deadline = day(r.get(9)?).or_else(|| day(r.get(3).ok()?).map(|d| d + Duration::days(open_days)));
+        if let Some(deadline) = deadline.filter(|d| *d < today) {
+            push("超期未结", deadline);
         }
         if status == AGREED {
             if let Some(deadline) = day(r.get(4)?).filter(|d| *d < today) {
                 push("逾期未履行", deadline);
             }
         }
-        if status == PERFORMED {
+        let kind: Option<String> = r.get(6)?;
+        let performance: Option<String> = r.get(10)?;
+        let facts = lifecycle::Facts {
+            status: &status,
+            agreement_kind: kind.as_deref(),
+            performance: performance.as_deref(),
+            visit_rule,
+        };
+        if status == PERFORMED && facts.visit_needed() {
             if let Some(due) = day(r.get(5)?).map(|d| d + Duration::days(followup_days)).filter(|d| *d <= today) {
                 push("待回访", due);
             }
         }
-        let written = r.get::<_, Option<String>>(6)?.as_deref() == Some("书面");
-        if written && r.get::<_, Option<String>>(8)?.is_none() {
+        if kind.as_deref() == Some("书面") && r.get::<_, Option<String>>(8)?.is_none() {
             if let Some(agreed) = day(r.get(7)?) {
                 let closes = agreed + Duration::days(lifecycle::JUDICIAL_WINDOW_DAYS);
                 let left = (closes - today).num_days();
@@ -547,6 +692,8 @@ pub struct MediatorInput {
     pub community_id: Option<String>,
     pub cert_no: Option<String>,
     pub phone: Option<String>,
+    #[serde(flatten)]
+    pub profile: mediators::Profile,
 }
 
 pub fn add_mediator(store: &mut Store, actor: &Actor, m: &MediatorInput) -> Result<String> {
@@ -570,7 +717,10 @@ pub fn add_mediator_in(w: &mut WriteTx, m: &MediatorInput) -> Result<String> {
             ("cert_no", optional(m.cert_no.as_deref()).into()),
             ("phone", validate::phone("phone", m.phone.as_deref())?.into()),
             ("active", 1.into()),
-        ],
+        ]
+        .into_iter()
+        .chain(mediators::profile_fields(&m.profile)?)
+        .collect::<Vec<_>>(),
     )?;
     Ok(id)
 }
@@ -607,7 +757,12 @@ pub struct PreventionInput {
     pub criminal_persons: i64,
     pub petition_cases: i64,
     pub petition_persons: i64,
+    /// 防止群体性械斗: cases (件) and persons (人).
     pub fights_prevented: i64,
+    pub fight_persons: i64,
+    /// 防止因民间纠纷引起自杀 (件/人).
+    pub suicide_cases: i64,
+    pub suicide_persons: i64,
     pub notes: Option<String>,
 }
 
@@ -628,6 +783,9 @@ pub fn add_prevention(store: &mut Store, actor: &Actor, p: &PreventionInput, tod
             ("petition_cases", p.petition_cases),
             ("petition_persons", p.petition_persons),
             ("fights_prevented", p.fights_prevented),
+            ("fight_persons", p.fight_persons),
+            ("suicide_cases", p.suicide_cases),
+            ("suicide_persons", p.suicide_persons),
         ];
         if counts.iter().any(|(_, n)| *n < 0) {
             return Err(invalid("screenings", "数量不能为负数").into());
@@ -647,7 +805,8 @@ pub fn prevention(conn: &Connection, actor: &Actor, from: &str, to: &str) -> Res
     crate::store::json_rows(
         conn,
         "SELECT p.id, p.date, coalesce(c.name, '街道') AS committee, p.screenings, p.disputes_found, p.disputes_prevented,
-                p.criminal_cases, p.criminal_persons, p.petition_cases, p.petition_persons, p.fights_prevented, p.notes
+                p.criminal_cases, p.criminal_persons, p.petition_cases, p.petition_persons, p.fights_prevented,
+                p.fight_persons, p.suicide_cases, p.suicide_persons, p.notes
          FROM prevention_entry p LEFT JOIN community c ON c.id = p.community_id
          WHERE p.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR p.community_id = ?3) ORDER BY p.date DESC",
         rusqlite::params![from, to, actor.scope()],

@@ -10,7 +10,9 @@ mod allowance;
 mod elderly;
 mod employment;
 mod mediation;
+mod mediation_subsidy;
 pub mod period;
+mod screening;
 pub mod xlsx;
 
 use rusqlite::Connection;
@@ -129,6 +131,8 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("welfare-post-subsidy", "公益性岗位补贴花名册"),
     ("mediation-stats", "人民调解工作统计表"),
     ("mediation-register", "人民调解案件登记簿"),
+    ("mediation-subsidy", "人民调解以案定补发放表"),
+    ("mediation-screening", "矛盾纠纷排查表"),
 ];
 
 /// A report's title as its file is named (`报表` for a name not in the
@@ -208,6 +212,8 @@ fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink
         "welfare-post-subsidy" => employment::subsidy(conn, &scope, &period)?,
         "mediation-stats" => mediation::stats(conn, &scope, &period)?,
         "mediation-register" => mediation::register(conn, &scope, &period)?,
+        "mediation-subsidy" => mediation_subsidy::roster(conn, &scope, &period)?,
+        "mediation-screening" => screening::sheet(conn, &scope, &period)?,
         _ => return Err(Error::NotFound { what: "报表" }),
     };
     built.into_iter().try_for_each(|s| out.sheet(s))

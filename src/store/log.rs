@@ -7,9 +7,11 @@
 //! which the index finds. One thing the view cannot show by itself: an insert whose values
 //! are its record's as stored keeps no copy of them (`fields` NULL, `mask`
 //! the catalogue positions of the fields it set). [`fields_of`] rebuilds its
-//! text from the record, byte for byte as it was logged (and hashed); the
-//! write path writes the text out ([`expand`]) before the record first
-//! changes. Every reader of `change_log.fields` goes through [`fields_of`].
+//! text from the record, byte for byte as it was logged (and hashed): the
+//! write path keeps the first values of the fields that change in
+//! `change_patch` ([`keep_first_values`]) and writes the text out before the
+//! record is deleted ([`expand`]). Every reader of `change_log.fields` goes
+//! through [`fields_of`].
 use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::types::Value;
@@ -81,27 +83,79 @@ fn masked(table: Table, mask: i64) -> impl Iterator<Item = (usize, &'static str)
     table.field_names().enumerate().filter(move |(i, _)| *i < MASK_BITS && mask & (1 << i) != 0)
 }
 
+/// The first values of the fields a kept insert set that its record has
+/// changed since (`change_patch`): its values are its record's with these
+/// put back.
+pub(super) type Patch = BTreeMap<String, serde_json::Value>;
+
+/// A record's patch; None when none of its insert's fields has changed.
+pub(super) fn patch_of(conn: &Connection, record_id: &str) -> Result<Option<Patch>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT fields FROM change_patch WHERE record_id = ?1")?
+        .query_row([record_key(record_id)], |r| r.get(0))
+        .optional()?;
+    // Altered text reads as no patch: the chain check then names the entry.
+    Ok(text.map(|t| serde_json::from_str(&t).unwrap_or_default()))
+}
+
+/// An insert's values from its record as read (`row`: the masked fields, in
+/// catalogue order, or every field with `every`), its patch put back.
+fn first_values<'r>(
+    table: Table,
+    mask: i64,
+    row: &'r [Value],
+    every: bool,
+    patch: Option<&Patch>,
+) -> Vec<(&'static str, std::borrow::Cow<'r, Value>)> {
+    masked(table, mask)
+        .enumerate()
+        .map(|(n, (i, name))| {
+            let value = match patch.and_then(|p| p.get(name)) {
+                Some(first) => std::borrow::Cow::Owned(super::write::from_json(first)),
+                None => std::borrow::Cow::Borrowed(&row[if every { i } else { n }]),
+            };
+            (name, value)
+        })
+        .collect()
+}
+
 /// An insert's text rebuilt from its record as already read (`row`: every
-/// field, in catalogue order).
-pub(super) fn text_of_row(table: Table, mask: i64, row: &[Value]) -> String {
-    insert_text(masked(table, mask).map(|(i, n)| (n, &row[i])))
+/// field, in catalogue order) and its patch.
+pub(super) fn text_of_row(table: Table, mask: i64, row: &[Value], patch: Option<&Patch>) -> String {
+    let values = first_values(table, mask, row, true, patch);
+    insert_text(values.iter().map(|(n, v)| (*n, v.as_ref())))
 }
 
 /// An insert's new values from its record as already read (`row`: every
-/// field, in catalogue order), as merge takes them from its text.
-pub(super) fn values_of_row(table: Table, mask: i64, row: &[Value]) -> BTreeMap<String, serde_json::Value> {
-    masked(table, mask).map(|(i, n)| (n.to_string(), super::write::to_json(&row[i]))).collect()
+/// field, in catalogue order) and its patch, as merge takes them from its text.
+pub(super) fn values_of_row(
+    table: Table,
+    mask: i64,
+    row: &[Value],
+    patch: Option<&Patch>,
+) -> BTreeMap<String, serde_json::Value> {
+    let values = first_values(table, mask, row, true, patch);
+    values.into_iter().map(|(n, v)| (n.to_string(), super::write::to_json(&v))).collect()
 }
 
 /// An insert's text rebuilt from its record; None when the record is gone.
 pub fn rebuild(conn: &Connection, table: Table, record_id: &str, mask: i64) -> Result<Option<String>> {
+    rebuild_with(conn, table, record_id, mask, true)
+}
+
+/// [`rebuild`]; `patched`: false for a record never changed since its
+/// insert (migration 0013's step runs before `change_patch` exists).
+fn rebuild_with(conn: &Connection, table: Table, record_id: &str, mask: i64, patched: bool) -> Result<Option<String>> {
     let names: Vec<&str> = masked(table, mask).map(|(_, n)| n).collect();
     let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
     let values: Option<Vec<Value>> = conn
         .prepare_cached(&sql)?
         .query_row([record_id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
         .optional()?;
-    Ok(values.map(|values| insert_text(names.iter().copied().zip(values.iter()))))
+    let Some(values) = values else { return Ok(None) };
+    let patch = if patched { patch_of(conn, record_id)? } else { None };
+    let values = first_values(table, mask, &values, false, patch.as_ref());
+    Ok(Some(insert_text(values.iter().map(|(n, v)| (*n, v.as_ref())))))
 }
 
 /// A log row's `fields`: as stored, or rebuilt from its record. A record
@@ -121,21 +175,63 @@ pub fn fields_of(
     Ok(rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into()))
 }
 
-/// Before a record changes: its insert's values written out, so that the
-/// log keeps them.
-pub(super) fn expand(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
-    let kept: Option<(i64, i64)> = conn
+/// The seq and mask of a record's insert kept without a copy, if it has one.
+fn kept_insert(conn: &Connection, record_id: &str) -> Result<Option<(i64, i64)>> {
+    Ok(conn
         .prepare_cached("SELECT seq, mask FROM change_entry WHERE record_id = ?1 AND mask IS NOT NULL")?
         .query_row([record_key(record_id)], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((seq, mask)) = kept else { return Ok(()) };
+        .optional()?)
+}
+
+/// Before a record is deleted: its insert's values written out, so that
+/// the log keeps them.
+pub(super) fn expand(conn: &Connection, table: Table, record_id: &str) -> Result<()> {
+    let Some((seq, mask)) = kept_insert(conn, record_id)? else { return Ok(()) };
     let text = rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into());
-    write_out(conn, seq, &text)
+    write_out(conn, seq, record_id, &text)
+}
+
+/// Before fields of a stored record change (`changes`: each field with the
+/// value it holds now): the first values of those its kept insert set are
+/// kept in its patch, unless they are already (a few bytes, where writing
+/// the insert's whole text out grew its log row by its record's size).
+pub(super) fn keep_first_values<'v>(
+    conn: &Connection,
+    table: Table,
+    record_id: &str,
+    changes: impl Iterator<Item = (&'v str, &'v Value)>,
+) -> Result<()> {
+    let Some((_, mask)) = kept_insert(conn, record_id)? else { return Ok(()) };
+    keep_first_values_in(conn, table, record_id, mask, patch_of(conn, record_id)?, changes)
+}
+
+/// [`keep_first_values`] for an insert whose mask and patch are read already.
+pub(super) fn keep_first_values_in<'v>(
+    conn: &Connection,
+    table: Table,
+    record_id: &str,
+    mask: i64,
+    mut patch: Option<Patch>,
+    changes: impl Iterator<Item = (&'v str, &'v Value)>,
+) -> Result<()> {
+    let had = patch.as_ref().map(|p| p.len());
+    for (name, now) in changes {
+        let set = table.field_names().position(|f| f == name).is_some_and(|at| at < MASK_BITS && mask & (1 << at) != 0);
+        if set && !patch.as_ref().is_some_and(|p| p.contains_key(name)) {
+            patch.get_or_insert_with(Patch::new).insert(name.to_string(), super::write::to_json(now));
+        }
+    }
+    if let Some(p) = patch.filter(|p| Some(p.len()) != had) {
+        conn.prepare_cached("INSERT OR REPLACE INTO change_patch (record_id, fields) VALUES (?1, ?2)")?
+            .execute((record_key(record_id), serde_json::to_string(&p).expect("JSON of values")))?;
+    }
+    Ok(())
 }
 
 /// An insert kept without a copy, its text (rebuilt) written out.
-pub(super) fn write_out(conn: &Connection, seq: i64, text: &str) -> Result<()> {
+pub(super) fn write_out(conn: &Connection, seq: i64, record_id: &str, text: &str) -> Result<()> {
     conn.prepare_cached("UPDATE change_entry SET fields = ?2, mask = NULL WHERE seq = ?1")?.execute((seq, text))?;
+    conn.prepare_cached("DELETE FROM change_patch WHERE record_id = ?1")?.execute([record_key(record_id)])?;
     Ok(())
 }
 
@@ -155,7 +251,7 @@ pub(super) fn compact(conn: &Connection, table: Table, record_id: &str) -> Resul
             _ => return Ok(()),
         }
     }
-    if rebuild(conn, table, record_id, mask)?.as_deref() == Some(text.as_str()) {
+    if rebuild_with(conn, table, record_id, mask, false)?.as_deref() == Some(text.as_str()) {
         conn.prepare_cached("UPDATE change_entry SET fields = NULL, mask = ?2 WHERE seq = ?1")?.execute((seq, mask))?;
     }
     Ok(())
@@ -183,9 +279,9 @@ pub(super) fn keep_without_copy(
 pub(super) fn compact_all(conn: &Connection) -> std::result::Result<(), super::StoreError> {
     let run = || -> Result<()> {
         for table in Table::ALL {
-            // A table a later migration makes is not there yet.
-            let exists = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
-            if !conn.query_row(exists, [table.name()], |r| r.get::<_, bool>(0))? {
+            // A table a later migration makes has no records yet.
+            let made = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)";
+            if !conn.query_row(made, [table.name()], |r| r.get::<_, bool>(0))? {
                 continue;
             }
             let sql = format!("SELECT id FROM {} WHERE row_version = 1", table.name());
@@ -211,6 +307,8 @@ pub(super) struct Numbers {
     pcs: HashMap<String, i64>,
     txns: HashMap<(String, String, String), i64>,
     tables: HashMap<String, i64>,
+    /// PC ids by number, for [`Numbers::heads`].
+    pc_names: HashMap<i64, String>,
     /// The transaction of the last entry, compared without a key made.
     last_txn: Option<(String, String, String, i64)>,
 }
@@ -362,6 +460,68 @@ fn stamp_value(hlc: &str) -> Value {
         })
         .flatten();
     number.map_or_else(|| Value::Text(hlc.to_string()), Value::Integer)
+}
+
+/// A stamp as the number it is stored as, when it is one.
+pub(super) fn stamp_number(hlc: &str) -> Option<i64> {
+    match stamp_value(hlc) {
+        Value::Integer(n) => Some(n),
+        _ => None,
+    }
+}
+
+/// What the log holds of a record: each PC's newest stamp, how many
+/// entries, and its insert kept without a copy (mask and patch).
+#[derive(Debug, Default)]
+pub struct Heads {
+    pub(super) newest: Vec<(String, i64)>,
+    pub(super) count: i64,
+    pub(super) kept: Option<(i64, Option<Patch>)>,
+    /// Whether every stamp is a number (odd text kept as it came is merged
+    /// the long way).
+    pub(super) numeric: bool,
+}
+
+impl Heads {
+    /// Whether this PC holds any change of the record.
+    pub fn any(&self) -> bool {
+        self.count > 0
+    }
+}
+
+impl Numbers {
+    /// A PC id by its number here.
+    fn pc_named(&mut self, conn: &Connection, n: i64) -> Result<String> {
+        if let Some(id) = self.pc_names.get(&n) {
+            return Ok(id.clone());
+        }
+        let id: String =
+            conn.prepare_cached("SELECT installation_id FROM change_pc WHERE n = ?1")?.query_row([n], |r| r.get(0))?;
+        self.pc_names.insert(n, id.clone());
+        Ok(id)
+    }
+
+    /// A record's [`Heads`] (one query on the log's own columns).
+    pub(super) fn heads(&mut self, conn: &Connection, record_id: &str) -> Result<Heads> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT pc, max(hlc), count(*), max(mask), (SELECT fields FROM change_patch WHERE record_id = ?1)
+             FROM change_entry WHERE record_id = ?1 GROUP BY pc",
+        )?;
+        let mut rows = stmt.query([record_key(record_id)])?;
+        let mut heads = Heads { numeric: true, ..Heads::default() };
+        while let Some(r) = rows.next()? {
+            match r.get::<_, Value>(1)? {
+                Value::Integer(hlc) => heads.newest.push((self.pc_named(conn, r.get(0)?)?, hlc)),
+                _ => heads.numeric = false,
+            }
+            heads.count += r.get::<_, i64>(2)?;
+            if let Some(mask) = r.get::<_, Option<i64>>(3)? {
+                let patch = r.get::<_, Option<String>>(4)?.map(|t| serde_json::from_str(&t).unwrap_or_default());
+                heads.kept = Some((mask, patch));
+            }
+        }
+        Ok(heads)
+    }
 }
 
 /// An op as stored (the view shows its name); any other text is refused

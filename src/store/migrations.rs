@@ -35,6 +35,9 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0013_lean_log.sql"), then: Some(super::log::compact_all) },
     sql(include_str!("migrations/0014_retire_base.sql")),
     sql(include_str!("migrations/0015_loan_borrower.sql")),
+    sql(include_str!("migrations/0016_log_patch.sql")),
+    sql(include_str!("migrations/0017_mediators_screening.sql")),
+    sql(include_str!("migrations/0018_committees_procedures.sql")),
     sql(include_str!("migrations/0019_allowance.sql")),
 ];
 

@@ -157,10 +157,11 @@ impl Store {
         // The clock starts after every stamp logged. Each PC's stamps grow
         // with its own sequence, so its last entries hold its newest (a few
         // are read, not one, in case a clock was set back); no index by
-        // stamp is kept for this.
+        // stamp is kept for this. (CROSS JOIN: PC by PC, each PC's last
+        // entries found by the index, where the planner would scan it.)
         let last: Option<String> = conn.query_row(
             "SELECT max(l.hlc) FROM change_log l WHERE l.seq IN (
-                SELECT e.seq FROM change_pc p JOIN change_entry e ON e.pc = p.n
+                SELECT e.seq FROM change_pc p CROSS JOIN change_entry e ON e.pc = p.n
                 WHERE e.origin_seq > (SELECT max(origin_seq) FROM change_entry WHERE pc = p.n) - 64)",
             [],
             |r| r.get(0),

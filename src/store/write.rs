@@ -54,6 +54,9 @@ pub struct WriteTx<'a> {
     conflicts_listed: Option<bool>,
     /// Whether any record waits (待关联), read when first needed.
     pending_listed: Option<bool>,
+    /// Whether no conflict, pending record or refused change was held when
+    /// first asked ([`WriteTx::materialize_following`]).
+    nothing_held: Option<bool>,
     /// The keepers of derived data (search and list indexes), one for each
     /// [`Derived`] the store was opened with.
     derived: Vec<Box<dyn DerivedTx>>,
@@ -73,8 +76,13 @@ enum Insert {
     None,
     /// Its record's only change, logged with its text: (seq, text).
     Logged(i64, String),
-    /// Kept without a copy of its values: (seq, the text rebuilt).
-    Kept(i64, String),
+    /// Kept without a copy of its values: (seq, the text rebuilt, and its
+    /// mask and patch when read already).
+    Kept(i64, String, Option<(i64, Option<super::log::Patch>)>),
+    /// Kept without a copy: its mask and patch (its text not rebuilt).
+    KeptFirst(i64, Option<super::log::Patch>),
+    /// Not read: looked up when needed.
+    Unknown,
 }
 
 /// One change-log entry as it travels between PCs (see `sync`).
@@ -138,6 +146,7 @@ impl<'a> WriteTx<'a> {
             local_seq: None,
             conflicts_listed: None,
             pending_listed: None,
+            nothing_held: None,
             derived: derived.iter().map(|d| d.begin()).collect(),
             dry: false,
             memo: Vec::new(),
@@ -280,7 +289,7 @@ impl<'a> WriteTx<'a> {
             return Ok(false);
         }
         self.forget(table);
-        super::log::expand(&self.tx, table, id)?;
+        super::log::keep_first_values(&self.tx, table, id, changed.iter().map(|&i| (names[i], &old[i])))?;
         let sets: Vec<String> =
             changed.iter().enumerate().map(|(n, &i)| format!("{} = ?{}", names[i], n + 2)).collect();
         let sql =
@@ -306,7 +315,7 @@ impl<'a> WriteTx<'a> {
             .optional()?
             .ok_or(Error::NotFound { what: "记录" })?;
         self.forget(table);
-        super::log::expand(&self.tx, table, id)?;
+        super::log::keep_first_values(&self.tx, table, id, std::iter::once((field, &old)))?;
         let sql = format!("UPDATE {} SET row_version = row_version + 1, {field} = ?2 WHERE id = ?1", table.name());
         self.tx.prepare_cached(&sql)?.execute((id, &fields[0].1))?;
         self.derive(table, id, &[field], std::slice::from_ref(&old), &fields, None)?;
@@ -359,6 +368,12 @@ impl<'a> WriteTx<'a> {
         self.logged(id)
     }
 
+    /// What this PC holds of a record's changes (see
+    /// [`WriteTx::materialize_following`]).
+    pub fn heads(&mut self, id: &str) -> Result<super::log::Heads> {
+        self.numbers.heads(&self.tx, id)
+    }
+
     /// Takes in a change made on another PC that the caller knows is new
     /// (its PC's next in sequence, by what the log holds as read in this
     /// transaction): logged as that PC made it (its stamp, user and `seen`),
@@ -409,8 +424,8 @@ impl<'a> WriteTx<'a> {
             .collect();
         let merged = super::merge::merge(&entries);
         let insert = match (kept, changes) {
-            (Some((seq, _)), [only]) => Insert::Kept(seq, only.fields.clone()),
-            _ => Insert::None,
+            (Some((seq, mask)), [only]) => Insert::Kept(seq, only.fields.clone(), Some((mask, None))),
+            _ => Insert::Unknown,
         };
         let stored = self.stored(table, id)?;
         let changed = self.materialize_as(table, id, &merged, insert, stored)?;
@@ -422,10 +437,74 @@ impl<'a> WriteTx<'a> {
             let exact = super::log::mask_of(table, &values) == Some(mask)
                 && super::log::insert_text(values.iter().map(|(f, v)| (*f, v))) == only.fields;
             if !exact || !(changed || self.stored_exists(table, id)?) {
-                super::log::write_out(&self.tx, seq, &only.fields)?;
+                super::log::write_out(&self.tx, seq, id, &only.fields)?;
             }
         }
         Ok(changed)
+    }
+
+    /// [`WriteTx::materialize`] for a stored record whose changes taken in
+    /// now (`changes`, as logged, all updates) follow every change of it
+    /// logged before them (`heads`, read before they were taken in): each
+    /// has seen all of those and the ones before it. Merging then gives the
+    /// record as stored with their values set in order, and no conflict, so
+    /// neither the log is read back nor merged. None when they do not
+    /// follow, or the office holds conflicts, pending or refused changes:
+    /// [`WriteTx::materialize`] merges it then.
+    pub fn materialize_following(
+        &mut self,
+        table: Table,
+        id: &str,
+        changes: &[&Change],
+        heads: super::log::Heads,
+    ) -> Result<Option<bool>> {
+        if !heads.numeric || changes.iter().any(|c| c.op != "update") || !self.nothing_held()? {
+            return Ok(None);
+        }
+        let mut newest = heads.newest;
+        for c in changes {
+            let Some(seen) = c.seen.as_deref().and_then(|s| serde_json::from_str::<BTreeMap<String, String>>(s).ok())
+            else {
+                return Ok(None);
+            };
+            let saw = |(pc, hlc): &(String, i64)| {
+                seen.get(pc).and_then(|h| super::log::stamp_number(h)).is_some_and(|h| h >= *hlc)
+            };
+            let Some(stamp) = super::log::stamp_number(&c.hlc) else { return Ok(None) };
+            if newest.is_empty() || !newest.iter().all(saw) {
+                return Ok(None);
+            }
+            newest.push((c.installation_id.clone(), stamp));
+        }
+        let Some(stored) = self.stored(table, id)? else { return Ok(None) };
+        // Only what they set: the stored record keeps every other field.
+        let mut values = BTreeMap::new();
+        for c in changes {
+            values.extend(super::merge::new_values(&c.fields));
+        }
+        let merged = super::merge::Merged {
+            exists: true,
+            values,
+            conflicts: BTreeMap::new(),
+            changes: heads.count + changes.len() as i64,
+        };
+        let insert = match heads.kept {
+            Some((mask, patch)) => Insert::KeptFirst(mask, patch),
+            None => Insert::None,
+        };
+        self.materialize_as(table, id, &merged, insert, Some(stored)).map(Some)
+    }
+
+    /// Whether the office holds no conflict, pending record or refused
+    /// change (read once a transaction; a take-in adds to them only for
+    /// records it merges the long way).
+    fn nothing_held(&mut self) -> Result<bool> {
+        if self.nothing_held.is_none() {
+            let sql = "SELECT NOT EXISTS (SELECT 1 FROM sync_conflict) AND NOT EXISTS (SELECT 1 FROM sync_pending)
+                       AND NOT EXISTS (SELECT 1 FROM sync_refused)";
+            self.nothing_held = Some(self.tx.query_row(sql, [], |r| r.get(0))?);
+        }
+        Ok(self.nothing_held == Some(true))
     }
 
     /// Every field of a stored record, in catalogue order.
@@ -523,28 +602,32 @@ impl<'a> WriteTx<'a> {
             let seen: Option<String> = r.get(4)?;
             let entry_table: String = r.get(5)?;
             if let (None, Some(mask), true) = (&text, mask, entry_table == table.name()) {
-                // Kept without a copy: its values are the record's, read already.
-                let (text, values) = match stored {
+                // Kept without a copy: its values are the record's, read
+                // already, with the first values of those changed since.
+                let (text, values, patch) = match stored {
                     Some(row) => {
-                        (super::log::text_of_row(table, mask, row), super::log::values_of_row(table, mask, row))
+                        let patch = super::log::patch_of(&self.tx, id)?;
+                        let p = patch.as_ref();
+                        let text = super::log::text_of_row(table, mask, row, p);
+                        (text, super::log::values_of_row(table, mask, row, p), patch)
                     }
-                    None => ("{}".to_string(), Default::default()),
+                    None => ("{}".to_string(), Default::default(), None),
                 };
-                kept = Some((r.get(7)?, text));
+                kept = Some((r.get(7)?, text, Some((mask, patch))));
                 entries.push(super::merge::Entry::with_values(r.get(0)?, r.get(1)?, op, values, seen.as_deref()));
                 continue;
             }
             let fields = super::log::fields_of(&self.tx, &entry_table, id, text.clone(), mask)?;
             match (text, mask) {
                 (Some(text), _) if op == "insert" && entries.is_empty() => logged = Some((r.get(7)?, text)),
-                (None, Some(_)) => kept = Some((r.get(7)?, fields.clone())),
+                (None, Some(_)) => kept = Some((r.get(7)?, fields.clone(), None)),
                 _ => {}
             }
             entries.push(super::merge::Entry::from_log(r.get(0)?, r.get(1)?, op, &fields, seen.as_deref()));
         }
         let insert = match (logged, kept) {
             (Some((seq, text)), _) if entries.len() == 1 => Insert::Logged(seq, text),
-            (_, Some((seq, text))) => Insert::Kept(seq, text),
+            (_, Some((seq, text, first))) => Insert::Kept(seq, text, first),
             _ => Insert::None,
         };
         Ok((super::merge::merge(&entries), insert))
@@ -607,7 +690,16 @@ impl<'a> WriteTx<'a> {
             }
         };
         if stored.is_some() && !values.is_empty() {
-            self.write_out(table, id, &insert)?;
+            let old: Vec<Value> = set.iter().map(|f| old_of(f)).collect();
+            let changes = set.iter().copied().zip(old.iter());
+            match &insert {
+                Insert::Kept(_, _, Some((mask, patch))) | Insert::KeptFirst(mask, patch) => {
+                    super::log::keep_first_values_in(&self.tx, table, id, *mask, patch.clone(), changes)?
+                }
+                // `merged` read every entry: no insert is kept without a copy.
+                Insert::None | Insert::Logged(..) => {}
+                _ => super::log::keep_first_values(&self.tx, table, id, changes)?,
+            }
         }
         let params = [Value::Text(id.into()), Value::Integer(m.changes)]
             .into_iter()
@@ -631,11 +723,11 @@ impl<'a> WriteTx<'a> {
         Ok(Ok(true))
     }
 
-    /// Before a stored record changes: its insert's text written out, from
-    /// what `merged` rebuilt when it has (no second read of the record).
+    /// Before a stored record is deleted: its insert's text written out,
+    /// from what `merged` rebuilt when it has (no second read of the record).
     fn write_out(&self, table: Table, id: &str, insert: &Insert) -> Result<()> {
         match insert {
-            Insert::Kept(seq, text) => super::log::write_out(&self.tx, *seq, text),
+            Insert::Kept(seq, text, _) => super::log::write_out(&self.tx, *seq, id, text),
             _ => super::log::expand(&self.tx, table, id),
         }
     }

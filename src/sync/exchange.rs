@@ -1,7 +1,7 @@
 //! What goes into a package and how a package comes in: changes from every
 //! PC (so a PC that never meets another still hears from it through a
 //! third), minus what every PC this one has heard from already holds.
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::package::{Body, Kind};
 use super::SyncError;
 use crate::access::Actor;
+use crate::store::log::Heads;
 use crate::store::write::Change;
 use crate::store::{Hlc, Store, Table};
 use crate::Result;
@@ -116,6 +117,15 @@ pub fn refuse_far_future(bundle: &Bundle, now_millis: u64) -> Result<(), SyncErr
 /// Takes in a package's changes in one transaction: all of them or, on any
 /// failure, none. Reading the same package twice changes nothing.
 pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
+    let applied = take_in(store, actor, bundle)?;
+    // What came in may be a case this PC numbers, or a community or case
+    // from a PC not yet upgraded (logged writes of their own).
+    crate::mediation::committee::ensure(store)?;
+    crate::mediation::numbering::number_pending(store)?;
+    Ok(applied)
+}
+
+fn take_in(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
     refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
     let own = store.installation_id().to_string();
     store.write(actor, |w| {
@@ -148,15 +158,29 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         // of its values. Accounts and settings are judged first (`trust`):
         // they take the common path.
         let mut fresh: HashMap<&str, Fresh> = HashMap::new();
-        let mut settled: HashSet<&str> = HashSet::new();
+        // Records with history here, by what this PC held of them and the
+        // changes that come in for them, which may follow it (None:
+        // accounts and settings, which take the common path).
+        let mut settled: HashMap<&str, Option<(Heads, Vec<&Change>)>> = HashMap::new();
         for (table, c) in &new {
             let id = c.record_id.as_str();
+            let guarded = super::trust::GUARDED.contains(table);
             if let Some(f) = fresh.get_mut(id) {
                 f.changes.push(c);
-            } else if !super::trust::GUARDED.contains(table) && !settled.contains(id) && !w.has_history(id)? {
-                fresh.insert(id, Fresh { changes: vec![c], kept: None });
+            } else if let Some(held) = settled.get_mut(id) {
+                match (held.as_mut(), guarded) {
+                    (Some((_, changes)), false) => changes.push(c),
+                    _ => *held = None,
+                }
+            } else if guarded {
+                settled.insert(id, None);
             } else {
-                settled.insert(id);
+                let heads = w.heads(id)?;
+                if heads.any() {
+                    settled.insert(id, Some((heads, vec![*c])));
+                } else {
+                    fresh.insert(id, Fresh { changes: vec![c], kept: None });
+                }
             }
         }
         for (table, c) in &new {
@@ -191,9 +215,14 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
         // Parents before children: the tables are listed in that order.
         for (rank, id) in &touched {
             let table = Table::ALL[*rank];
-            let changed = match fresh.get(id.as_str()) {
-                Some(f) => w.materialize_fresh(table, id, &f.changes, f.kept)?,
-                None => w.materialize(table, id)?,
+            let following = match settled.remove(id.as_str()) {
+                Some(Some((heads, changes))) => w.materialize_following(table, id, &changes, heads)?,
+                _ => None,
+            };
+            let changed = match (following, fresh.get(id.as_str())) {
+                (Some(changed), _) => changed,
+                (None, Some(f)) => w.materialize_fresh(table, id, &f.changes, f.kept)?,
+                (None, None) => w.materialize(table, id)?,
             };
             if changed {
                 applied.records_changed += 1;

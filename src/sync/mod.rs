@@ -304,6 +304,18 @@ pub fn snapshot(
     target: impl Into<crate::export::Target>,
     key: &OfficeKey,
 ) -> Result<usize> {
+    snapshot_handing_over(store, actor, target, key, &[])
+}
+
+/// A snapshot that also hands the joining PC the numbering of committees
+/// this PC keeps (`mediation::committee`): they number nothing until it joins.
+pub fn snapshot_handing_over(
+    store: &mut Store,
+    actor: &Actor,
+    target: impl Into<crate::export::Target>,
+    key: &OfficeKey,
+    committees: &[String],
+) -> Result<usize> {
     actor.require(Permission::Administer)?;
     crate::firstrun::refuse_on_demo(store, "生成快照")?;
     exchange::office(store.conn())?.ok_or(SyncError::NotJoined)?;
@@ -312,7 +324,7 @@ pub fn snapshot(
     crate::export::check(store, &target)?;
     let path = &target.path;
     let package_id = crate::store::new_id();
-    let pc_number = crate::mediation::numbering::reserve(store, &package_id)?;
+    let pc_number = crate::mediation::numbering::reserve(store, &package_id, committees)?;
     let bytes = seal_package(store, Kind::Snapshot, key, package_id, Some(pc_number))?;
     crate::export::write_bytes(store, &target, &bytes)?;
     audit::record(store, &actor.user, Action::Export, &file_name(path), "同步快照：全部记录，已加密")?;
@@ -348,7 +360,7 @@ pub fn join(store: &mut Store, path: &Path, passphrase: &str) -> Result<Applied>
     let (_, b) = open_with(store.conn(), &name, &bytes, &key)?;
     let applied = apply(store, &Actor::system(), &b)?;
     if let Some(n) = header.pc_number {
-        crate::mediation::numbering::adopt(store, n)?;
+        crate::mediation::numbering::adopt(store, n, &header.package_id)?;
     }
     keys::save(store.installation_id(), &key)?;
     store.local().execute(

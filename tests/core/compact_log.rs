@@ -1,7 +1,8 @@
 //! The change log keeps an insert without a copy of its values while its
 //! record is exactly as inserted (issue 18): the record is the copy. Every
-//! reader still sees the entry as it was logged and hashed; before the
-//! record first changes, the write path writes the text out.
+//! reader still sees the entry as it was logged and hashed: when the record
+//! changes, the first values of the fields that change are kept
+//! (`change_patch`); before it is deleted, the text is written out.
 use rusqlite::types::Value;
 use street_ledger::access::Actor;
 use street_ledger::store::log::fields_of;
@@ -49,22 +50,63 @@ fn an_insert_keeps_no_copy_of_the_values_its_record_holds_and_reads_as_logged() 
     assert_checks(&office.store);
 }
 
+/// The first values an edited record's insert keeps (`change_patch`).
+fn patch(store: &Store, record: &str) -> Option<serde_json::Value> {
+    let key = street_ledger::store::log::record_key(record);
+    let text: Option<String> =
+        store.conn().query_row("SELECT fields FROM change_patch WHERE record_id = ?1", [key], |r| r.get(0)).ok();
+    text.map(|t| serde_json::from_str(&t).unwrap())
+}
+
 #[test]
-fn an_edit_writes_the_insert_out_first_exactly_as_it_was_logged() {
+fn an_edit_keeps_only_the_first_values_it_changes_and_the_insert_reads_as_logged() {
     let mut office = new_office();
     let community = office.dongfeng.clone();
     let elderly = office.register(&elder("李桂兰", &id_number(1938, 7, 9, 2), &community));
     let person = person_of(&office.store, &elderly);
     let before = insert_text(&office.store, &person);
-    office
-        .store
-        .write(&clerk(), |w| w.update(Table::Person, &person, None, &[("address", Value::Text("和平路9号".into()))]))
-        .unwrap();
-    assert!(!kept_without_copy(&office.store, &person));
-    assert_eq!(insert_text(&office.store, &person), before);
-    let address: Option<String> =
+    let address = |v: &str| [("address", Value::Text(v.into()))];
+    let first: Option<String> =
         office.store.conn().query_row("SELECT address FROM person WHERE id = ?1", [&person], |r| r.get(0)).unwrap();
-    assert_eq!(address.as_deref(), Some("和平路9号"));
+    office.store.write(&clerk(), |w| w.update(Table::Person, &person, None, &address("和平路9号")).map(drop)).unwrap();
+    // Still no copy of the whole insert: the one value it changed is kept.
+    assert!(kept_without_copy(&office.store, &person));
+    assert_eq!(patch(&office.store, &person), Some(serde_json::json!({ "address": first })));
+    assert_eq!(insert_text(&office.store, &person), before);
+    // A second edit of the same field keeps the first value, not the one between.
+    office.store.write(&clerk(), |w| w.update(Table::Person, &person, None, &address("和平路10号")).map(drop)).unwrap();
+    assert_eq!(patch(&office.store, &person), Some(serde_json::json!({ "address": first })));
+    assert_eq!(insert_text(&office.store, &person), before);
+    let now: Option<String> =
+        office.store.conn().query_row("SELECT address FROM person WHERE id = ?1", [&person], |r| r.get(0)).unwrap();
+    assert_eq!(now.as_deref(), Some("和平路10号"));
+    assert_checks(&office.store);
+}
+
+#[test]
+fn deleting_a_record_writes_its_insert_out_whole_and_drops_its_first_values() {
+    let mut office = new_office();
+    let community = office.dongfeng.clone();
+    let elderly = office.register(&elder("周德明", &id_number(1939, 4, 1, 5), &community));
+    let service = street_ledger::store::new_id();
+    let fields = [
+        ("elderly_id", Value::Text(elderly)),
+        ("date", Value::Text("2026-11-02".into())),
+        ("service_type", Value::Text("助餐".into())),
+        ("paid", Value::Text("免费".into())),
+        ("charge_cents", Value::Integer(0)),
+        ("notes", Value::Text("午餐".into())),
+    ];
+    office.store.write(&clerk(), |w| w.insert(Table::ElderlyService, &service, &fields)).unwrap();
+    assert!(kept_without_copy(&office.store, &service));
+    let before = insert_text(&office.store, &service);
+    let notes = [("notes", Value::Text("午餐、晚餐".into()))];
+    office.store.write(&clerk(), |w| w.update(Table::ElderlyService, &service, None, &notes).map(drop)).unwrap();
+    assert_eq!(patch(&office.store, &service), Some(serde_json::json!({ "notes": "午餐" })));
+    office.store.write(&clerk(), |w| w.delete(Table::ElderlyService, &service)).unwrap();
+    assert!(!kept_without_copy(&office.store, &service));
+    assert_eq!(patch(&office.store, &service), None);
+    assert_eq!(insert_text(&office.store, &service), before);
     assert_checks(&office.store);
 }
 

@@ -351,7 +351,7 @@ fn mediation_cases_are_imported_with_both_sides_parties_and_nothing_twice() {
     assert_eq!((first.committee.as_str(), first.applicants.as_str()), ("东风社区调委会", "甲一、甲二"));
     assert_eq!((first.mediators.as_str(), first.status.as_str()), ("老调解、李调解", "受理"));
     let second = list.iter().find(|c| c.received_on == "2025-03-02").expect("the case of row 4");
-    assert_eq!((second.committee.as_str(), second.respondents.as_str()), ("街道调委会", "丁、戊"));
+    assert_eq!((second.committee.as_str(), second.respondents.as_str()), ("和平街道调委会", "丁、戊"));
     let detail = mediation::detail(o.store.conn(), &clerk(), &first.id).unwrap();
     assert_eq!(detail.amount_cents, 300_000);
     let linked: Vec<bool> = detail.parties.iter().map(|p| p.id_number.is_some()).collect();

@@ -50,16 +50,17 @@ fn a_fresh_demo_passes_the_check() {
 fn check_detects_a_row_altered_behind_the_write_path() {
     let (_dir, mut store) = demo_store(300, 2);
     let id: String = store.conn().query_row("SELECT id FROM person ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
-    // Once edited, the log holds the record's values itself and names the
-    // field altered (a record as inserted is held by the chain: see
+    // Once a field is edited, the log holds its values itself (the edit,
+    // and its first value beside the insert) and names it when altered (a
+    // field as inserted is held by the chain: see
     // compact_log::a_record_altered_behind_the_write_path_is_named_by_the_check).
     let edit = [("address", rusqlite::types::Value::Text("和平路1号".into()))];
     store.write(&clerk(), |w| w.update(Table::Person, &id, None, &edit)).unwrap();
-    tamper(&store, "UPDATE person SET name = '篡改名' WHERE id = ?1", &id);
+    tamper(&store, "UPDATE person SET address = '篡改名' WHERE id = ?1", &id);
 
     let report = check::check(store.conn()).unwrap();
     assert!(!report.ok());
-    assert!(report.problems.iter().any(|p| p.contains(&id) && p.contains("name")), "{:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.contains(&id) && p.contains("address")), "{:?}", report.problems);
     assert!(report.problems.iter().all(|p| !p.contains("篡改名")), "problems never show personal data");
 }
 

@@ -1,9 +1,11 @@
 //! People's mediation: every allowed and refused step of a case's life,
 //! case numbers that stay unique when two PCs register cases offline, and
-//! alerts on the days at their edges.
+//! alerts on the days at their edges. The procedures of issue 16 (简易程序,
+//! 不予受理, 撤回, 终止调解, 延期, 司法确认裁定) are in mediation_procedures.rs,
+//! committee numbering in mediation_numbering.rs.
 use chrono::NaiveDate;
 use street_ledger::access::{Actor, Role};
-use street_ledger::mediation::lifecycle::{self, StepInput, TRANSITIONS};
+use street_ledger::mediation::lifecycle::{self, Guard, StepInput, TRANSITIONS};
 use street_ledger::mediation::{self, CaseInput, MediatorInput, PartyInput};
 use street_ledger::store::Store;
 use street_ledger::{check, dump, sync};
@@ -11,19 +13,20 @@ use tempfile::TempDir;
 
 use crate::support::{clerk, date, id_number, new_office, today, Office};
 
-const STATUSES: [&str; 8] = ["受理", "调查", "调解", "协议", "调解不成", "履行", "回访", "结案"];
+pub const STATUSES: [&str; 11] =
+    ["受理", "调查", "调解", "协议", "调解不成", "履行", "回访", "结案", "不予受理", "撤回", "终止调解"];
 
 fn party(side: &str, name: &str, idn: Option<String>) -> PartyInput {
     PartyInput { side: side.into(), name: name.into(), id_number: idn, ..Default::default() }
 }
 
-fn case_input(store: &mut Store, received_on: &str) -> CaseInput {
+pub fn case_input(store: &mut Store, received_on: &str) -> CaseInput {
     case_with_parties(store, received_on, 11)
 }
 
 /// Parties with ID numbers made from `seq` (two PCs registering the same
 /// person offline keep both apart: see the sync page's 重复).
-fn case_with_parties(store: &mut Store, received_on: &str, seq: u16) -> CaseInput {
+pub fn case_with_parties(store: &mut Store, received_on: &str, seq: u16) -> CaseInput {
     let mediator = match mediation::mediators(store.conn(), &clerk()).unwrap().first() {
         Some(m) => m.id.clone(),
         None => mediation::add_mediator(
@@ -51,7 +54,7 @@ fn case_with_parties(store: &mut Store, received_on: &str, seq: u16) -> CaseInpu
     }
 }
 
-fn step(kind: &str, on: &str) -> StepInput {
+pub fn step(kind: &str, on: &str) -> StepInput {
     StepInput {
         step: kind.into(),
         date: on.into(),
@@ -63,12 +66,17 @@ fn step(kind: &str, on: &str) -> StepInput {
         reason: Some("双方分歧过大".into()),
         performance: Some("履行".into()),
         satisfaction: Some("满意".into()),
+        consent: true,
+        new_deadline: Some("2025-07-31".into()),
+        court: Some("某区人民法院".into()),
+        ruling_no: Some("（2025）京0105民特12号".into()),
+        ruling: Some("确认".into()),
         ..Default::default()
     }
 }
 
-/// A case brought to `status` by the allowed path.
-fn case_at(o: &mut Office, status: &str) -> String {
+/// A case brought to `status` by the allowed path (agreed in writing).
+pub fn case_at(o: &mut Office, status: &str) -> String {
     let input = case_input(&mut o.store, "2025-06-01");
     let id = mediation::register(&mut o.store, &clerk(), &input, today()).unwrap();
     let path: &[&str] = match status {
@@ -80,6 +88,9 @@ fn case_at(o: &mut Office, status: &str) -> String {
         "履行" => &["调查", "调解", "协议", "履行"],
         "回访" => &["调查", "调解", "协议", "履行", "回访"],
         "结案" => &["调查", "调解", "协议", "履行", "回访", "结案"],
+        "不予受理" => &["不予受理"],
+        "撤回" => &["调查", "撤回"],
+        "终止调解" => &["调查", "调解", "终止调解"],
         other => panic!("{other}"),
     };
     for s in path {
@@ -88,21 +99,39 @@ fn case_at(o: &mut Office, status: &str) -> String {
     id
 }
 
+/// Whether a guard holds for a case brought to `from` by `case_at` under the
+/// default setting (回访 needed for a written agreement not yet performed).
+fn guard_holds(when: Guard, from: &str) -> bool {
+    match when {
+        Guard::Always => true,
+        Guard::NoVisitNeeded => matches!(from, "履行" | "回访"),
+    }
+}
+
 #[test]
 fn every_step_is_allowed_exactly_from_the_statuses_the_rules_name() {
     let mut o = new_office();
+    let mut steps: Vec<&str> = TRANSITIONS.iter().map(|t| t.step).collect();
+    steps.dedup();
     for from in STATUSES {
-        for (to, allowed_from) in TRANSITIONS {
+        for to in &steps {
+            let rule =
+                TRANSITIONS.iter().find(|t| t.step == *to && t.from.contains(&from) && guard_holds(t.when, from));
             let id = case_at(&mut o, from);
+            let offered = mediation::detail(o.store.conn(), &clerk(), &id).unwrap().next_steps.contains(to);
+            assert_eq!(offered, rule.is_some(), "{from} → {to}: offered exactly when allowed");
             let result = lifecycle::record(&mut o.store, &clerk(), &id, &step(to, "2025-06-12"), today());
             let status = mediation::detail(o.store.conn(), &clerk(), &id).unwrap().row.status;
-            if allowed_from.contains(&from) {
-                result.unwrap_or_else(|e| panic!("{from} → {to}: {e}"));
-                assert_eq!(status, *to);
-            } else {
-                let e = result.expect_err(&format!("{from} → {to} must be refused"));
-                assert_eq!(e.payload().field.as_deref(), Some("step"), "{from} → {to}");
-                assert_eq!(status, from, "a refused step changes nothing");
+            match rule {
+                Some(t) => {
+                    result.unwrap_or_else(|e| panic!("{from} → {to}: {e}"));
+                    assert_eq!(status, t.to.unwrap_or(from), "{from} → {to}");
+                }
+                None => {
+                    let e = result.expect_err(&format!("{from} → {to} must be refused"));
+                    assert_eq!(e.payload().field.as_deref(), Some("step"), "{from} → {to}");
+                    assert_eq!(status, from, "a refused step changes nothing");
+                }
             }
         }
     }
@@ -114,13 +143,13 @@ fn a_case_records_both_sides_and_its_timeline() {
     let mut o = new_office();
     let id = case_at(&mut o, "协议");
     let d = mediation::detail(o.store.conn(), &clerk(), &id).unwrap();
-    assert_eq!(d.row.number, "(2025)和平街人调字第1-1号");
+    assert_eq!(d.row.number, "（2025）和平街道人调字第1号");
     assert_eq!((d.row.applicants.as_str(), d.row.respondents.as_str()), ("甲一、甲二", "乙一、乙二"));
     assert_eq!(d.parties.iter().filter(|p| p.id_number.is_some()).count(), 2, "linked to persons by ID number");
     assert!(d.parties[0].id_number.as_deref().unwrap().contains('*'), "masked");
     let steps: Vec<&str> = d.timeline.iter().map(|s| s.step.as_str()).collect();
     assert_eq!(steps, ["受理", "调查", "调解", "协议"]);
-    assert_eq!(d.next_steps, ["履行"]);
+    assert_eq!(d.next_steps, ["履行", "回访"], "a written agreement not yet performed is visited before 结案");
     assert_eq!(d.agreement_terms.as_deref(), Some("乙方赔偿甲方3000元"));
 }
 
@@ -208,7 +237,10 @@ fn alerts_fall_on_the_days_at_their_edges() {
     assert!(kinds(&o, date(2025, 7, 10)).contains(&"司法确认将到期"));
     assert!(!kinds(&o, date(2025, 7, 11)).contains(&"司法确认将到期"));
     lifecycle::record(&mut o.store, &clerk(), &id, &step("履行", "2025-06-14"), today()).unwrap();
-    // Performed 2025-06-14: follow-up visit due 15 days later.
+    // Performed 2025-06-14: a visit is due 15 days later where the setting
+    // asks for one for every agreement; by default a performed one needs none.
+    assert!(!kinds(&o, date(2025, 7, 30)).contains(&"待回访"));
+    street_ledger::settings::set(&mut o.store, &clerk(), "mediation.visit_required", "2").unwrap();
     assert!(!kinds(&o, date(2025, 6, 28)).contains(&"待回访"));
     assert!(kinds(&o, date(2025, 6, 29)).contains(&"待回访"));
 }
@@ -223,33 +255,32 @@ fn two_pcs_registering_cases_offline_never_make_the_same_number() {
     let b_dir = TempDir::new().unwrap();
     let mut b = Store::open_dir(b_dir.path()).unwrap();
     sync::join(&mut b, &snapshot, "和平街道同步密钥2025").unwrap();
-    // Both offline: two cases each, the same day.
+    // Both offline: two cases each, the same day. A set the office up and
+    // keeps the street committee's numbers; B's wait for them.
+    let mut ids = Vec::new();
     let mut numbers = Vec::new();
     for (pc, store) in [&mut a.store, &mut b].into_iter().enumerate() {
         for n in 0..2 {
             let input = case_with_parties(store, "2025-06-01", 100 + 10 * pc as u16 + 2 * n);
             let id = mediation::register(store, &clerk(), &input, today()).unwrap();
             numbers.push(mediation::detail(store.conn(), &clerk(), &id).unwrap().row.number);
+            ids.push(id);
         }
     }
-    assert_eq!(
-        numbers,
-        [
-            "(2025)和平街人调字第1-1号",
-            "(2025)和平街人调字第1-2号",
-            "(2025)和平街人调字第2-1号",
-            "(2025)和平街人调字第2-2号"
-        ]
-    );
-    let ab = sync::bundle(a.store.conn(), a.store.installation_id(), sync::Kind::Changes).unwrap();
+    assert_eq!(numbers, ["（2025）和平街道人调字第1号", "（2025）和平街道人调字第2号", "待编号", "待编号"]);
+    let note = mediation::detail(b.conn(), &clerk(), &ids[2]).unwrap().number_note.unwrap();
+    assert!(note.contains("暂未编号") && note.contains("同步后再打印"), "{note}");
     let ba = sync::bundle(b.conn(), b.installation_id(), sync::Kind::Changes).unwrap();
-    sync::apply(&mut b, &clerk(), &ab).unwrap();
     sync::apply(&mut a.store, &clerk(), &ba).unwrap();
+    let ab = sync::bundle(a.store.conn(), a.store.installation_id(), sync::Kind::Changes).unwrap();
+    sync::apply(&mut b, &clerk(), &ab).unwrap();
     assert_eq!(dump::records(a.store.conn()).unwrap(), dump::records(b.conn()).unwrap());
-    let all: Vec<String> =
-        mediation::list(b.conn(), &clerk(), &Default::default()).unwrap().items.into_iter().map(|c| c.number).collect();
-    let unique: std::collections::BTreeSet<&String> = all.iter().collect();
-    assert_eq!((all.len(), unique.len()), (4, 4));
+    let number = |id: &str| mediation::detail(b.conn(), &clerk(), id).unwrap().row.number;
+    assert_eq!(number(&ids[0]), "（2025）和平街道人调字第1号", "a number once given stays");
+    assert_eq!(number(&ids[2]), "（2025）和平街道人调字第3号", "numbered by the keeper when it took the case in");
+    assert_eq!(number(&ids[3]), "（2025）和平街道人调字第4号");
+    assert!(mediation::detail(b.conn(), &clerk(), &ids[2]).unwrap().number_note.is_none());
+    assert!(check::check(a.store.conn()).unwrap().ok() && check::check(b.conn()).unwrap().ok());
 }
 
 #[test]
@@ -299,14 +330,14 @@ fn an_administrators_printed_documents_carry_the_full_id_numbers_and_the_audit_t
     let json = serde_json::to_value(&printed).unwrap();
     assert_eq!(
         (json["row"]["number"].as_str(), json["full_id_numbers"].as_bool()),
-        (Some("(2025)和平街人调字第1-1号"), Some(true))
+        (Some("（2025）和平街道人调字第1号"), Some(true))
     );
 
     let events = unmask_events(&o.store);
     assert_eq!(events.len(), 1, "one event for the print view");
     let (user, target, detail) = &events[0];
     assert_eq!((user.as_str(), target.as_str()), (clerk().user.as_str(), id.as_str()));
-    assert!(detail.contains("(2025)和平街人调字第1-1号") && detail.contains("完整身份证号"), "{detail}");
+    assert!(detail.contains("（2025）和平街道人调字第1号") && detail.contains("完整身份证号"), "{detail}");
     for secret in [jia.as_str(), &jia[10..], yi.as_str(), &yi[10..]] {
         assert!(!detail.contains(secret), "no ID number in the audit trail: {detail}");
     }

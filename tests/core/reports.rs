@@ -97,9 +97,9 @@ fn statistics_have_two_level_merged_headers_and_a_total_whose_rate_is_recomputed
     assert_eq!(cell(&range, 2, 0), "调委会");
     assert!(merges.iter().any(|m| m.start == (2, 0) && m.end == (3, 0)), "the first header spans both header rows");
     assert_eq!(cell(&range, 2, 4), "调解案件");
-    assert!(merges.iter().any(|m| m.start == (2, 4) && m.end == (2, 7)), "a group spans its four columns");
-    assert_eq!((cell(&range, 3, 4), cell(&range, 3, 6)), ("受理".to_string(), "成功率".to_string()));
-    // Per committee: 受理 and 调解成功 as counted in SQL.
+    assert!(merges.iter().any(|m| m.start == (2, 4) && m.end == (2, 9)), "a group spans its six columns");
+    assert_eq!((cell(&range, 3, 4), cell(&range, 3, 8)), ("受理".to_string(), "成功率".to_string()));
+    // Per committee: 受理 by intake and 调解成功 by agreement date, as counted in SQL.
     let conn = store.conn();
     let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> f64 {
         conn.query_row(sql, p, |r| r.get::<_, i64>(0)).unwrap() as f64
@@ -119,8 +119,8 @@ fn statistics_have_two_level_merged_headers_and_a_total_whose_rate_is_recomputed
             &[&id],
         );
         let success = count(
-            "SELECT count(*) FROM mediation_case WHERE community_id = ?1 AND agreement_on IS NOT NULL
-             AND received_on BETWEEN '2025-01-01' AND '2025-12-31'",
+            "SELECT count(*) FROM mediation_case WHERE community_id = ?1
+             AND agreement_on BETWEEN '2025-01-01' AND '2025-12-31'",
             &[&id],
         );
         assert_eq!(number(&range, row, 4), received, "{name} 受理");
@@ -128,15 +128,17 @@ fn statistics_have_two_level_merged_headers_and_a_total_whose_rate_is_recomputed
         received_sum += received;
         success_sum += success;
     }
-    let street_row = row_of(&range, "街道调委会");
+    let street_row = row_of(&range, "和平街道调委会");
     received_sum += number(&range, street_row, 4);
     success_sum += number(&range, street_row, 5);
     let total = row_of(&range, "合计");
     assert_eq!(number(&range, total, 4), received_sum);
+    assert_eq!(number(&range, total, 5), success_sum);
     assert!(received_sum > 0.0, "the demo has cases in 2025");
+    let concluded = success_sum + number(&range, total, 6) + number(&range, total, 7);
     assert!(
-        (number(&range, total, 6) - success_sum / received_sum).abs() < 1e-9,
-        "合计 rate = total success ÷ total received"
+        (number(&range, total, 8) - success_sum / concluded).abs() < 1e-9,
+        "合计 rate = total success ÷ total concluded (成功 + 不成 + 终止)"
     );
     assert!(
         book.sheet_names().contains(&"按纠纷类型".to_string())
@@ -317,9 +319,11 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
             for sheet in &r.sheets {
                 if let Some(total) = &sheet.total {
                     // Statistics keep a row per community (and committee), all
-                    // zero; a name list with a 合计 (补贴, 零就业家庭) may be empty.
+                    // zero; a name list with a 合计 (补贴, 零就业家庭, 以案定补,
+                    // 排查表) may be empty.
+                    let lists = ["补贴花名册", "零就业家庭", "以案定补", "排查表"];
                     assert!(
-                        !sheet.rows.is_empty() || ["补贴花名册", "零就业家庭"].contains(&sheet.name.as_str()),
+                        !sheet.rows.is_empty() || lists.contains(&sheet.name.as_str()),
                         "{name}/{} {period}: rows",
                         sheet.name
                     );

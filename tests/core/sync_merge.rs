@@ -412,6 +412,41 @@ fn an_edit_reaches_a_pc_that_never_meets_its_maker_through_a_third() {
 }
 
 #[test]
+fn edits_that_follow_what_a_pc_holds_arrive_as_made_and_ones_made_meanwhile_are_merged() {
+    let (_dir, mut pcs) = pair();
+    let people = ids(&pcs[0].store, "person");
+    let version = |store: &Store, id: &str| -> i64 {
+        store.conn().query_row("SELECT row_version FROM person WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    // Two edits in turn on PC 0: they follow everything PC 1 holds.
+    set_address(&mut pcs[0].store, &people[0], "和平路1号");
+    set_address(&mut pcs[0].store, &people[0], "和平路2号");
+    // PC 1 edits another field of another person meanwhile, and the same
+    // field of a third person as PC 0 does after it.
+    let phone = [("phone", Value::Text("13900000001".into()))];
+    pcs[1].store.write(&clerk(), |w| w.update(Table::Person, &people[1], None, &phone).map(drop)).unwrap();
+    set_address(&mut pcs[1].store, &people[2], "西城路1号");
+    set_address(&mut pcs[0].store, &people[2], "东风路9号");
+    exchange(&mut pcs, 0, 1);
+    exchange(&mut pcs, 1, 0);
+    let third = address_of(&pcs[0].store, &people[2]);
+    assert!(matches!(third.as_deref(), Some("东风路9号" | "西城路1号")));
+    for pc in &pcs {
+        assert_eq!(address_of(&pc.store, &people[0]).as_deref(), Some("和平路2号"));
+        assert_eq!(address_of(&pc.store, &people[2]), third, "the newer stamp, on both");
+        assert!(check::check(pc.store.conn()).unwrap().ok());
+    }
+    for person in &people[..3] {
+        assert_eq!(version(&pcs[0].store, person), version(&pcs[1].store, person), "every change counted");
+    }
+    assert_eq!(version(&pcs[1].store, &people[0]), 3, "the insert and two edits");
+    // The two edits of one field made without seeing each other are listed.
+    let listed = sync::review::conflicts(pcs[1].store.conn(), &clerk()).unwrap();
+    assert_eq!(listed.iter().map(|c| c.record_id.as_str()).collect::<Vec<_>>(), [people[2].as_str()]);
+    assert_eq!(dump::records(pcs[0].store.conn()).unwrap(), dump::records(pcs[1].store.conn()).unwrap());
+}
+
+#[test]
 fn a_package_read_twice_changes_nothing_the_second_time() {
     let (_dir, mut pcs) = pair();
     let person = ids(&pcs[0].store, "person")[0].clone();

@@ -27,7 +27,7 @@ fn status_words() -> BTreeSet<String> {
     let zero = [ZeroState::No, ZeroState::Candidate { again: false }, ZeroState::Confirmed { since: String::new() }];
     out.extend(zero.map(|z| serde_json::to_value(z).unwrap()["state"].as_str().unwrap().to_string()));
     out.insert(lifecycle::RECEIVED.into());
-    out.extend(lifecycle::TRANSITIONS.iter().map(|(s, _)| s.to_string()));
+    out.extend(lifecycle::TRANSITIONS.iter().map(|t| t.step.to_string()));
     out
 }
 

@@ -123,7 +123,35 @@ fn every_released_database_opens_migrates_and_keeps_its_records_and_audit_trail(
         for (table, n) in &before.records {
             assert_eq!(count(&after, table), *n, "{name}: {table} records");
         }
-        assert_eq!(after.change_log, before.change_log, "{name}: the change log");
+        // The log as it was, then the committees the upgrade made through the
+        // write path: the street's and one per community, each case given its
+        // community's (issue 16).
+        assert_eq!(after.change_log[..before.change_log.len()], before.change_log, "{name}: the change log");
+        let communities = count(&before, "community");
+        assert_eq!(count(&after, "mediation_committee"), communities + 1, "{name}: committees");
+        let made = after.change_log.len() - before.change_log.len();
+        assert_eq!(made as i64, communities + 1 + count(&before, "mediation_case"), "{name}: logged upgrade writes");
+        let unassigned: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM mediation_case WHERE committee_id IS NULL", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(unassigned, 0, "{name}");
+        if before.version >= 6 {
+            // 0.2.0's numbers stay as printed, and read back as per-PC numbers.
+            let old = Connection::open_with_flags(&fixture, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+            let numbers = |conn: &Connection| -> Vec<(String, String)> {
+                let mut stmt = conn.prepare("SELECT id, number FROM mediation_case ORDER BY id").unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+            };
+            let kept = numbers(store.conn());
+            assert_eq!(kept, numbers(&old), "{name}: case numbers unchanged");
+            for (_, number) in &kept {
+                assert!(
+                    matches!(mediation::numbering::parse(number), Some(mediation::numbering::Parsed::PerPc { .. })),
+                    "{name}: {number}"
+                );
+            }
+        }
         assert_eq!(after.audit_events, before.audit_events, "{name}: the audit events");
         assert_eq!(after.audit_events.iter().filter(|(_, action, _)| action == "export").count(), 1, "{name}");
 
@@ -340,5 +368,47 @@ fn after_upgrading_everyone_is_found_by_every_key_the_old_search_index_held() {
         let q = search::PersonQuery { text: keys[0].0.clone(), page: 1, page_size: 200, ..Default::default() };
         let page = search::search(store.conn(), &Actor::admin("升级"), &q, chrono::Utc::now().date_naive()).unwrap();
         assert!(page.items.iter().any(|p| p.id == keys[0].1), "{name}: found through the search itself");
+    }
+}
+
+/// Two PCs of one office upgrading apart make the same committees and give
+/// each case the same committee: after they sync, nothing disagrees.
+#[test]
+fn two_pcs_upgrading_apart_agree_on_the_committees_they_make() {
+    crate::support::config_dir();
+    let fixture = fixtures().into_iter().find(|f| f.to_string_lossy().contains("v0.3.0")).expect("0.3.0's fixture");
+    let dirs = [TempDir::new().unwrap(), TempDir::new().unwrap()];
+    for (i, dir) in dirs.iter().enumerate() {
+        std::fs::copy(&fixture, dir.path().join(DB_FILE)).unwrap();
+        if i == 1 {
+            // The second PC: the same records, an installation of its own.
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.execute("UPDATE installation SET id = '0190a1b2-0000-7000-8000-0000000000b2', pc_name = '二号机'", [])
+                .unwrap();
+        }
+    }
+    let mut pcs: Vec<Store> = dirs.iter().map(|d| Store::open_dir(d.path()).unwrap()).collect();
+    let committees = |s: &Store| dump::records(s.conn()).unwrap();
+    for (from, to) in [(0, 1), (1, 0)] {
+        let b = sync::bundle(pcs[from].conn(), pcs[from].installation_id(), sync::Kind::Changes).unwrap();
+        sync::apply(&mut pcs[to], &Actor::system(), &b).unwrap();
+    }
+    assert_eq!(committees(&pcs[0]), committees(&pcs[1]));
+    for s in &pcs {
+        assert!(sync::review::conflicts(s.conn(), &Actor::admin("admin")).unwrap().is_empty(), "no conflict");
+        let report = check::check(s.conn()).unwrap();
+        assert!(report.ok(), "{:?}", report.problems);
+        let kept: i64 =
+            s.conn().query_row("SELECT count(DISTINCT keeper) FROM mediation_committee", [], |r| r.get(0)).unwrap();
+        assert_eq!(kept, 1, "one keeper for every committee: the PC that set the office up");
+        let makers: i64 = s
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT installation_id) FROM change_log WHERE table_name = 'mediation_committee' AND op = 'insert'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(makers, 2, "each PC made them");
     }
 }

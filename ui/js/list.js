@@ -4,6 +4,9 @@
 import { errorBox, h, mount, table } from './dom.js';
 
 export const PAGE_SIZE = 50;
+/** How long typing rests before the search is asked (ms): less than a
+ * frame, less than any typist's gap between keys. */
+const SETTLE_MS = 10;
 
 /**
  * Mounts a list page and loads its first page.
@@ -67,11 +70,18 @@ export async function listPage({
   };
   const reset = (key, value) => { state[key] = value; state.page = 1; load(); };
   if (search) {
-    // Every keystroke asks at once (an answer takes a few milliseconds; a
-    // newer one wins), but not while a Chinese input method is composing.
+    // What is typed is asked for once the keys stop for SETTLE_MS (a burst
+    // of keys, or a pasted or committed name, asks once, not once per key,
+    // where each stale answer would hold up the newest), but not while a
+    // Chinese input method is composing.
     const [key, input] = search;
-    input.addEventListener('input', (ev) => { if (!ev.isComposing) reset(key, input.value); });
-    input.addEventListener('compositionend', () => reset(key, input.value));
+    let settle;
+    const typed = () => {
+      clearTimeout(settle);
+      settle = setTimeout(() => reset(key, input.value), SETTLE_MS);
+    };
+    input.addEventListener('input', (ev) => { if (!ev.isComposing) typed(); });
+    input.addEventListener('compositionend', typed);
   }
   for (const [key, el] of Object.entries(filters)) {
     el.addEventListener('change', () => reset(key, el.value));

@@ -1,12 +1,16 @@
-// 人民调解: the case list with its filters, the alerts (提醒), the mediator
-// roster (调解员名册) and the prevention entries (排查预防); the routes of
-// the register for app.js. 受理登记 is in mediation_register.js, the case page
-// in mediation_case.js, the printable documents in print.js.
+// 人民调解: the case list with its filters, the alerts (提醒) and the
+// prevention entries (排查预防); the routes of the register for app.js. The
+// mediator roster and the 排查表 are in mediation_work.js, 受理登记 in
+// mediation_register.js, the case page in mediation_case.js, the committees
+// (调委会) in mediation_committees.js, the printable documents in print.js
+// and print_docs.js.
 import { api } from './api.js';
 import { communitySelect, errorBox, field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { mediationRegisterPage } from './mediation_register.js';
 import { mediationCasePage } from './mediation_case.js';
+import { committeesPage } from './mediation_committees.js';
+import { mediatorsPage, screeningPage } from './mediation_work.js';
 
 /** The pages of the register, as app.js routes them: [hash, page, nav]. */
 export function mediationRoutes(ctx) {
@@ -17,11 +21,13 @@ export function mediationRoutes(ctx) {
     [/^#\/mediation\/alerts$/, () => alertsPage(ctx), 'mediation-alerts'],
     [/^#\/mediation\/mediators$/, () => mediatorsPage(ctx), 'mediators'],
     [/^#\/mediation\/prevention$/, () => preventionPage(ctx), 'prevention'],
+    [/^#\/mediation\/committees$/, () => committeesPage(ctx), 'committees'],
+    [/^#\/mediation\/screening$/, () => screeningPage(ctx), 'screening'],
   ];
 }
 
 /** A case's statuses, in the order of its life (see the core's lifecycle). */
-export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案'];
+export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案', '不予受理', '撤回', '终止调解'];
 
 export function statusTag(status) {
   return h(`span.mstatus.mstatus-${status}`, {}, status);
@@ -44,16 +50,18 @@ export function committeeChoice(ctx, name, id) {
 }
 
 // Kept across visits, so that coming back from a case finds the same list.
-const state = { dispute_type: '', source: '', status: '', mediator_id: '', community_id: '', from: '', to: '', page: 1 };
+const state = { dispute_type: '', source: '', status: '', mediator_id: '', committee_id: '', from: '', to: '', page: 1 };
 
 export async function mediationListPage(ctx) {
-  const mediators = await api.mediators();
+  const [mediators, committees] = await Promise.all([api.mediators(), api.mediationCommittees()]);
+  const own = ctx.session.community_id;
+  const mine = committees.filter((c) => !own || c.community_id === own).map((c) => [c.id, `${c.short_name}调委会`]);
   const controls = {
     dispute_type: h('select#med-type', {}, options(ctx.dicts.dispute_type, state.dispute_type, '全部类型')),
     source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
     status: h('select#med-status', {}, options(STATUSES, state.status, '全部状态')),
     mediator_id: h('select#med-mediator', {}, options(mediators.map((m) => [m.id, m.name]), state.mediator_id, '全部调解员')),
-    community_id: communitySelect(ctx, { id: 'med-community', selected: state.community_id, blank: '全部调委会', label: (c) => `${c.name}调委会` }),
+    committee_id: h('select#med-committee-filter', {}, options(mine, state.committee_id, '全部调委会')),
     from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),
     to: h('input#med-to', { type: 'date', value: state.to, title: '受理日期至' }),
   };
@@ -68,7 +76,7 @@ export async function mediationListPage(ctx) {
     title: '人民调解案件',
     totalId: 'med-total',
     action: h('a.button.primary#med-new', { href: '#/mediation/new' }, '+ 受理登记'),
-    toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.community_id,
+    toolbar: h('div.toolbar.med-toolbar', {}, controls.dispute_type, controls.source, controls.status, controls.mediator_id, controls.committee_id,
       h('span.period', {}, h('span.muted', {}, '受理日期'), controls.from, h('span.muted', {}, '至'), controls.to)),
     table: ['#med-table', [
       ['案号', (r) => r.number, 'case-number'],
@@ -108,34 +116,6 @@ export async function alertsPage() {
     ], { rows: alerts, empty: '没有需要提醒的案件', data: (a) => ({ id: a.case_id }), open: (a) => `#/mediation/case/${a.case_id}` })));
 }
 
-export async function mediatorsPage(ctx) {
-  const list = await api.mediators();
-  const form = h('form.card.inline#mediator-form', {},
-    h('h2', {}, '添加调解员'),
-    h('div.grid', {},
-      field('姓名', h('input#mediator-name', { name: 'name' }), { required: true }),
-      field('所属调委会', committeeChoice(ctx, 'community_id', 'mediator-committee'), { required: true }),
-      field('调解员证书编号', h('input#mediator-cert', { name: 'cert_no', placeholder: '如 TJ-2024-001' })),
-      field('联系电话', h('input#mediator-phone', { name: 'phone' }))),
-    h('div.actions', {}, h('button.primary#mediator-submit', { type: 'submit', disabled: ctx.session.role === 'read_only' }, '添加')));
-  onSubmit(form, async (v) => {
-    await api.addMediator({ ...v, name: v.name || '' });
-    toast('调解员已添加');
-    mediatorsPage(ctx);
-  });
-  mount(h('div.page', {},
-    h('div.page-head', {}, h('h1', {}, '调解员名册'), h('span.muted#mediator-total', {}, `共 ${list.length} 人`)),
-    h('div.med-columns', {},
-      table('#mediator-table', [
-        ['姓名', (m) => m.name, 'name'],
-        ['所属调委会', (m) => m.committee],
-        ['证书编号', (m) => m.cert_no || '—', 'mono'],
-        ['联系电话', (m) => m.phone || '—', 'mono'],
-      ], { rows: list, empty: '名册中还没有调解员，请在右侧添加' }),
-      form)));
-  if (!list.length) document.getElementById('mediator-name')?.focus();
-}
-
 /** The prevention counts, as the statistics name them. */
 const PREVENTION = [
   ['screenings', '排查次数'],
@@ -146,6 +126,9 @@ const PREVENTION = [
   ['petition_cases', '防止群体性上访（件）'],
   ['petition_persons', '防止群体性上访（人）'],
   ['fights_prevented', '防止群体性械斗（件）'],
+  ['fight_persons', '防止群体性械斗（人）'],
+  ['suicide_cases', '防止因民间纠纷引起自杀（件）'],
+  ['suicide_persons', '防止因民间纠纷引起自杀（人）'],
 ];
 const period = { from: `${today().slice(0, 4)}-01-01`, to: today() };
 

@@ -1,12 +1,16 @@
 // The case page (调解案件): the case and its parties, the timeline of steps
 // (each dated and signed), and the form of the step that may come next —
 // only the steps the core lists (`next_steps`), plus 司法确认 while the core
-// says a written agreement may still go to court (`judicial_open`). Printable documents open from the head.
+// says a written agreement may still go to court (`judicial_open`) and the
+// court's ruling once applied for (`ruling_open`). Printable documents open
+// from the head; a case not yet numbered (待编号) says why.
 import { field, h, mount, onSubmit, options, table, toast, today, yuan } from './dom.js';
 import { api } from './api.js';
 import { signName, statusTag } from './mediation.js';
 import { SIDES } from './mediation_register.js';
 import { openPrint } from './print.js';
+import { caseFileButtons } from './print_docs.js';
+import { difficultyCard } from './mediation_work.js';
 
 /** Who signs each step, as the timeline and the form call them. */
 const SIGNER = { 受理: '受理人', 调查: '调查人', 调解: '记录人', 回访: '回访人' };
@@ -31,7 +35,10 @@ export async function mediationCasePage(ctx, id) {
       h('span#mediation-status', {}, statusTag(r.status)),
       h('span.muted', {}, `${r.dispute_type} · ${r.source} · ${r.committee}`),
       h('span.print-buttons', {}, printButtons)),
+    d.number_note ? h('p.notice#number-note', {}, d.number_note) : null,
+    caseFileButtons(d, openPrint),
     facts(d),
+    await difficultyCard(ctx, d),
     partiesCard(d),
     h('div.med-columns', {},
       h('section.card#timeline-card', {}, h('h2', {}, `办理经过（${d.timeline.length}）`), timeline(d)),
@@ -45,15 +52,18 @@ function facts(d) {
       ['协议内容', d.agreement_terms],
       ['履行', [d.performance_way, d.performance_place, d.performance_deadline && `${d.performance_deadline}前`].filter(Boolean).join('；')],
       ['履行情况', [d.performance, d.performed_on].filter(Boolean).join('，')],
-      ['司法确认', d.judicial_applied_on ? `${d.judicial_applied_on}申请` : '']]
+      ['司法确认', d.judicial_applied_on ? `${d.judicial_applied_on}申请` : ''],
+      ['法院裁定', d.judicial_ruled_on ? `${d.judicial_court}${d.judicial_ruling_no}，${d.judicial_ruled_on}裁定${d.judicial_outcome}` : '']]
     : [];
   const rows = [
-    ['受理日期', r.received_on], ['调委会', r.committee],
+    ['受理日期', r.received_on], ['调委会', d.committee_name || r.committee],
+    ['程序', d.procedure], ['办结期限', d.outcome ? '' : d.deadline + (d.extended_to ? '（已延期）' : '')],
     ['纠纷类型', r.dispute_type], ['案件来源', r.source],
     ['调解员', d.mediators.map((m) => m.name + (m.cert_no ? `（${m.cert_no}）` : '')).join('、')], ['涉及金额', d.amount_cents ? `${yuan(d.amount_cents)}元` : ''],
     ['纠纷简要情况', d.summary, true], ['申请事项', d.requests, true],
     ...agreement.map(([k, v]) => [k, v, k === '协议内容']),
     ...(d.failed_reason ? [['调解不成原因', d.failed_reason, true], ['告知途径', d.referral]] : []),
+    ...(d.outcome_reason ? [[`${d.outcome}原因`, d.outcome_reason, true]] : []),
     ...(d.closed_on ? [['结案日期', d.closed_on]] : []),
   ].filter(([, v]) => v);
   return h('dl.facts.card#mediation-facts', {}, rows.flatMap(([k, v, wide]) => [h(`dt${wide ? '.wide' : ''}`, {}, k), h(`dd${wide ? '.wide' : ''}`, {}, v)]));
@@ -91,7 +101,7 @@ function timeline(d) {
 }
 
 function stepPanel(ctx, d) {
-  const steps = [...d.next_steps, ...(d.judicial_open ? ['司法确认'] : [])];
+  const steps = [...d.next_steps, ...(d.judicial_open ? ['司法确认'] : []), ...(d.ruling_open ? ['司法确认裁定'] : [])];
   if (!steps.length) {
     return h('section.card#step-panel', {}, h('h2', {}, '下一步'), h('p.notice#case-closed', {}, d.closed_on ? `本案已于${d.closed_on}结案。` : '本案没有可办理的步骤。'));
   }
@@ -165,6 +175,24 @@ function stepFields(ctx, d, step) {
       ];
     case '结案':
       return [field('结案说明', area('content', 2, { placeholder: '如 协议已履行完毕，当事人满意' }), { wide: true })];
+    case '不予受理':
+      return [field('不予受理的理由', area('reason', 3, { id: 'step-reason', placeholder: '如 属于人民法院正在审理的纠纷' }), { required: true, wide: true })];
+    case '撤回':
+      return [field('撤回情况', area('reason', 2, { id: 'step-reason', placeholder: '如 申请人自行和解，申请撤回' }), { wide: true })];
+    case '终止调解':
+      return [field('终止调解的原因', area('reason', 3, { id: 'step-reason', placeholder: '如 被申请人明确拒绝继续调解' }), { required: true, wide: true })];
+    case '延期':
+      return [
+        field('延期至', text('new_deadline', { type: 'date', id: 'step-new-deadline' }), { required: true }),
+        field('双方同意', h('label.check', { dataset: { name: 'consent' } }, h('input#step-consent', { type: 'checkbox', name: 'consent' }), '双方当事人均同意延期')),
+        field('延期理由', area('reason', 2, { id: 'step-reason', placeholder: '如 需等待损失鉴定结果' }), { wide: true }),
+      ];
+    case '司法确认裁定':
+      return [
+        field('作出裁定的法院', text('court', { id: 'step-court', placeholder: '如 某区人民法院' }), { required: true }),
+        field('裁定书文号', text('ruling_no', { id: 'step-ruling-no', placeholder: '如 （2026）京0105民特12号' }), { required: true }),
+        field('裁定结果', h('select#step-ruling', { name: 'ruling' }, options(['确认', '驳回'], '', '请选择')), { required: true }),
+      ];
     case '司法确认': {
       const closes = d.agreement_on ? addDays(d.agreement_on, 30) : '';
       return [
@@ -186,7 +214,7 @@ function addDays(date, n) {
 function stepForm(ctx, d, step) {
   const form = h('form.step-form#step-form', { dataset: { step } },
     h('div.grid', {},
-      field(step === '司法确认' ? '申请日期' : '日期', h('input', { name: 'date', type: 'date', value: today(), id: 'step-date' }), { required: true }),
+      field({ 司法确认: '申请日期', 司法确认裁定: '裁定日期' }[step] || '日期', h('input', { name: 'date', type: 'date', value: today(), id: 'step-date' }), { required: true }),
       field(`${signer(step)}（签名）`, h('input', { name: 'staff', value: signName(ctx), id: 'step-staff' }), { required: true }),
       stepFields(ctx, d, step)),
     h('div.actions', {}, h('button.primary#step-submit', { type: 'submit' }, `登记“${step}”`)));

@@ -1,17 +1,26 @@
 // 受理登记: a dispute with its committee, mediators and the parties on both
-// sides (one row per party, added and removed per side). The core numbers the
-// case and checks everything; an ID number typed in a party row is checked
-// as it is typed, like on the roster.
+// sides (one row per party, added and removed per side), or, by 简易程序, a
+// dispute settled on the spot: the session and the agreement recorded with
+// the intake, the day it happened. The core numbers the case (or leaves it
+// 待编号 on a PC that does not number the committee's cases) and checks
+// everything; an ID number typed in a party row is checked as it is typed.
+// 立案 from a row of the 排查表 registers the case and links the row in one write.
 import { api } from './api.js';
 import { field, h, mount, onSubmit, options, table, toast, today } from './dom.js';
-import { committeeChoice, signName } from './mediation.js';
+import { signName } from './mediation.js';
+import { prefillFromScreening, takeScreening } from './mediation_work.js';
 
 export const SIDES = [['申请方', 'applicant'], ['被申请方', 'respondent']];
 /** Fields of one party: the core names these when a party is refused. */
 const PARTY_FIELDS = ['side', 'name', 'id_number', 'sex', 'ethnicity', 'age', 'occupation', 'phone', 'address'];
 
 export async function mediationRegisterPage(ctx) {
-  const mediators = await api.mediators();
+  const screening = takeScreening();
+  const [mediators, committees, choices] = await Promise.all([api.mediators(), api.mediationCommittees(), api.mediationChoices()]);
+  const own = ctx.session.community_id;
+  const mine = committees.filter((c) => c.active && (!own || c.community_id === own));
+  const committee = h('select#med-committee', { name: 'committee_id' },
+    options(mine.map((c) => [c.id, c.name + (c.kept_here ? '' : '（本机登记的案件待编号）')]), mine[0]?.id || ''));
   const text = (name, attrs = {}) => h('input', { name, ...attrs });
   const mediatorBox = mediators.length
     ? h('div.checks.mediator-checks#mediator-checks', { dataset: { name: 'mediator_ids' } },
@@ -20,18 +29,21 @@ export async function mediationRegisterPage(ctx) {
         m.name, h('span.muted', {}, `（${m.committee}）`))))
     : h('div.notice#mediator-checks', { dataset: { name: 'mediator_ids' } }, '调解员名册中还没有调解员，请先到', h('a', { href: '#/mediation/mediators' }, '调解员名册'), '添加。');
   const sides = SIDES.map(([side, key]) => partySide(side, key));
+  const simple = onTheSpot();
   const form = h('form.card.form#mediation-form', {},
     h('h2', {}, '纠纷情况'),
     h('div.grid', {},
-      field('受理调委会', committeeChoice(ctx, 'community_id', 'med-committee'), { required: true }),
+      field('受理调委会', committee, { required: true }),
       field('纠纷类型', h('select#med-dispute-type', { name: 'dispute_type' }, options(ctx.dicts.dispute_type, '', '请选择')), { required: true }),
       field('案件来源', h('select#med-source-input', { name: 'source' }, options(ctx.dicts.dispute_source, '', '请选择')), { required: true }),
       field('受理日期', h('input', { name: 'received_on', type: 'date', value: today() }), { required: true }),
       field('受理人', text('staff', { value: signName(ctx) }), { required: true }),
       field('涉及金额（元）', text('amount', { inputMode: 'decimal', placeholder: '没有可不填' })),
+      field('案件难度', h('select#med-difficulty', { name: 'difficulty' }, options(choices.difficulties, '一般'))),
       field('纠纷简要情况', h('textarea#med-summary', { name: 'summary', rows: 3 }), { required: true, wide: true }),
       field('当事人申请事项', h('textarea#med-requests', { name: 'requests', rows: 2, placeholder: '当事人请求调委会解决的事项' }), { wide: true }),
       field('调解员', mediatorBox, { required: true, wide: true })),
+    simple.el,
     h('h2', {}, '当事人', h('span.muted.small-note', {}, '每方可有多名当事人；填写身份证号的，性别和年龄按身份证号计算')),
     h('span.field-error.parties-error', { dataset: { for: 'parties' } }),
     sides.map((s) => s.el),
@@ -39,7 +51,8 @@ export async function mediationRegisterPage(ctx) {
 
   onSubmit(form, async (v) => {
     const input = {
-      community_id: v.community_id,
+      committee_id: v.committee_id,
+      simple: simple.value(v),
       dispute_type: v.dispute_type || '',
       source: v.source || '',
       mediator_ids: v.mediator_ids || [],
@@ -49,15 +62,50 @@ export async function mediationRegisterPage(ctx) {
       received_on: v.received_on || '',
       staff: v.staff || '',
       parties: sides.flatMap((s) => s.parties()),
+      difficulty: v.difficulty,
     };
-    const id = await api.mediationRegister(input);
+    const id = await (screening ? api.screeningOpenCase(screening.id, input) : api.mediationRegister(input));
     toast('已受理登记');
     location.hash = `#/mediation/case/${id}`;
   }, { error: (err) => partyAware(form, err) });
   mount(h('div.page', {},
     h('div.page-head', {}, h('a.back', { href: '#/mediation' }, '← 调解案件'), h('h1', {}, '受理登记'),
-      h('span.muted', {}, '案号在登记时按本机编号和年度自动生成')),
+      h('span.muted', {}, '案号按调委会和年度编排，由该调委会的编号电脑自动生成')),
+    screening ? h('p.notice#from-screening', {}, `由排查登记立案：${screening.date} ${screening.community} ${screening.parties}（登记后与该排查记录关联）`) : null,
     form));
+  if (screening) {
+    // The row's community's committee (the street's for a row of the street's).
+    const own = mine.find((c) => (c.community_id || null) === (screening.community_id || null));
+    if (own) committee.value = own.id;
+    prefillFromScreening(form, screening);
+  }
+}
+
+/** 简易程序: a tick that opens the fields of the session and the oral (or
+ *  written) agreement reached on the spot. */
+function onTheSpot() {
+  const body = h('div.grid#simple-fields', { hidden: true },
+    field('调解情况', h('textarea#simple-content', { name: 'content', rows: 3, placeholder: '当场调解的经过、各方意见' }), { required: true, wide: true }),
+    field('协议形式', h('div.checks#simple-kind', { dataset: { name: 'agreement_kind' } },
+      ['口头', '书面'].map((k) => h('label.check', {}, h('input', { type: 'radio', name: 'simple_kind', value: k, checked: k === '口头' }), `${k}协议`)))),
+    field('履行期限（书面协议必填）', h('input#simple-deadline', { name: 'performance_deadline', type: 'date' })),
+    field('协议内容', h('textarea#simple-terms', { name: 'terms', rows: 3, placeholder: '双方当场达成的约定' }), { required: true, wide: true }),
+    field('当场履行', h('label.check', { dataset: { name: 'performed' } }, h('input#simple-performed', { type: 'checkbox', name: 'simple_performed' }), '协议已当场履行完毕')));
+  const tick = h('input#simple-procedure', { type: 'checkbox', name: 'simple_procedure', onchange: () => { body.hidden = !tick.checked; } });
+  const el = h('section.simple-procedure', {},
+    h('label.check.simple-tick', {}, tick, h('b', {}, '简易程序（当场调解）'),
+      h('span.muted', {}, '：纠纷当场调解、当场达成协议的，受理、调解和协议一并登记，日期均为受理日期')),
+    body);
+  const value = (v) => (tick.checked
+    ? {
+      content: v.content || '',
+      agreement_kind: el.querySelector('input[name=simple_kind]:checked')?.value || '口头',
+      terms: v.terms || '',
+      performance_deadline: v.performance_deadline,
+      performed: !!v.simple_performed,
+    }
+    : null);
+  return { el, value };
 }
 
 /** A party's error goes beside the parties (the core does not say which row);

@@ -1,6 +1,7 @@
 // Printable documents of a mediation case, as A4 pages in a print view over
 // the app: 受理登记表, 人民调解协议书 (written agreements: one copy per party
-// and one the committee keeps) and 回访记录. 打印 opens the system's print
+// and one the committee keeps) and 回访记录; the case file's 申请书, 告知书,
+// 调解笔录, 卷宗封面 and 卷内目录 are drawn by print_docs.js. 打印 opens the system's print
 // dialog; 另存为PDF has the app print the same pages into a PDF file without
 // it. print.css lays the pages out for both. The documents that identify the
 // parties (登记表, 协议书) print them from the core's print detail: full ID
@@ -9,8 +10,11 @@
 import { api } from './api.js';
 import { h, toast, yuan } from './dom.js';
 import { cnDate } from './mediation.js';
+import { DOC_TITLES, docSheets } from './print_docs.js';
 
 const TITLES = { register: '人民调解受理登记表', agreement: '人民调解协议书', visit: '人民调解回访记录' };
+// Read when a view opens, never while the modules load (print_docs.js imports this one).
+const titleOf = (kind) => TITLES[kind] || DOC_TITLES[kind];
 const BLANK_DATE = '　　　　年　　月　　日';
 // WebKitGTK (Linux) and WebView2 (Windows, Chromium) scale printed pages
 // differently; print.css evens it out.
@@ -18,6 +22,7 @@ const ENGINE = /Chrome\//.test(navigator.userAgent) ? 'chromium' : 'webkit';
 
 /** The committee's full name: 和平街道人民调解委员会, 和平街道和平社区人民调解委员会. */
 export function committeeName(d) {
+  if (d.committee_name) return d.committee_name;
   const c = d.row.committee;
   return c === '街道调委会' ? `${d.office}人民调解委员会` : `${d.office}${c.replace(/调委会$/, '')}人民调解委员会`;
 }
@@ -30,7 +35,7 @@ export async function openPrint(kind, d) {
     const where = location.hash;
     opening = true;
     try {
-      d = await api.mediationPrintDetail(d.row.id);
+      d = await (DOC_TITLES[kind] ? api.mediationDocument(d.row.id, kind) : api.mediationPrintDetail(d.row.id));
     } catch (err) {
       toast(err.message, 5000);
       return;
@@ -41,20 +46,22 @@ export async function openPrint(kind, d) {
     if (location.hash !== where || document.getElementById('nav').hidden) return;
   }
   closePrint();
-  const sheets = kind === 'agreement' ? agreementCopies(d) : [kind === 'visit' ? visitSheet(d) : registerSheet(d)];
-  const view = h('div#print-view', { dataset: { doc: kind, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${TITLES[kind]}` },
+  const sheets = DOC_TITLES[kind] ? docSheets(kind, d)
+    : kind === 'agreement' ? agreementCopies(d) : [kind === 'visit' ? visitSheet(d) : registerSheet(d)];
+  const view = h('div#print-view', { dataset: { doc: kind, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${titleOf(kind)}` },
     h('div.print-toolbar', {},
-      h('b', {}, `打印预览：${TITLES[kind]}`),
+      h('b', {}, `打印预览：${titleOf(kind)}`),
       h('span.muted', {}, `A4 纸，共 ${sheets.length} 页${kind === 'agreement' ? `（${sheets.length} 份）` : ''}`,
         ENGINE === 'webkit' ? '' : '；打印对话框中可选择“另存为 PDF”'),
       h('button.primary#print-go', { type: 'button', onclick: () => window.print() }, '打印'),
       // Windows' print dialog saves PDFs itself; the app does it on Linux.
       ENGINE === 'webkit'
-        ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(`${TITLES[kind]}-${d.row.number}`) }, '另存为PDF')
+        ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(`${titleOf(kind)}-${d.row.number}`) }, '另存为PDF')
         : null,
       h('button#print-close', { type: 'button', onclick: closePrint }, '关闭'),
       // On the toolbar, never on the paper.
       d.id_note ? h('div#print-id-note.print-note', { role: 'note' }, d.id_note) : null,
+      d.number_note ? h('div#print-number-note.print-note', { role: 'note' }, d.number_note) : null,
       h('div#print-status.print-status', { role: 'status', hidden: true })),
     h('div.print-pages', {}, sheets));
   document.body.append(view);
@@ -104,21 +111,21 @@ window.addEventListener('hashchange', closePrint);
 new MutationObserver(() => { if (document.getElementById('nav').hidden) closePrint(); })
   .observe(document.getElementById('nav'), { attributes: true, attributeFilter: ['hidden'] });
 
-const sheet = (cls, ...children) => h(`section.sheet.${cls}`, {}, ...children);
+export const sheet = (cls, ...children) => h(`section.sheet.${cls}`, {}, ...children);
 const title = (kind) => h('h1.doc-title', {}, TITLES[kind]);
 const numberLine = (d) => h('div.doc-number', {}, d.row.number);
-const line = (cls = '') => h(`span.sign-line${cls}`);
+export const line = (cls = '') => h(`span.sign-line${cls}`);
 /** Text as typed, a paragraph (indented two characters) for each line. */
-const paras = (text) => (text || '').split('\n').filter((l) => l.trim()).map((l) => h('p.para', {}, l.trim()));
+export const paras = (text) => (text || '').split('\n').filter((l) => l.trim()).map((l) => h('p.para', {}, l.trim()));
 
 /** 申请方：甲一，男，汉族，55岁，工人，住…，联系电话…，身份证号… */
-function partyText(p) {
+export function partyText(p) {
   return [p.name, p.sex, p.ethnicity, p.age != null ? `${p.age}岁` : null, p.occupation && `职业：${p.occupation}`,
     p.address && `住址：${p.address}`, p.phone && `联系电话：${p.phone}`, p.id_number && `身份证号：${p.id_number}`]
     .filter(Boolean).join('，') + '。';
 }
 
-function seal(d, date) {
+export function seal(d, date) {
   return h('div.seal', {},
     h('div.seal-space'),
     h('div.seal-name', {}, `${committeeName(d)}（盖章）`),
@@ -162,11 +169,11 @@ function agreementSheet(d, copies, mark) {
 }
 
 /** A bordered table over columns of the given widths (percent). */
-function grid(widths, rows) {
+export function grid(widths, rows) {
   return h('table.doc-grid', {}, h('colgroup', {}, widths.map((w) => h('col', { style: `width:${w}%` }))), h('tbody', {}, rows));
 }
-const th = (text, span = 1, attrs = {}) => h('th', { colSpan: span, ...attrs }, text);
-const td = (text, span = 1, cls) => h('td', { colSpan: span, class: cls }, text ?? '');
+export const th = (text, span = 1, attrs = {}) => h('th', { colSpan: span, ...attrs }, text);
+export const td = (text, span = 1, cls) => h('td', { colSpan: span, class: cls }, text ?? '');
 /** A label in a column of its own, one character a line (申/请/方). */
 const sideLabel = (side, rows) => h('th.side', { rowSpan: rows }, [...side].flatMap((c, i) => (i ? [h('br'), c] : [c])));
 

@@ -1,6 +1,7 @@
 //! 人民调解: cases from 受理 to 结案, the mediator roster, alerts and the
 //! prevention entries. Like every command: the session, one core call, the
 //! error as `{code, message, field?}`.
+use street_ledger::mediation::committee::{self, Committee, CommitteeInput};
 use street_ledger::mediation::lifecycle::{self, StepInput};
 use street_ledger::mediation::{
     self, Alert, CaseDetail, CaseInput, CaseQuery, CaseRow, Mediator, MediatorInput, PreventionInput,
@@ -57,4 +58,22 @@ pub fn prevention_list(state: State<AppState>, from: String, to: String) -> Repl
 #[tauri::command(async)]
 pub fn add_prevention(state: State<AppState>, input: PreventionInput) -> Reply<String> {
     with(&state, |s, a| mediation::add_prevention(s, a, &input, today()))
+}
+
+/// 调委会: every committee, with the PC that numbers its cases.
+#[tauri::command(async)]
+pub fn mediation_committees(state: State<AppState>) -> Reply<Vec<Committee>> {
+    with(&state, |s, _| committee::list(s.conn(), s.installation_id()))
+}
+
+/// Adds or changes a committee (administrators); returns its id.
+#[tauri::command(async)]
+pub fn save_committee(state: State<AppState>, input: CommitteeInput) -> Reply<String> {
+    with(&state, |s, a| committee::save(s, a, &input))
+}
+
+/// Makes this PC number a committee's cases (administrators, after the warning).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn keep_committee_here(state: State<AppState>, committee_id: String, confirmed: bool) -> Reply<()> {
+    with(&state, |s, a| committee::keep_here(s, a, &committee_id, confirmed))
 }

@@ -18,6 +18,7 @@ mod employment;
 pub mod firstrun;
 mod login;
 mod mediation;
+mod mediation_work;
 mod print;
 mod probe;
 mod reports;
@@ -162,7 +163,23 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         mediation::add_mediator,
         mediation::prevention_list,
         mediation::add_prevention,
+        mediation::mediation_committees,
+        mediation::save_committee,
+        mediation::keep_committee_here,
         print::mediation_print_detail,
-        print::save_print_pdf
+        print::save_print_pdf,
+        mediation_work::mediation_choices,
+        mediation_work::mediator_roster,
+        mediation_work::update_mediator,
+        mediation_work::mediator_trainings,
+        mediation_work::add_mediator_training,
+        mediation_work::case_difficulty,
+        mediation_work::set_case_difficulty,
+        mediation_work::screening_list,
+        mediation_work::add_screening,
+        mediation_work::update_screening,
+        mediation_work::screening_open_case,
+        mediation_work::screening_link_case,
+        mediation_work::mediation_document
     ]
 }

@@ -6,6 +6,8 @@ mod firstrun;
 mod harness;
 mod latency;
 mod mediation;
+mod mediation_procedures;
+mod mediation_work;
 mod reports;
 mod sync;
 

@@ -87,7 +87,7 @@ async fn choose_step(app: &App, step: &str) {
 
 /// Waits (printing takes seconds) for 另存为PDF to say where it saved, and
 /// returns that path.
-async fn saved_pdf(app: &App) -> PathBuf {
+pub(crate) async fn saved_pdf(app: &App) -> PathBuf {
     for _ in 0..1200 {
         let class = app.attr("#print-status", "class").await;
         if class.contains("done") || class.contains("failed") {
@@ -106,7 +106,7 @@ async fn saved_pdf(app: &App) -> PathBuf {
 /// justified Chinese comes out spaced); the PDF itself and its first page, as
 /// `<name>.pdf` and `<name>-pdf.png`, go among the screenshots. None without
 /// poppler-utils.
-fn pdf_text_and_picture(pdf: &Path, name: &str) -> Option<(String, String)> {
+pub(crate) fn pdf_text_and_picture(pdf: &Path, name: &str) -> Option<(String, String)> {
     let run = |command: &mut Command| -> Option<String> {
         let out = command.output().ok()?;
         assert!(out.status.success(), "{command:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -170,7 +170,7 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
 
     // 受理登记: two parties on each side (a third added and removed again).
     app.click("#nav a[data-nav=mediation-new]").await;
-    app.select("#med-committee", "和平社区人民调解委员会").await;
+    app.select("#med-committee", "和平街道和平社区人民调解委员会").await;
     app.select("#med-source-input", "当事人申请").await;
     app.type_into("#med-summary", "张家楼上卫生间漏水，渗到楼下李家的厨房，双方为维修和赔偿发生争执。").await;
     app.type_into("#med-requests", "修好漏水，赔偿厨房吊顶损失").await;
@@ -193,7 +193,7 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     app.screenshot("40-mediation-register").await;
     app.click("#med-submit").await;
     let year = today().format("%Y").to_string();
-    app.text_with("#mediation-number", &format!("({year})和平街人调字第1-1号")).await;
+    app.text_with("#mediation-number", &format!("（{year}）和平社区人调字第1号")).await;
     app.text_with("#applicant-parties", "李德胜").await;
     let case_id = app.client.execute("return location.hash.split('/').pop()", vec![]).await.unwrap();
     let case_id = case_id.as_str().unwrap().to_string();
@@ -264,7 +264,7 @@ async fn a_dispute_is_registered_mediated_and_its_written_agreement_printed_for_
     assert!(!preview.contains("********"), "no masked number on the agreement");
     assert!(app.client.find(fantoccini::Locator::Css("#print-id-note")).await.is_err(), "nothing masked to explain");
     // The case number heads every copy of the agreement.
-    let number = format!("({year})和平街人调字第1-1号");
+    let number = format!("（{year}）和平社区人调字第1号");
     let copies = app.client.find_all(fantoccini::Locator::Css("#print-view .sheet")).await.unwrap();
     assert_eq!(copies.len(), 5);
     for copy in &copies {
