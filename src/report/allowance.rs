@@ -107,7 +107,7 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period) -> Result<Vec
             "发放名册",
             "高龄津贴发放名册",
             &main_cols,
-            &[5., 10., 8., 20., 11., 10., 8., 9., 9., 9., 22.],
+            &[5., 10., 8., 20., 11., 10., 8., 12., 10., 12., 22.],
             main_rows,
             notes,
         ),
@@ -159,9 +159,12 @@ fn sheet(
         row[0] = Cell::Int(n as i64 + 1);
     }
     let groups: Vec<(&str, &[&str])> = cols.iter().map(|c| (*c, &[][..])).collect();
+    // A sum of monthly standards means nothing: that column's 合计 is blank.
     let total = total_row(&rows, |t| {
-        if !t.is_empty() {
-            t[0] = Cell::text("合计");
+        for (cell, col) in t.iter_mut().zip(cols).skip(1) {
+            if *col == "标准" {
+                *cell = Cell::text("");
+            }
         }
     });
     // An empty list still has its 合计 row, of zeros.
@@ -184,8 +187,9 @@ fn sheet(
     }
 }
 
+/// The columns a 合计 row sums as money (标准 is not summed).
 fn money(col: &str) -> bool {
-    col.contains("金额") || matches!(col, "标准" | "补发" | "合计" | "增减")
+    col.contains("金额") || matches!(col, "补发" | "合计" | "增减")
 }
 
 fn tier(rules: &Rules, pay: &MonthPay) -> String {

@@ -247,3 +247,19 @@ fn the_roster_file_has_every_sheet_with_its_total_row() {
         );
     }
 }
+
+#[test]
+fn applying_is_offered_from_the_80th_birthday_month() {
+    let mut o = office();
+    let dongfeng = o.dongfeng.clone();
+    let can_apply = |o: &Office, id: &str| allowance::of_elderly(o.store.conn(), &clerk(), id, today()).unwrap().can_apply;
+    // Today is 2025-06-16: 80 on the 30th of this month, or not before July.
+    let this_month = o.register(&elder("许本月", &id_number(1945, 6, 30, 11), &dongfeng));
+    let next_month = o.register(&elder("何下月", &id_number(1945, 7, 1, 11), &dongfeng));
+    assert!(can_apply(&o, &this_month));
+    assert!(!can_apply(&o, &next_month));
+    let input = ApplyInput { applied_on: today().to_string(), ..Default::default() };
+    allowance::apply(&mut o.store, &clerk(), &this_month, &input, today()).unwrap();
+    assert!(!can_apply(&o, &this_month), "once applied, the allowance is shown instead");
+    assert!(allowance::apply(&mut o.store, &clerk(), &next_month, &input, today()).is_err());
+}

@@ -106,7 +106,8 @@ pub struct AllowanceView {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AllowanceState {
     pub allowance: Option<AllowanceView>,
-    /// 申请 is offered (on the roster, old enough this month or next).
+    /// 申请 is offered (on the roster, the first tier's birthday in this
+    /// month or before).
     pub can_apply: bool,
     pub account_kinds: Vec<&'static str>,
     pub stop_reasons: Vec<&'static str>,
@@ -434,7 +435,10 @@ pub fn of_elderly(conn: &Connection, actor: &Actor, elderly_id: &str, today: Nai
             history: e.history,
         }
     });
-    let old_enough = entry.person.age.is_some_and(|a| a as i32 + 1 >= rules.min_age());
+    // As [`apply_in`] reads it: the birthday of the first tier's age falls
+    // in this month or before.
+    let birth = entry.person.birth_date.as_deref().and_then(parse);
+    let old_enough = birth.is_some_and(|b| month_of(today) >= month_of(b) + 12 * rules.min_age());
     Ok(AllowanceState {
         can_apply: allowance.is_none() && entry.status == super::ACTIVE && old_enough,
         allowance,
