@@ -167,7 +167,7 @@ fn a_raise_from_july_keeps_the_first_half_year_at_the_old_amount() {
 #[test]
 fn the_survival_check_falls_due_a_year_after_the_last_one() {
     let mut o = office();
-    let (_, overdue) = grant(&mut o, "冯到期", (1940, 1, 10), "2024-06-01");
+    let (overdue_elderly, overdue) = grant(&mut o, "冯到期", (1940, 1, 10), "2024-06-01");
     grant(&mut o, "陈将到", (1940, 2, 10), "2024-07-10");
     grant(&mut o, "褚未到", (1940, 3, 10), "2024-08-01");
     let names = |o: &Office| -> Vec<(String, i64)> {
@@ -176,8 +176,13 @@ fn the_survival_check_falls_due_a_year_after_the_last_one() {
     };
     // 2025-06-01 passed 15 days ago; 2025-07-10 is within 30 days; 2025-08-01 is not.
     assert_eq!(names(&o), [("冯到期".to_string(), 15), ("陈将到".to_string(), -24)]);
+    let due = allowance::checks_due(o.store.conn(), &clerk(), None, today()).unwrap();
+    assert_eq!((due[0].last_check.as_deref(), due[0].due_on.as_str()), (None, "2025-06-01"), "never checked");
     act(&mut o, &overdue, "survival_check", "2025-06-16", None).unwrap();
     assert_eq!(names(&o), [("陈将到".to_string(), -24)]);
+    let view = |id: &str| allowance::of_elderly(o.store.conn(), &clerk(), id, today()).unwrap().allowance.unwrap();
+    let checked = view(&overdue_elderly);
+    assert_eq!((checked.last_check.as_deref(), checked.check_due_on.as_str()), (Some("2025-06-16"), "2026-06-16"));
 }
 
 #[test]
@@ -252,7 +257,8 @@ fn the_roster_file_has_every_sheet_with_its_total_row() {
 fn applying_is_offered_from_the_80th_birthday_month() {
     let mut o = office();
     let dongfeng = o.dongfeng.clone();
-    let can_apply = |o: &Office, id: &str| allowance::of_elderly(o.store.conn(), &clerk(), id, today()).unwrap().can_apply;
+    let can_apply =
+        |o: &Office, id: &str| allowance::of_elderly(o.store.conn(), &clerk(), id, today()).unwrap().can_apply;
     // Today is 2025-06-16: 80 on the 30th of this month, or not before July.
     let this_month = o.register(&elder("许本月", &id_number(1945, 6, 30, 11), &dongfeng));
     let next_month = o.register(&elder("何下月", &id_number(1945, 7, 1, 11), &dongfeng));
@@ -260,6 +266,14 @@ fn applying_is_offered_from_the_80th_birthday_month() {
     assert!(!can_apply(&o, &next_month));
     let input = ApplyInput { applied_on: today().to_string(), ..Default::default() };
     allowance::apply(&mut o.store, &clerk(), &this_month, &input, today()).unwrap();
-    assert!(!can_apply(&o, &this_month), "once applied, the allowance is shown instead");
+    let state = allowance::of_elderly(o.store.conn(), &clerk(), &this_month, today()).unwrap();
+    assert!(!state.can_apply, "once applied, the allowance is shown instead");
+    let view = state.allowance.unwrap();
+    // Not paid in the birthday month: the tier shown is the one July pays.
+    assert_eq!(
+        (view.tier.as_deref(), view.this_month_cents, view.first_month.as_str()),
+        (Some("80-89岁"), 0, "2025-07")
+    );
+    assert_eq!((view.last_check, view.check_due_on.as_str()), (None, "2026-06-16"), "due a year after applying");
     assert!(allowance::apply(&mut o.store, &clerk(), &next_month, &input, today()).is_err());
 }

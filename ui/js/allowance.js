@@ -31,7 +31,7 @@ function section(state, e, reload) {
     ['年龄段', a.tier], ['本月金额（元）', yuan(a.this_month_cents)], ['本月补发（元）', yuan(a.backpay_cents)],
     ['起发月份', a.first_month], ['申请日期', a.applied_on],
     ['账号', [a.account_kind, a.bank, a.account_masked].filter(Boolean).join(' ')],
-    ['上次生存认证', a.last_check], ['下次认证到期', a.check_due_on],
+    ['上次生存认证', a.last_check || '未认证'], ['下次认证到期', a.check_due_on],
   ];
   const out = [h('dl.facts.card#allowance-facts', {}, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]))];
   if (a.actions.length) {
@@ -67,7 +67,7 @@ export async function allowancePage(ctx) {
     ['社区', (r) => r.community_name],
     ['身份证号', (r) => r.id_number_masked, 'mono'],
     ['津贴状态', (r) => r.status],
-    ['上次认证', (r) => r.last_check],
+    ['上次认证', (r) => r.last_check || `未认证（${r.applied_on}申请）`],
     ['认证到期', (r) => r.due_on],
     ['逾期天数', (r) => (r.days_overdue >= 0 ? r.days_overdue : `还有${-r.days_overdue}天`), 'num'],
   ], { empty: null, data: (r) => ({ id: r.elderly_id }), open: (r) => `#/elderly/${r.elderly_id}/allowance` });

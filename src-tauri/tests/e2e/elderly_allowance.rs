@@ -72,8 +72,8 @@ async fn an_80_year_old_applied_for_shows_on_next_months_new_sheet() {
     assert!(!sheet_text(&app, "发放名册").await.contains("高满八"), "not paid in the birthday month");
     let next = now + Months::new(1);
     preview_month(&app, next).await;
-    let added = sheet_text(&app, "新增").await;
-    assert!(added.contains("高满八") && added.contains("80-89岁") && added.contains("100.00"), "{added}");
+    let row = app.row_text("section.report-sheet[data-sheet=\"新增\"] table", "高满八").await;
+    assert!(row.contains("80-89岁") && row.contains("100") && row.contains(&month_text(next)), "{row}");
     assert!(sheet_text(&app, "发放名册").await.contains("高满八"));
     app.screenshot("71-allowance-report").await;
 

@@ -95,7 +95,8 @@ pub struct AllowanceView {
     pub this_month_cents: i64,
     pub backpay_cents: i64,
     pub first_month: String,
-    pub last_check: String,
+    /// None: not checked since the application.
+    pub last_check: Option<String>,
     pub check_due_on: String,
     pub history: Vec<EventView>,
     pub actions: Vec<&'static str>,
@@ -322,14 +323,15 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The last survival check, or the application when none yet.
-    pub fn last_check(&self) -> &str {
-        self.history.iter().rev().find(|e| e.event == SURVIVAL_CHECK).map_or(&self.applied_on, |e| &e.date)
+    /// The last survival check, if any.
+    pub fn last_check(&self) -> Option<&str> {
+        self.history.iter().rev().find(|e| e.event == SURVIVAL_CHECK).map(|e| e.date.as_str())
     }
 
-    /// A year after the last check.
+    /// A year after the last check, or after the application when none yet.
     pub fn check_due_on(&self) -> NaiveDate {
-        parse(self.last_check()).and_then(|d| d.checked_add_months(Months::new(12))).unwrap_or(NaiveDate::MIN)
+        let since = self.last_check().unwrap_or(&self.applied_on);
+        parse(since).and_then(|d| d.checked_add_months(Months::new(12))).unwrap_or(NaiveDate::MIN)
     }
 
     /// Status on `today` (its event), 停发 once the person has left.
@@ -422,11 +424,15 @@ pub fn of_elderly(conn: &Connection, actor: &Actor, elderly_id: &str, today: Nai
             account_kind: e.account_kind.clone(),
             account_masked: e.account.as_deref().map(mask_account),
             bank: e.bank.clone(),
-            tier: pay.tier.map(|t| rules.tiers[t].label.clone()),
+            // Before the first month paid, the tier it will pay.
+            tier: pay
+                .tier
+                .or_else(|| e.facts.pay(&rules, e.facts.start(&rules).max(month)).tier)
+                .map(|t| rules.tiers[t].label.clone()),
             this_month_cents: pay.regular,
             backpay_cents: pay.backpay,
             first_month: pay::month_text(e.facts.start(&rules).max(e.facts.applied)),
-            last_check: e.last_check().to_string(),
+            last_check: e.last_check().map(String::from),
             check_due_on: e.check_due_on().to_string(),
             status,
             status_date,
@@ -456,7 +462,9 @@ pub struct DueCheck {
     pub name: String,
     pub id_number_masked: String,
     pub status: String,
-    pub last_check: String,
+    /// None: not checked since the application (due a year after it).
+    pub last_check: Option<String>,
+    pub applied_on: String,
     pub due_on: String,
     /// Negative: days left before it falls due.
     pub days_overdue: i64,
@@ -486,7 +494,8 @@ pub fn checks_due(
                 name: e.name.clone(),
                 id_number_masked: e.id_number.as_deref().map(crate::person::mask_id).unwrap_or_default(),
                 status,
-                last_check: e.last_check().to_string(),
+                last_check: e.last_check().map(String::from),
+                applied_on: e.applied_on.clone(),
                 due_on: due_on.to_string(),
                 days_overdue: overdue,
             })
