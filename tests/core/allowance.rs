@@ -104,9 +104,22 @@ fn a_death_on_the_last_day_of_a_month_is_paid_that_month_and_stopped_the_next() 
     let state = allowance::of_elderly(o.store.conn(), &clerk(), &elderly_id, today()).unwrap();
     let view = state.allowance.unwrap();
     assert_eq!((view.status.as_str(), view.actions.len()), ("停发", 0));
+    let events: Vec<(&str, &str)> = view.history.iter().map(|e| (e.event.as_str(), e.date.as_str())).collect();
+    assert_eq!(events, [("在享", "2024-03-01"), ("停发", "2025-04-30")], "the stop is in the history");
+    assert_eq!(view.history[1].reason.as_deref(), Some("去世"));
     let before = o.count("allowance_event");
     assert!(act(&mut o, &id, "survival_check", "2025-06-01", None).is_err());
     assert_eq!(o.count("allowance_event"), before);
+
+    // Put back on the roster (the death was a mistake): still stopped until
+    // resumed, and the months stopped are not owed.
+    let back = StatusChange { status: "在册".into(), date: "2025-06-02".into(), reason: None };
+    elderly::change_status(&mut o.store, &clerk(), &elderly_id, &back, today()).unwrap();
+    let view = allowance::of_elderly(o.store.conn(), &clerk(), &elderly_id, today()).unwrap().allowance.unwrap();
+    assert_eq!((view.status.as_str(), view.actions.as_slice()), ("停发", &["resume"][..]));
+    assert_eq!(paid(&roster(&o, "2025-06"), "李故"), None);
+    act(&mut o, &id, "resume", "2025-06-03", Some("误报去世，已核实")).unwrap();
+    assert_eq!(paid(&roster(&o, "2025-06"), "李故"), Some((100.0, 0.0, 100.0)), "no 补发 for May");
 }
 
 #[test]

@@ -107,6 +107,8 @@ async fn a_death_recorded_on_the_page_stops_the_allowance_from_the_month_after()
     let facts = app.text_with("#allowance-facts", "停发").await;
     assert!(facts.contains("去世"), "{facts}");
     app.text_with("#allowance .notice", "自动停发").await;
+    let history = app.text_with("#allowance-history", "停发").await;
+    assert!(history.contains(&now.to_string()) && history.contains("去世"), "{history}");
     assert!(app.client.find(fantoccini::Locator::Css("#allowance-event-form")).await.is_err(), "nothing to do");
 
     preview_month(&app, now).await;

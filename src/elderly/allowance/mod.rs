@@ -224,6 +224,21 @@ pub fn record_in(w: &mut WriteTx, allowance_id: &str, input: &EventInput, today:
     insert_event(w, allowance_id, event, date, reason)
 }
 
+/// A person leaving the roster (去世, 迁出) stops their allowance: a 停发
+/// event with the roster's status as its reason, so that it stays stopped
+/// if they are put back on the roster (a mistaken death, a return), until
+/// someone resumes it. Payments stop from the month after either way.
+pub(crate) fn stop_on_leaving(w: &mut WriteTx, elderly_id: &str, status: &str, date: NaiveDate) -> Result<()> {
+    let Some(id) = of_elderly_id(w.conn(), elderly_id)? else { return Ok(()) };
+    let (current, since) = last_status(w.conn(), &id)?;
+    if current == STOPPED {
+        return Ok(());
+    }
+    // Never before the last change: the history stays in order.
+    let date = parse(&since).map_or(date, |s| s.max(date));
+    insert_event(w, &id, STOPPED, date, Some(status.to_string()))
+}
+
 fn insert_event(
     w: &mut WriteTx,
     allowance_id: &str,
@@ -259,13 +274,18 @@ fn of_elderly_id(conn: &Connection, elderly_id: &str) -> Result<Option<String>> 
 
 /// The status now, its date, and the person's leaving if they left.
 fn current(conn: &Connection, allowance_id: &str) -> Result<(String, String, Option<Left>)> {
-    let (status, date): (String, String) = conn.query_row(
+    let (status, date) = last_status(conn, allowance_id)?;
+    let left = left_of(conn, &elderly_of(conn, allowance_id)?)?;
+    Ok((status, date, left))
+}
+
+/// The last status event (not a survival check) and its date.
+fn last_status(conn: &Connection, allowance_id: &str) -> Result<(String, String)> {
+    Ok(conn.query_row(
         "SELECT event, date FROM allowance_event WHERE allowance_id = ?1 AND event <> ?2 ORDER BY date DESC, id DESC LIMIT 1",
         (allowance_id, SURVIVAL_CHECK),
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let left = left_of(conn, &elderly_of(conn, allowance_id)?)?;
-    Ok((status, date, left))
+    )?)
 }
 
 fn left_of(conn: &Connection, elderly_id: &str) -> Result<Option<Left>> {
