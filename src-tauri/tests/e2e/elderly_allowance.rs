@@ -143,5 +143,8 @@ async fn the_survival_checks_due_are_listed_and_one_done_leaves_the_list() {
     app.text_with("#allowance-history", "生存认证").await;
     app.click("#nav a[data-nav=allowance]").await;
     app.text_with("#allowance-total", "共 0 人").await;
+    // F1 opens the allowance's own help.
+    app.find("#allowance-community").await.send_keys("\u{E031}").await.unwrap();
+    app.text_with("#help-allowance", "生存认证").await;
     app.stop().await;
 }
