@@ -290,3 +290,27 @@ fn applying_is_offered_from_the_80th_birthday_month() {
     assert_eq!((view.last_check, view.check_due_on.as_str()), (None, "2026-06-16"), "due a year after applying");
     assert!(allowance::apply(&mut o.store, &clerk(), &next_month, &input, today()).is_err());
 }
+
+#[test]
+fn a_read_only_account_sees_the_allowance_and_is_offered_nothing() {
+    use street_ledger::access::{Actor, Role};
+    let mut o = office();
+    let (elderly_id, id) = grant(&mut o, "吕只读", (1940, 1, 10), "2024-03-01");
+    let dongfeng = o.dongfeng.clone();
+    let waiting = o.register(&elder("施未申", &id_number(1940, 2, 2, 11), &dongfeng));
+    let viewer = Actor::new("查看", Role::ReadOnly, None);
+    let state = allowance::of_elderly(o.store.conn(), &viewer, &elderly_id, today()).unwrap();
+    let view = state.allowance.unwrap();
+    assert_eq!((view.status.as_str(), view.actions.len()), ("在享", 0));
+    assert_eq!(view.account_masked.as_deref(), Some("622202*********0123"));
+    assert!(state.note.is_some_and(|n| n.contains("只读")));
+    let other = allowance::of_elderly(o.store.conn(), &viewer, &waiting, today()).unwrap();
+    assert!(!other.can_apply && other.note.is_some_and(|n| n.contains("只读")));
+    // The core refuses what the page does not offer.
+    let input = EventInput { action: "survival_check".into(), date: "2025-06-01".into(), reason: None };
+    assert!(allowance::record(&mut o.store, &viewer, &id, &input, today()).is_err());
+    // Too young is said as such.
+    let young = o.register(&elder("孔年少", &id_number(1950, 1, 1, 11), &dongfeng));
+    let state = allowance::of_elderly(o.store.conn(), &clerk(), &young, today()).unwrap();
+    assert!(!state.can_apply && state.note.is_some_and(|n| n.contains("年满80周岁")));
+}

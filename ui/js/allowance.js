@@ -18,7 +18,7 @@ export function allowanceTab(ctx, e, reload) {
 function section(state, e, reload) {
   const a = state.allowance;
   if (!a) {
-    if (!state.can_apply) return [h('p.notice', {}, '该老人暂不符合申请条件（须在册且年满高龄津贴起始年龄）。')];
+    if (!state.can_apply) return [h('p.notice', {}, state.note || '')];
     return [recordForm('allowance-apply-form', '申请高龄津贴', [
       field('申请日期', h('input', { name: 'applied_on', type: 'date', value: today() }), { required: true }),
       field('账户类型', h('select', { name: 'account_kind' }, options(state.account_kinds, '', '请选择'))),
@@ -51,8 +51,8 @@ function section(state, e, reload) {
       reload('allowance');
     });
     out.push(form);
-  } else {
-    out.push(h('p.notice', {}, '该老人已不在册，高龄津贴已自动停发。'));
+  } else if (state.note) {
+    out.push(h('p.notice', {}, state.note));
   }
   out.push(table('#allowance-history', ['日期', '变动', '原因'], { rows: a.history.map((x) => [x.date, x.event, x.reason]) }));
   return out;

@@ -15,7 +15,7 @@ use chrono::{Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::access::Actor;
+use crate::access::{Actor, Permission};
 use crate::store::{new_id, Store, Table, WriteTx};
 use crate::validate::{self, invalid, optional};
 use crate::{Error, Result};
@@ -110,6 +110,9 @@ pub struct AllowanceState {
     /// 申请 is offered (on the roster, the first tier's birthday in this
     /// month or before).
     pub can_apply: bool,
+    /// Why nothing may be done (left the roster, too young, 只读), in words
+    /// for the page.
+    pub note: Option<String>,
     pub account_kinds: Vec<&'static str>,
     pub stop_reasons: Vec<&'static str>,
 }
@@ -433,11 +436,18 @@ pub fn entries(conn: &Connection, community: Option<&str>, elderly_id: Option<&s
 pub fn of_elderly(conn: &Connection, actor: &Actor, elderly_id: &str, today: NaiveDate) -> Result<AllowanceState> {
     let entry = super::get(conn, actor, elderly_id, today)?;
     let rules = Rules::read(conn)?;
+    let may_write = actor.may(Permission::Write);
+    let mut note = None;
     let allowance = entries(conn, None, Some(elderly_id))?.into_iter().next().map(|e| {
         let month = month_of(today);
         let pay = e.facts.pay(&rules, month);
         let (status, status_date, status_reason) = e.status_on(today);
-        let actions = if e.facts.left.is_some() { Vec::new() } else { actions(&status) };
+        note = match &e.facts.left {
+            Some(l) => Some(format!("该老人已{}（{}），高龄津贴已自动停发。", l.status, l.date)),
+            None if !may_write => Some("只读账号只能查看高龄津贴，不能办理。".to_string()),
+            None => None,
+        };
+        let actions = if note.is_some() { Vec::new() } else { actions(&status) };
         AllowanceView {
             id: e.id.clone(),
             applied_on: e.applied_on.clone(),
@@ -465,8 +475,20 @@ pub fn of_elderly(conn: &Connection, actor: &Actor, elderly_id: &str, today: Nai
     // in this month or before.
     let birth = entry.person.birth_date.as_deref().and_then(parse);
     let old_enough = birth.is_some_and(|b| month_of(today) >= month_of(b) + 12 * rules.min_age());
+    if allowance.is_none() {
+        note = if entry.status != super::ACTIVE {
+            Some(format!("该老人状态为“{}”，不能申请高龄津贴。", entry.status))
+        } else if !old_enough {
+            Some(format!("年满{}周岁（生日当月起）才能申请高龄津贴。", rules.min_age()))
+        } else if !may_write {
+            Some("只读账号不能申请高龄津贴。".to_string())
+        } else {
+            None
+        };
+    }
     Ok(AllowanceState {
-        can_apply: allowance.is_none() && entry.status == super::ACTIVE && old_enough,
+        can_apply: note.is_none() && allowance.is_none(),
+        note,
         allowance,
         account_kinds: ACCOUNT_KINDS.to_vec(),
         stop_reasons: STOP_REASONS.to_vec(),
