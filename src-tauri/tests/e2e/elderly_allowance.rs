@@ -110,6 +110,7 @@ async fn a_death_recorded_on_the_page_stops_the_allowance_from_the_month_after()
     let history = app.text_with("#allowance-history", "停发").await;
     assert!(history.contains(&now.to_string()) && history.contains("去世"), "{history}");
     assert!(app.client.find(fantoccini::Locator::Css("#allowance-event-form")).await.is_err(), "nothing to do");
+    app.screenshot("74-allowance-person-died").await;
 
     preview_month(&app, now).await;
     assert!(sheet_text(&app, "发放名册").await.contains("寿终老"), "paid the month of the death");

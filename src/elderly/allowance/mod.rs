@@ -97,7 +97,7 @@ pub struct AllowanceView {
     pub first_month: String,
     /// None: not checked since the application.
     pub last_check: Option<String>,
-    pub check_due_on: String,
+    pub check_due_on: Option<String>,
     pub history: Vec<EventView>,
     pub actions: Vec<&'static str>,
 }
@@ -463,7 +463,8 @@ pub fn of_elderly(conn: &Connection, actor: &Actor, elderly_id: &str, today: Nai
             backpay_cents: pay.backpay,
             first_month: pay::month_text(e.facts.start(&rules).max(e.facts.applied)),
             last_check: e.last_check().map(String::from),
-            check_due_on: e.check_due_on().to_string(),
+            // None once stopped: no check is due.
+            check_due_on: (status != STOPPED).then(|| e.check_due_on().to_string()),
             status,
             status_date,
             status_reason,
