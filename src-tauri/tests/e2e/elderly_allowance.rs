@@ -138,6 +138,11 @@ async fn the_survival_checks_due_are_listed_and_one_done_leaves_the_list() {
     app.text_with("#allowance-total", "共 1 人").await;
     app.text_with("#allowance-due-table tbody", "待认证").await;
     app.screenshot("73-allowance-due").await;
+    // The overview counts it among the reminders, and its tile opens the list.
+    app.click("#nav a[data-nav=overview]").await;
+    let tile = app.text_with("#chart-alerts a.alert-tile[href='#/allowance']", "生存认证到期").await;
+    assert!(tile.starts_with('1'), "{tile}");
+    app.click("#chart-alerts a.alert-tile[href='#/allowance']").await;
     app.click_row("#allowance-due-table", "待认证").await;
     app.select("#allowance-event-form select[name=action]", "生存认证").await;
     app.click("#allowance-event-submit").await;
