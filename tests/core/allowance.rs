@@ -232,6 +232,11 @@ fn the_account_leaves_the_core_masked_like_an_id_number() {
     assert_eq!(view.account_masked.as_deref(), Some("622202*********0123"));
     let r = roster(&o, "2025-06");
     assert_eq!(rows_of(&r, "发放名册", "杨账户")[0][10], Cell::text("622202*********0123"));
+    // In full only in a file asked for unmasked, as the ID numbers are.
+    let req =
+        Request { name: "elderly-allowance".into(), period: "2025-06".into(), unmasked: true, ..Default::default() };
+    let full = report::build(o.store.conn(), &clerk(), &req).unwrap();
+    assert_eq!(rows_of(&full, "发放名册", "杨账户")[0][10], Cell::text("6222021234567890123"));
 }
 
 #[test]
