@@ -268,7 +268,7 @@ fn the_roster_file_has_every_sheet_with_its_total_row() {
     for sheet in ["新增", "停发", "补发", "标准调整"] {
         let range = book.worksheet_range(sheet).unwrap();
         assert!(
-            (0..range.height() as u32).any(|r| range.get_value((r, 0)).is_some_and(|d| d.to_string() == "合计")),
+            (0..range.height() as u32).any(|r| range.get_value((r, 0)).is_some_and(|d| *d == "合计")),
             "{sheet}"
         );
     }

@@ -30,7 +30,7 @@ async fn preview_month(app: &App, d: NaiveDate) {
     app.type_into("#report-year", &d.year().to_string()).await;
     app.select("#report-month", &format!("{}月", d.month())).await;
     app.click("#report-preview").await;
-    app.text_with(".report-title", &format!("{}", month_text(d))).await;
+    app.text_with(".report-title", &month_text(d)).await;
 }
 
 /// The text of the preview's sheet named `name` (工作表：name).
