@@ -267,10 +267,7 @@ fn the_roster_file_has_every_sheet_with_its_total_row() {
     assert_eq!((number(total, 7), number(total, 8), number(total, 9)), (200.0, 500.0, 700.0));
     for sheet in ["新增", "停发", "补发", "标准调整"] {
         let range = book.worksheet_range(sheet).unwrap();
-        assert!(
-            (0..range.height() as u32).any(|r| range.get_value((r, 0)).is_some_and(|d| *d == "合计")),
-            "{sheet}"
-        );
+        assert!((0..range.height() as u32).any(|r| range.get_value((r, 0)).is_some_and(|d| *d == "合计")), "{sheet}");
     }
 }
 
