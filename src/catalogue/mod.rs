@@ -152,12 +152,14 @@ pub enum Table {
     PreventionEntry,
     MediatorTraining,
     ScreeningEntry,
+    ElderlyAllowance,
+    AllowanceEvent,
     ElderlyCall,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 28] = [
+    pub const ALL: [Table; 30] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -185,6 +187,8 @@ impl Table {
         Table::PreventionEntry,
         Table::MediatorTraining,
         Table::ScreeningEntry,
+        Table::ElderlyAllowance,
+        Table::AllowanceEvent,
         Table::ElderlyCall,
     ];
 

@@ -3,6 +3,7 @@
 //!
 //! 高龄 (advanced age) is never stored: it is derived from the birth date for
 //! the day asked, with the threshold from settings (default 80).
+pub mod allowance;
 pub mod calls;
 pub mod care;
 pub(crate) mod derived;
@@ -237,8 +238,12 @@ pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today:
     if status == "迁出" && reason.is_none() {
         return Err(invalid("status_reason", "请填写迁出原因或去向").into());
     }
-    let f = [("status", status.into()), ("status_date", date.to_string().into()), ("status_reason", reason.into())];
+    let f =
+        [("status", status.clone().into()), ("status_date", date.to_string().into()), ("status_reason", reason.into())];
     w.update(Table::Elderly, id, None, &f)?;
+    if current == ACTIVE && status != ACTIVE {
+        allowance::stop_on_leaving(w, id, &status, date)?;
+    }
     Ok(())
 }
 

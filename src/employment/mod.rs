@@ -28,6 +28,8 @@ pub struct Choices {
     pub close_reasons: &'static [&'static str],
     pub retire_bases: &'static [&'static str],
     pub borrowers: &'static [&'static str],
+    /// A case's statuses (在册, 已就业, 已结案).
+    pub statuses: &'static [&'static str],
 }
 
 pub const CHOICES: Choices = Choices {
@@ -35,6 +37,7 @@ pub const CHOICES: Choices = Choices {
     close_reasons: &case::CLOSE_REASONS,
     retire_bases: &rules::BASES,
     borrowers: &[loans::PERSON, loans::ENTERPRISE],
+    statuses: &case::STATUSES,
 };
 
 /// A person's community, for the access check.

@@ -45,6 +45,10 @@ pub const SUCCEEDED: &str = "调解成功";
 /// Days after a written agreement within which the parties may apply.
 pub const JUDICIAL_WINDOW_DAYS: i64 = 30;
 
+/// Every status, in the order of a case's life (the list filters offer these).
+pub const STATUSES: [&str; 11] =
+    [RECEIVED, INVESTIGATING, MEDIATING, AGREED, FAILED, PERFORMED, VISITED, CLOSED, REJECTED, WITHDRAWN, TERMINATED];
+
 /// Statuses in which a case has ended: no alert, no step but the court's.
 pub const ENDED: [&str; 4] = [CLOSED, REJECTED, WITHDRAWN, TERMINATED];
 

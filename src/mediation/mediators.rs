@@ -227,6 +227,8 @@ pub struct Choices {
     pub employments: &'static [&'static str],
     pub difficulties: &'static [&'static str],
     pub risks: &'static [&'static str],
+    /// A case's statuses, in the order of its life.
+    pub statuses: &'static [&'static str],
 }
 
 pub fn choices() -> Choices {
@@ -236,5 +238,6 @@ pub fn choices() -> Choices {
         employments: &EMPLOYMENTS,
         difficulties: &super::subsidy::DIFFICULTIES,
         risks: &super::screening::RISKS,
+        statuses: &super::lifecycle::STATUSES,
     }
 }

@@ -7,6 +7,8 @@ mod support;
 mod access;
 mod accounts;
 mod actions;
+mod allowance;
+mod allowance_stock;
 mod audit;
 mod backup;
 mod backup_compressed;

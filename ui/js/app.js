@@ -1,7 +1,7 @@
 // The shell: first-start setup, login and the idle lock, then routing
 // between pages by the address hash (#/roster, #/elderly/<id>, ...).
 import { api, onEvent, whenSessionLost } from './api.js';
-import { errorBox, mount, toast, today } from './dom.js';
+import { busy, errorBox, mount, toast, today } from './dom.js';
 import { setupPage } from './setup.js';
 import { demoBanner } from './demo.js';
 import { loginPage, lockScreen } from './login.js';
@@ -9,6 +9,7 @@ import { rosterPage } from './roster.js';
 import { registerPage } from './register.js';
 import { personPage } from './person.js';
 import { duePage } from './due.js';
+import { allowancePage } from './allowance.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
@@ -30,8 +31,9 @@ export const ctx = { office: null, dicts: {}, status: null, session: null };
 const routes = [
   [/^#\/roster\/new$/, () => registerPage(ctx), 'new'],
   [/^#\/roster$/, () => rosterPage(ctx), 'roster'],
-  [/^#\/elderly\/([\w-]+)$/, (m) => personPage(ctx, m[1]), 'roster'],
+  [/^#\/elderly\/([\w-]+)(?:\/(\w+))?$/, (m) => personPage(ctx, m[1], m[2]), 'roster'],
   [/^#\/due$/, () => duePage(ctx), 'due'],
+  [/^#\/allowance$/, () => allowancePage(ctx), 'allowance'],
   [/^#\/cases\/new$/, () => caseRegisterPage(ctx), 'cases'],
   [/^#\/cases$/, () => casesPage(ctx), 'cases'],
   [/^#\/case\/([\w-]+)(?:\/(\w+))?$/, (m) => casePage(ctx, m[1], m[2]), 'cases'],
@@ -151,10 +153,8 @@ const refreshAfterSync = () => {
   if (['#/sync', '#/roster', '#/due', '#/cases', '#/households', '#/followups', '#/loans', '#/posts'].includes(hash)) route();
 };
 syncTop.addEventListener('click', async () => {
-  syncTop.disabled = true;
-  syncTop.textContent = '同步中…';
   try {
-    const r = await api.syncNow();
+    const r = await busy(syncTop, '同步中…', api.syncNow);
     const warn = r.messages.length ? `。注意：${r.messages.join('；')}` : '';
     toast(`同步完成：${r.summary}${warn}`, r.messages.length ? 8000 : 4000);
     syncTop.classList.toggle('sync-failed', r.messages.length > 0);
@@ -166,9 +166,6 @@ syncTop.addEventListener('click', async () => {
       syncTop.classList.add('sync-failed');
       syncTop.title = e.message;
     }
-  } finally {
-    syncTop.disabled = false;
-    syncTop.textContent = '同步';
   }
 });
 // Automatic syncs (start, timer, exit) report here when they end.

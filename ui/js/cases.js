@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { communitySelect, field, h, mount, onSubmit, options, toast, today } from './dom.js';
 import { listPage } from './list.js';
 import { ID_HINT, idLookup, personInput } from './lookup.js';
-import { CASE_STATUSES, categoryTags, choices, statusTag } from './employment.js';
+import { categoryTags, choices, statusTag } from './employment.js';
 
 // Kept across visits, so that coming back from a case finds the same list.
 const state = { q: '', category: '', community_id: '', status: '', page: 1 };
@@ -14,7 +14,7 @@ export async function casesPage(ctx) {
   const search = h('input#case-search', { type: 'search', value: state.q, placeholder: '姓名、拼音首字母（如 zs）、身份证号后4-6位或电话', autofocus: true });
   const community = communitySelect(ctx, { id: 'case-community', selected: state.community_id, blank: '全部社区' });
   const category = h('select#case-category', {}, options(ctx.dicts.employment_category, state.category, '全部类别'));
-  const status = h('select#case-status', {}, options(CASE_STATUSES, state.status, '全部状态'));
+  const status = h('select#case-status', {}, options(choices.statuses, state.status, '全部状态'));
   await listPage({
     state,
     fetch: (paging) => api.cases({

@@ -3,7 +3,7 @@
 // to leave. Leaving deletes the demo and starts the app again on the real
 // database (its first-run page, or its login page).
 import { api } from './api.js';
-import { h, toast } from './dom.js';
+import { busy, h, toast } from './dom.js';
 
 /** Shows or removes the banner as the shell says; the demo login, or null. */
 export async function demoBanner() {
@@ -13,14 +13,10 @@ export async function demoBanner() {
   app.classList.toggle('demo', Boolean(login));
   if (!login) return null;
   const leave = h('button#demo-leave', { type: 'button', onclick: async () => {
-    leave.disabled = true;
-    leave.textContent = '正在删除演示数据……';
     try {
-      await api.leaveDemo();
+      await busy(leave, '正在删除演示数据……', api.leaveDemo);
     } catch (e) {
       toast(e.message, 8000);
-      leave.disabled = false;
-      leave.textContent = '退出演示并删除演示数据';
       return;
     }
     location.hash = '';

@@ -162,19 +162,31 @@ export function onSubmit(form, send, opts = {}) {
   return form;
 }
 
+/** Runs `work` with `button` off (so a second click does nothing) and, if
+ *  `label` is given, saying it (正在同步……); the button comes back as it
+ *  was whatever happens. Returns what `work` returns. */
+export async function busy(button, label, work) {
+  const was = button.textContent;
+  button.disabled = true;
+  if (label) button.textContent = label;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    if (label) button.textContent = was;
+  }
+}
+
 /** A button outside a form (a row's 保存, 恢复, 采用此值): off while `run()`
  *  works; an error shows in `where` (beside a field: its text; else the box). */
 export function onPress(button, run, where) {
   button.addEventListener('click', async () => {
     if (button.disabled) return;
-    button.disabled = true;
     where.replaceChildren();
     try {
-      await run();
+      await busy(button, null, run);
     } catch (e) {
       where.replaceChildren(where.matches('.field-error') ? e.message || String(e) : errorBox(e));
-    } finally {
-      button.disabled = false;
     }
   });
   return button;

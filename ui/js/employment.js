@@ -3,11 +3,10 @@
 import { api } from './api.js';
 import { communitySelect, errorBox, field, h, mount, options, recordForm, table, toast, today, yuan } from './dom.js';
 
-export const CASE_STATUSES = ['在册', '已就业', '已结案'];
 /** What the core decides for this register's forms (the categories it
  *  derives, closure reasons, a woman's retirement bases, loan borrowers),
  *  loaded at login. */
-export const choices = { derived_categories: [], close_reasons: [], retire_bases: [], borrowers: [] };
+export const choices = { derived_categories: [], close_reasons: [], retire_bases: [], borrowers: [], statuses: [] };
 export async function loadChoices() {
   Object.assign(choices, await api.employmentChoices());
 }

@@ -26,8 +26,6 @@ export function mediationRoutes(ctx) {
   ];
 }
 
-/** A case's statuses, in the order of its life (see the core's lifecycle). */
-export const STATUSES = ['受理', '调查', '调解', '协议', '调解不成', '履行', '回访', '结案', '不予受理', '撤回', '终止调解'];
 
 export function statusTag(status) {
   return h(`span.mstatus.mstatus-${status}`, {}, status);
@@ -53,13 +51,13 @@ export function committeeChoice(ctx, name, id) {
 const state = { dispute_type: '', source: '', status: '', mediator_id: '', committee_id: '', from: '', to: '', page: 1 };
 
 export async function mediationListPage(ctx) {
-  const [mediators, committees] = await Promise.all([api.mediators(), api.mediationCommittees()]);
+  const [mediators, committees, choices] = await Promise.all([api.mediators(), api.mediationCommittees(), api.mediationChoices()]);
   const own = ctx.session.community_id;
   const mine = committees.filter((c) => !own || c.community_id === own).map((c) => [c.id, `${c.short_name}调委会`]);
   const controls = {
     dispute_type: h('select#med-type', {}, options(ctx.dicts.dispute_type, state.dispute_type, '全部类型')),
     source: h('select#med-source', {}, options(ctx.dicts.dispute_source, state.source, '全部来源')),
-    status: h('select#med-status', {}, options(STATUSES, state.status, '全部状态')),
+    status: h('select#med-status', {}, options(choices.statuses, state.status, '全部状态')),
     mediator_id: h('select#med-mediator', {}, options(mediators.map((m) => [m.id, m.name]), state.mediator_id, '全部调解员')),
     committee_id: h('select#med-committee-filter', {}, options(mine, state.committee_id, '全部调委会')),
     from: h('input#med-from', { type: 'date', value: state.from, title: '受理日期从' }),

@@ -83,12 +83,12 @@ export async function overviewPage(ctx) {
 /** Open reminders now, with the page that lists them. */
 async function openAlerts() {
   const count = (p) => p.then((l) => l.length, () => null);
-  const [due, followups, loans, posts, zero, mediation] = await Promise.all([
-    count(api.dueVisits(null)), count(api.followupsDue(null)), count(api.loanAlerts()),
+  const [due, checks, followups, loans, posts, zero, mediation] = await Promise.all([
+    count(api.dueVisits(null)), count(api.allowanceChecksDue(null)), count(api.followupsDue(null)), count(api.loanAlerts()),
     count(api.postLimitAlerts()), count(api.zeroClearingAlerts()), count(api.mediationAlerts()),
   ]);
   return [
-    ['待探访老人', due, '#/due'], ['待跟踪援助对象', followups, '#/followups'],
+    ['待探访老人', due, '#/due'], ['生存认证到期', checks, '#/allowance'], ['待跟踪援助对象', followups, '#/followups'],
     ['贷款到期', loans, '#/loans'], ['岗位补贴到期', posts, '#/posts'],
     ['零就业家庭未清零', zero, '#/households'], ['调解提醒', mediation, '#/mediation/alerts'],
   ];

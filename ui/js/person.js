@@ -7,13 +7,14 @@ import { field, h, mount, onSubmit, options, recordForm, table, toast, today, yu
 import { elderlyForm } from './register.js';
 import { revealable } from './lookup.js';
 import { reliefSection } from './employment.js';
+import { allowanceTab } from './allowance.js';
 
 export async function personPage(ctx, id, tab = 'info') {
   const { elderly: e, services, visits, calls } = await api.detail(id);
   const p = e.person;
   const relief = await api.personRelief(p.id);
   const reload = (t) => personPage(ctx, id, t);
-  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['edit', '修改']];
+  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
   const content = {
     info: () => infoTab(ctx, e, reload),
     services: () => servicesTab(ctx, e, services, reload),
@@ -21,6 +22,7 @@ export async function personPage(ctx, id, tab = 'info') {
     calls: () => callsTab(ctx, e, calls, reload),
     relief: () => reliefSection(ctx, relief, async (input) => { await api.addPersonRelief(p.id, input); reload('relief'); },
       ['person-relief-form', 'person-relief-table']),
+    allowance: () => allowanceTab(ctx, e, reload),
     edit: () => elderlyForm(ctx, e, async (input) => { await api.update(e.id, e.row_version, input); toast('已保存'); reload('info'); }),
   };
   mount(h('div.page', {},

@@ -2,13 +2,13 @@
 // as the file lays it out (merged multi-level headers, 合计, 说明) and
 // written as .xlsx. Also the routes of the three statistics pages.
 import { api } from './api.js';
-import { askToReplace, clearErrors, communitySelect, errorBox, field, h, mount, onSubmit, options, pathInput, showError, table, toast } from './dom.js';
+import { askToReplace, busy, clearErrors, communitySelect, errorBox, field, h, mount, onSubmit, options, pathInput, showError, table, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
 
 export function statsRoutes(ctx) {
   return [
-    [/^#\/reports$/, () => reportsPage(ctx), 'reports'],
+    [/^#\/reports(?:\/([\w-]+))?$/, (m) => { if (m[1]) state.name = m[1]; return reportsPage(ctx); }, 'reports'],
     [/^#\/overview$/, () => overviewPage(ctx), 'overview'],
     [/^#\/import$/, () => importPage(ctx), 'import'],
   ];
@@ -101,11 +101,9 @@ export async function reportsPage(ctx) {
     }
   });
   const exportTo = async (request, typed, overwrite) => {
-    exportButton.disabled = true;
-    exportButton.textContent = '正在生成…';
     saved.replaceChildren(h('p.muted.working', {}, h('span.spinner'), '正在生成Excel文件，请稍候…'));
     try {
-      const r = await api.reportExport(request, typed || null, overwrite);
+      const r = await busy(exportButton, '正在生成…', () => api.reportExport(request, typed || null, overwrite));
       saved.replaceChildren(h('p.notice#report-saved', {}, '已保存到：', h('span.mono', {}, r.path)));
       toast('报表已导出');
     } catch (e) {
@@ -113,9 +111,6 @@ export async function reportsPage(ctx) {
       if (e.code === 'export.exists') askToReplace(saved, typed, () => exportTo(request, typed, true));
       else if (e.field === 'path' || e.code.startsWith('export.')) saved.replaceChildren(errorBox(e));
       else showError(form, e);
-    } finally {
-      exportButton.disabled = false;
-      exportButton.textContent = '导出Excel';
     }
   };
   exportButton.addEventListener('click', () => {

@@ -3,7 +3,7 @@
 // the snapshot a new PC joins by. The core checks every permission and masks
 // every value shown here; the key is never sent back to the window.
 import { api } from './api.js';
-import { askToReplace, errorBox, field, h, mount, onPress, onSubmit, pathInput, table, toast } from './dom.js';
+import { askToReplace, busy, errorBox, field, h, mount, onPress, onSubmit, pathInput, table, toast } from './dom.js';
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '');
 
@@ -26,15 +26,10 @@ export async function syncPage(ctx, outcome) {
   const configured = Boolean(cfg.folder && cfg.key_set);
   const result = h('div#sync-result', {}, outcomeBox(outcome));
   const now = h('button.primary#sync-now', { type: 'button', onclick: async () => {
-    now.disabled = true;
-    now.textContent = '正在同步……';
     try {
-      syncPage(ctx, { report: await api.syncNow() });
+      syncPage(ctx, { report: await busy(now, '正在同步……', api.syncNow) });
     } catch (e) {
-      if (e.code?.startsWith('auth.')) return;
-      result.replaceChildren(outcomeBox({ error: e }));
-      now.disabled = false;
-      now.textContent = '立即同步';
+      if (!e.code?.startsWith('auth.')) result.replaceChildren(outcomeBox({ error: e }));
     }
   } }, '立即同步');
 
@@ -184,16 +179,13 @@ function snapshotCard() {
   const path = h('input#snapshot-path', { autocomplete: 'off', placeholder: '保存位置：文件或文件夹（可留空）' });
   const result = h('div#snapshot-result');
   const snapshotTo = async (typed, overwrite) => {
-    make.disabled = true;
     result.replaceChildren(h('span.muted', {}, '正在生成快照……'));
     try {
-      const s = await api.makeSnapshot(typed || null, overwrite);
+      const s = await busy(make, null, () => api.makeSnapshot(typed || null, overwrite));
       result.replaceChildren(h('div.ok-box', {}, `快照已生成：`, h('span.mono', {}, s.path), `（${(s.bytes / 1048576).toFixed(1)} MB）`));
     } catch (e) {
       if (e.code === 'export.exists') askToReplace(result, typed, () => snapshotTo(typed, true));
       else result.replaceChildren(errorBox(e));
-    } finally {
-      make.disabled = false;
     }
   };
   const make = h('button#make-snapshot', { type: 'button', onclick: () => snapshotTo(path.value.trim(), false) }, '生成快照');

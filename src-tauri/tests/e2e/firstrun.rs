@@ -31,7 +31,7 @@ async fn first_start_offers_the_demo_then_sets_up_the_office_and_its_sync() {
     app.screenshot("firstrun-2-demo-banner").await;
     assert!(firstrun::has_demo(&data));
     app.go("#/mediation").await;
-    app.text_with("#med-table tbody", "示例街人调字").await;
+    app.text_with("#med-table tbody", "示例街道人调字").await;
     app.text_with("#demo-banner", "演示数据 · 不是真实记录").await;
 
     // Nothing of the demo leaves this PC.
