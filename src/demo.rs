@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::access::Actor;
 use crate::access::Role;
 use crate::accounts::{self, NewAccount};
+use crate::elderly::calls::{record_call, CallInput};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
@@ -99,6 +100,9 @@ fn community_names(n: usize) -> Vec<String> {
 /// and goes on the roster, with services and visits over the past year.
 pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<DemoSummary> {
     let mut rng = Rng(spec.seed);
+    // Phone check-ins draw from their own generator, so the rest of the
+    // street is the one earlier versions made from the same seed.
+    let mut calls = Rng(spec.seed ^ 0xCA11_CA11);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
@@ -114,6 +118,16 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             accounts::insert(w, &account)?;
         }
         let mut sum = DemoSummary::default();
+        // Its own sequence, so the rest of the street stays as it was.
+        let mut allowance_rng = Rng(spec.seed ^ 0xA110_3A4C_E000);
+        // 高龄津贴 by tier, as a district sets them (example figures).
+        for (key, amounts) in [
+            ("elderly.allowance.tier1.amount", "2021-01:100;2026-01:120"),
+            ("elderly.allowance.tier2.amount", "2021-01:300"),
+            ("elderly.allowance.tier3.amount", "2021-01:500"),
+        ] {
+            crate::settings::set_in(w, key, amounts)?;
+        }
         let mut working = Vec::new();
         for _ in 0..spec.persons {
             let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;
@@ -159,14 +173,21 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 record_visit(w, &elderly_id, &visit(&mut rng, today), today)?;
                 sum.visits += 1;
             }
-            if rng.chance(3) {
+            for _ in 0..calls.below(4) {
+                record_call(w, &elderly_id, &call(&mut calls, today), today)?;
+            }
+            let leaving = rng.chance(3).then(|| {
                 let (status, reason) = if rng.chance(60) {
                     ("去世", None)
                 } else {
                     ("迁出", Some("随子女迁居外区".to_string()))
                 };
-                let change =
-                    elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason };
+                elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason }
+            });
+            if id.age_on(today) >= 80 {
+                allowance(w, &mut allowance_rng, &elderly_id, birth, leaving.as_ref(), today)?;
+            }
+            if let Some(change) = leaving {
                 elderly::change_status_in(w, &elderly_id, &change, today)?;
             }
         }
@@ -578,6 +599,64 @@ fn screening(
     Ok(())
 }
 
+/// The old-age allowance of someone 80 or over: most applied soon after
+/// their 80th birthday (within the last five years), one in ten late (补发);
+/// some suspended and resumed (补发), a few stopped, and most checked
+/// (生存认证) around the last anniversary of their application.
+fn allowance(
+    w: &mut crate::store::WriteTx,
+    rng: &mut Rng,
+    elderly_id: &str,
+    birth: NaiveDate,
+    leaving: Option<&elderly::StatusChange>,
+    today: NaiveDate,
+) -> Result<()> {
+    use crate::elderly::allowance::{apply_in, record_in, ApplyInput, EventInput};
+    let until = leaving.and_then(|l| NaiveDate::parse_from_str(&l.date, "%Y-%m-%d").ok()).unwrap_or(today);
+    let eighty = birth.with_year(birth.year() + 80).unwrap_or(birth + Duration::days(80 * 365 + 20));
+    let delay = if rng.chance(10) { 100 + rng.below(300) } else { rng.below(60) };
+    let applied = eighty.max(today - Duration::days(5 * 365)) + Duration::days(delay as i64);
+    if applied > until || rng.chance(8) {
+        return Ok(());
+    }
+    let input = ApplyInput {
+        applied_on: applied.to_string(),
+        account_kind: Some(rng.pick(&["社保卡", "银行卡"]).to_string()),
+        account: Some(format!("622202{:013}", rng.next() % 10_000_000_000_000)),
+        bank: Some(rng.pick(&["工商银行", "农商银行", "邮储银行"]).to_string()),
+    };
+    let id = apply_in(w, elderly_id, &input, today)?;
+    let event = |action: &str, date: NaiveDate, reason: Option<&str>| EventInput {
+        action: action.into(),
+        date: date.to_string(),
+        reason: reason.map(String::from),
+    };
+    let days = (until - applied).num_days() as usize + 1;
+    let roll = rng.below(100);
+    if roll < 7 {
+        let suspended = applied + Duration::days(rng.below(days) as i64);
+        record_in(w, &id, &event("suspend", suspended, Some("未按期生存认证")), today)?;
+        let resumed = suspended + Duration::days(30 + rng.below(120) as i64);
+        if rng.chance(60) && resumed <= until {
+            record_in(w, &id, &event("survival_check", resumed, None), today)?;
+            record_in(w, &id, &event("resume", resumed, Some("已完成生存认证")), today)?;
+        }
+    } else if roll < 10 {
+        let on = applied + Duration::days(rng.below(days) as i64);
+        record_in(w, &id, &event("stop", on, Some(*rng.pick(&["自愿放弃", "重复享受", "资格取消"]))), today)?;
+    } else if rng.chance(85) {
+        let mut anniversary = applied;
+        while let Some(next) = anniversary.checked_add_months(chrono::Months::new(12)).filter(|n| *n <= until) {
+            anniversary = next;
+        }
+        if anniversary > applied {
+            let on = (anniversary - Duration::days(rng.below(20) as i64)).max(applied);
+            record_in(w, &id, &event("survival_check", on, None), today)?;
+        }
+    }
+    Ok(())
+}
+
 /// One case in three ends in an oral agreement.
 fn rng_oral(n: usize) -> bool {
     n.is_multiple_of(3)
@@ -595,7 +674,7 @@ fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> Elderl
         }
     }
     let disabled = kinds.iter().any(|k| k == "残疾");
-    ElderlyInput {
+    let mut input = ElderlyInput {
         person,
         sanwu: rng.chance(1),
         enterprise_retiree: rng.chance(30),
@@ -613,7 +692,16 @@ fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> Elderl
         kinds,
         registered_on: Some(days_ago(rng, today, 1500)),
         ..Default::default()
-    }
+    };
+    // The health note's 失能 or 失智 is a risk factor (no draw of its own:
+    // the demo stays the street it was).
+    let risk = match input.health_notes.as_deref() {
+        Some("失能") => Some("失能"),
+        Some("轻度失智") => Some("失智"),
+        _ => None,
+    };
+    input.risk_factors = risk.into_iter().map(String::from).collect();
+    input
 }
 
 fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
@@ -626,6 +714,22 @@ fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
         provider: Some(rng.pick(&["社区服务站", "志愿者", "居家养老服务中心"]).to_string()),
         hours: Some(format!("{}", 1 + rng.below(3))),
         notes: None,
+    }
+}
+
+fn call(rng: &mut Rng, today: NaiveDate) -> CallInput {
+    let (result, action) = *rng.pick(&[
+        ("正常", None),
+        ("正常", None),
+        ("正常", None),
+        ("未接", Some("次日再拨，已接通")),
+        ("异常", Some("身体不适，已联系子女陪同就医")),
+    ]);
+    CallInput {
+        date: days_ago(rng, today, 180),
+        caller: format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)),
+        result: result.into(),
+        action: action.map(String::from),
     }
 }
 

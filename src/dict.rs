@@ -112,6 +112,8 @@ fn dictionary_name(dict: &str) -> &'static str {
         "service_type" => "服务类型",
         "service_paid" => "收费方式",
         "visit_way" => "探访方式",
+        "elderly_risk" => "老人风险因素",
+        "call_result" => "电话问候结果",
         "employment_category" => "就业困难人员类别",
         "work_status" => "就业状况",
         "household_relation" => "与户主关系",

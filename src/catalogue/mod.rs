@@ -152,11 +152,14 @@ pub enum Table {
     PreventionEntry,
     MediatorTraining,
     ScreeningEntry,
+    ElderlyAllowance,
+    AllowanceEvent,
+    ElderlyCall,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 27] = [
+    pub const ALL: [Table; 30] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -184,6 +187,9 @@ impl Table {
         Table::PreventionEntry,
         Table::MediatorTraining,
         Table::ScreeningEntry,
+        Table::ElderlyAllowance,
+        Table::AllowanceEvent,
+        Table::ElderlyCall,
     ];
 
     pub const fn def(self) -> &'static TableDef {

@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 27] = [
+pub(super) const TABLES: [TableDef; 30] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -102,6 +102,7 @@ pub(super) const TABLES: [TableDef; 27] = [
             text("status_date", "状态日期"),
             text("status_reason", "状态原因"),
             text("registered_on", "登记日期").must().also(&["建档日期", "入册日期"]),
+            text("risk_factors", "风险因素"),
         ],
     ),
     deletable(def(
@@ -431,4 +432,39 @@ pub(super) const TABLES: [TableDef; 27] = [
             link("case_id", "调解案件", Table::MediationCase),
         ],
     ),
+    def(
+        Table::ElderlyAllowance,
+        "elderly_allowance",
+        "高龄津贴",
+        &[
+            link("elderly_id", "老人", Table::Elderly).must(),
+            text("applied_on", "申请日期").must(),
+            text("account_kind", "账户类型"),
+            text("account", "账号").also(&["银行账号", "社保卡号", "银行卡号"]),
+            text("bank", "开户银行"),
+        ],
+    ),
+    def(
+        Table::AllowanceEvent,
+        "allowance_event",
+        "高龄津贴变动",
+        &[
+            link("allowance_id", "高龄津贴", Table::ElderlyAllowance).must(),
+            text("event", "变动").must(),
+            text("date", "变动日期").must(),
+            text("reason", "原因"),
+        ],
+    ),
+    deletable(def(
+        Table::ElderlyCall,
+        "elderly_call",
+        "电话问候",
+        &[
+            ELDERLY,
+            text("date", "问候日期").must(),
+            text("caller", "问候人").must(),
+            text("result", "问候结果").must(),
+            text("action", "处理情况"),
+        ],
+    )),
 ];

@@ -1,5 +1,7 @@
 //! Home-care services (居家养老服务) and visits (探访) for people on the
 //! roster, and the list of visits due.
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -61,7 +63,7 @@ pub struct VisitRecord {
 /// refusal must not tell the person's status), and its status allows the
 /// action. One read: the demo and an import record a hundred thousand
 /// services and visits.
-fn require_allowed(w: &WriteTx, elderly_id: &str, action: &str) -> Result<()> {
+pub(super) fn require_allowed(w: &WriteTx, elderly_id: &str, action: &str) -> Result<()> {
     w.actor().require(Permission::Write)?;
     let (status, community): (String, Option<String>) = w
         .conn()
@@ -73,7 +75,9 @@ fn require_allowed(w: &WriteTx, elderly_id: &str, action: &str) -> Result<()> {
         .ok_or(Error::NotFound { what: "该老人" })?;
     w.actor().require_community(community.as_deref())?;
     if !super::allowed(&status, action) {
-        return Err(invalid("status", format!("该老人状态为“{status}”，已不在册，不能再登记服务或探访")).into());
+        return Err(
+            invalid("status", format!("该老人状态为“{status}”，已不在册，不能再登记服务、探访或电话问候")).into()
+        );
     }
     Ok(())
 }
@@ -109,7 +113,7 @@ pub fn add_visit(
 /// Deletes a service or visit entered by mistake (its roster entry stays).
 /// The deletion is logged with the values it had and syncs as a tombstone.
 pub fn delete_entry(store: &mut Store, actor: &Actor, table: Table, id: &str) -> Result<()> {
-    if !matches!(table, Table::ElderlyService | Table::ElderlyVisit) {
+    if !matches!(table, Table::ElderlyService | Table::ElderlyVisit | Table::ElderlyCall) {
         return Err(Error::NotFound { what: "服务或探访记录" });
     }
     store.write(actor, |w| {
@@ -248,29 +252,19 @@ pub fn due_visits(
     today: NaiveDate,
 ) -> Result<Vec<DueVisit>> {
     let community_id = actor.scope().or(community_id);
-    let levels = dict::labels(conn, "visit_level")?;
-    let mut interval = std::collections::HashMap::new();
-    for (i, level) in levels.iter().enumerate() {
-        // A level an office added has no setting: the interval of its place.
-        let key = format!("elderly.visit_days.{level}");
-        let days = if crate::settings::ALL.iter().any(|s| s.key == key) {
-            crate::settings::integer(conn, &key)?
-        } else {
-            [7, 30, 90].get(i).copied().unwrap_or(90)
-        };
-        interval.insert(level.clone(), days);
-    }
+    let interval = intervals(conn)?;
     let mut stmt = conn.prepare_cached(
-        // As of `today`: on the roster that day, and the visits made by
-        // then (a report of a past period asks about its last day).
+        // As of `today`: on the roster that day, and the home visits made
+        // by then (a report of a past period asks about its last day).
         "SELECT e.id, p.name, c.name, e.visit_level, e.registered_on,
-                (SELECT max(v.date) FROM elderly_visit v WHERE v.elderly_id = e.id AND v.date <= ?3)
+                (SELECT max(v.date) FROM elderly_visit v WHERE v.elderly_id = e.id AND v.date <= ?3
+                   AND v.way <> ?4)
          FROM elderly e JOIN person p ON p.id = e.person_id LEFT JOIN community c ON c.id = p.community_id
          WHERE e.registered_on <= ?3 AND (e.status = ?1 OR e.status_date > ?3)
            AND (?2 IS NULL OR p.community_id = ?2)",
     )?;
     let mut due = Vec::new();
-    for row in stmt.query_map((ACTIVE, community_id, today.to_string()), |r| {
+    for row in stmt.query_map((ACTIVE, community_id, today.to_string(), PHONE_WAY), |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
@@ -301,6 +295,29 @@ pub fn due_visits(
     Ok(due)
 }
 
-fn parse(d: &str) -> NaiveDate {
+/// 电话, the visit way that is no home visit. Before phone check-ins had a
+/// record of their own (`super::calls`), a call was entered as a visit of
+/// this way: like a call, it is contact, and neither the visits due nor the
+/// visit rate count it.
+pub const PHONE_WAY: &str = "电话";
+
+/// The days between visits, per visit level (settings elderly.visit_days.*).
+pub fn intervals(conn: &Connection) -> Result<HashMap<String, i64>> {
+    let levels = dict::labels(conn, "visit_level")?;
+    let mut interval = HashMap::new();
+    for (i, level) in levels.iter().enumerate() {
+        // A level an office added has no setting: the interval of its place.
+        let key = format!("elderly.visit_days.{level}");
+        let days = if crate::settings::ALL.iter().any(|s| s.key == key) {
+            crate::settings::integer(conn, &key)?
+        } else {
+            [7, 30, 90].get(i).copied().unwrap_or(90)
+        };
+        interval.insert(level.clone(), days);
+    }
+    Ok(interval)
+}
+
+pub(super) fn parse(d: &str) -> NaiveDate {
     NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
 }

@@ -3,8 +3,11 @@
 //!
 //! 高龄 (advanced age) is never stored: it is derived from the birth date for
 //! the day asked, with the threshold from settings (default 80).
+pub mod allowance;
+pub mod calls;
 pub mod care;
 pub(crate) mod derived;
+pub mod rate;
 pub mod roster;
 
 use chrono::NaiveDate;
@@ -26,13 +29,15 @@ pub const HIGH_AGE: &str = "高龄";
 pub const SERVICE: &str = "service";
 /// 登记探访: a visit made.
 pub const VISIT: &str = "visit";
+/// 电话问候: a phone check-in made.
+pub const CALL: &str = "call";
 /// 状态变动: leaving the roster (迁出, 去世) or coming back (在册).
 pub const CHANGE_STATUS: &str = "change_status";
 /// What may be done to a roster entry, by its status: (action, the statuses
 /// it is allowed in; `None`: every status). The person page offers these
 /// (`ElderlyPerson::actions`) and the core refuses the others.
 pub const ACTIONS: &[(&str, Option<&[&str]>)] =
-    &[(SERVICE, Some(&[ACTIVE])), (VISIT, Some(&[ACTIVE])), (CHANGE_STATUS, None)];
+    &[(SERVICE, Some(&[ACTIVE])), (VISIT, Some(&[ACTIVE])), (CALL, Some(&[ACTIVE])), (CHANGE_STATUS, None)];
 
 /// Whether `action` may be done to an entry in `status`.
 pub fn allowed(status: &str, action: &str) -> bool {
@@ -63,6 +68,9 @@ pub struct ElderlyInput {
     pub emergency_phone: Option<String>,
     pub emergency_relation: Option<String>,
     pub care_mode: Option<String>,
+    /// 风险因素, of the dictionary elderly_risk (失能, 失智, 计划生育特殊家庭,
+    /// 留守): they weigh in the suggested visit level.
+    pub risk_factors: Vec<String>,
     /// 高风险 / 重点 / 一般; suggested from the person when left empty.
     pub visit_level: Option<String>,
     pub registered_on: Option<String>,
@@ -88,6 +96,7 @@ pub struct ElderlyPerson {
     pub emergency_phone_masked: Option<String>,
     pub emergency_relation: Option<String>,
     pub care_mode: Option<String>,
+    pub risk_factors: Vec<String>,
     pub visit_level: String,
     pub status: String,
     pub status_date: Option<String>,
@@ -229,8 +238,12 @@ pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today:
     if status == "迁出" && reason.is_none() {
         return Err(invalid("status_reason", "请填写迁出原因或去向").into());
     }
-    let f = [("status", status.into()), ("status_date", date.to_string().into()), ("status_reason", reason.into())];
+    let f =
+        [("status", status.clone().into()), ("status_date", date.to_string().into()), ("status_reason", reason.into())];
     w.update(Table::Elderly, id, None, &f)?;
+    if current == ACTIVE && status != ACTIVE {
+        allowance::stop_on_leaving(w, id, &status, date)?;
+    }
     Ok(())
 }
 
@@ -243,7 +256,8 @@ pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Resu
         .prepare_cached(
             "SELECT id, row_version, kinds, sanwu, enterprise_retiree, living_arrangement, economic_status,
                     disability_type, disability_grade, disability_cert, health_notes, emergency_name, emergency_phone,
-                    emergency_relation, care_mode, visit_level, status, status_date, status_reason, registered_on
+                    emergency_relation, care_mode, visit_level, status, status_date, status_reason, registered_on,
+                    risk_factors
              FROM elderly WHERE id = ?1",
         )?
         .query_row([id], |r| {
@@ -267,6 +281,7 @@ pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Resu
                 emergency_phone_masked: phone.as_deref().map(crate::idcard::mask_phone),
                 emergency_relation: r.get(13)?,
                 care_mode: r.get(14)?,
+                risk_factors: list(r.get(20)?),
                 visit_level: r.get(15)?,
                 actions: actions(&status),
                 status,
@@ -366,15 +381,8 @@ fn fields(
     if community.is_none() {
         return Err(invalid("community_id", "请选择所属社区").into());
     }
-    let min_age = crate::settings::integer_in(w, "elderly.min_age")?;
     let age = person::age(birth_date.as_deref(), today).unwrap_or(0) as i64;
-    if age < min_age {
-        return Err(invalid(
-            "id_number",
-            format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册"),
-        )
-        .into());
-    }
+    check_age(w, input, age)?;
     let pick = |w: &mut WriteTx, field: &'static str, label: &str, dict_name: &str, v: &Option<String>| match optional(
         v.as_deref(),
     ) {
@@ -389,21 +397,34 @@ fn fields(
             kinds.push(k);
         }
     }
+    let allowed_risks = dict::labels_in(w, "elderly_risk")?;
+    let mut risks = Vec::new();
+    for k in input.risk_factors.iter().filter(|k| !k.trim().is_empty()) {
+        let k = validate::one_of("risk_factors", "风险因素", k, &allowed_risks)?;
+        if !risks.contains(&k) {
+            risks.push(k);
+        }
+    }
+    let living = pick(w, "living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?;
     let level = match pick(w, "visit_level", "探访等级", "visit_level", &input.visit_level)? {
         Some(l) => l,
         None => {
             let high_age = crate::settings::integer_in(w, "elderly.high_age_threshold")?;
-            suggested_level(&kinds, input.sanwu, age >= high_age)
+            let facts = RiskFacts {
+                kinds: &kinds,
+                sanwu: input.sanwu,
+                high_age: age >= high_age,
+                living: living.as_deref(),
+                risks: &risks,
+            };
+            suggested_level(&facts).to_string()
         }
     };
     Ok(vec![
         ("kinds", serde_json::to_string(&kinds).expect("list of strings").into()),
         ("sanwu", input.sanwu.into()),
         ("enterprise_retiree", input.enterprise_retiree.into()),
-        (
-            "living_arrangement",
-            pick(w, "living_arrangement", "居住情况", "living_arrangement", &input.living_arrangement)?.into(),
-        ),
+        ("living_arrangement", living.into()),
         ("economic_status", pick(w, "economic_status", "经济状况", "economic_status", &input.economic_status)?.into()),
         ("disability_type", pick(w, "disability_type", "残疾类别", "disability_type", &input.disability_type)?.into()),
         (
@@ -417,20 +438,75 @@ fn fields(
         ("emergency_relation", optional(input.emergency_relation.as_deref()).into()),
         ("care_mode", pick(w, "care_mode", "养老方式", "care_mode", &input.care_mode)?.into()),
         ("visit_level", level.into()),
+        ("risk_factors", (!risks.is_empty()).then(|| serde_json::to_string(&risks).expect("list of strings")).into()),
     ])
 }
 
-/// The cadence some cities use: 80+ living alone is high-risk (weekly), any
-/// other kind or 三无 is a key person (monthly), the rest quarterly.
-fn suggested_level(kinds: &[String], sanwu: bool, high_age: bool) -> String {
-    let alone = kinds.iter().any(|k| k == "独居");
-    if high_age && alone {
-        "高风险".into()
-    } else if sanwu || alone || !kinds.is_empty() || high_age {
-        "重点".into()
-    } else {
-        "一般".into()
+/// The five kinds and 三无 start at `elderly.min_age` (60). An enterprise
+/// retiree (企业退休人员, 社会化管理) may be younger: a woman retires at 50
+/// or 55. Such a person is on the roster as a retiree only, kept apart from
+/// the five kinds, down to `elderly.retiree_min_age`.
+fn check_age(w: &mut WriteTx, input: &ElderlyInput, age: i64) -> Result<()> {
+    let min_age = crate::settings::integer_in(w, "elderly.min_age")?;
+    if age >= min_age {
+        return Ok(());
     }
+    if !input.enterprise_retiree {
+        return Err(invalid(
+            "id_number",
+            format!("按身份证号计算该人员{age}岁，未满{min_age}周岁，不能登记到老年人花名册；企业退休人员请勾选“企业退休人员”"),
+        )
+        .into());
+    }
+    let retiree_min = crate::settings::integer_in(w, "elderly.retiree_min_age")?;
+    if age < retiree_min {
+        return Err(invalid(
+            "id_number",
+            format!("按身份证号计算该人员{age}岁，未满{retiree_min}周岁，不能作为企业退休人员登记"),
+        )
+        .into());
+    }
+    if input.sanwu || input.kinds.iter().any(|k| !k.trim().is_empty() && k != HIGH_AGE) {
+        return Err(invalid(
+            "kinds",
+            format!("该人员{age}岁，未满{min_age}周岁，只能作为企业退休人员登记，不能勾选五类老人或三无"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// What the suggested visit level is decided from.
+pub struct RiskFacts<'a> {
+    /// The stored kinds (高龄 not among them).
+    pub kinds: &'a [String],
+    pub sanwu: bool,
+    pub high_age: bool,
+    /// 居住情况: 独居, 空巢, ….
+    pub living: Option<&'a str>,
+    /// 风险因素: 失能, 失智, 计划生育特殊家庭, 留守.
+    pub risks: &'a [String],
+}
+
+/// The cadence some cities use, with the groups the 2022 探访关爱 guidance
+/// adds: 80+ living alone, 失能 or 失智 (the cadence's "seriously ill") is
+/// high-risk (weekly); any kind, 三无, 高龄, 空巢, 留守 or a 计划生育特殊家庭
+/// is a key person (monthly); the rest quarterly.
+pub fn suggested_level(f: &RiskFacts) -> &'static str {
+    let has = |list: &[String], x: &str| list.iter().any(|k| k == x);
+    let alone = has(f.kinds, "独居");
+    if (f.high_age && alone) || has(f.risks, "失能") || has(f.risks, "失智") {
+        "高风险"
+    } else if f.sanwu || !f.kinds.is_empty() || f.high_age || f.living == Some("空巢") || !f.risks.is_empty() {
+        "重点"
+    } else {
+        "一般"
+    }
+}
+
+/// A stored JSON list (NULL: none).
+fn list(stored: Option<String>) -> Vec<String> {
+    stored.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
 }
 
 /// The person page: the roster entry with its services and visits.
@@ -439,6 +515,8 @@ pub struct ElderlyDetail {
     pub elderly: ElderlyPerson,
     pub services: Vec<care::ServiceRecord>,
     pub visits: Vec<care::VisitRecord>,
+    /// 电话问候, newest first.
+    pub calls: Vec<calls::CallRecord>,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
@@ -446,6 +524,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         elderly: get(conn, actor, id, today)?,
         services: care::services(conn, id)?,
         visits: care::visits(conn, id)?,
+        calls: calls::calls(conn, id)?,
     })
 }
 

@@ -26,6 +26,7 @@ pub const FIELDS: &[Field] = &[
     from(Table::Elderly, "emergency_name", Kind::Text),
     from(Table::Elderly, "emergency_phone", Kind::Phone),
     from(Table::Elderly, "care_mode", dict("care_mode")),
+    from(Table::Elderly, "risk_factors", Kind::Several(List::Dict("elderly_risk", &[]))),
     from(Table::Elderly, "registered_on", Kind::Date).note("空则为导入当天"),
 ];
 
@@ -60,6 +61,7 @@ fn input(row: &Row) -> ElderlyInput {
         emergency_name: row.text("emergency_name"),
         emergency_phone: row.text("emergency_phone"),
         care_mode: row.text("care_mode"),
+        risk_factors: row.list("risk_factors"),
         registered_on: row.text("registered_on"),
         ..Default::default()
     }

@@ -155,6 +155,17 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
             overdue[i] += 1;
         }
     }
+    // 月探访率: each month of the period counted apart and added up, so a
+    // quarter or year holds each person once per month they were due.
+    let mut rate = vec![crate::elderly::rate::VisitCount::default(); n];
+    for (from, to) in p.months() {
+        for (community, c) in crate::elderly::rate::month(conn, scope.community.as_deref(), from, to)? {
+            if let Some(i) = slot(community) {
+                rate[i].due += c.due;
+                rate[i].visited += c.visited;
+            }
+        }
+    }
     let rows: Vec<Vec<Cell>> = (scope.communities.iter().enumerate())
         .map(|(i, (_, name))| {
             let mut row = vec![Cell::Text(name.clone())];
@@ -162,6 +173,7 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
             row.extend(by_type[i].iter().map(|x| Cell::Int(*x)));
             row.extend([Cell::Int(paid[i][0]), Cell::Int(paid[i][1]), Cell::Money(paid[i][2] as f64 / 100.0)]);
             row.extend([Cell::Int(visits[i]), Cell::Int(overdue[i])]);
+            row.extend([Cell::Int(rate[i].due), Cell::Int(rate[i].visited), Cell::Rate(rate[i].rate())]);
             row
         })
         .collect();
@@ -173,23 +185,30 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
         ("无偿服务", &["人次"]),
         ("低偿服务", &["人次", "收费（元）"]),
         ("探访", &["已探访（次）", "逾期未访（人）"]),
+        ("月探访率", &["应探访（人）", "已探访（人）", "探访率"]),
     ];
-    let width = 1 + 8 + types.len() + 1 + 2 + 2;
+    let width = 1 + 8 + types.len() + 1 + 2 + 2 + 3;
     let mut widths = vec![7.0; width];
     widths[0] = 14.0;
-    widths[width - 3] = 11.0;
-    widths[width - 2] = 11.0;
-    widths[width - 1] = 11.0;
+    for w in &mut widths[width - 6..] {
+        *w = 11.0;
+    }
+    // The total's rate from the summed counts, never an average of rates.
+    let rate_total = |t: &mut Vec<Cell>| {
+        let (due, visited) = (t[width - 3].as_f64(), t[width - 2].as_f64());
+        t[width - 1] = super::rate(visited, due);
+    };
     Ok(vec![Sheet {
         name: "统计表".into(),
         title: "居家养老服务情况统计表".into(),
         headers: headers(&groups),
         widths,
-        total: Some(total_row(&rows, |_| {})),
+        total: Some(total_row(&rows, rate_total)),
         rows,
         notes: vec![
             "在册老人按报表期末统计，一人可属多个类别；高龄按期末年龄计算。".into(),
             "服务与探访按发生日期计入报表期间；逾期未访为期末应探访而未探访的人数。".into(),
+            "月探访率＝当月已入户探访的应探访人数÷应探访人数：探访等级间隔不超过31天（高风险、重点）的在册老人每月应探访，其余在下次探访到期的月份应探访；电话问候不算入户探访。季度、年度为各月之和，合计行按合计人数计算。".into(),
         ],
         ..Default::default()
     }])

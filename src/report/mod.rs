@@ -6,6 +6,7 @@
 //! Builders hand their sheets to a [`Sink`]: collected for the preview, or
 //! written straight to the workbook. A long list (the roster) goes row by
 //! row from the query into the file, so exporting it holds no rows.
+mod allowance;
 mod elderly;
 mod employment;
 mod mediation;
@@ -124,6 +125,7 @@ pub struct Report {
 pub const CATALOGUE: &[(&str, &str)] = &[
     ("elderly-roster", "五类老人花名册"),
     ("elderly-services", "居家养老服务情况统计表"),
+    ("elderly-allowance", "高龄津贴发放名册"),
     ("employment-stats", "就业援助工作统计表"),
     ("zero-employment-roster", "零就业家庭花名册"),
     ("welfare-post-subsidy", "公益性岗位补贴花名册"),
@@ -204,6 +206,7 @@ fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink
     let built = match *name {
         "elderly-roster" => return elderly::roster(conn, &scope, &period, &mut out),
         "elderly-services" => elderly::services(conn, actor, &scope, &period)?,
+        "elderly-allowance" => allowance::roster(conn, &scope, &period)?,
         "employment-stats" => employment::stats(conn, &scope, &period)?,
         "zero-employment-roster" => employment::zero_roster(conn, &scope, &period)?,
         "welfare-post-subsidy" => employment::subsidy(conn, &scope, &period)?,

@@ -61,6 +61,21 @@ impl Period {
     pub fn to_str(&self) -> String {
         self.to.to_string()
     }
+
+    /// The calendar months the period covers, each as (first, last day),
+    /// cut to the period where a span of days starts or ends inside one.
+    pub fn months(&self) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut months = Vec::new();
+        let mut start = self.from;
+        while start <= self.to {
+            let first = start.with_day(1).expect("day 1 exists");
+            let next = first.checked_add_months(chrono::Months::new(1)).expect("a month later exists");
+            let end = next.pred_opt().expect("a day before").min(self.to);
+            months.push((start, end));
+            start = next;
+        }
+        months
+    }
 }
 
 fn cn(d: NaiveDate) -> String {
@@ -70,6 +85,16 @@ fn cn(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_of_a_period_cut_to_it() {
+        let p = Period::parse("2026Q1").unwrap();
+        let m: Vec<String> = p.months().iter().map(|(a, b)| format!("{a}..{b}")).collect();
+        assert_eq!(m, ["2026-01-01..2026-01-31", "2026-02-01..2026-02-28", "2026-03-01..2026-03-31"]);
+        let p = Period::parse("2026-01-15..2026-02-10").unwrap();
+        let m: Vec<String> = p.months().iter().map(|(a, b)| format!("{a}..{b}")).collect();
+        assert_eq!(m, ["2026-01-15..2026-01-31", "2026-02-01..2026-02-10"]);
+    }
 
     #[test]
     fn every_period_form() {

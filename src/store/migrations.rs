@@ -38,6 +38,8 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0016_log_patch.sql")),
     sql(include_str!("migrations/0017_mediators_screening.sql")),
     sql(include_str!("migrations/0018_committees_procedures.sql")),
+    sql(include_str!("migrations/0019_allowance.sql")),
+    sql(include_str!("migrations/0020_visits_calls.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -3,6 +3,7 @@
 //! both lists the action on the record's view (what the page offers) and
 //! accepts it, or lists it not and refuses it, changing nothing.
 use chrono::NaiveDate;
+use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, ServiceInput, VisitInput};
 use street_ledger::elderly::{self, StatusChange};
 use street_ledger::employment::case::{self, CaseInput, FollowupInput, Placement, TrainingInput};
@@ -20,8 +21,8 @@ fn outcome<T>(result: Result<T, Error>) -> Option<String> {
 }
 
 #[test]
-fn the_elderly_roster_allows_services_and_visits_only_while_on_the_roster() {
-    assert_eq!(elderly::actions("在册"), ["service", "visit", "change_status"]);
+fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster() {
+    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "change_status"]);
     assert_eq!(elderly::actions("迁出"), ["change_status"]);
     assert_eq!(elderly::actions("去世"), ["change_status"]);
     let mut o = new_office();
@@ -38,10 +39,20 @@ fn the_elderly_roster_allows_services_and_visits_only_while_on_the_roster() {
             elderly::change_status(&mut o.store, &clerk(), &id, &leave, today()).unwrap();
             let offered = elderly::detail(o.store.conn(), &clerk(), &id, today()).unwrap().elderly.actions;
             assert_eq!(offered, elderly::actions(status), "{status}");
-            let (services, visits) = (o.count("elderly_service"), o.count("elderly_visit"));
+            let counts = |o: &Office| (o.count("elderly_service"), o.count("elderly_visit"), o.count("elderly_call"));
+            let before = counts(&o);
             let result = match *action {
                 elderly::SERVICE => outcome(care::add_service(&mut o.store, &clerk(), &id, &service(), today())),
                 elderly::VISIT => outcome(care::add_visit(&mut o.store, &clerk(), &id, &visit(), today())),
+                elderly::CALL => {
+                    let call = CallInput {
+                        date: "2025-06-12".into(),
+                        caller: "小李".into(),
+                        result: "正常".into(),
+                        action: None,
+                    };
+                    outcome(calls::add_call(&mut o.store, &clerk(), &id, &call, today()))
+                }
                 elderly::CHANGE_STATUS => {
                     let back = StatusChange { status: "在册".into(), date: "2025-06-10".into(), reason: None };
                     outcome(elderly::change_status(&mut o.store, &clerk(), &id, &back, today()))
@@ -52,7 +63,7 @@ fn the_elderly_roster_allows_services_and_visits_only_while_on_the_roster() {
                 assert_eq!(result, None, "{status}: {action}");
             } else {
                 assert_eq!(result.as_deref(), Some("status"), "{status}: {action} must be refused");
-                assert_eq!((o.count("elderly_service"), o.count("elderly_visit")), (services, visits));
+                assert_eq!(counts(&o), before);
             }
         }
     }

@@ -68,7 +68,9 @@ fn every_report_opens_with_its_title_filled_in_row_headers_footer_and_print_layo
             let width = range.width() as u32;
             let a1 = cell(&range, 0, 0);
             assert!(a1.starts_with("和平街道 2026年第二季度 "), "{name}/{sheet}: {a1}");
-            assert!(a1.contains(title.trim_end_matches("花名册").trim_end_matches("统计表")), "{name}/{sheet}: {a1}");
+            // A list sheet is named for its part (高龄津贴新增名单 of 高龄津贴发放名册).
+            let stem = title.trim_end_matches("发放名册").trim_end_matches("花名册").trim_end_matches("统计表");
+            assert!(a1.contains(stem), "{name}/{sheet}: {a1}");
             assert!(
                 merges.iter().any(|m| m.start == (0, 0) && m.end.1 == width - 1),
                 "{name}/{sheet}: the title is merged across the table"
@@ -292,15 +294,54 @@ fn every_total_is_the_sum_of_its_column_and_rates_are_recomputed_not_summed() {
                         assert!((t.as_f64() - sum).abs() < 1e-6, "{name}/{}: column {col}", sheet.name)
                     }
                     report::Cell::Rate(Some(x)) => {
-                        // 成功率 = 调解成功 ÷ 受理 of the totals.
-                        let (received, success) = (total[4].as_f64(), total[5].as_f64());
-                        assert!((x - success / received).abs() < 1e-9, "{name}/{}", sheet.name);
+                        // 成功率 = 调解成功 ÷ 受理 of the totals; 探访率 =
+                        // 已探访 ÷ 应探访 of the totals, the two columns before it.
+                        let (part, whole) = match *name {
+                            "elderly-services" => (total[col - 1].as_f64(), total[col - 2].as_f64()),
+                            _ => (total[5].as_f64(), total[4].as_f64()),
+                        };
+                        assert!((x - part / whole).abs() < 1e-9, "{name}/{}", sheet.name);
                     }
                     _ => {}
                 }
             }
         }
     }
+}
+
+/// 月探访率 on the demo street, every month of a year: the 合计's counts
+/// are the sums of the community rows and its rate is recomputed from them;
+/// the year is the sum of its months. The demo's visits are of the last
+/// 365 days, so the year is the one up to the demo's day.
+#[test]
+fn the_visit_rate_total_is_the_sum_of_its_communities_every_month_and_the_year_of_its_months() {
+    let (_dir, store) = street();
+    let build = |period: &str| {
+        let req = Request { name: "elderly-services".into(), period: period.into(), ..Default::default() };
+        report::build(store.conn(), &admin(), &req).unwrap().sheets.remove(0)
+    };
+    let (mut due_months, mut visited_months) = (0.0, 0.0);
+    let months = (7..=12).map(|m| format!("2025-{m:02}")).chain((1..=6).map(|m| format!("2026-{m:02}")));
+    for m in months {
+        let sheet = build(&m);
+        let total = sheet.total.as_ref().unwrap();
+        let w = total.len();
+        let sum = |col: usize| sheet.rows.iter().map(|r| r[col].as_f64()).sum::<f64>();
+        let (due, visited) = (total[w - 3].as_f64(), total[w - 2].as_f64());
+        assert_eq!((due, visited), (sum(w - 3), sum(w - 2)), "{m}");
+        assert!(due > 0.0 && visited > 0.0 && visited <= due, "{m}: {visited}/{due}");
+        assert_eq!(total[w - 1], report::Cell::Rate(Some(visited / due)), "{m}");
+        for row in &sheet.rows {
+            let (d, v) = (row[w - 3].as_f64(), row[w - 2].as_f64());
+            assert_eq!(row[w - 1], report::Cell::Rate((d > 0.0).then(|| v / d)), "{m} {:?}", row[0]);
+        }
+        due_months += due;
+        visited_months += visited;
+    }
+    let year = build("2025-07-01..2026-06-30");
+    let total = year.total.as_ref().unwrap();
+    let w = total.len();
+    assert_eq!((total[w - 3].as_f64(), total[w - 2].as_f64()), (due_months, visited_months));
 }
 
 #[test]
@@ -320,10 +361,10 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
                 if let Some(total) = &sheet.total {
                     // Statistics keep a row per community (and committee), all
                     // zero; a name list with a 合计 (补贴, 零就业家庭, 以案定补,
-                    // 排查表) may be empty.
+                    // 排查表, every sheet of 高龄津贴发放名册) may be empty.
                     let lists = ["补贴花名册", "零就业家庭", "以案定补", "排查表"];
                     assert!(
-                        !sheet.rows.is_empty() || lists.contains(&sheet.name.as_str()),
+                        !sheet.rows.is_empty() || lists.contains(&sheet.name.as_str()) || *name == "elderly-allowance",
                         "{name}/{} {period}: rows",
                         sheet.name
                     );

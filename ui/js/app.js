@@ -9,6 +9,7 @@ import { rosterPage } from './roster.js';
 import { registerPage } from './register.js';
 import { personPage } from './person.js';
 import { duePage } from './due.js';
+import { allowancePage } from './allowance.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
@@ -30,8 +31,9 @@ export const ctx = { office: null, dicts: {}, status: null, session: null };
 const routes = [
   [/^#\/roster\/new$/, () => registerPage(ctx), 'new'],
   [/^#\/roster$/, () => rosterPage(ctx), 'roster'],
-  [/^#\/elderly\/([\w-]+)$/, (m) => personPage(ctx, m[1]), 'roster'],
+  [/^#\/elderly\/([\w-]+)(?:\/(\w+))?$/, (m) => personPage(ctx, m[1], m[2]), 'roster'],
   [/^#\/due$/, () => duePage(ctx), 'due'],
+  [/^#\/allowance$/, () => allowancePage(ctx), 'allowance'],
   [/^#\/cases\/new$/, () => caseRegisterPage(ctx), 'cases'],
   [/^#\/cases$/, () => casesPage(ctx), 'cases'],
   [/^#\/case\/([\w-]+)(?:\/(\w+))?$/, (m) => casePage(ctx, m[1], m[2]), 'cases'],

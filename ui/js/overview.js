@@ -43,6 +43,13 @@ export async function overviewPage(ctx) {
       const serviceCols = columnsUnder(e, '服务人次');
       const monthLabel = (p) => `${Number(p.slice(5))}月`;
       const totalOf = (report, cols) => cols.reduce((s, c) => s + (Number(report.sheets[0].total?.[c]) || 0), 0);
+      // 月探访率 as the report computes it (已探访 ÷ 应探访; the 合计 from the
+      // summed counts), in whole per cent; a month with no one due shows 0.
+      const pct = (x) => (x == null ? 0 : Math.round(Number(x) * 100));
+      const rateCol = (sheet) => columnOf(sheet, '月探访率', '探访率');
+      // The last month that is over: this month's visits are still being made.
+      const [lastMonth, , lastReport] = monthly[y === thisYear && monthly.length > 1 ? monthly.length - 2 : monthly.length - 1] || [];
+      const lastSheet = lastReport?.sheets[0];
       const charts = [
         chart('chart-elderly', '在册老人（人）', bars(byRow(e, [columnOf(e, '在册老人（人）', '合计')])),
           source(elderly, '在册老人（人）·合计，按期末统计'), ['社区', '在册老人（人）']),
@@ -58,6 +65,12 @@ export async function overviewPage(ctx) {
         chart('chart-trend-services', `${y}年每月服务人次`,
           columns(monthly.map(([p, , r]) => [monthLabel(p), totalOf(r, columnsUnder(r.sheets[0], '服务人次'))]), '#c76b2a'),
           `居家养老服务情况统计表各月合计行·服务人次`, ['月份', '服务人次']),
+        chart('chart-visit-rate', `${lastMonth ? monthLabel(lastMonth) : ''}探访率（%）`,
+          bars(lastSheet ? lastSheet.rows.map((r) => [r[0], pct(r[rateCol(lastSheet)])]) : [], '#7a4fa0'),
+          lastReport ? source(lastReport, '月探访率·探访率（已探访人数÷应探访人数）') : '', ['社区', '探访率（%）']),
+        chart('chart-trend-visit-rate', `${y}年每月探访率（%）`,
+          columns(monthly.map(([p, , r]) => [monthLabel(p), pct(r.sheets[0].total?.[rateCol(r.sheets[0])])]), '#7a4fa0'),
+          `居家养老服务情况统计表各月合计行·月探访率（按合计人数计算）`, ['月份', '探访率（%）']),
       ];
       body.replaceChildren(alertTiles(alerts), h('div.chart-grid', {}, charts));
     } catch (e) {
@@ -70,12 +83,12 @@ export async function overviewPage(ctx) {
 /** Open reminders now, with the page that lists them. */
 async function openAlerts() {
   const count = (p) => p.then((l) => l.length, () => null);
-  const [due, followups, loans, posts, zero, mediation] = await Promise.all([
-    count(api.dueVisits(null)), count(api.followupsDue(null)), count(api.loanAlerts()),
+  const [due, checks, followups, loans, posts, zero, mediation] = await Promise.all([
+    count(api.dueVisits(null)), count(api.allowanceChecksDue(null)), count(api.followupsDue(null)), count(api.loanAlerts()),
     count(api.postLimitAlerts()), count(api.zeroClearingAlerts()), count(api.mediationAlerts()),
   ]);
   return [
-    ['待探访老人', due, '#/due'], ['待跟踪援助对象', followups, '#/followups'],
+    ['待探访老人', due, '#/due'], ['生存认证到期', checks, '#/allowance'], ['待跟踪援助对象', followups, '#/followups'],
     ['贷款到期', loans, '#/loans'], ['岗位补贴到期', posts, '#/posts'],
     ['零就业家庭未清零', zero, '#/households'], ['调解提醒', mediation, '#/mediation/alerts'],
   ];

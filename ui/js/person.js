@@ -1,4 +1,5 @@
-// The person page: roster data, services and visits in tabs, and the status
+// The person page: roster data, services, visits and phone check-ins in
+// tabs, and the status
 // change (迁出 / 去世) that takes someone off the active list but keeps
 // their history.
 import { api } from './api.js';
@@ -6,19 +7,22 @@ import { field, h, mount, onSubmit, options, recordForm, table, toast, today, yu
 import { elderlyForm } from './register.js';
 import { revealable } from './lookup.js';
 import { reliefSection } from './employment.js';
+import { allowanceTab } from './allowance.js';
 
 export async function personPage(ctx, id, tab = 'info') {
-  const { elderly: e, services, visits } = await api.detail(id);
+  const { elderly: e, services, visits, calls } = await api.detail(id);
   const p = e.person;
   const relief = await api.personRelief(p.id);
   const reload = (t) => personPage(ctx, id, t);
-  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['edit', '修改']];
+  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
   const content = {
     info: () => infoTab(ctx, e, reload),
     services: () => servicesTab(ctx, e, services, reload),
     visits: () => visitsTab(ctx, e, visits, reload),
+    calls: () => callsTab(ctx, e, calls, reload),
     relief: () => reliefSection(ctx, relief, async (input) => { await api.addPersonRelief(p.id, input); reload('relief'); },
       ['person-relief-form', 'person-relief-table']),
+    allowance: () => allowanceTab(ctx, e, reload),
     edit: () => elderlyForm(ctx, e, async (input) => { await api.update(e.id, e.row_version, input); toast('已保存'); reload('info'); }),
   };
   mount(h('div.page', {},
@@ -38,7 +42,7 @@ function infoTab(ctx, e, reload) {
   const rows = [
     ['身份证号', idCell], ['出生日期', p.birth_date], ['联系电话', phoneCell], ['所属社区', p.community_name],
     ['居住地址', p.address], ['户籍', p.hukou], ['居住情况', e.living_arrangement], ['经济状况', e.economic_status],
-    ['养老方式', e.care_mode], ['探访等级', e.visit_level], ['残疾', [e.disability_type, e.disability_grade, e.disability_cert].filter(Boolean).join(' ')],
+    ['养老方式', e.care_mode], ['探访等级', e.visit_level], ['风险因素', e.risk_factors.join('、')], ['残疾', [e.disability_type, e.disability_grade, e.disability_cert].filter(Boolean).join(' ')],
     ['健康状况', e.health_notes], ['企业退休', e.enterprise_retiree ? '是' : '否'],
     ['紧急联系人', [e.emergency_name, e.emergency_relation, e.emergency_phone_masked].filter(Boolean).join(' ')],
     ['登记日期', e.registered_on], ['状态', [e.status, e.status_date, e.status_reason].filter(Boolean).join(' ')],
@@ -91,4 +95,20 @@ function visitsTab(ctx, e, visits, reload) {
   return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记探访；历史记录如下。`),
     table('#visit-table', ['日期', '探访人', '方式', '健康', '经济', '家庭支持', '居家安全', '需求'],
       { rows: visits.map((v) => [v.date, v.visitor, v.way, v.health, v.economy, v.family_support, v.home_safety, v.needs]) }));
+}
+
+// 电话问候: contact, not a home visit (the visit rate and the visits due
+// count home visits only).
+function callsTab(ctx, e, calls, reload) {
+  const active = e.actions.includes('call');
+  const form = recordForm('call-form', '登记电话问候', [
+    field('问候日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+    field('问候人', h('input', { name: 'caller' }), { required: true }),
+    field('结果', h('select', { name: 'result' }, options(ctx.dicts.call_result, '正常')), { required: true }),
+    field('处理情况', h('input', { name: 'action', placeholder: '未接、异常时必填' }), { wide: true }),
+  ], async (v) => { await api.addCall(e.id, { ...v, date: v.date || '', caller: v.caller || '', result: v.result || '' }); toast('电话问候已保存'); reload('calls'); }, !active);
+  return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记电话问候；历史记录如下。`),
+    h('p.muted', {}, '电话问候算作联系，不算入户探访：不计入月探访率，也不改变下次探访日期。'),
+    table('#call-table', ['日期', '问候人', '结果', '处理情况'],
+      { rows: calls.map((c) => [c.date, c.caller, c.result, c.action]) }));
 }

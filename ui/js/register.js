@@ -28,6 +28,9 @@ export function elderlyForm(ctx, current, submit) {
   const kinds = h('div.checks', { dataset: { name: 'kinds' } }, (d.elderly_kind || []).filter((k) => k !== '高龄').map((k) =>
     h('label.check', {}, h('input', { type: 'checkbox', name: 'kinds', value: k, dataset: { multi: '1' }, checked: current?.kinds.includes(k) }), k)),
   h('span.muted', {}, '（高龄按年龄自动认定）'));
+  const risks = h('div.checks', { dataset: { name: 'risk_factors' } }, (d.elderly_risk || []).map((k) =>
+    h('label.check', {}, h('input', { type: 'checkbox', name: 'risk_factors', value: k, dataset: { multi: '1' }, checked: current?.risk_factors.includes(k) }), k)),
+  h('span.muted', {}, '（与五类老人、空巢一起决定建议的探访等级）'));
 
   const form = h('form.card.form#elderly-form', {},
     h('h2', {}, '基本信息'),
@@ -41,15 +44,17 @@ export function elderlyForm(ctx, current, submit) {
       field('户籍', text('hukou', p.hukou))),
     h('h2', {}, '老人类别'),
     field('五类老人', kinds, { wide: true }),
+    field('风险因素', risks, { wide: true }),
     h('div.grid', {},
       h('label.check', {}, h('input', { type: 'checkbox', name: 'sanwu', checked: current?.sanwu }), '三无人员'),
-      h('label.check', {}, h('input', { type: 'checkbox', name: 'enterprise_retiree', checked: current?.enterprise_retiree }), '企业退休人员（社会化管理）')),
+      h('label.check', {}, h('input', { type: 'checkbox', name: 'enterprise_retiree', checked: current?.enterprise_retiree }), '企业退休人员（社会化管理）'),
+      h('span.muted', {}, '未满60周岁的企业退休人员只登记为企业退休人员，不勾选五类老人和三无')),
     h('h2', {}, '生活与健康'),
     h('div.grid', {},
       field('居住情况', sel('living_arrangement', 'living_arrangement', current?.living_arrangement)),
       field('经济状况', sel('economic_status', 'economic_status', current?.economic_status)),
       field('养老方式', sel('care_mode', 'care_mode', current?.care_mode)),
-      field('探访等级', sel('visit_level', 'visit_level', current?.visit_level)),
+      field('探访等级', h('select', { name: 'visit_level' }, options(d.visit_level, current?.visit_level || '', '（按类别和风险因素建议）'))),
       field('残疾类别', sel('disability_type', 'disability_type', current?.disability_type)),
       field('残疾等级', sel('disability_grade', 'disability_grade', current?.disability_grade)),
       field('残疾证号', text('disability_cert', current?.disability_cert)),
@@ -74,6 +79,7 @@ export function elderlyForm(ctx, current, submit) {
   onSubmit(form, (v) => submit({
     person: personInput(v),
     kinds: v.kinds || [],
+    risk_factors: v.risk_factors || [],
     sanwu: v.sanwu, enterprise_retiree: v.enterprise_retiree,
     living_arrangement: v.living_arrangement, economic_status: v.economic_status, care_mode: v.care_mode,
     visit_level: v.visit_level, disability_type: v.disability_type, disability_grade: v.disability_grade,

@@ -8,7 +8,7 @@ import { importPage } from './import.js';
 
 export function statsRoutes(ctx) {
   return [
-    [/^#\/reports$/, () => reportsPage(ctx), 'reports'],
+    [/^#\/reports(?:\/([\w-]+))?$/, (m) => { if (m[1]) state.name = m[1]; return reportsPage(ctx); }, 'reports'],
     [/^#\/overview$/, () => overviewPage(ctx), 'overview'],
     [/^#\/import$/, () => importPage(ctx), 'import'],
   ];
@@ -159,13 +159,13 @@ export function renderSheet(sheet, index = 0) {
  *  from the header over it (the cells alone do not say). */
 function columnKinds(sheet, columns) {
   const kinds = Array(columns).fill('count');
-  for (const x of sheet.headers) {
-    const k = /率/.test(x.text) ? 'rate' : /元/.test(x.text) ? 'money' : null;
-    if (!k) continue;
-    for (let c = x.col; c < x.col + x.cols; c += 1) {
-      // A leaf under a group keeps its own kind.
-      if (x.cols === 1 || kinds[c] === 'count') kinds[c] = k;
-    }
+  for (let c = 0; c < columns; c += 1) {
+    const over = sheet.headers.filter((x) => x.col <= c && c < x.col + x.cols).sort((a, b) => b.row - a.row);
+    // A rate is named by the column's own (lowest) header: a group such as
+    // 月探访率 also holds the counts it is computed from. An amount in 元 may
+    // be said once over its group.
+    if (over[0] && /率/.test(over[0].text)) kinds[c] = 'rate';
+    else if (over.some((x) => /元/.test(x.text))) kinds[c] = 'money';
   }
   return kinds;
 }

@@ -1,5 +1,7 @@
-//! 居家养老: the roster, an elder's record, services and visits, and the
+//! 居家养老: the roster, an elder's record, services, visits and phone
+//! check-ins, and the
 //! revealing of a person's full ID number (audited by the core).
+use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
@@ -47,6 +49,11 @@ pub fn add_service(state: State<AppState>, elderly_id: String, input: ServiceInp
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_visit(state: State<AppState>, elderly_id: String, input: VisitInput) -> Reply<String> {
     with(&state, |s, a| care::add_visit(s, a, &elderly_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_call(state: State<AppState>, elderly_id: String, input: CallInput) -> Reply<String> {
+    with(&state, |s, a| calls::add_call(s, a, &elderly_id, &input, today()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

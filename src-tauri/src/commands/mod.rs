@@ -11,6 +11,7 @@ use street_ledger::{Error, ErrorPayload};
 use crate::AppState;
 
 mod admin;
+mod allowance;
 mod backups;
 mod elderly;
 mod employment;
@@ -86,8 +87,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         elderly::change_elderly_status,
         elderly::add_service,
         elderly::add_visit,
+        elderly::add_call,
         elderly::due_visits,
         elderly::reveal_person,
+        allowance::allowance_of_elderly,
+        allowance::apply_allowance,
+        allowance::record_allowance_event,
+        allowance::allowance_checks_due,
         admin::list_accounts,
         admin::create_account,
         admin::reset_password,

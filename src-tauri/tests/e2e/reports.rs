@@ -94,7 +94,16 @@ async fn the_overview_draws_the_year_as_charts_and_shows_the_figures_behind_one(
     street_ledger::demo::generate(&mut store(dir.path()), &Actor::admin("测试"), &spec).unwrap();
     let app = App::start_as(dir, "admin", street_ledger::demo::DEMO_PASSWORD).await;
     app.click("#nav a[data-nav=overview]").await;
-    for chart in ["elderly", "services", "employment", "mediation", "trend-mediation", "trend-services"] {
+    for chart in [
+        "elderly",
+        "services",
+        "employment",
+        "mediation",
+        "trend-mediation",
+        "trend-services",
+        "visit-rate",
+        "trend-visit-rate",
+    ] {
         app.find(&format!("#chart-{chart} svg rect")).await;
     }
     app.find("#chart-alerts .alert-tile").await;
