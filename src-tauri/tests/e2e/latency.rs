@@ -109,6 +109,14 @@ async fn roster_search_keystroke_to_drawn_list() {
         ("typed at once", Way::Keys(None)),
         ("typed 150 ms apart", Way::Keys(Some(Duration::from_millis(150)))),
     ];
+    // Untimed first: the first searches after the page opens pay for a cold
+    // page cache and unoptimised page code, whichever way is timed first.
+    for name in names.iter().take(10) {
+        app.client.execute(CLEAR, vec![]).await.unwrap();
+        until(&app, "return document.querySelector('#roster-table').dataset.shown === ''").await;
+        app.client.execute(COMMIT, vec![serde_json::json!(name)]).await.unwrap();
+        until(&app, &format!("return document.querySelector('#roster-table').dataset.shown === {name:?}")).await;
+    }
     for (how, way) in ways {
         let (mut took, mut gaps) = (Vec::new(), Vec::new());
         for name in &names {
