@@ -38,7 +38,10 @@ export async function listPage({
       do {
         again = false;
         const asked = search ? state[search[0]] : '';
+        // Marks for the keystroke bench: asked, answered, drawn.
+        performance.mark('list-ask');
         const res = await fetch({ page: state.page, page_size: PAGE_SIZE });
+        performance.mark('list-answer');
         if (again) continue; // a newer question is waiting: this answer is stale
         message.replaceChildren();
         show(res);

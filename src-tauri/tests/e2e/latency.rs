@@ -23,16 +23,18 @@ const input = document.querySelector('#roster-search');
 const table = document.querySelector('#roster-table');
 window.__latency = undefined;
 window.__keys = [];
+performance.clearMarks();
 let t0;
 const onInput = () => {
   window.__keys.push(performance.now());
-  if (input.value.length === 3 && t0 === undefined) t0 = performance.now();
+  if (input.value.length === 3 && t0 === undefined) window.__t0 = t0 = performance.now();
 };
 input.addEventListener('input', onInput);
 const seen = new MutationObserver(() => {
   if (t0 === undefined || table.dataset.shown !== input.value) return;
   seen.disconnect();
   input.removeEventListener('input', onInput);
+  window.__shown = performance.now();
   requestAnimationFrame(() => setTimeout(() => { window.__latency = performance.now() - t0; }));
 });
 seen.observe(table, { attributes: true, attributeFilter: ['data-shown'] });
@@ -43,6 +45,17 @@ const CLEAR: &str = r#"
 const input = document.querySelector('#roster-search');
 input.value = '';
 input.dispatchEvent(new Event('input'));
+"#;
+
+/// Where one search's time went: waiting to ask (from the third key to the
+/// last search asked), the core's answer to it, filling the list, and the
+/// frame after.
+const PHASES: &str = r#"
+// list.js marks when it asks and when the answer comes.
+const marks = (name) => performance.getEntriesByName(name).filter((m) => m.startTime >= window.__t0 - 50);
+const ask = marks('list-ask').pop(), answer = marks('list-answer').pop();
+if (!ask || !answer) return [-1, -1, -1, -1, 'no marks'];
+return [ask.startTime - window.__t0, answer.startTime - ask.startTime, window.__shown - answer.startTime, window.__t0 + window.__latency - window.__shown];
 "#;
 
 /// A name as an input method commits it: the field holds it whole at one
@@ -119,6 +132,7 @@ async fn roster_search_keystroke_to_drawn_list() {
     }
     for (how, way) in ways {
         let (mut took, mut gaps) = (Vec::new(), Vec::new());
+        let mut parts: [Vec<f64>; 4] = Default::default();
         for name in &names {
             app.client.execute(CLEAR, vec![]).await.unwrap();
             until(&app, "return document.querySelector('#roster-table').dataset.shown === ''").await;
@@ -136,15 +150,27 @@ async fn roster_search_keystroke_to_drawn_list() {
                 }
             }
             took.push(until(&app, "return window.__latency ?? null").await.as_f64().unwrap());
+            let phases = app.client.execute(PHASES, vec![]).await.unwrap();
+            for (i, p) in phases.as_array().unwrap().iter().take(4).enumerate() {
+                parts[i].push(p.as_f64().unwrap());
+            }
+            if let Some(names) = phases.get(4) {
+                panic!("list.js marked nothing: {names}");
+            }
             let keys = app.client.execute("return window.__keys", vec![]).await.unwrap();
             let keys: Vec<f64> = keys.as_array().unwrap().iter().filter_map(|k| k.as_f64()).collect();
             gaps.extend(keys.windows(2).map(|w| w[1] - w[0]));
         }
         let (p50, p95, max) = percentiles(&mut took);
         let gap = if gaps.is_empty() { String::new() } else { format!(" (keys {:.1} ms apart, median)", percentiles(&mut gaps).0) };
+        let part = |i: usize| percentiles(&mut parts[i].clone()).0;
         lines.push(format!(
-            "roster search, 3 characters {how}{gap}, third key to the list drawn, {} searches on 100,000 persons: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
+            "roster search, 3 characters {how}{gap}, third key to the list drawn, {} searches on 100,000 persons: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms; medians: waiting {:.1}, the core's answer {:.1}, filling the list {:.1}, the frame {:.1} ms",
             took.len(),
+            part(0),
+            part(1),
+            part(2),
+            part(3),
         ));
     }
     println!("{}", lines.join("\n"));
