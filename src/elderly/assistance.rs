@@ -70,6 +70,10 @@ pub struct AssistanceInput {
     pub since: Option<String>,
 }
 
+/// 停发: a record in force stopped; 恢复: a stopped one in force again.
+pub const STOP: &str = "stop";
+pub const RESUME: &str = "resume";
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AssistanceRecord {
     pub id: String,
@@ -85,6 +89,80 @@ pub struct AssistanceRecord {
     pub disability_type: Option<String>,
     pub disability_grade: Option<String>,
     pub since: Option<String>,
+    /// What may be done to it now: [`STOP`] or [`RESUME`].
+    pub actions: Vec<&'static str>,
+}
+
+/// What the page's form offers: the kinds, each with the fields it takes
+/// (the form shows only those), and the choices of the fixed fields.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Choices {
+    pub kinds: Vec<KindFields>,
+    pub statuses: [&'static str; 2],
+    pub support_modes: [&'static str; 2],
+    pub self_care: [&'static str; 3],
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KindFields {
+    pub kind: &'static str,
+    pub fields: &'static [&'static str],
+}
+
+pub fn choices() -> Choices {
+    let fields = |kind: &str| -> &'static [&'static str] {
+        match kind {
+            LOW_INCOME => &["cert_no", "persons", "amount"],
+            EXTREME_POVERTY => &["support_mode", "self_care"],
+            DISABILITY_CERT => &["cert_no", "disability_type", "disability_grade"],
+            _ => &["amount"],
+        }
+    };
+    Choices {
+        kinds: KINDS.iter().map(|k| KindFields { kind: k, fields: fields(k) }).collect(),
+        statuses: STATUSES,
+        support_modes: SUPPORT_MODES,
+        self_care: SELF_CARE,
+    }
+}
+
+/// 停发 a record in force, or puts a stopped one in force again (refused
+/// while another of its kind is in force).
+pub fn set_status(
+    store: &mut Store,
+    actor: &Actor,
+    id: &str,
+    expected_version: Option<i64>,
+    action: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    type Stored = (Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>);
+    let (persons, amount, mode, care, dtype, grade): Stored = store
+        .conn()
+        .query_row(
+            "SELECT persons, amount_cents, support_mode, self_care, disability_type, disability_grade
+             FROM elderly_assistance WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "该救助或残疾记录" })?;
+    let status = match action {
+        STOP => STOPPED,
+        RESUME => IN_FORCE,
+        _ => return Err(invalid("status", "请选择停发或恢复").into()),
+    };
+    let input = AssistanceInput {
+        status: status.into(),
+        persons: persons.map(|p| p.to_string()),
+        amount: amount.map(|c| format!("{}.{:02}", c / 100, c % 100)),
+        support_mode: mode,
+        self_care: care,
+        disability_type: dtype,
+        disability_grade: grade,
+        ..Default::default()
+    };
+    update(store, actor, id, expected_version, &input, today)
 }
 
 pub fn add(
@@ -108,7 +186,8 @@ pub fn record(w: &mut WriteTx, elderly_id: &str, input: &AssistanceInput, today:
 }
 
 /// Saves an edit of a record (its kind stays): a status 停发, a new amount.
-/// A certificate number left empty keeps the stored one (the page shows it masked).
+/// A certificate number or date left empty keeps the stored one (the page
+/// shows the number masked).
 pub fn update(
     store: &mut Store,
     actor: &Actor,
@@ -118,10 +197,11 @@ pub fn update(
     today: NaiveDate,
 ) -> Result<()> {
     store.write(actor, |w| {
-        let (elderly_id, kind, cert): (String, String, Option<String>) = w
+        type Stored = (String, String, Option<String>, Option<String>);
+        let (elderly_id, kind, cert, since): Stored = w
             .conn()
-            .query_row("SELECT elderly_id, kind, cert_no FROM elderly_assistance WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            .query_row("SELECT elderly_id, kind, cert_no, since FROM elderly_assistance WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?
             .ok_or(Error::NotFound { what: "该救助或残疾记录" })?;
@@ -130,6 +210,9 @@ pub fn update(
         input.kind = kind;
         if optional(input.cert_no.as_deref()).is_none() {
             input.cert_no = cert;
+        }
+        if optional(input.since.as_deref()).is_none() {
+            input.since = since;
         }
         let f = fields(w, &elderly_id, Some(id), &input, today)?;
         w.update(Table::ElderlyAssistance, id, expected_version, &f)?;
@@ -303,6 +386,7 @@ pub fn records(conn: &Connection, elderly_id: &str) -> Result<Vec<AssistanceReco
             disability_type: r.get(9)?,
             disability_grade: r.get(10)?,
             since: r.get(11)?,
+            actions: vec![if r.get::<_, String>(3)? == IN_FORCE { STOP } else { RESUME }],
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -535,6 +535,8 @@ pub struct ElderlyDetail {
     pub calls: Vec<calls::CallRecord>,
     /// 救助与残疾记录, in force first.
     pub assistance: Vec<assistance::AssistanceRecord>,
+    /// What the assistance form offers.
+    pub assistance_choices: assistance::Choices,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
@@ -544,6 +546,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         visits: care::visits(conn, id)?,
         calls: calls::calls(conn, id)?,
         assistance: assistance::records(conn, id)?,
+        assistance_choices: assistance::choices(),
     })
 }
 

@@ -94,12 +94,26 @@ fn extreme_poverty_and_a_subsidy_make_the_kinds_with_their_own_fields() {
         amount: Some("100".into()),
         ..Default::default()
     };
-    add(&mut o, &id, &care).unwrap();
+    let first = add(&mut o, &id, &care).unwrap();
     assert_eq!(kinds(&o, &id).0, vec!["困难", "残疾"]);
 
     // A second 在享 record of the same kind is refused.
     let err = add(&mut o, &id, &care).unwrap_err();
     assert!(matches!(&err, Error::Invalid(i) if i.field == "kind"), "{err:?}");
+    assert!(err.to_string().contains("已有在享的重度残疾人护理补贴记录"), "{err}");
+
+    // 停发 from the page's row action: the amount kept, 残疾 gone.
+    assistance::set_status(&mut o.store, &clerk(), &first, None, assistance::STOP, today()).unwrap();
+    assert_eq!(kinds(&o, &id).0, vec!["困难"]);
+    let records = elderly::detail(o.store.conn(), &clerk(), &id, today()).unwrap().assistance;
+    let stopped = records.iter().find(|r| r.id == first).unwrap();
+    assert_eq!((stopped.status.as_str(), stopped.amount_cents), ("停发", Some(10000)));
+    assert_eq!(stopped.actions, [assistance::RESUME]);
+
+    // A new one in force; the old one cannot be resumed beside it.
+    let raised = AssistanceInput { amount: Some("120".into()), ..care };
+    add(&mut o, &id, &raised).unwrap();
+    let err = assistance::set_status(&mut o.store, &clerk(), &first, None, assistance::RESUME, today()).unwrap_err();
     assert!(err.to_string().contains("已有在享的重度残疾人护理补贴记录"), "{err}");
 }
 

@@ -68,6 +68,11 @@ pub fn update_assistance(state: State<AppState>, id: String, row_version: i64, i
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+pub fn set_assistance_status(state: State<AppState>, id: String, row_version: i64, action: String) -> Reply<()> {
+    with(&state, |s, a| assistance::set_status(s, a, &id, Some(row_version), &action, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn due_visits(state: State<AppState>, community_id: Option<String>) -> Reply<Vec<DueVisit>> {
     with(&state, |s, a| care::due_visits(s.conn(), a, community_id.as_deref(), today()))
 }
