@@ -10,7 +10,7 @@ use crate::elderly::calls::{record_call, CallInput};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
-use crate::store::Store;
+use crate::store::{Store, WriteTx};
 use crate::{idcard, office, Result};
 
 /// Accounts a demo office comes with, one per role, to try the app with.
@@ -103,6 +103,8 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     // Phone check-ins draw from their own generator, so the rest of the
     // street is the one earlier versions made from the same seed.
     let mut calls = Rng(spec.seed ^ 0xCA11_CA11);
+    // Assistance records draw apart too: the street stays the one it was.
+    let mut aid = Rng(spec.seed ^ 0xA551_57A0);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
@@ -163,7 +165,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 person::create(w, &p, today)?;
                 continue;
             }
-            let elderly_id = elderly::register_in(w, &elderly_input(&mut rng, p, today), today)?;
+            let input = elderly_input(&mut rng, p, today);
+            let elderly_id = elderly::register_in(w, &input, today)?;
+            assistance(w, &mut aid, &elderly_id, &input, id.as_str(), today)?;
             sum.elderly += 1;
             for _ in 0..rng.below(6) {
                 record_service(w, &elderly_id, &service(&mut rng, today), today)?;
@@ -702,6 +706,63 @@ fn elderly_input(rng: &mut Rng, person: PersonInput, today: NaiveDate) -> Elderl
     };
     input.risk_factors = risk.into_iter().map(String::from).collect();
     input
+}
+
+/// Most persons ticked 困难 get a 低保 (or now and then 特困) record and most
+/// ticked 残疾 a 残疾证 matching their type and grade, some with a subsidy;
+/// one in ten is left without, so the demo shows the 无记录 flag.
+fn assistance(
+    w: &mut WriteTx,
+    rng: &mut Rng,
+    elderly_id: &str,
+    input: &ElderlyInput,
+    id_number: &str,
+    today: NaiveDate,
+) -> Result<()> {
+    use crate::elderly::assistance::{record, AssistanceInput};
+    let has = |k: &str| input.kinds.iter().any(|x| x == k);
+    let base = AssistanceInput { status: "在享".into(), ..Default::default() };
+    if has("困难") && !rng.chance(10) {
+        let a = if rng.chance(15) {
+            AssistanceInput {
+                kind: "特困".into(),
+                support_mode: Some(rng.pick(&["集中供养", "分散供养"]).to_string()),
+                self_care: Some(rng.pick(&crate::elderly::assistance::SELF_CARE).to_string()),
+                ..base.clone()
+            }
+        } else {
+            AssistanceInput {
+                kind: "低保".into(),
+                cert_no: Some(format!("DB{}{:05}", today.format("%Y"), rng.below(100_000))),
+                persons: Some((1 + rng.below(3)).to_string()),
+                amount: Some((600 + rng.below(900)).to_string()),
+                ..base.clone()
+            }
+        };
+        record(w, elderly_id, &a, today)?;
+    }
+    if has("残疾") && !rng.chance(10) {
+        let code = |v: &Option<String>, list: &[&str]| v.as_deref().and_then(|v| list.iter().position(|x| *x == v));
+        let types = ["视力残疾", "听力残疾", "言语残疾", "肢体残疾", "智力残疾", "精神残疾", "多重残疾"];
+        let grades = ["一级", "二级", "三级", "四级"];
+        if let (Some(t), Some(g)) = (code(&input.disability_type, &types), code(&input.disability_grade, &grades)) {
+            let cert = format!("{id_number}{}{}", t + 1, g + 1);
+            record(
+                w,
+                elderly_id,
+                &AssistanceInput { kind: "残疾证".into(), cert_no: Some(cert), ..base.clone() },
+                today,
+            )?;
+            if g < 2 && rng.chance(60) {
+                let care =
+                    AssistanceInput {
+                        kind: "重度残疾人护理补贴".into(), amount: Some("100".into()), ..base.clone()
+                    };
+                record(w, elderly_id, &care, today)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {

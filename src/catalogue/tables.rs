@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 30] = [
+pub(super) const TABLES: [TableDef; 31] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -467,4 +467,22 @@ pub(super) const TABLES: [TableDef; 30] = [
             text("action", "处理情况"),
         ],
     )),
+    def(
+        Table::ElderlyAssistance,
+        "elderly_assistance",
+        "救助与残疾记录",
+        &[
+            ELDERLY,
+            text("kind", "记录类别").must(),
+            text("status", "享受状态").must(),
+            text("cert_no", "证号"),
+            int("persons", "保障人数"),
+            int("amount_cents", "月金额（分）"),
+            text("support_mode", "供养方式"),
+            text("self_care", "自理能力"),
+            text("disability_type", "残疾类别"),
+            text("disability_grade", "残疾等级"),
+            text("since", "认定日期"),
+        ],
+    ),
 ];

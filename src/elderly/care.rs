@@ -75,9 +75,11 @@ pub(super) fn require_allowed(w: &WriteTx, elderly_id: &str, action: &str) -> Re
         .ok_or(Error::NotFound { what: "该老人" })?;
     w.actor().require_community(community.as_deref())?;
     if !super::allowed(&status, action) {
-        return Err(
-            invalid("status", format!("该老人状态为“{status}”，已不在册，不能再登记服务、探访或电话问候")).into()
-        );
+        return Err(invalid(
+            "status",
+            format!("该老人状态为“{status}”，已不在册，不能再登记服务、探访、电话问候或救助记录"),
+        )
+        .into());
     }
     Ok(())
 }

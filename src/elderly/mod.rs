@@ -4,6 +4,7 @@
 //! 高龄 (advanced age) is never stored: it is derived from the birth date for
 //! the day asked, with the threshold from settings (default 80).
 pub mod allowance;
+pub mod assistance;
 pub mod calls;
 pub mod care;
 pub(crate) mod derived;
@@ -31,13 +32,20 @@ pub const SERVICE: &str = "service";
 pub const VISIT: &str = "visit";
 /// 电话问候: a phone check-in made.
 pub const CALL: &str = "call";
+/// 救助与残疾记录: an assistance record added or edited.
+pub const ASSISTANCE: &str = "assistance";
 /// 状态变动: leaving the roster (迁出, 去世) or coming back (在册).
 pub const CHANGE_STATUS: &str = "change_status";
 /// What may be done to a roster entry, by its status: (action, the statuses
 /// it is allowed in; `None`: every status). The person page offers these
 /// (`ElderlyPerson::actions`) and the core refuses the others.
-pub const ACTIONS: &[(&str, Option<&[&str]>)] =
-    &[(SERVICE, Some(&[ACTIVE])), (VISIT, Some(&[ACTIVE])), (CALL, Some(&[ACTIVE])), (CHANGE_STATUS, None)];
+pub const ACTIONS: &[(&str, Option<&[&str]>)] = &[
+    (SERVICE, Some(&[ACTIVE])),
+    (VISIT, Some(&[ACTIVE])),
+    (CALL, Some(&[ACTIVE])),
+    (ASSISTANCE, Some(&[ACTIVE])),
+    (CHANGE_STATUS, None),
+];
 
 /// Whether `action` may be done to an entry in `status`.
 pub fn allowed(status: &str, action: &str) -> bool {
@@ -82,8 +90,11 @@ pub struct ElderlyPerson {
     pub id: String,
     pub row_version: i64,
     pub person: Person,
-    /// Stored kinds plus 高龄 when the age reaches the threshold today.
+    /// Stored kinds, plus 困难 and 残疾 made by assistance records in force
+    /// (`assistance::apply`), plus 高龄 when the age reaches the threshold today.
     pub kinds: Vec<String>,
+    /// 困难 or 残疾 ticked by hand with no record in force behind it: flagged.
+    pub unbacked_kinds: Vec<String>,
     pub sanwu: bool,
     pub enterprise_retiree: bool,
     pub living_arrangement: Option<String>,
@@ -253,21 +264,26 @@ pub fn get(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Resu
     actor.require_community(person.community_id.as_deref())?;
     let high_age = high_age_threshold(conn)?;
     let e = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, row_version, kinds, sanwu, enterprise_retiree, living_arrangement, economic_status,
                     disability_type, disability_grade, disability_cert, health_notes, emergency_name, emergency_phone,
                     emergency_relation, care_mode, visit_level, status, status_date, status_reason, registered_on,
-                    risk_factors
-             FROM elderly WHERE id = ?1",
-        )?
+                    risk_factors, {in_force}
+             FROM elderly e WHERE id = ?1",
+            in_force = assistance::IN_FORCE_SQL
+        ))?
         .query_row([id], |r| {
             let kinds: String = r.get(2)?;
             let phone: Option<String> = r.get(12)?;
             let status: String = r.get(16)?;
+            let mut kinds = kinds_on(&kinds, person.birth_date.as_deref(), high_age, today);
+            let in_force: Option<String> = r.get(21)?;
+            let unbacked_kinds = assistance::apply(&mut kinds, in_force.as_deref());
             Ok(ElderlyPerson {
                 id: r.get(0)?,
                 row_version: r.get(1)?,
-                kinds: kinds_on(&kinds, person.birth_date.as_deref(), high_age, today),
+                kinds,
+                unbacked_kinds,
                 person,
                 sanwu: r.get(3)?,
                 enterprise_retiree: r.get(4)?,
@@ -517,6 +533,10 @@ pub struct ElderlyDetail {
     pub visits: Vec<care::VisitRecord>,
     /// 电话问候, newest first.
     pub calls: Vec<calls::CallRecord>,
+    /// 救助与残疾记录, in force first.
+    pub assistance: Vec<assistance::AssistanceRecord>,
+    /// What the assistance form offers.
+    pub assistance_choices: assistance::Choices,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
@@ -525,6 +545,8 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         services: care::services(conn, id)?,
         visits: care::visits(conn, id)?,
         calls: calls::calls(conn, id)?,
+        assistance: assistance::records(conn, id)?,
+        assistance_choices: assistance::choices(),
     })
 }
 

@@ -3,7 +3,10 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::{high_age_threshold, kinds_on, ACTIVE, HIGH_AGE};
+use super::{assistance, high_age_threshold, kinds_on, ACTIVE, HIGH_AGE};
+
+/// The roster filter for 困难 or 残疾 ticked with no record in force.
+pub const UNBACKED: &str = "无记录勾选";
 use crate::access::Actor;
 use crate::person::{self, limit_offset, search, Page};
 use crate::{idcard, Result};
@@ -14,7 +17,8 @@ pub struct RosterQuery {
     /// Name, initials, ID number or its tail, phone.
     pub text: String,
     pub community_id: Option<String>,
-    /// One of the five kinds (高龄 included), or 三无 / 企业退休.
+    /// One of the five kinds (高龄 included), or 三无 / 企业退休, or
+    /// 无记录勾选 (困难 or 残疾 ticked with no assistance record in force).
     pub kind: Option<String>,
     /// 在册 when absent; "全部" for every status.
     pub status: Option<String>,
@@ -33,6 +37,8 @@ pub struct RosterRow {
     pub phone_masked: Option<String>,
     pub community_name: Option<String>,
     pub kinds: Vec<String>,
+    /// 困难 or 残疾 ticked with no record in force: flagged in the list.
+    pub unbacked_kinds: Vec<String>,
     pub sanwu: bool,
     pub visit_level: String,
     pub status: String,
@@ -127,6 +133,10 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
         }
         Some("三无") => conds.push("r.sanwu = 1".into()),
         Some("企业退休") => conds.push("r.enterprise_retiree = 1".into()),
+        Some(UNBACKED) => conds.push(assistance::unbacked_filter_sql()),
+        Some(kind) if assistance::kind_filter_sql(kind).is_some() => {
+            conds.extend(assistance::kind_filter_sql(kind));
+        }
         Some(kind) => {
             conds.push("instr(r.kinds, ?) > 0".into());
             params.push(format!("\"{kind}\""));
@@ -145,12 +155,13 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
     let total_column = if searched.is_some() { "count(*) OVER ()" } else { "0" };
     let sql = format!(
         "SELECT e.id, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, c.name, e.kinds, e.sanwu,
-                e.visit_level, e.status, pg.total
+                e.visit_level, e.status, pg.total, {in_force}
          FROM (SELECT r.elderly_id, r.name_key, {total_column} AS total FROM roster_index r{filter}
                ORDER BY r.name_key, r.elderly_id LIMIT {limit} OFFSET {offset}) pg
          JOIN elderly e ON e.id = pg.elderly_id JOIN person p ON p.id = e.person_id
          LEFT JOIN community c ON c.id = p.community_id
-         ORDER BY pg.name_key, pg.elderly_id"
+         ORDER BY pg.name_key, pg.elderly_id",
+        in_force = assistance::IN_FORCE_SQL
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut counted: Option<u64> = None;
@@ -161,6 +172,9 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
             let idn: Option<String> = r.get(5)?;
             let phone: Option<String> = r.get(6)?;
             let kinds: String = r.get(8)?;
+            let mut kinds = kinds_on(&kinds, birth.as_deref(), high_age, today);
+            let in_force: Option<String> = r.get(13)?;
+            let unbacked_kinds = assistance::apply(&mut kinds, in_force.as_deref());
             Ok(RosterRow {
                 id: r.get(0)?,
                 person_id: r.get(1)?,
@@ -170,7 +184,8 @@ pub fn list(conn: &Connection, actor: &Actor, q: &RosterQuery, today: NaiveDate)
                 id_number_masked: idn.as_deref().map(person::mask_id),
                 phone_masked: phone.as_deref().map(idcard::mask_phone),
                 community_name: r.get(7)?,
-                kinds: kinds_on(&kinds, birth.as_deref(), high_age, today),
+                kinds,
+                unbacked_kinds,
                 sanwu: r.get(9)?,
                 visit_level: r.get(10)?,
                 status: r.get(11)?,

@@ -22,10 +22,11 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period, out: &mut Out
     let rows = |cond: &str, left: bool, emit: &mut dyn FnMut(Vec<Cell>) -> Result<()>| -> Result<()> {
         let sql = format!(
             "SELECT c.name, p.name, p.sex, p.id_number, p.birth_date, e.kinds, e.sanwu, e.enterprise_retiree,
-                    e.living_arrangement, e.registered_on, e.status, e.status_date, e.status_reason
+                    e.living_arrangement, e.registered_on, e.status, e.status_date, e.status_reason, {in_force}
              FROM elderly e JOIN person p ON p.id = e.person_id LEFT JOIN community c ON c.id = p.community_id
              WHERE (?1 IS NULL OR p.community_id = ?1) AND {cond}
-             ORDER BY c.sort, p.name_key"
+             ORDER BY c.sort, p.name_key",
+            in_force = crate::elderly::assistance::IN_FORCE_SQL
         );
         let mut stmt = conn.prepare(&sql)?;
         let mut it = stmt.query(rusqlite::params![scope.community, p.from_str(), p.to_str()])?;
@@ -36,7 +37,10 @@ pub(super) fn roster(conn: &Connection, scope: &Scope, p: &Period, out: &mut Out
                 Ok(Cell::Text(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
             };
             let birth: Option<String> = r.get(4)?;
-            let kinds = kinds_on(&r.get::<_, String>(5)?, birth.as_deref(), high_age, p.to).join("、");
+            let mut kinds = kinds_on(&r.get::<_, String>(5)?, birth.as_deref(), high_age, p.to);
+            // 困难 and 残疾 as the records in force make them (today's, not the period's).
+            crate::elderly::assistance::apply(&mut kinds, r.get::<_, Option<String>>(13)?.as_deref());
+            let kinds = kinds.join("、");
             let yes = |v: bool| Cell::text(if v { "是" } else { "" });
             let mut row = Vec::with_capacity(11);
             row.extend([
@@ -100,15 +104,17 @@ pub(super) fn services(conn: &Connection, actor: &Actor, scope: &Scope, p: &Peri
     let mut by_type = vec![vec![0i64; types.len()]; n];
     let mut paid = vec![[0i64; 3]; n];
     let mut visits = vec![0i64; n];
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.community_id, e.kinds, p.birth_date, e.sanwu, e.enterprise_retiree
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.community_id, e.kinds, p.birth_date, e.sanwu, e.enterprise_retiree, {}
          FROM elderly e JOIN person p ON p.id = e.person_id
          WHERE e.registered_on <= ?1 AND (e.status = '在册' OR e.status_date > ?1)",
-    )?;
+        crate::elderly::assistance::IN_FORCE_SQL
+    ))?;
     let mut it = stmt.query([p.to_str()])?;
     while let Some(r) = it.next()? {
         let Some(i) = slot(r.get(0)?) else { continue };
-        let k = kinds_on(&r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?.as_deref(), high_age, p.to);
+        let mut k = kinds_on(&r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?.as_deref(), high_age, p.to);
+        crate::elderly::assistance::apply(&mut k, r.get::<_, Option<String>>(5)?.as_deref());
         roster[i][0] += 1;
         for (j, kind) in KINDS.iter().enumerate() {
             roster[i][1 + j] += k.iter().any(|x| x == kind) as i64;

@@ -3,6 +3,7 @@
 //! both lists the action on the record's view (what the page offers) and
 //! accepts it, or lists it not and refuses it, changing nothing.
 use chrono::NaiveDate;
+use street_ledger::elderly::assistance::{self, AssistanceInput};
 use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, ServiceInput, VisitInput};
 use street_ledger::elderly::{self, StatusChange};
@@ -22,7 +23,7 @@ fn outcome<T>(result: Result<T, Error>) -> Option<String> {
 
 #[test]
 fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster() {
-    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "change_status"]);
+    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "assistance", "change_status"]);
     assert_eq!(elderly::actions("迁出"), ["change_status"]);
     assert_eq!(elderly::actions("去世"), ["change_status"]);
     let mut o = new_office();
@@ -39,7 +40,14 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
             elderly::change_status(&mut o.store, &clerk(), &id, &leave, today()).unwrap();
             let offered = elderly::detail(o.store.conn(), &clerk(), &id, today()).unwrap().elderly.actions;
             assert_eq!(offered, elderly::actions(status), "{status}");
-            let counts = |o: &Office| (o.count("elderly_service"), o.count("elderly_visit"), o.count("elderly_call"));
+            let counts = |o: &Office| {
+                (
+                    o.count("elderly_service"),
+                    o.count("elderly_visit"),
+                    o.count("elderly_call"),
+                    o.count("elderly_assistance"),
+                )
+            };
             let before = counts(&o);
             let result = match *action {
                 elderly::SERVICE => outcome(care::add_service(&mut o.store, &clerk(), &id, &service(), today())),
@@ -52,6 +60,15 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
                         action: None,
                     };
                     outcome(calls::add_call(&mut o.store, &clerk(), &id, &call, today()))
+                }
+                elderly::ASSISTANCE => {
+                    let input = AssistanceInput {
+                        kind: "重度残疾人护理补贴".into(),
+                        status: "在享".into(),
+                        amount: Some("100".into()),
+                        ..Default::default()
+                    };
+                    outcome(assistance::add(&mut o.store, &clerk(), &id, &input, today()))
                 }
                 elderly::CHANGE_STATUS => {
                     let back = StatusChange { status: "在册".into(), date: "2025-06-10".into(), reason: None };

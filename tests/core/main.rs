@@ -9,6 +9,7 @@ mod accounts;
 mod actions;
 mod allowance;
 mod allowance_stock;
+mod assistance;
 mod audit;
 mod backup;
 mod backup_compressed;

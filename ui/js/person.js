@@ -8,13 +8,14 @@ import { elderlyForm } from './register.js';
 import { revealable } from './lookup.js';
 import { reliefSection } from './employment.js';
 import { allowanceTab } from './allowance.js';
+import { assistanceTab } from './assistance.js';
 
 export async function personPage(ctx, id, tab = 'info') {
-  const { elderly: e, services, visits, calls } = await api.detail(id);
+  const { elderly: e, services, visits, calls, assistance, assistance_choices: choices } = await api.detail(id);
   const p = e.person;
   const relief = await api.personRelief(p.id);
   const reload = (t) => personPage(ctx, id, t);
-  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
+  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['assistance', `救助与残疾（${assistance.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
   const content = {
     info: () => infoTab(ctx, e, reload),
     services: () => servicesTab(ctx, e, services, reload),
@@ -22,6 +23,7 @@ export async function personPage(ctx, id, tab = 'info') {
     calls: () => callsTab(ctx, e, calls, reload),
     relief: () => reliefSection(ctx, relief, async (input) => { await api.addPersonRelief(p.id, input); reload('relief'); },
       ['person-relief-form', 'person-relief-table']),
+    assistance: () => assistanceTab(ctx, e, assistance, choices, reload),
     allowance: () => allowanceTab(ctx, e, reload),
     edit: () => elderlyForm(ctx, e, async (input) => { await api.update(e.id, e.row_version, input); toast('已保存'); reload('info'); }),
   };
@@ -31,9 +33,16 @@ export async function personPage(ctx, id, tab = 'info') {
       h('h1#person-name', {}, p.name),
       h(`span.status.status-${e.status}#person-status`, {}, e.status),
       h('span.muted', {}, `${p.sex || ''} ${p.age ?? ''}岁 · ${p.community_name || ''} · ${p.id_number_masked || ''}`)),
-    h('div.kinds', {}, e.kinds.map((k) => h('span.tag', {}, k)), e.sanwu ? h('span.tag', {}, '三无') : null),
+    h('div.kinds#person-kinds', {}, e.kinds.map((k) => kindTag(k, e.unbacked_kinds)), e.sanwu ? h('span.tag', {}, '三无') : null),
     h('div.tabs', {}, tabs.map(([key, label]) => h(`button.tab${key === tab ? '.active' : ''}`, { type: 'button', dataset: { tab: key }, onclick: () => reload(key) }, label))),
     h('div.tab-body', {}, content[tab]())));
+}
+
+// A kind ticked by hand with no record in force behind it is flagged.
+export function kindTag(k, unbacked) {
+  return unbacked.includes(k)
+    ? h('span.tag.unbacked', { title: '已勾选，但没有在享的救助或残疾记录' }, `${k}（无记录）`)
+    : h('span.tag', {}, k);
 }
 
 function infoTab(ctx, e, reload) {

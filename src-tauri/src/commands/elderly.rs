@@ -1,6 +1,7 @@
 //! 居家养老: the roster, an elder's record, services, visits and phone
 //! check-ins, and the
 //! revealing of a person's full ID number (audited by the core).
+use street_ledger::elderly::assistance::{self, AssistanceInput};
 use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
@@ -54,6 +55,21 @@ pub fn add_visit(state: State<AppState>, elderly_id: String, input: VisitInput) 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_call(state: State<AppState>, elderly_id: String, input: CallInput) -> Reply<String> {
     with(&state, |s, a| calls::add_call(s, a, &elderly_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_assistance(state: State<AppState>, elderly_id: String, input: AssistanceInput) -> Reply<String> {
+    with(&state, |s, a| assistance::add(s, a, &elderly_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn update_assistance(state: State<AppState>, id: String, row_version: i64, input: AssistanceInput) -> Reply<()> {
+    with(&state, |s, a| assistance::update(s, a, &id, Some(row_version), &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_assistance_status(state: State<AppState>, id: String, row_version: i64, action: String) -> Reply<()> {
+    with(&state, |s, a| assistance::set_status(s, a, &id, Some(row_version), &action, today()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
