@@ -155,11 +155,12 @@ pub enum Table {
     ElderlyAllowance,
     AllowanceEvent,
     ElderlyCall,
+    ElderlyCondolence,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 30] = [
+    pub const ALL: [Table; 31] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -190,6 +191,7 @@ impl Table {
         Table::ElderlyAllowance,
         Table::AllowanceEvent,
         Table::ElderlyCall,
+        Table::ElderlyCondolence,
     ];
 
     pub const fn def(self) -> &'static TableDef {

@@ -6,7 +6,9 @@
 pub mod allowance;
 pub mod calls;
 pub mod care;
+pub mod condolence;
 pub(crate) mod derived;
+pub mod lists;
 pub mod rate;
 pub mod roster;
 
@@ -31,13 +33,20 @@ pub const SERVICE: &str = "service";
 pub const VISIT: &str = "visit";
 /// 电话问候: a phone check-in made.
 pub const CALL: &str = "call";
+/// 登记慰问: a 慰问 (holiday or condolence visit) made.
+pub const CONDOLE: &str = "condole";
 /// 状态变动: leaving the roster (迁出, 去世) or coming back (在册).
 pub const CHANGE_STATUS: &str = "change_status";
 /// What may be done to a roster entry, by its status: (action, the statuses
 /// it is allowed in; `None`: every status). The person page offers these
 /// (`ElderlyPerson::actions`) and the core refuses the others.
-pub const ACTIONS: &[(&str, Option<&[&str]>)] =
-    &[(SERVICE, Some(&[ACTIVE])), (VISIT, Some(&[ACTIVE])), (CALL, Some(&[ACTIVE])), (CHANGE_STATUS, None)];
+pub const ACTIONS: &[(&str, Option<&[&str]>)] = &[
+    (SERVICE, Some(&[ACTIVE])),
+    (VISIT, Some(&[ACTIVE])),
+    (CALL, Some(&[ACTIVE])),
+    (CONDOLE, Some(&[ACTIVE])),
+    (CHANGE_STATUS, None),
+];
 
 /// Whether `action` may be done to an entry in `status`.
 pub fn allowed(status: &str, action: &str) -> bool {
@@ -517,6 +526,8 @@ pub struct ElderlyDetail {
     pub visits: Vec<care::VisitRecord>,
     /// 电话问候, newest first.
     pub calls: Vec<calls::CallRecord>,
+    /// 慰问, newest first.
+    pub condolences: Vec<condolence::CondolenceRecord>,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
@@ -525,6 +536,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         services: care::services(conn, id)?,
         visits: care::visits(conn, id)?,
         calls: calls::calls(conn, id)?,
+        condolences: condolence::condolences(conn, id)?,
     })
 }
 

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, ServiceInput, VisitInput};
+use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::{self, StatusChange};
 use street_ledger::employment::case::{self, CaseInput, FollowupInput, Placement, TrainingInput};
 use street_ledger::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
@@ -21,8 +22,8 @@ fn outcome<T>(result: Result<T, Error>) -> Option<String> {
 }
 
 #[test]
-fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster() {
-    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "change_status"]);
+fn the_elderly_roster_allows_services_visits_calls_and_condolences_only_while_on_the_roster() {
+    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "condole", "change_status"]);
     assert_eq!(elderly::actions("迁出"), ["change_status"]);
     assert_eq!(elderly::actions("去世"), ["change_status"]);
     let mut o = new_office();
@@ -39,7 +40,10 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
             elderly::change_status(&mut o.store, &clerk(), &id, &leave, today()).unwrap();
             let offered = elderly::detail(o.store.conn(), &clerk(), &id, today()).unwrap().elderly.actions;
             assert_eq!(offered, elderly::actions(status), "{status}");
-            let counts = |o: &Office| (o.count("elderly_service"), o.count("elderly_visit"), o.count("elderly_call"));
+            let counts = |o: &Office| {
+                let n = |t: &str| o.count(t);
+                (n("elderly_service"), n("elderly_visit"), n("elderly_call"), n("elderly_condolence"))
+            };
             let before = counts(&o);
             let result = match *action {
                 elderly::SERVICE => outcome(care::add_service(&mut o.store, &clerk(), &id, &service(), today())),
@@ -52,6 +56,16 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
                         action: None,
                     };
                     outcome(calls::add_call(&mut o.store, &clerk(), &id, &call, today()))
+                }
+                elderly::CONDOLE => {
+                    let gift = CondolenceInput {
+                        kind: "生日".into(),
+                        date: "2025-06-12".into(),
+                        gift: Some("蛋糕".into()),
+                        staff: "小李".into(),
+                        ..Default::default()
+                    };
+                    outcome(condolence::add_condolence(&mut o.store, &clerk(), &id, &gift, today()))
                 }
                 elderly::CHANGE_STATUS => {
                     let back = StatusChange { status: "在册".into(), date: "2025-06-10".into(), reason: None };

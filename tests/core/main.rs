@@ -16,6 +16,7 @@ mod care;
 mod catalogue;
 mod cli;
 mod compact_log;
+mod elderly_lists;
 mod elderly_visits;
 mod employment;
 mod employment_stock;

@@ -141,7 +141,11 @@ async fn roster_search_keystroke_to_drawn_list() {
             gaps.extend(keys.windows(2).map(|w| w[1] - w[0]));
         }
         let (p50, p95, max) = percentiles(&mut took);
-        let gap = if gaps.is_empty() { String::new() } else { format!(" (keys {:.1} ms apart, median)", percentiles(&mut gaps).0) };
+        let gap = if gaps.is_empty() {
+            String::new()
+        } else {
+            format!(" (keys {:.1} ms apart, median)", percentiles(&mut gaps).0)
+        };
         lines.push(format!(
             "roster search, 3 characters {how}{gap}, third key to the list drawn, {} searches on 100,000 persons: p50 {p50:.1} ms, p95 {p95:.1} ms, max {max:.1} ms",
             took.len(),

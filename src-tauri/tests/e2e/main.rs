@@ -1,8 +1,8 @@
 //! Desktop end-to-end tests: the real app, driven as a user would, each on a
 //! data folder of its own. `cargo xtask test` runs them under Xvfb.
 mod dictionaries;
-mod elderly_visits;
 mod elderly_allowance;
+mod elderly_visits;
 mod employment;
 mod firstrun;
 mod harness;
