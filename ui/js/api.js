@@ -66,6 +66,7 @@ export const api = {
   addService: (elderly_id, input) => invoke('add_service', { elderly_id, input }),
   addVisit: (elderly_id, input) => invoke('add_visit', { elderly_id, input }),
   addCall: (elderly_id, input) => invoke('add_call', { elderly_id, input }),
+  addCondolence: (elderly_id, input) => invoke('add_condolence', { elderly_id, input }),
   dueVisits: (community_id) => invoke('due_visits', { community_id }),
   allowance: (elderly_id) => invoke('allowance_of_elderly', { elderly_id }),
   applyAllowance: (elderly_id, input) => invoke('apply_allowance', { elderly_id, input }),

@@ -2,6 +2,7 @@
 //! check-ins, and the
 //! revealing of a person's full ID number (audited by the core).
 use street_ledger::elderly::calls::{self, CallInput};
+use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
@@ -54,6 +55,11 @@ pub fn add_visit(state: State<AppState>, elderly_id: String, input: VisitInput) 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_call(state: State<AppState>, elderly_id: String, input: CallInput) -> Reply<String> {
     with(&state, |s, a| calls::add_call(s, a, &elderly_id, &input, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_condolence(state: State<AppState>, elderly_id: String, input: CondolenceInput) -> Reply<String> {
+    with(&state, |s, a| condolence::add_condolence(s, a, &elderly_id, &input, today()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

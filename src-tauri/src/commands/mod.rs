@@ -88,6 +88,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         elderly::add_service,
         elderly::add_visit,
         elderly::add_call,
+        elderly::add_condolence,
         elderly::due_visits,
         elderly::reveal_person,
         allowance::allowance_of_elderly,

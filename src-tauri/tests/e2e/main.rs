@@ -2,6 +2,7 @@
 //! data folder of its own. `cargo xtask test` runs them under Xvfb.
 mod dictionaries;
 mod elderly_allowance;
+mod elderly_lists;
 mod elderly_visits;
 mod employment;
 mod firstrun;
