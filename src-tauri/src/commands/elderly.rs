@@ -2,8 +2,8 @@
 //! check-ins, and the
 //! revealing of a person's full ID number (audited by the core).
 use street_ledger::elderly::calls::{self, CallInput};
-use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
+use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
 use street_ledger::person::{self, Page, Revealed};

@@ -11,7 +11,10 @@ use crate::harness::{office_dir, App, PASSWORD};
 
 fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<String>> {
     let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("{sheet}: {e}"));
-    range.rows().map(|r| r.iter().map(|c| if c == &Data::Empty { String::new() } else { c.to_string() }).collect()).collect()
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| if c == &Data::Empty { String::new() } else { c.to_string() }).collect())
+        .collect()
 }
 
 #[tokio::test]
