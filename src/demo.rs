@@ -8,6 +8,7 @@ use crate::access::Role;
 use crate::accounts::{self, NewAccount};
 use crate::elderly::calls::{record_call, CallInput};
 use crate::elderly::care::{record_service, record_visit, ServiceInput, VisitInput};
+use crate::elderly::condolence::{record_condolence, CondolenceInput};
 use crate::elderly::{self, ElderlyInput};
 use crate::person::{self, PersonInput};
 use crate::store::{Store, WriteTx};
@@ -105,6 +106,8 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     let mut calls = Rng(spec.seed ^ 0xCA11_CA11);
     // Assistance records draw apart too: the street stays the one it was.
     let mut aid = Rng(spec.seed ^ 0xA551_57A0);
+    // 慰问 from a generator of their own: the other records stay as they were.
+    let mut gifts = Rng(spec.seed ^ 0x6_1F75);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
@@ -188,6 +191,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 };
                 elderly::StatusChange { status: status.into(), date: days_ago(&mut rng, today, 200), reason }
             });
+            if id.age_on(today) >= 80 && gifts.chance(70) {
+                record_condolence(w, &elderly_id, &double_ninth(&mut gifts, today), today)?;
+            }
             if id.age_on(today) >= 80 {
                 allowance(w, &mut allowance_rng, &elderly_id, birth, leaving.as_ref(), today)?;
             }
@@ -774,6 +780,22 @@ fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
         charge: paid.then(|| format!("{}", 5 + rng.below(60))),
         provider: Some(rng.pick(&["社区服务站", "志愿者", "居家养老服务中心"]).to_string()),
         hours: Some(format!("{}", 1 + rng.below(3))),
+        notes: None,
+    }
+}
+
+/// The last 重阳节 慰问 (in October: the festival moves with the lunar
+/// calendar) before `today`.
+fn double_ninth(rng: &mut Rng, today: NaiveDate) -> CondolenceInput {
+    let year = if today.month() >= 11 { today.year() } else { today.year() - 1 };
+    let date = NaiveDate::from_ymd_opt(year, 10, 1 + rng.below(28) as u32).expect("a day of October");
+    let (gift, amount) = *rng.pick(&[(Some("米、油"), None), (Some("慰问品"), Some("200")), (None, Some("300"))]);
+    CondolenceInput {
+        kind: crate::elderly::condolence::DOUBLE_NINTH.into(),
+        date: date.to_string(),
+        gift: gift.map(String::from),
+        amount: amount.map(String::from),
+        staff: "社区工作人员".into(),
         notes: None,
     }
 }

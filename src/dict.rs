@@ -114,6 +114,7 @@ fn dictionary_name(dict: &str) -> &'static str {
         "visit_way" => "探访方式",
         "elderly_risk" => "老人风险因素",
         "call_result" => "电话问候结果",
+        "condolence_kind" => "慰问类型",
         "employment_category" => "就业困难人员类别",
         "work_status" => "就业状况",
         "household_relation" => "与户主关系",

@@ -156,11 +156,12 @@ pub enum Table {
     AllowanceEvent,
     ElderlyCall,
     ElderlyAssistance,
+    ElderlyCondolence,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 31] = [
+    pub const ALL: [Table; 32] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -192,6 +193,7 @@ impl Table {
         Table::AllowanceEvent,
         Table::ElderlyCall,
         Table::ElderlyAssistance,
+        Table::ElderlyCondolence,
     ];
 
     pub const fn def(self) -> &'static TableDef {

@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 31] = [
+pub(super) const TABLES: [TableDef; 32] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -485,4 +485,18 @@ pub(super) const TABLES: [TableDef; 31] = [
             text("since", "认定日期"),
         ],
     ),
+    deletable(def(
+        Table::ElderlyCondolence,
+        "elderly_condolence",
+        "慰问",
+        &[
+            ELDERLY,
+            text("kind", "慰问类型").must(),
+            text("date", "慰问日期").must(),
+            text("gift", "慰问品"),
+            int("amount_cents", "慰问金（分）"),
+            text("staff", "经办人").must(),
+            text("notes", "备注"),
+        ],
+    )),
 ];

@@ -77,7 +77,7 @@ pub(super) fn require_allowed(w: &WriteTx, elderly_id: &str, action: &str) -> Re
     if !super::allowed(&status, action) {
         return Err(invalid(
             "status",
-            format!("该老人状态为“{status}”，已不在册，不能再登记服务、探访、电话问候或救助记录"),
+            format!("该老人状态为“{status}”，已不在册，不能再登记服务、探访、电话问候、救助记录或慰问"),
         )
         .into());
     }
@@ -115,7 +115,7 @@ pub fn add_visit(
 /// Deletes a service or visit entered by mistake (its roster entry stays).
 /// The deletion is logged with the values it had and syncs as a tombstone.
 pub fn delete_entry(store: &mut Store, actor: &Actor, table: Table, id: &str) -> Result<()> {
-    if !matches!(table, Table::ElderlyService | Table::ElderlyVisit | Table::ElderlyCall) {
+    if !matches!(table, Table::ElderlyService | Table::ElderlyVisit | Table::ElderlyCall | Table::ElderlyCondolence) {
         return Err(Error::NotFound { what: "服务或探访记录" });
     }
     store.write(actor, |w| {

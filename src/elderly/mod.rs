@@ -7,7 +7,9 @@ pub mod allowance;
 pub mod assistance;
 pub mod calls;
 pub mod care;
+pub mod condolence;
 pub(crate) mod derived;
+pub mod lists;
 pub mod rate;
 pub mod roster;
 
@@ -34,6 +36,8 @@ pub const VISIT: &str = "visit";
 pub const CALL: &str = "call";
 /// 救助与残疾记录: an assistance record added or edited.
 pub const ASSISTANCE: &str = "assistance";
+/// 登记慰问: a 慰问 (holiday or condolence visit) made.
+pub const CONDOLE: &str = "condole";
 /// 状态变动: leaving the roster (迁出, 去世) or coming back (在册).
 pub const CHANGE_STATUS: &str = "change_status";
 /// What may be done to a roster entry, by its status: (action, the statuses
@@ -44,6 +48,7 @@ pub const ACTIONS: &[(&str, Option<&[&str]>)] = &[
     (VISIT, Some(&[ACTIVE])),
     (CALL, Some(&[ACTIVE])),
     (ASSISTANCE, Some(&[ACTIVE])),
+    (CONDOLE, Some(&[ACTIVE])),
     (CHANGE_STATUS, None),
 ];
 
@@ -537,6 +542,8 @@ pub struct ElderlyDetail {
     pub assistance: Vec<assistance::AssistanceRecord>,
     /// What the assistance form offers.
     pub assistance_choices: assistance::Choices,
+    /// 慰问, newest first.
+    pub condolences: Vec<condolence::CondolenceRecord>,
 }
 
 pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> Result<ElderlyDetail> {
@@ -547,6 +554,7 @@ pub fn detail(conn: &Connection, actor: &Actor, id: &str, today: NaiveDate) -> R
         calls: calls::calls(conn, id)?,
         assistance: assistance::records(conn, id)?,
         assistance_choices: assistance::choices(),
+        condolences: condolence::condolences(conn, id)?,
     })
 }
 

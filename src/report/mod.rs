@@ -8,6 +8,7 @@
 //! row from the query into the file, so exporting it holds no rows.
 mod allowance;
 mod elderly;
+mod elderly_lists;
 mod employment;
 mod mediation;
 mod mediation_subsidy;
@@ -126,6 +127,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("elderly-roster", "五类老人花名册"),
     ("elderly-services", "居家养老服务情况统计表"),
     ("elderly-allowance", "高龄津贴发放名册"),
+    ("elderly-birthdays", "老人生日名单"),
+    ("elderly-centenarians", "百岁老人名单"),
+    ("elderly-double-ninth", "重阳节慰问老人名单"),
+    ("elderly-condolences", "老人慰问登记表"),
     ("employment-stats", "就业援助工作统计表"),
     ("zero-employment-roster", "零就业家庭花名册"),
     ("welfare-post-subsidy", "公益性岗位补贴花名册"),
@@ -207,6 +212,10 @@ fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink
         "elderly-roster" => return elderly::roster(conn, &scope, &period, &mut out),
         "elderly-services" => elderly::services(conn, actor, &scope, &period)?,
         "elderly-allowance" => allowance::roster(conn, &scope, &period)?,
+        "elderly-birthdays" => elderly_lists::birthdays(conn, &scope, &period)?,
+        "elderly-centenarians" => elderly_lists::centenarians(conn, &scope, &period)?,
+        "elderly-double-ninth" => elderly_lists::double_ninth(conn, &scope, &period)?,
+        "elderly-condolences" => elderly_lists::condolences(conn, &scope, &period)?,
         "employment-stats" => employment::stats(conn, &scope, &period)?,
         "zero-employment-roster" => employment::zero_roster(conn, &scope, &period)?,
         "welfare-post-subsidy" => employment::subsidy(conn, &scope, &period)?,

@@ -109,7 +109,13 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
     let sql = match table {
         Some(Table::Person) => "SELECT name FROM person WHERE id = ?1",
         Some(Table::Elderly) => "SELECT p.name FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
-        Some(Table::ElderlyService | Table::ElderlyVisit | Table::ElderlyCall | Table::ElderlyAssistance) => {
+        Some(
+            Table::ElderlyService
+            | Table::ElderlyVisit
+            | Table::ElderlyCall
+            | Table::ElderlyAssistance
+            | Table::ElderlyCondolence,
+        ) => {
             // The entry may be deleted: its elderly as its insert logged it
             // (kept without a copy while the record is as inserted).
             "SELECT p.name FROM change_log l
@@ -117,7 +123,8 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
                 (SELECT elderly_id FROM elderly_service WHERE id = l.record_id),
                 (SELECT elderly_id FROM elderly_visit WHERE id = l.record_id),
                 (SELECT elderly_id FROM elderly_call WHERE id = l.record_id),
-                (SELECT elderly_id FROM elderly_assistance WHERE id = l.record_id))
+                (SELECT elderly_id FROM elderly_assistance WHERE id = l.record_id),
+                (SELECT elderly_id FROM elderly_condolence WHERE id = l.record_id))
              JOIN person p ON p.id = e.person_id WHERE l.record_key = ?1 AND l.op = 'insert'"
         }
         Some(Table::Community) => "SELECT name FROM community WHERE id = ?1",
@@ -127,9 +134,13 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
     };
     // The log is asked by the record's key, the records by its id.
     let key = match table {
-        Some(Table::ElderlyService | Table::ElderlyVisit | Table::ElderlyCall | Table::ElderlyAssistance) => {
-            record_key(id)
-        }
+        Some(
+            Table::ElderlyService
+            | Table::ElderlyVisit
+            | Table::ElderlyCall
+            | Table::ElderlyAssistance
+            | Table::ElderlyCondolence,
+        ) => record_key(id),
         _ => rusqlite::types::Value::Text(id.into()),
     };
     Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?.unwrap_or_default())

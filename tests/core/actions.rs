@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use street_ledger::elderly::assistance::{self, AssistanceInput};
 use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, ServiceInput, VisitInput};
+use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::{self, StatusChange};
 use street_ledger::employment::case::{self, CaseInput, FollowupInput, Placement, TrainingInput};
 use street_ledger::employment::household::{self, HouseholdInput, MemberInput, MemberStatus};
@@ -22,8 +23,8 @@ fn outcome<T>(result: Result<T, Error>) -> Option<String> {
 }
 
 #[test]
-fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster() {
-    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "assistance", "change_status"]);
+fn the_elderly_roster_allows_services_visits_calls_assistance_and_condolences_only_while_on_the_roster() {
+    assert_eq!(elderly::actions("在册"), ["service", "visit", "call", "assistance", "condole", "change_status"]);
     assert_eq!(elderly::actions("迁出"), ["change_status"]);
     assert_eq!(elderly::actions("去世"), ["change_status"]);
     let mut o = new_office();
@@ -41,12 +42,9 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
             let offered = elderly::detail(o.store.conn(), &clerk(), &id, today()).unwrap().elderly.actions;
             assert_eq!(offered, elderly::actions(status), "{status}");
             let counts = |o: &Office| {
-                (
-                    o.count("elderly_service"),
-                    o.count("elderly_visit"),
-                    o.count("elderly_call"),
-                    o.count("elderly_assistance"),
-                )
+                let n = |t: &str| o.count(t);
+                let care = (n("elderly_service"), n("elderly_visit"), n("elderly_call"));
+                (care, n("elderly_assistance"), n("elderly_condolence"))
             };
             let before = counts(&o);
             let result = match *action {
@@ -69,6 +67,16 @@ fn the_elderly_roster_allows_services_visits_and_calls_only_while_on_the_roster(
                         ..Default::default()
                     };
                     outcome(assistance::add(&mut o.store, &clerk(), &id, &input, today()))
+                }
+                elderly::CONDOLE => {
+                    let gift = CondolenceInput {
+                        kind: "生日".into(),
+                        date: "2025-06-12".into(),
+                        gift: Some("蛋糕".into()),
+                        staff: "小李".into(),
+                        ..Default::default()
+                    };
+                    outcome(condolence::add_condolence(&mut o.store, &clerk(), &id, &gift, today()))
                 }
                 elderly::CHANGE_STATUS => {
                     let back = StatusChange { status: "在册".into(), date: "2025-06-10".into(), reason: None };

@@ -17,6 +17,7 @@ mod care;
 mod catalogue;
 mod cli;
 mod compact_log;
+mod elderly_lists;
 mod elderly_visits;
 mod employment;
 mod employment_stock;

@@ -360,9 +360,9 @@ fn an_empty_period_and_a_community_without_records_give_zeros_not_missing_rows()
             for sheet in &r.sheets {
                 if let Some(total) = &sheet.total {
                     // Statistics keep a row per community (and committee), all
-                    // zero; a name list with a 合计 (补贴, 零就业家庭, 以案定补,
+                    // zero; a name list with a 合计 (补贴, 零就业家庭, 以案定补, 慰问登记,
                     // 排查表, every sheet of 高龄津贴发放名册) may be empty.
-                    let lists = ["补贴花名册", "零就业家庭", "以案定补", "排查表"];
+                    let lists = ["补贴花名册", "零就业家庭", "以案定补", "排查表", "慰问登记"];
                     assert!(
                         !sheet.rows.is_empty() || lists.contains(&sheet.name.as_str()) || *name == "elderly-allowance",
                         "{name}/{} {period}: rows",

@@ -69,6 +69,7 @@ export const api = {
   addAssistance: (elderly_id, input) => invoke('add_assistance', { elderly_id, input }),
   updateAssistance: (id, row_version, input) => invoke('update_assistance', { id, row_version, input }),
   setAssistanceStatus: (id, row_version, action) => invoke('set_assistance_status', { id, row_version, action }),
+  addCondolence: (elderly_id, input) => invoke('add_condolence', { elderly_id, input }),
   dueVisits: (community_id) => invoke('due_visits', { community_id }),
   allowance: (elderly_id) => invoke('allowance_of_elderly', { elderly_id }),
   applyAllowance: (elderly_id, input) => invoke('apply_allowance', { elderly_id, input }),

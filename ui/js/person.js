@@ -1,4 +1,4 @@
-// The person page: roster data, services, visits and phone check-ins in
+// The person page: roster data, services, visits, phone check-ins and 慰问 in
 // tabs, and the status
 // change (迁出 / 去世) that takes someone off the active list but keeps
 // their history.
@@ -11,16 +11,17 @@ import { allowanceTab } from './allowance.js';
 import { assistanceTab } from './assistance.js';
 
 export async function personPage(ctx, id, tab = 'info') {
-  const { elderly: e, services, visits, calls, assistance, assistance_choices: choices } = await api.detail(id);
+  const { elderly: e, services, visits, calls, assistance, assistance_choices: choices, condolences } = await api.detail(id);
   const p = e.person;
   const relief = await api.personRelief(p.id);
   const reload = (t) => personPage(ctx, id, t);
-  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['assistance', `救助与残疾（${assistance.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
+  const tabs = [['info', '台账信息'], ['services', `服务记录（${services.length}）`], ['visits', `探访记录（${visits.length}）`], ['calls', `电话问候（${calls.length}）`], ['assistance', `救助与残疾（${assistance.length}）`], ['condolences', `慰问（${condolences.length}）`], ['relief', `困难帮扶（${relief.length}）`], ['allowance', '高龄津贴'], ['edit', '修改']];
   const content = {
     info: () => infoTab(ctx, e, reload),
     services: () => servicesTab(ctx, e, services, reload),
     visits: () => visitsTab(ctx, e, visits, reload),
     calls: () => callsTab(ctx, e, calls, reload),
+    condolences: () => condolencesTab(ctx, e, condolences, reload),
     relief: () => reliefSection(ctx, relief, async (input) => { await api.addPersonRelief(p.id, input); reload('relief'); },
       ['person-relief-form', 'person-relief-table']),
     assistance: () => assistanceTab(ctx, e, assistance, choices, reload),
@@ -120,4 +121,22 @@ function callsTab(ctx, e, calls, reload) {
     h('p.muted', {}, '电话问候算作联系，不算入户探访：不计入月探访率，也不改变下次探访日期。'),
     table('#call-table', ['日期', '问候人', '结果', '处理情况'],
       { rows: calls.map((c) => [c.date, c.caller, c.result, c.action]) }));
+}
+
+// 慰问 (春节, 重阳节, 生日, 住院, …): what was given; the 重阳节 list shows
+// who has had the year's 重阳节 慰问, and the printed lists are signed.
+function condolencesTab(ctx, e, condolences, reload) {
+  const active = e.actions.includes('condole');
+  const form = recordForm('condolence-form', '登记慰问', [
+    field('慰问类型', h('select', { name: 'kind' }, options(ctx.dicts.condolence_kind, '', '请选择')), { required: true }),
+    field('慰问日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
+    field('慰问品', h('input', { name: 'gift', placeholder: '如 米、油' })),
+    field('慰问金（元）', h('input', { name: 'amount', inputMode: 'decimal' })),
+    field('经办人', h('input', { name: 'staff' }), { required: true }),
+    field('备注', h('input', { name: 'notes' }), { wide: true }),
+  ], async (v) => { await api.addCondolence(e.id, { ...v, kind: v.kind || '', date: v.date || '', staff: v.staff || '' }); toast('慰问记录已保存'); reload('condolences'); }, !active);
+  return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记慰问；历史记录如下。`),
+    h('p.muted', {}, '慰问品、慰问金至少填一项。名单在“统计报表”中：老人生日名单、百岁老人名单、重阳节慰问老人名单、老人慰问登记表（可导出Excel打印签字）。'),
+    table('#condolence-table', ['日期', '类型', '慰问品', '慰问金（元）', '经办人', '备注'],
+      { rows: condolences.map((c) => [c.date, c.kind, c.gift, yuan(c.amount_cents), c.staff, c.notes]) }));
 }

@@ -48,20 +48,31 @@ export async function openPrint(kind, d) {
   closePrint();
   const sheets = DOC_TITLES[kind] ? docSheets(kind, d)
     : kind === 'agreement' ? agreementCopies(d) : [kind === 'visit' ? visitSheet(d) : registerSheet(d)];
-  const view = h('div#print-view', { dataset: { doc: kind, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${titleOf(kind)}` },
+  showPrintView({
+    doc: kind, title: titleOf(kind), sheets, pdfName: `${titleOf(kind)}-${d.row.number}`,
+    count: kind === 'agreement' ? `（${sheets.length} 份）` : '',
+    notes: [d.id_note ? h('div#print-id-note.print-note', { role: 'note' }, d.id_note) : null,
+      d.number_note ? h('div#print-number-note.print-note', { role: 'note' }, d.number_note) : null],
+  });
+}
+
+/** The print view over the app: a toolbar (打印, 另存为PDF, 关闭, notes
+ *  that stay off the paper) above A4 `sheets`. */
+export function showPrintView({ doc, title, sheets, pdfName, count = '', notes = [] }) {
+  closePrint();
+  const view = h('div#print-view', { dataset: { doc, engine: ENGINE }, role: 'dialog', 'aria-label': `打印预览：${title}` },
     h('div.print-toolbar', {},
-      h('b', {}, `打印预览：${titleOf(kind)}`),
-      h('span.muted', {}, `A4 纸，共 ${sheets.length} 页${kind === 'agreement' ? `（${sheets.length} 份）` : ''}`,
+      h('b', {}, `打印预览：${title}`),
+      h('span.muted', {}, `A4 纸，共 ${sheets.length} 页${count}`,
         ENGINE === 'webkit' ? '' : '；打印对话框中可选择“另存为 PDF”'),
       h('button.primary#print-go', { type: 'button', onclick: () => window.print() }, '打印'),
       // Windows' print dialog saves PDFs itself; the app does it on Linux.
       ENGINE === 'webkit'
-        ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(`${titleOf(kind)}-${d.row.number}`) }, '另存为PDF')
+        ? h('button#print-pdf', { type: 'button', onclick: () => savePdf(pdfName) }, '另存为PDF')
         : null,
       h('button#print-close', { type: 'button', onclick: closePrint }, '关闭'),
       // On the toolbar, never on the paper.
-      d.id_note ? h('div#print-id-note.print-note', { role: 'note' }, d.id_note) : null,
-      d.number_note ? h('div#print-number-note.print-note', { role: 'note' }, d.number_note) : null,
+      ...notes,
       h('div#print-status.print-status', { role: 'status', hidden: true })),
     h('div.print-pages', {}, sheets));
   document.body.append(view);

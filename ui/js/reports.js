@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { askToReplace, busy, clearErrors, communitySelect, errorBox, field, h, mount, onSubmit, options, pathInput, showError, table, toast } from './dom.js';
 import { overviewPage } from './overview.js';
 import { importPage } from './import.js';
+import { openReportPrint } from './print_report.js';
 
 export function statsRoutes(ctx) {
   return [
@@ -74,6 +75,9 @@ export async function reportsPage(ctx) {
   const saved = h('div#report-export-result');
   const previewButton = h('button.primary#report-preview', { type: 'submit' }, '预览');
   const exportButton = h('button#report-export', { type: 'button' }, '导出Excel');
+  // 打印 prints the report previewed (masked, its first rows): A4 pages.
+  let previewed = null;
+  const printButton = h('button#report-print', { type: 'button', disabled: true, onclick: () => previewed && openReportPrint(previewed) }, '打印');
   const form = h('form.card#report-form', {},
     h('div.form-error'),
     h('div.report-controls', {},
@@ -85,6 +89,7 @@ export async function reportsPage(ctx) {
       h('div.field-error', { dataset: { for: 'unmasked' } })),
     h('div.export-row', {},
       previewButton,
+      printButton,
       h('span.label.muted', {}, '保存到'),
       pathInput(path, { save: true, title: '报表保存为', filters: [['Excel 工作簿', ['xlsx']]] }),
       exportButton),
@@ -95,8 +100,12 @@ export async function reportsPage(ctx) {
     try {
       const report = await api.reportPreview(read());
       result.replaceChildren(renderReport(report));
+      previewed = report;
+      printButton.disabled = false;
     } catch (e) {
       result.replaceChildren();
+      previewed = null;
+      printButton.disabled = true;
       throw e;
     }
   });
@@ -157,7 +166,7 @@ export function renderSheet(sheet, index = 0) {
 
 /** Per column: 'rate' (a share shown as %), 'money' (two decimals) or 'count',
  *  from the header over it (the cells alone do not say). */
-function columnKinds(sheet, columns) {
+export function columnKinds(sheet, columns) {
   const kinds = Array(columns).fill('count');
   for (let c = 0; c < columns; c += 1) {
     const over = sheet.headers.filter((x) => x.col <= c && c < x.col + x.cols).sort((a, b) => b.row - a.row);

@@ -4,6 +4,7 @@
 use street_ledger::elderly::assistance::{self, AssistanceInput};
 use street_ledger::elderly::calls::{self, CallInput};
 use street_ledger::elderly::care::{self, DueVisit, ServiceInput, VisitInput};
+use street_ledger::elderly::condolence::{self, CondolenceInput};
 use street_ledger::elderly::roster::{self, RosterQuery, RosterRow};
 use street_ledger::elderly::{self, ElderlyDetail, ElderlyInput, ElderlyLookup, StatusChange};
 use street_ledger::person::{self, Page, Revealed};
@@ -70,6 +71,11 @@ pub fn update_assistance(state: State<AppState>, id: String, row_version: i64, i
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn set_assistance_status(state: State<AppState>, id: String, row_version: i64, action: String) -> Reply<()> {
     with(&state, |s, a| assistance::set_status(s, a, &id, Some(row_version), &action, today()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_condolence(state: State<AppState>, elderly_id: String, input: CondolenceInput) -> Reply<String> {
+    with(&state, |s, a| condolence::add_condolence(s, a, &elderly_id, &input, today()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

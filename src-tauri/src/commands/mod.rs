@@ -91,6 +91,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         elderly::add_assistance,
         elderly::update_assistance,
         elderly::set_assistance_status,
+        elderly::add_condolence,
         elderly::due_visits,
         elderly::reveal_person,
         allowance::allowance_of_elderly,

@@ -15,7 +15,7 @@ use super::{count, id_born, seed_elderly, seed_elderly_in, today};
 use crate::harness::{office_dir, store, App, PASSWORD};
 
 /// The path a page shows after “…保存到：”.
-async fn saved_path(app: &App, css: &str) -> std::path::PathBuf {
+pub(crate) async fn saved_path(app: &App, css: &str) -> std::path::PathBuf {
     let text = app.text_with(css, ".xlsx").await;
     let path = text.split_once('：').map_or(text.as_str(), |(_, p)| p).trim();
     let path = path.split_once("，").map_or(path, |(p, _)| p).trim();
