@@ -155,6 +155,9 @@ impl App {
                     ErrorStatus::ElementNotInteractable
                         | ErrorStatus::StaleElementReference
                         | ErrorStatus::ElementClickIntercepted
+                        // WebKitWebDriver's answer while the page reloads
+                        // ("Could not parse script result"): seen once.
+                        | ErrorStatus::UnknownError
                 )
             );
             if !passing || started.elapsed() > PATIENCE {
