@@ -149,6 +149,10 @@ async fn roster_search_keystroke_to_drawn_list() {
                     }
                 }
             }
+            // The answer is read once the page is left alone for a while: a
+            // script run through WebDriver every few milliseconds, as `until`
+            // does, takes the page's thread from the frame being timed.
+            tokio::time::sleep(Duration::from_millis(250)).await;
             took.push(until(&app, "return window.__latency ?? null").await.as_f64().unwrap());
             let phases = app.client.execute(PHASES, vec![]).await.unwrap();
             for (i, p) in phases.as_array().unwrap().iter().take(4).enumerate() {
