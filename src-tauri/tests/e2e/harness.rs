@@ -210,6 +210,26 @@ impl App {
         out
     }
 
+    /// Waits until an attribute of an element holds `expected` (read in the
+    /// page, so a page drawn again meanwhile is no stale element): the sign
+    /// that a page has been drawn anew after a save.
+    pub async fn attr_with(&self, css: &str, name: &str, expected: &str) -> String {
+        let read = "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;";
+        let started = Instant::now();
+        loop {
+            let args = vec![serde_json::json!(css), serde_json::json!(name)];
+            let v = self.client.execute(read, args).await.ok();
+            let v = v.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            if v.contains(expected) {
+                return v;
+            }
+            if started.elapsed() > PATIENCE {
+                panic!("{css}'s {name} never held “{expected}”; it holds “{v}”");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// An attribute of an element ("placeholder"), or "" when it has none.
     pub async fn attr(&self, css: &str, name: &str) -> String {
         self.find(css).await.attr(name).await.unwrap().unwrap_or_default()
