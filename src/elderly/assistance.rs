@@ -139,12 +139,11 @@ pub fn set_status(
     type Stored = (Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>, Option<String>);
     let (persons, amount, mode, care, dtype, grade): Stored = store
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT persons, amount_cents, support_mode, self_care, disability_type, disability_grade
              FROM elderly_assistance WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .optional()?
         .ok_or(Error::NotFound { what: "该救助或残疾记录" })?;
     let status = match action {
@@ -200,9 +199,8 @@ pub fn update(
         type Stored = (String, String, Option<String>, Option<String>);
         let (elderly_id, kind, cert, since): Stored = w
             .conn()
-            .query_row("SELECT elderly_id, kind, cert_no, since FROM elderly_assistance WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .prepare_cached("SELECT elderly_id, kind, cert_no, since FROM elderly_assistance WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?
             .ok_or(Error::NotFound { what: "该救助或残疾记录" })?;
         super::care::require_allowed(w, &elderly_id, super::ASSISTANCE)?;
@@ -239,11 +237,10 @@ fn fields(
     if status == IN_FORCE {
         let other: Option<String> = w
             .conn()
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM elderly_assistance WHERE elderly_id = ?1 AND kind = ?2 AND status = ?3 AND id <> ?4",
-                [elderly_id, &kind, IN_FORCE, own_id.unwrap_or("")],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([elderly_id, &kind, IN_FORCE, own_id.unwrap_or("")], |r| r.get(0))
             .optional()?;
         if other.is_some() {
             return Err(invalid("kind", format!("该老人已有在享的{kind}记录，请修改那一条，或先将其改为停发")).into());
@@ -335,11 +332,10 @@ fn disability_cert(w: &mut WriteTx, elderly_id: &str, input: &AssistanceInput) -
     let (idn, codes) = c.split_at(18);
     let idn = idcard::IdNumber::parse(idn)
         .map_err(|e| invalid("cert_no", format!("残疾证号的前18位不是有效的身份证号：{e}")))?;
-    let own: Option<String> = w.conn().query_row(
-        "SELECT p.id_number FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
-        [elderly_id],
-        |r| r.get(0),
-    )?;
+    let own: Option<String> = w
+        .conn()
+        .prepare_cached("SELECT p.id_number FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1")?
+        .query_row([elderly_id], |r| r.get(0))?;
     if own.as_deref().is_some_and(|o| o != idn.as_str()) {
         return Err(invalid("cert_no", "残疾证号的前18位与该老人的身份证号不一致，请核对证件").into());
     }

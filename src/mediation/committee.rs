@@ -107,13 +107,14 @@ pub fn save(store: &mut Store, actor: &Actor, input: &CommitteeInput) -> Result<
             None => None,
         };
         let id = input.id.clone().unwrap_or_else(new_id);
-        let taken: bool = w.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM mediation_committee WHERE short_name = ?1 AND id <> ?2)
+        let taken: bool = w
+            .conn()
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM mediation_committee WHERE short_name = ?1 AND id <> ?2)
                  OR EXISTS (SELECT 1 FROM mediation_case WHERE number LIKE '%）' || ?1 || '人调字第%'
                             AND coalesce(committee_id, '') <> ?2)",
-            (&short, &id),
-            |r| r.get(0),
-        )?;
+            )?
+            .query_row((&short, &id), |r| r.get(0))?;
         if taken {
             return Err(invalid("short_name", format!("简称“{short}”已被其他调委会使用，案号会重复，请换一个")).into());
         }
@@ -126,7 +127,8 @@ pub fn save(store: &mut Store, actor: &Actor, input: &CommitteeInput) -> Result<
         ];
         if input.id.is_some() {
             w.conn()
-                .query_row("SELECT 1 FROM mediation_committee WHERE id = ?1", [&id], |_| Ok(()))
+                .prepare_cached("SELECT 1 FROM mediation_committee WHERE id = ?1")?
+                .query_row([&id], |_| Ok(()))
                 .optional()?
                 .ok_or(Error::NotFound { what: "调委会" })?;
             w.update(Table::MediationCommittee, &id, None, &fields)?;
@@ -164,7 +166,8 @@ pub fn keep_here(store: &mut Store, actor: &Actor, committee_id: &str, confirmed
 /// The PC that keeps a committee's sequence, if any.
 fn keeper_of(w: &WriteTx, committee_id: &str) -> Result<Option<String>> {
     w.conn()
-        .query_row("SELECT keeper FROM mediation_committee WHERE id = ?1", [committee_id], |r| r.get(0))
+        .prepare_cached("SELECT keeper FROM mediation_committee WHERE id = ?1")?
+        .query_row([committee_id], |r| r.get(0))
         .optional()?
         .ok_or(Error::NotFound { what: "调委会" })
 }
@@ -181,7 +184,7 @@ pub fn hand_to(store: &mut Store, actor: &Actor, committee_id: &str, to: &str) -
             return Err(invalid("keeper", "只有该调委会的编号电脑可以把编号移交出去").into());
         }
         let known = "SELECT EXISTS (SELECT 1 FROM sync_peer WHERE installation_id = ?1)";
-        if !w.conn().query_row(known, [to], |r| r.get::<_, bool>(0))? {
+        if !w.conn().prepare_cached(known)?.query_row([to], |r| r.get::<_, bool>(0))? {
             return Err(invalid("keeper", "本机还没有与这台电脑同步过，请先同步后再移交").into());
         }
         w.update(Table::MediationCommittee, committee_id, None, &[("keeper", to.to_string().into())])?;
@@ -195,8 +198,10 @@ pub fn hand_to(store: &mut Store, actor: &Actor, committee_id: &str, to: &str) -
 pub(crate) fn hand_over_in(w: &mut WriteTx, committees: &[String], package_id: &str) -> Result<()> {
     let here = w.installation_id().to_string();
     for id in committees {
-        let keeper: Option<String> =
-            w.conn().query_row("SELECT keeper FROM mediation_committee WHERE id = ?1", [id], |r| r.get(0))?;
+        let keeper: Option<String> = w
+            .conn()
+            .prepare_cached("SELECT keeper FROM mediation_committee WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
         if keeper.as_deref() != Some(here.as_str()) {
             return Err(invalid("committees", "只能移交由本机编号的调委会；请在该调委会的编号电脑上生成快照").into());
         }
@@ -209,7 +214,7 @@ pub(crate) fn hand_over_in(w: &mut WriteTx, committees: &[String], package_id: &
 pub(crate) fn take_over_in(w: &mut WriteTx, package_id: &str) -> Result<()> {
     let ids: Vec<String> = w
         .conn()
-        .prepare("SELECT id FROM mediation_committee WHERE keeper = ?1")?
+        .prepare_cached("SELECT id FROM mediation_committee WHERE keeper = ?1")?
         .query_map([format!("{HANDED_OVER}{package_id}")], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let here = w.installation_id().to_string();
@@ -223,25 +228,24 @@ pub(crate) fn take_over_in(w: &mut WriteTx, package_id: &str) -> Result<()> {
 /// of the committees made for an office without them.
 fn founder(conn: &Connection) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT installation_id FROM change_log WHERE table_name = 'office' AND op = 'insert' ORDER BY seq LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([], |r| r.get(0))
         .optional()?)
 }
 
 /// Whether `ensure_in` has anything to do.
 fn missing(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM office) AND (
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM office) AND (
              NOT EXISTS (SELECT 1 FROM mediation_committee WHERE id = 'committee-street')
              OR EXISTS (SELECT 1 FROM community c WHERE NOT EXISTS
                         (SELECT 1 FROM mediation_committee m WHERE m.id = 'committee-' || c.id))
              OR EXISTS (SELECT 1 FROM mediation_case WHERE committee_id IS NULL))",
-        [],
-        |r| r.get(0),
-    )?)
+        )?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Makes what an office without committees lacks: the street's committee,
@@ -263,7 +267,7 @@ fn ensure_kept_by(w: &mut WriteTx, keeper: Option<String>) -> Result<()> {
     if !missing(w.conn())? {
         return Ok(());
     }
-    let office: String = w.conn().query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0))?;
+    let office: String = w.conn().prepare_cached("SELECT name FROM office LIMIT 1")?.query_row([], |r| r.get(0))?;
     let keeper = match keeper {
         Some(k) => k,
         None => founder(w.conn())?.unwrap_or_else(|| w.installation_id().to_string()),
@@ -271,7 +275,7 @@ fn ensure_kept_by(w: &mut WriteTx, keeper: Option<String>) -> Result<()> {
     let mut wanted = vec![(None, office.clone())];
     let communities: Vec<(String, String)> = w
         .conn()
-        .prepare("SELECT id, name FROM community")?
+        .prepare_cached("SELECT id, name FROM community")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     wanted.extend(communities.into_iter().map(|(id, name)| (Some(id), name)));
@@ -283,7 +287,7 @@ fn ensure_kept_by(w: &mut WriteTx, keeper: Option<String>) -> Result<()> {
         };
         let id = default_id(community.as_deref());
         let there = "SELECT EXISTS (SELECT 1 FROM mediation_committee WHERE id = ?1)";
-        if w.conn().query_row(there, [&id], |r| r.get::<_, bool>(0))? {
+        if w.conn().prepare_cached(there)?.query_row([&id], |r| r.get::<_, bool>(0))? {
             continue;
         }
         let kind = if community.is_some() { "社区" } else { "街道" };
@@ -302,7 +306,7 @@ fn ensure_kept_by(w: &mut WriteTx, keeper: Option<String>) -> Result<()> {
     }
     let cases: Vec<(String, Option<String>)> = w
         .conn()
-        .prepare("SELECT id, community_id FROM mediation_case WHERE committee_id IS NULL")?
+        .prepare_cached("SELECT id, community_id FROM mediation_case WHERE committee_id IS NULL")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, community) in cases {
@@ -333,7 +337,8 @@ pub(crate) fn resolve_for_case(
     };
     let found: Option<Option<String>> = w
         .conn()
-        .query_row("SELECT community_id FROM mediation_committee WHERE id = ?1 AND active = 1", [&id], |r| r.get(0))
+        .prepare_cached("SELECT community_id FROM mediation_committee WHERE id = ?1 AND active = 1")?
+        .query_row([&id], |r| r.get(0))
         .optional()?;
     match found {
         Some(c) => Ok((id, c)),

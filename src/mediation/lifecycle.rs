@@ -207,26 +207,25 @@ pub(crate) struct CaseState {
 impl CaseState {
     pub(crate) fn read(conn: &rusqlite::Connection, case_id: &str) -> Result<Option<(Option<String>, CaseState)>> {
         Ok(conn
-            .query_row(
+            .prepare_cached(
                 "SELECT community_id, status, received_on, agreement_on, agreement_kind, performance,
                         judicial_applied_on, judicial_ruled_on
                  FROM mediation_case WHERE id = ?1",
-                [case_id],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        CaseState {
-                            status: r.get(1)?,
-                            received_on: r.get(2)?,
-                            agreement_on: r.get(3)?,
-                            agreement_kind: r.get(4)?,
-                            performance: r.get(5)?,
-                            judicial_applied_on: r.get(6)?,
-                            judicial_ruled_on: r.get(7)?,
-                        },
-                    ))
-                },
-            )
+            )?
+            .query_row([case_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    CaseState {
+                        status: r.get(1)?,
+                        received_on: r.get(2)?,
+                        agreement_on: r.get(3)?,
+                        agreement_kind: r.get(4)?,
+                        performance: r.get(5)?,
+                        judicial_applied_on: r.get(6)?,
+                        judicial_ruled_on: r.get(7)?,
+                    },
+                ))
+            })
             .optional()?)
     }
 

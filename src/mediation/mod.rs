@@ -106,7 +106,7 @@ pub fn register_in(w: &mut WriteTx, input: &CaseInput, today: NaiveDate) -> Resu
     let amount = validate::yuan_to_cents("amount", "涉及金额", input.amount.as_deref(), 100_000_000.0)?;
     for m in &input.mediator_ids {
         let there = "SELECT EXISTS (SELECT 1 FROM mediator WHERE id = ?1 AND active = 1)";
-        if !conn.query_row(there, [m], |r| r.get::<_, bool>(0))? {
+        if !conn.prepare_cached(there)?.query_row([m], |r| r.get::<_, bool>(0))? {
             return Err(invalid("mediator_ids", "所选调解员不在调解员名册中").into());
         }
     }
@@ -337,11 +337,9 @@ pub fn list(conn: &Connection, actor: &Actor, q: &CaseQuery) -> Result<person::P
         }
     }
     let filter = conds.join(" AND ");
-    let total: u64 = conn.query_row(
-        &format!("SELECT count(*) FROM mediation_case m WHERE {filter}"),
-        rusqlite::params_from_iter(&params),
-        |r| r.get(0),
-    )?;
+    let total: u64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM mediation_case m WHERE {filter}"))?
+        .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
     let (page, page_size, limit, offset) = person::limit_offset(q.page, q.page_size);
     let sql = format!(
         "{} WHERE {filter} ORDER BY m.received_on DESC, m.number DESC LIMIT {limit} OFFSET {offset}",
@@ -453,11 +451,11 @@ pub fn print_detail(store: &Store, actor: &Actor, id: &str) -> Result<PrintDetai
 /// 身份证号已部分隐去…: the roles that may unmask and reach the case (a
 /// community's worker only their community's committee's cases).
 fn who_prints_in_full(conn: &Connection, actor: &Actor, id: &str) -> Result<String> {
-    let community: Option<String> = conn.query_row(
-        "SELECT c.name FROM mediation_case m LEFT JOIN community c ON c.id = m.community_id WHERE m.id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
+    let community: Option<String> = conn
+        .prepare_cached(
+            "SELECT c.name FROM mediation_case m LEFT JOIN community c ON c.id = m.community_id WHERE m.id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?;
     let who: Vec<String> = Role::ALL
         .into_iter()
         .filter(|r| Actor::new("", *r, None).may(Permission::Unmask))
@@ -480,11 +478,12 @@ fn who_prints_in_full(conn: &Connection, actor: &Actor, id: &str) -> Result<Stri
 
 fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) -> Result<CaseDetail> {
     let row = conn
-        .query_row(&format!("{} WHERE m.id = ?1", row_sql()), [id], case_row)
+        .prepare_cached(&format!("{} WHERE m.id = ?1", row_sql()))?
+        .query_row([id], case_row)
         .optional()?
         .ok_or(Error::NotFound { what: "调解案件" })?;
     let community: Option<String> =
-        conn.query_row("SELECT community_id FROM mediation_case WHERE id = ?1", [id], |r| r.get(0))?;
+        conn.prepare_cached("SELECT community_id FROM mediation_case WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     actor.require_community(community.as_deref())?;
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.side, p.name, s.id_number, p.sex, p.ethnicity, p.age, p.occupation, p.phone, p.address
@@ -509,15 +508,17 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let ids: String = conn.query_row("SELECT mediators FROM mediation_case WHERE id = ?1", [id], |r| r.get(0))?;
+    let ids: String =
+        conn.prepare_cached("SELECT mediators FROM mediation_case WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     let ids: Vec<String> = serde_json::from_str(&ids).unwrap_or_default();
     let mediators = mediators(conn, actor)?.into_iter().filter(|m| ids.contains(&m.id)).collect();
-    let office: String = conn.query_row("SELECT name FROM office LIMIT 1", [], |r| r.get(0))?;
+    let office: String = conn.prepare_cached("SELECT name FROM office LIMIT 1")?.query_row([], |r| r.get(0))?;
     let (_, state) = CaseState::read(conn, id)?.ok_or(Error::NotFound { what: "调解案件" })?;
     let rule = crate::settings::integer(conn, "mediation.visit_required")?;
     let open_days = crate::settings::integer(conn, "mediation.open_days")?;
-    let d = conn.query_row(
-        "SELECT m.summary, m.requests, m.amount_cents, m.agreement_kind, m.agreement_on, m.agreement_terms,
+    let d = conn
+        .prepare_cached(
+            "SELECT m.summary, m.requests, m.amount_cents, m.agreement_kind, m.agreement_on, m.agreement_terms,
                 m.performance_way, m.performance_place, m.performance_deadline, m.failed_reason, m.referral,
                 m.performance, m.performed_on, m.judicial_applied_on, m.closed_on, m.committee_id, m.procedure,
                 m.outcome, m.outcome_on, m.outcome_reason, m.extended_to, m.judicial_court, m.judicial_ruling_no,
@@ -527,8 +528,8 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                  WHERE k.id = m.committee_id),
                 (SELECT k.name FROM mediation_committee k WHERE k.id = m.committee_id)
          FROM mediation_case m WHERE m.id = ?1",
-        [id],
-        |r| {
+        )?
+        .query_row([id], |r| {
             let extended_to: Option<String> = r.get(20)?;
             let pending: bool = r.get(25)?;
             let number_note = pending.then(|| {
@@ -591,8 +592,7 @@ fn detail_of(conn: &Connection, actor: &Actor, id: &str, full_id_numbers: bool) 
                 mediators: Vec::new(),
                 timeline: Vec::new(),
             })
-        },
-    )?;
+        })?;
     Ok(CaseDetail { parties, mediators, timeline: lifecycle::timeline(conn, id)?, ..d })
 }
 

@@ -26,7 +26,8 @@ pub fn own(conn: &Connection, installation_id: &str) -> Result<Option<i64>> {
 
 fn next_free(conn: &Connection) -> Result<i64> {
     let max: Option<i64> = conn
-        .query_row("SELECT max(CAST(value AS INTEGER)) FROM setting WHERE key LIKE 'pc_number.%'", [], |r| r.get(0))
+        .prepare_cached("SELECT max(CAST(value AS INTEGER)) FROM setting WHERE key LIKE 'pc_number.%'")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .flatten();
     Ok(max.unwrap_or(0) + 1)
@@ -112,7 +113,7 @@ pub(crate) fn number_pending_in(w: &mut WriteTx) -> Result<usize> {
     let here = w.installation_id().to_string();
     let pending: Vec<(String, i32, String, String)> = w
         .conn()
-        .prepare(
+        .prepare_cached(
             "SELECT m.id, m.year, c.id, c.short_name FROM mediation_case m
              JOIN mediation_committee c ON c.id = m.committee_id
              WHERE m.number = '' AND c.keeper = ?1 ORDER BY m.received_on, m.id",
@@ -120,17 +121,18 @@ pub(crate) fn number_pending_in(w: &mut WriteTx) -> Result<usize> {
         .query_map([&here], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, year, committee, short) in &pending {
-        let mut seq: i64 = w.conn().query_row(
-            "SELECT coalesce(max(committee_seq), 0) + 1 FROM mediation_case WHERE committee_id = ?1 AND year = ?2",
-            (committee, year),
-            |r| r.get(0),
-        )?;
+        let mut seq: i64 = w
+            .conn()
+            .prepare_cached(
+                "SELECT coalesce(max(committee_seq), 0) + 1 FROM mediation_case WHERE committee_id = ?1 AND year = ?2",
+            )?
+            .query_row((committee, year), |r| r.get(0))?;
         // A number some case already carries (a short name reused) is skipped.
-        while w.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM mediation_case WHERE number = ?1)",
-            [format(*year, short, seq)],
-            |r| r.get::<_, bool>(0),
-        )? {
+        while w
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM mediation_case WHERE number = ?1 AND number <> '')")?
+            .query_row([format(*year, short, seq)], |r| r.get::<_, bool>(0))?
+        {
             seq += 1;
         }
         w.update(
@@ -146,12 +148,13 @@ pub(crate) fn number_pending_in(w: &mut WriteTx) -> Result<usize> {
 /// `number_pending_in` in a write of its own, when there is anything to
 /// number (after taking in a sync package).
 pub fn number_pending(store: &mut Store) -> Result<usize> {
-    let waiting: bool = store.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM mediation_case m JOIN mediation_committee c ON c.id = m.committee_id
+    let waiting: bool = store
+        .conn()
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM mediation_case m JOIN mediation_committee c ON c.id = m.committee_id
                         WHERE m.number = '' AND c.keeper = ?1)",
-        [store.installation_id()],
-        |r| r.get(0),
-    )?;
+        )?
+        .query_row([store.installation_id()], |r| r.get(0))?;
     if !waiting {
         return Ok(0);
     }

@@ -132,11 +132,12 @@ pub fn apply(
 /// [`apply`] inside a larger write (the demo).
 pub fn apply_in(w: &mut WriteTx, elderly_id: &str, input: &ApplyInput, today: NaiveDate) -> Result<String> {
     super::require_writable(w, elderly_id)?;
-    let (status, birth): (String, Option<String>) = w.conn().query_row(
-        "SELECT e.status, p.birth_date FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
-        [elderly_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (status, birth): (String, Option<String>) = w
+        .conn()
+        .prepare_cached(
+            "SELECT e.status, p.birth_date FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
+        )?
+        .query_row([elderly_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if status != super::ACTIVE {
         return Err(invalid("applied_on", format!("该老人状态为“{status}”，不能申请高龄津贴")).into());
     }
@@ -284,18 +285,18 @@ fn current(conn: &Connection, allowance_id: &str) -> Result<(String, String, Opt
 
 /// The last status event (not a survival check) and its date.
 fn last_status(conn: &Connection, allowance_id: &str) -> Result<(String, String)> {
-    Ok(conn.query_row(
-        "SELECT event, date FROM allowance_event WHERE allowance_id = ?1 AND event <> ?2 ORDER BY date DESC, id DESC LIMIT 1",
-        (allowance_id, SURVIVAL_CHECK),
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT event, date FROM allowance_event WHERE allowance_id = ?1 AND event <> ?2
+             ORDER BY date DESC, id DESC LIMIT 1",
+        )?
+        .query_row((allowance_id, SURVIVAL_CHECK), |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 fn left_of(conn: &Connection, elderly_id: &str) -> Result<Option<Left>> {
-    let (status, date): (String, Option<String>) =
-        conn.query_row("SELECT status, status_date FROM elderly WHERE id = ?1", [elderly_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (status, date): (String, Option<String>) = conn
+        .prepare_cached("SELECT status, status_date FROM elderly WHERE id = ?1")?
+        .query_row([elderly_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(left(&status, date))
 }
 
