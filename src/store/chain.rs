@@ -147,7 +147,12 @@ pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result
             Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs), record };
         visit(&link);
         seq = this;
-        hash = link.stored.unwrap_or(link.computed);
+        // A tag (`log::TAG_HEX`) is only the start of a hash: the chain goes
+        // on from the hash computed.
+        hash = match link.stored {
+            Some(stored) if stored.len() != super::log::TAG_HEX => stored,
+            _ => link.computed,
+        };
     }
     Ok((seq, hash))
 }

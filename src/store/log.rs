@@ -385,9 +385,9 @@ impl Numbers {
         Ok(n)
     }
 
-    /// Writes one entry; `mask` for an insert kept without a copy of its
-    /// values (the record must hold them when the transaction commits).
-    /// Returns its seq.
+    /// Writes one entry with the tag of its chain hash (see [`seal`]);
+    /// `mask` for an insert kept without a copy of its values (the record
+    /// must hold them when the transaction commits). Returns its seq.
     pub(super) fn append(&mut self, conn: &Connection, c: &Change, hash: &str, mask: Option<i64>) -> Result<i64> {
         let pc = self.pc(conn, &c.installation_id)?;
         let txn = self.txn(conn, c)?;
@@ -411,7 +411,7 @@ impl Numbers {
             op_number(&c.op),
             fields,
             mask,
-            hash_bytes(hash),
+            hash_bytes(&hash[..TAG_HEX.min(hash.len())]),
             seen,
         ])?;
         Ok(conn.last_insert_rowid())
@@ -535,10 +535,25 @@ fn op_number(op: &str) -> Value {
     }
 }
 
-/// A chain hash as stored: 32 bytes (its 64 hex digits as text otherwise).
+/// How much of its chain hash an entry keeps (hex digits): 4 bytes, enough
+/// for `check` to name the entry that was altered. The whole hash (32 bytes)
+/// is kept on a write's last entry only ([`seal`]), and that is what makes
+/// the chain hold: a large import or a joining PC writes hundreds of
+/// thousands of entries in one write.
+pub const TAG_HEX: usize = 8;
+
+/// Gives a write's last entry the chain's whole hash, which covers every
+/// entry before it.
+pub(super) fn seal(conn: &Connection, seq: i64, hash: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE change_entry SET hash = ?1 WHERE seq = ?2")?.execute((hash_bytes(hash), seq))?;
+    Ok(())
+}
+
+/// A chain hash or its tag as stored: 32 or 4 bytes (its hex digits as text
+/// otherwise).
 fn hash_bytes(hex: &str) -> Value {
     let digit = |b: u8| (b as char).to_digit(16).filter(|_| !b.is_ascii_uppercase());
-    let bytes: Option<Vec<u8>> = (hex.len() == 64)
+    let bytes: Option<Vec<u8>> = (hex.len() == 64 || hex.len() == TAG_HEX)
         .then(|| hex.as_bytes().chunks(2).map(|p| Some((digit(p[0])? * 16 + digit(p[1])?) as u8)).collect())
         .flatten();
     bytes.map(Value::Blob).unwrap_or_else(|| Value::Text(hex.to_string()))
@@ -608,9 +623,10 @@ mod tests {
     }
 
     #[test]
-    fn a_hash_is_kept_as_bytes_only_when_it_is_64_lower_case_hex_digits() {
+    fn a_hash_or_its_tag_is_kept_as_bytes_only_when_it_is_64_or_8_lower_case_hex_digits() {
         let hex = "0123456789abcdef".repeat(4);
         assert!(matches!(hash_bytes(&hex), Value::Blob(b) if b.len() == 32 && b[0] == 0x01 && b[7] == 0xef));
+        assert!(matches!(hash_bytes(&hex[..8]), Value::Blob(b) if b == [0x01, 0x23, 0x45, 0x67]));
         for odd in [hex.to_uppercase(), hex[1..].to_string(), format!("{}g", &hex[1..]), String::new()] {
             assert_eq!(hash_bytes(&odd), Value::Text(odd.clone()));
         }

@@ -232,6 +232,7 @@ impl<'a> WriteTx<'a> {
     pub(super) fn commit(mut self) -> Result<()> {
         self.flush_derived()?;
         if let Some(head) = &self.chain {
+            super::log::seal(&self.tx, head.seq, &head.hash)?;
             head.store(&self.tx, super::chain::Log::ChangeLog)?;
         }
         self.tx.commit()?;

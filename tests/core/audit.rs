@@ -251,6 +251,9 @@ fn the_program_can_neither_edit_nor_delete_audit_entries() {
             "DELETE FROM change_log WHERE seq = (SELECT max(seq) FROM change_log)",
             "UPDATE change_entry SET record_id = 'x' WHERE seq = 1",
             "UPDATE change_entry SET seen = NULL WHERE seq = (SELECT max(seq) FROM change_entry)",
+            "UPDATE change_entry SET hash = NULL WHERE seq = (SELECT max(seq) FROM change_entry)",
+            "UPDATE change_entry SET hash = randomblob(32) WHERE seq = 1",
+            "UPDATE change_entry SET hash = randomblob(4) WHERE seq = 1",
             "DELETE FROM change_entry WHERE seq = (SELECT max(seq) FROM change_entry)",
             "UPDATE change_txn SET user_name = '别人'",
             "DELETE FROM change_pc",
@@ -363,11 +366,20 @@ fn a_fresh_demo_passes_the_check_with_both_chains_started() {
             .unwrap();
         assert_eq!(head, newest, "{log}");
     }
-    let unhashed: i64 = store
-        .conn()
-        .query_row("SELECT count(*) FROM change_log WHERE hash IS NULL OR length(hash) <> 64", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(unhashed, 0);
+    // Every entry keeps the tag of its hash (4 bytes), and each write's last
+    // entry the whole hash, which covers the entries before it.
+    let count = |sql: &str| -> i64 { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM change_log WHERE hash IS NULL OR length(hash) NOT IN (8, 64)"), 0);
+    let writes = count("SELECT count(DISTINCT txn_id) FROM change_log");
+    assert!(count("SELECT count(*) FROM change_log") > 10 * writes);
+    assert_eq!(count("SELECT count(*) FROM change_log WHERE length(hash) = 64"), writes);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM change_log c WHERE length(hash) = 64
+             AND seq = (SELECT max(seq) FROM change_log WHERE txn_id = c.txn_id)"
+        ),
+        writes
+    );
 }
 
 #[test]
