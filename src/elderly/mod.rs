@@ -9,6 +9,7 @@ pub mod calls;
 pub mod care;
 pub mod condolence;
 pub(crate) mod derived;
+pub mod homecare;
 pub mod lists;
 pub mod rate;
 pub mod roster;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0020_visits_calls.sql")),
     sql(include_str!("migrations/0021_assistance.sql")),
     sql(include_str!("migrations/0022_condolences.sql")),
+    sql(include_str!("migrations/0023_purchased_care.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
