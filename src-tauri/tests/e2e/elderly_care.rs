@@ -4,20 +4,13 @@
 //! then the month's 居家养老服务结算单 exported from the reports page and
 //! read back: the person's hours, amount, subsidy, self-pay and 超出, the
 //! 合计 row and the 签字确认 column.
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::{open_workbook, Reader, Xlsx};
 use street_ledger::access::Actor;
 
+use super::elderly_lists::cells;
 use super::reports::saved_path;
 use super::{count, id_born, seed_elderly};
 use crate::harness::{office_dir, store, App, PASSWORD};
-
-fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<String>> {
-    let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("{sheet}: {e}"));
-    range
-        .rows()
-        .map(|r| r.iter().map(|c| if c == &Data::Empty { String::new() } else { c.to_string() }).collect())
-        .collect()
-}
 
 #[tokio::test]
 async fn a_providers_settlement_is_exported_with_the_persons_hours_subsidy_and_self_pay() {

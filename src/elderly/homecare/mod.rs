@@ -359,9 +359,8 @@ pub struct ProvidersPage {
 pub fn page(conn: &Connection, actor: &Actor, community_id: Option<&str>, today: NaiveDate) -> Result<ProvidersPage> {
     let community = actor.scope().or(community_id);
     let first = today.with_day(1).expect("day 1");
-    let last = first.checked_add_months(chrono::Months::new(1)).expect("a month later") - chrono::Duration::days(1);
     let mut over: Vec<OverRow> = Vec::new();
-    for l in settle::lines(conn, community, first, last)? {
+    for l in settle::lines(conn, community, first, settle::last_day(first))? {
         match over.iter_mut().find(|o| o.elderly_id == l.elderly_id) {
             Some(o) => {
                 o.used_hours += settle::hours(l.hours);

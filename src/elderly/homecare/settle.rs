@@ -62,6 +62,11 @@ fn level_in(conn: &Connection, elderly_id: &str, month: NaiveDate) -> Result<Opt
         .optional()?)
 }
 
+/// The last day of the month starting `month`.
+pub fn last_day(month: NaiveDate) -> NaiveDate {
+    month.checked_add_months(chrono::Months::new(1)).expect("a month later") - chrono::Duration::days(1)
+}
+
 /// One person's month: the level, entitled and purchased centi-hours.
 pub struct PersonMonth {
     pub level: Option<String>,
@@ -78,7 +83,7 @@ impl PersonMonth {
 pub fn person_month(conn: &Connection, elderly_id: &str, month: NaiveDate) -> Result<PersonMonth> {
     let level = level_in(conn, elderly_id, month)?;
     let entitled = level.as_deref().map_or(0, |l| Hours::read(conn).map(|h| h.of(l, month)).unwrap_or(0));
-    let last = month.checked_add_months(chrono::Months::new(1)).expect("a month later") - chrono::Duration::days(1);
+    let last = last_day(month);
     let used: f64 = conn
         .prepare_cached(
             "SELECT coalesce(sum(hours), 0) FROM elderly_service
