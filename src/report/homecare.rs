@@ -50,7 +50,6 @@ fn sheet(
         rows,
         total: Some(total),
         notes,
-        ..Sheet::default()
     }
 }
 

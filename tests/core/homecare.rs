@@ -6,6 +6,7 @@ use street_ledger::access::{Actor, Role};
 use street_ledger::demo::{self, DemoSpec};
 use street_ledger::elderly::care::{self, ServiceInput};
 use street_ledger::elderly::homecare::{self, EntitlementInput, ProviderInput};
+use street_ledger::elderly::{self, StatusChange};
 use street_ledger::report::{self, Cell, Request, Sheet};
 use street_ledger::store::Store;
 use street_ledger::Error;
@@ -187,6 +188,19 @@ fn an_entitlement_from_a_later_month_ends_the_one_before_and_stopping_ends_the_h
     let stopped = homecare::entitlements(s.o.store.conn(), &s.elder).unwrap();
     assert!(stopped.iter().all(|e| e.actions.is_empty()));
     assert!(homecare::stop_entitlement(&mut s.o.store, &clerk(), &list[0].id, "2025-07").is_err());
+}
+
+#[test]
+fn leaving_the_roster_stops_the_entitlement_from_the_month_after() {
+    let mut s = setup();
+    let death = StatusChange { status: "去世".into(), date: "2025-05-31".into(), reason: None };
+    elderly::change_status(&mut s.o.store, &clerk(), &s.elder, &death, today()).unwrap();
+    let list = homecare::entitlements(s.o.store.conn(), &s.elder).unwrap();
+    assert_eq!((list[0].status.as_str(), list[0].stop_month.as_deref()), ("停止", Some("2025-06")));
+    assert!(list[0].actions.is_empty());
+    // May, the month of the death, keeps its entitlement.
+    let r = settlement(s.o.store.conn(), &clerk(), "2025-05");
+    assert_eq!(sheet(&r, "汇总").total.as_ref().unwrap()[5].as_f64(), 784.0);
 }
 
 #[test]

@@ -278,6 +278,23 @@ pub fn stop_entitlement(store: &mut Store, actor: &Actor, id: &str, stop_month: 
     })
 }
 
+/// Leaving the roster (去世, 迁出) on `date` stops the entitlement in force
+/// from the month after, as the old-age allowance stops; one starting
+/// later still is stopped from its own first month.
+pub(crate) fn stop_on_leaving(w: &mut WriteTx, elderly_id: &str, date: NaiveDate) -> Result<()> {
+    let next = month_text(settle::last_day(date.with_day(1).expect("day 1")) + chrono::Duration::days(1));
+    let current: Vec<(String, String)> = w
+        .conn()
+        .prepare_cached("SELECT id, from_month FROM elderly_care_entitlement WHERE elderly_id = ?1 AND status = ?2")?
+        .query_map((elderly_id, IN_FORCE), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, from) in current {
+        let f = [("status", STOPPED.to_string().into()), ("stop_month", next.clone().max(from).into())];
+        w.update(Table::ElderlyCareEntitlement, &id, None, &f)?;
+    }
+    Ok(())
+}
+
 /// Newest first.
 pub fn entitlements(conn: &Connection, elderly_id: &str) -> Result<Vec<Entitlement>> {
     let mut stmt = conn.prepare_cached(
