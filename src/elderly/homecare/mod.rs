@@ -225,11 +225,7 @@ pub fn record_entitlement(
     if from < assessed_month {
         return Err(invalid("from_month", "起始月份不能早于评估日期所在月份").into());
     }
-    let current: Vec<(String, String)> = w
-        .conn()
-        .prepare_cached("SELECT id, from_month FROM elderly_care_entitlement WHERE elderly_id = ?1 AND status = ?2")?
-        .query_map((elderly_id, IN_FORCE), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let current = in_force(w, elderly_id)?;
     for (id, their_from) in &current {
         if *their_from >= month_text(from) {
             return Err(invalid(
@@ -278,16 +274,20 @@ pub fn stop_entitlement(store: &mut Store, actor: &Actor, id: &str, stop_month: 
     })
 }
 
+/// The person's entitlements in force: (id, from month).
+fn in_force(w: &WriteTx, elderly_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(w.conn()
+        .prepare_cached("SELECT id, from_month FROM elderly_care_entitlement WHERE elderly_id = ?1 AND status = ?2")?
+        .query_map((elderly_id, IN_FORCE), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// Leaving the roster (去世, 迁出) on `date` stops the entitlement in force
 /// from the month after, as the old-age allowance stops; one starting
 /// later still is stopped from its own first month.
 pub(crate) fn stop_on_leaving(w: &mut WriteTx, elderly_id: &str, date: NaiveDate) -> Result<()> {
     let next = month_text(settle::last_day(date.with_day(1).expect("day 1")) + chrono::Duration::days(1));
-    let current: Vec<(String, String)> = w
-        .conn()
-        .prepare_cached("SELECT id, from_month FROM elderly_care_entitlement WHERE elderly_id = ?1 AND status = ?2")?
-        .query_map((elderly_id, IN_FORCE), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let current = in_force(w, elderly_id)?;
     for (id, from) in current {
         let f = [("status", STOPPED.to_string().into()), ("stop_month", next.clone().max(from).into())];
         w.update(Table::ElderlyCareEntitlement, &id, None, &f)?;
