@@ -108,6 +108,8 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     let mut aid = Rng(spec.seed ^ 0xA551_57A0);
     // 慰问 from a generator of their own: the other records stay as they were.
     let mut gifts = Rng(spec.seed ^ 0x6_1F75);
+    // Purchased home care too.
+    let mut care = Rng(spec.seed ^ 0xCA2E_0023);
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
@@ -133,6 +135,7 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
         ] {
             crate::settings::set_in(w, key, amounts)?;
         }
+        let providers = care_providers(w)?;
         let mut working = Vec::new();
         for _ in 0..spec.persons {
             let age = if rng.chance(21) { 60 + rng.below(41) } else { rng.below(60) } as i32;
@@ -193,6 +196,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
             });
             if id.age_on(today) >= 80 && gifts.chance(70) {
                 record_condolence(w, &elderly_id, &double_ninth(&mut gifts, today), today)?;
+            }
+            if id.age_on(today) >= 75 && care.chance(2) {
+                purchased_care(w, &mut care, &elderly_id, &providers, today)?;
             }
             if id.age_on(today) >= 80 {
                 allowance(w, &mut allowance_rng, &elderly_id, birth, leaving.as_ref(), today)?;
@@ -667,6 +673,75 @@ fn allowance(
     Ok(())
 }
 
+/// 政府购买居家养老服务: three providers under contract, and the hours a
+/// month each care level is entitled to (example figures, a raise in 2026).
+fn care_providers(w: &mut crate::store::WriteTx) -> Result<Vec<String>> {
+    for (level, hours) in
+        [("轻度失能", "2024-01:10;2026-01:12"), ("中度失能", "2024-01:20"), ("重度失能", "2024-01:30")]
+    {
+        crate::settings::set_in(w, &format!("elderly.care.hours.{level}"), hours)?;
+    }
+    let mut ids = Vec::new();
+    for (name, price) in [("康乐居家养老服务中心", "40"), ("安馨家政服务有限公司", "35"), ("夕阳红助老服务社", "38.5")]
+    {
+        let input = crate::elderly::homecare::ProviderInput {
+            name: name.into(),
+            contact: Some("王经理".into()),
+            phone: Some("010-65001234".into()),
+            contract_from: Some("2024-01-01".into()),
+            contract_to: Some("2027-12-31".into()),
+            price: price.into(),
+            notes: None,
+        };
+        ids.push(crate::elderly::homecare::record_provider(w, &input)?);
+    }
+    Ok(ids)
+}
+
+/// A person assessed within the last two years, served by one provider (now
+/// and then a second) once or twice a month since, some months beyond
+/// the entitlement.
+fn purchased_care(
+    w: &mut crate::store::WriteTx,
+    rng: &mut Rng,
+    elderly_id: &str,
+    providers: &[String],
+    today: NaiveDate,
+) -> Result<()> {
+    use crate::elderly::homecare::{record_entitlement, EntitlementInput, LEVELS};
+    let assessed = today - Duration::days(rng.below(730) as i64);
+    let from = assessed.with_day(1).expect("day 1");
+    let input = EntitlementInput {
+        level: LEVELS[if rng.chance(10) { 0 } else { 1 + rng.below(3) }].into(),
+        assessed_on: assessed.to_string(),
+        from_month: from.format("%Y-%m").to_string(),
+        notes: None,
+    };
+    record_entitlement(w, elderly_id, &input, today)?;
+    let provider = rng.pick(providers).clone();
+    let mut month = from;
+    while month <= today {
+        for _ in 0..1 + rng.below(2) {
+            let day = month + Duration::days(rng.below(28) as i64);
+            if day > today {
+                continue;
+            }
+            let by = if rng.chance(10) { rng.pick(providers).clone() } else { provider.clone() };
+            let service = ServiceInput {
+                date: day.to_string(),
+                service_type: rng.pick(&["日常照料", "生活保障"]).to_string(),
+                paid: "无偿".into(),
+                hours: Some(format!("{}", 2 + rng.below(12))),
+                provider_id: Some(by),
+                ..Default::default()
+            };
+            record_service(w, elderly_id, &service, today)?;
+        }
+        month = month.checked_add_months(chrono::Months::new(1)).expect("a month later");
+    }
+    Ok(())
+}
+
 /// One case in three ends in an oral agreement.
 fn rng_oral(n: usize) -> bool {
     n.is_multiple_of(3)
@@ -781,6 +856,7 @@ fn service(rng: &mut Rng, today: NaiveDate) -> ServiceInput {
         provider: Some(rng.pick(&["社区服务站", "志愿者", "居家养老服务中心"]).to_string()),
         hours: Some(format!("{}", 1 + rng.below(3))),
         notes: None,
+        ..Default::default()
     }
 }
 

@@ -132,6 +132,7 @@ pub enum Table {
     Account,
     Person,
     Elderly,
+    CareProvider,
     ElderlyService,
     ElderlyVisit,
     Household,
@@ -157,11 +158,12 @@ pub enum Table {
     ElderlyCall,
     ElderlyAssistance,
     ElderlyCondolence,
+    ElderlyCareEntitlement,
 }
 
 impl Table {
     /// Parents before children: sync stores records in this order.
-    pub const ALL: [Table; 32] = [
+    pub const ALL: [Table; 34] = [
         Table::Office,
         Table::Community,
         Table::DictEntry,
@@ -169,6 +171,7 @@ impl Table {
         Table::Account,
         Table::Person,
         Table::Elderly,
+        Table::CareProvider,
         Table::ElderlyService,
         Table::ElderlyVisit,
         Table::Household,
@@ -194,6 +197,7 @@ impl Table {
         Table::ElderlyCall,
         Table::ElderlyAssistance,
         Table::ElderlyCondolence,
+        Table::ElderlyCareEntitlement,
     ];
 
     pub const fn def(self) -> &'static TableDef {

@@ -50,6 +50,9 @@ impl Setting {
             Kind::Dated { min, max } if self.unit == "%" => {
                 format!("按起始月份填写，如“2025-01:1.85；2026-01:1.5”，每项{min}到{max}，留空为未设置")
             }
+            Kind::Dated { min, max } if self.unit == HOURS => {
+                format!("按起始月份填写时数，如“2025-01:20；2026-01:30”，每项{min}到{max}小时，留空为未设置")
+            }
             Kind::Dated { min, max } => {
                 format!("按起始月份填写金额，如“2025-01:1800；2026-01:1900”，每项{min}到{max}元，留空为未设置")
             }
@@ -102,6 +105,16 @@ const fn dated_rate(
     hint: &'static str,
 ) -> Setting {
     Setting { key, name, unit: "%", hint, kind: Kind::Dated { min: 0, max }, default, scope: Scope::Synced }
+}
+
+/// The unit of an effective-dated number of hours a month.
+const HOURS: &str = "小时/月";
+
+/// 政府购买居家养老服务: the hours a month a care level is entitled to,
+/// effective-dated (a change from a month keeps the months before it).
+const fn care_hours(key: &'static str, name: &'static str) -> Setting {
+    let hint = "每人每月由政府购买的服务时数，按执行起始月份填写；超出部分由个人自付";
+    Setting { key, name, unit: HOURS, hint, kind: Kind::Dated { min: 0, max: 300 }, default: "", scope: Scope::Synced }
 }
 
 const fn local(setting: Setting) -> Setting {
@@ -160,6 +173,10 @@ pub const SETTINGS: &[Setting] = &[
         "30",
         "距上次认证满一年前这么多天列入待认证",
     ),
+    care_hours("elderly.care.hours.自理", "居家养老服务时数：自理"),
+    care_hours("elderly.care.hours.轻度失能", "居家养老服务时数：轻度失能"),
+    care_hours("elderly.care.hours.中度失能", "居家养老服务时数：中度失能"),
+    care_hours("elderly.care.hours.重度失能", "居家养老服务时数：重度失能"),
     int("security.max_failures", "密码连续输错锁定次数", "次", (3, 20), "5", "连续输错这么多次后账号暂时锁定"),
     int("security.lock_minutes", "账号锁定时长", "分钟", (1, 1440), "15", ""),
     int(

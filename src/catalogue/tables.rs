@@ -28,7 +28,7 @@ const ELDERLY: Field = link("elderly_id", "老人", Table::Elderly).must();
 /// A woman's retirement base: 工人 (50) or 干部 (55); empty, the office's setting.
 const RETIRE_BASE: Field = text("retire_base", "退休年龄类别").also(&["女性退休类别", "身份类别", "职工/干部"]);
 
-pub(super) const TABLES: [TableDef; 32] = [
+pub(super) const TABLES: [TableDef; 34] = [
     def(Table::Office, "office", "街道", &[text("name", "街道名称").must()]),
     def(Table::Community, "community", "社区", &[text("name", "社区名称").must(), SORT, ACTIVE]),
     def(
@@ -105,6 +105,21 @@ pub(super) const TABLES: [TableDef; 32] = [
             text("risk_factors", "风险因素"),
         ],
     ),
+    // 服务机构 (政府购买居家养老服务): the street's providers under contract.
+    def(
+        Table::CareProvider,
+        "care_provider",
+        "服务机构",
+        &[
+            text("name", "机构名称").must(),
+            text("contact", "联系人"),
+            text("phone", "联系电话"),
+            text("contract_from", "合同起始日期"),
+            text("contract_to", "合同截止日期"),
+            int("price_cents", "服务单价（分/小时）").must(),
+            text("notes", "备注"),
+        ],
+    ),
     deletable(def(
         Table::ElderlyService,
         "elderly_service",
@@ -118,6 +133,9 @@ pub(super) const TABLES: [TableDef; 32] = [
             text("provider", "服务提供方"),
             real("hours", "服务时长（小时）"),
             text("notes", "备注"),
+            // A purchased service (政府购买): its provider and price per hour.
+            link("provider_id", "服务机构", Table::CareProvider),
+            int("unit_price_cents", "单价（分/小时）"),
         ],
     )),
     deletable(def(
@@ -499,4 +517,19 @@ pub(super) const TABLES: [TableDef; 32] = [
             text("notes", "备注"),
         ],
     )),
+    // 居家养老服务资格: the assessed care level from a month (stopped from a month).
+    def(
+        Table::ElderlyCareEntitlement,
+        "elderly_care_entitlement",
+        "居家养老服务资格",
+        &[
+            ELDERLY,
+            text("level", "评估等级").must(),
+            text("assessed_on", "评估日期").must(),
+            text("from_month", "起始月份").must(),
+            text("status", "资格状态").must(),
+            text("stop_month", "停止月份"),
+            text("notes", "备注"),
+        ],
+    ),
 ];

@@ -24,6 +24,10 @@ pub struct ServiceInput {
     pub provider: Option<String>,
     pub hours: Option<String>,
     pub notes: Option<String>,
+    /// 服务机构 of a purchased service (政府购买): one of `homecare::providers`.
+    pub provider_id: Option<String>,
+    /// Yuan per hour as typed; empty: the provider's price.
+    pub unit_price: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -36,6 +40,8 @@ pub struct ServiceRecord {
     pub provider: Option<String>,
     pub hours: Option<f64>,
     pub notes: Option<String>,
+    pub provider_id: Option<String>,
+    pub unit_price_cents: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -150,6 +156,25 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
         ),
         None => None,
     };
+    let mut provider = optional(input.provider.as_deref());
+    let (provider_id, price) = match optional(input.provider_id.as_deref()) {
+        Some(id) => {
+            let (name, default_price) = super::homecare::provider_price(w, &id)?;
+            if hours.is_none_or(|h| h <= 0.0) {
+                return Err(invalid("hours", "政府购买的服务请填写服务时长（小时），结算按时长计算").into());
+            }
+            let price = match optional(input.unit_price.as_deref()) {
+                Some(p) => validate::yuan_to_cents("unit_price", "服务单价", Some(&p), 1_000.0)?,
+                None => default_price,
+            };
+            provider = provider.or(Some(name));
+            (Some(id), Some(price))
+        }
+        None if optional(input.unit_price.as_deref()).is_some() => {
+            return Err(invalid("provider_id", "填写了服务单价的，请选择服务机构（政府购买的服务）").into());
+        }
+        None => (None, None),
+    };
     let id = new_id();
     let f = [
         ("elderly_id", elderly_id.to_string().into()),
@@ -157,9 +182,11 @@ pub fn record_service(w: &mut WriteTx, elderly_id: &str, input: &ServiceInput, t
         ("service_type", service_type.into()),
         ("paid", paid.into()),
         ("charge_cents", charge.into()),
-        ("provider", optional(input.provider.as_deref()).into()),
+        ("provider", provider.into()),
         ("hours", hours.into()),
         ("notes", optional(input.notes.as_deref()).into()),
+        ("provider_id", provider_id.into()),
+        ("unit_price_cents", price.into()),
     ];
     w.insert(Table::ElderlyService, &id, &f)?;
     Ok(id)
@@ -190,7 +217,8 @@ pub fn record_visit(w: &mut WriteTx, elderly_id: &str, input: &VisitInput, today
 /// Newest first.
 pub fn services(conn: &Connection, elderly_id: &str) -> Result<Vec<ServiceRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, date, service_type, paid, charge_cents, provider, hours, notes FROM elderly_service
+        "SELECT id, date, service_type, paid, charge_cents, provider, hours, notes, provider_id, unit_price_cents
+         FROM elderly_service
          WHERE elderly_id = ?1 ORDER BY date DESC, id DESC",
     )?;
     let rows = stmt.query_map([elderly_id], |r| {
@@ -203,6 +231,8 @@ pub fn services(conn: &Connection, elderly_id: &str) -> Result<Vec<ServiceRecord
             provider: r.get(5)?,
             hours: r.get(6)?,
             notes: r.get(7)?,
+            provider_id: r.get(8)?,
+            unit_price_cents: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -9,6 +9,7 @@ pub mod calls;
 pub mod care;
 pub mod condolence;
 pub(crate) mod derived;
+pub mod homecare;
 pub mod lists;
 pub mod rate;
 pub mod roster;
@@ -259,6 +260,7 @@ pub fn change_status_in(w: &mut WriteTx, id: &str, change: &StatusChange, today:
     w.update(Table::Elderly, id, None, &f)?;
     if current == ACTIVE && status != ACTIVE {
         allowance::stop_on_leaving(w, id, &status, date)?;
+        homecare::stop_on_leaving(w, id, date)?;
     }
     Ok(())
 }

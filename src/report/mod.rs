@@ -10,6 +10,7 @@ mod allowance;
 mod elderly;
 mod elderly_lists;
 mod employment;
+mod homecare;
 mod mediation;
 mod mediation_subsidy;
 pub mod period;
@@ -131,6 +132,7 @@ pub const CATALOGUE: &[(&str, &str)] = &[
     ("elderly-centenarians", "百岁老人名单"),
     ("elderly-double-ninth", "重阳节慰问老人名单"),
     ("elderly-condolences", "老人慰问登记表"),
+    ("elderly-care-settlement", "居家养老服务结算单"),
     ("employment-stats", "就业援助工作统计表"),
     ("zero-employment-roster", "零就业家庭花名册"),
     ("welfare-post-subsidy", "公益性岗位补贴花名册"),
@@ -216,6 +218,7 @@ fn generate(conn: &Connection, actor: &Actor, req: &Request, sink: &mut dyn Sink
         "elderly-centenarians" => elderly_lists::centenarians(conn, &scope, &period)?,
         "elderly-double-ninth" => elderly_lists::double_ninth(conn, &scope, &period)?,
         "elderly-condolences" => elderly_lists::condolences(conn, &scope, &period)?,
+        "elderly-care-settlement" => homecare::settlement(conn, &scope, &period)?,
         "employment-stats" => employment::stats(conn, &scope, &period)?,
         "zero-employment-roster" => employment::zero_roster(conn, &scope, &period)?,
         "welfare-post-subsidy" => employment::subsidy(conn, &scope, &period)?,

@@ -42,8 +42,9 @@ const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0020_visits_calls.sql")),
     sql(include_str!("migrations/0021_assistance.sql")),
     sql(include_str!("migrations/0022_condolences.sql")),
-    sql(include_str!("migrations/0023_case_number_index.sql")),
-    sql(include_str!("migrations/0024_sealed_writes.sql")),
+    sql(include_str!("migrations/0023_purchased_care.sql")),
+    sql(include_str!("migrations/0024_case_number_index.sql")),
+    sql(include_str!("migrations/0025_sealed_writes.sql")),
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

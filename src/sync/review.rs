@@ -105,17 +105,21 @@ pub fn conflicts(conn: &Connection, actor: &Actor) -> Result<Vec<Conflict>> {
     Ok(out)
 }
 
+/// The entries of a roster entry: a conflict names them by their elderly.
+const ELDERLY_ENTRIES: [Table; 6] = [
+    Table::ElderlyService,
+    Table::ElderlyVisit,
+    Table::ElderlyCall,
+    Table::ElderlyAssistance,
+    Table::ElderlyCondolence,
+    Table::ElderlyCareEntitlement,
+];
+
 fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<String> {
     let sql = match table {
         Some(Table::Person) => "SELECT name FROM person WHERE id = ?1",
         Some(Table::Elderly) => "SELECT p.name FROM elderly e JOIN person p ON p.id = e.person_id WHERE e.id = ?1",
-        Some(
-            Table::ElderlyService
-            | Table::ElderlyVisit
-            | Table::ElderlyCall
-            | Table::ElderlyAssistance
-            | Table::ElderlyCondolence,
-        ) => {
+        Some(t) if ELDERLY_ENTRIES.contains(&t) => {
             // The entry may be deleted: its elderly as its insert logged it
             // (kept without a copy while the record is as inserted).
             "SELECT p.name FROM change_log l
@@ -124,23 +128,19 @@ fn record_label(conn: &Connection, table: Option<Table>, id: &str) -> Result<Str
                 (SELECT elderly_id FROM elderly_visit WHERE id = l.record_id),
                 (SELECT elderly_id FROM elderly_call WHERE id = l.record_id),
                 (SELECT elderly_id FROM elderly_assistance WHERE id = l.record_id),
-                (SELECT elderly_id FROM elderly_condolence WHERE id = l.record_id))
+                (SELECT elderly_id FROM elderly_condolence WHERE id = l.record_id),
+                (SELECT elderly_id FROM elderly_care_entitlement WHERE id = l.record_id))
              JOIN person p ON p.id = e.person_id WHERE l.record_key = ?1 AND l.op = 'insert'"
         }
         Some(Table::Community) => "SELECT name FROM community WHERE id = ?1",
+        Some(Table::CareProvider) => "SELECT name FROM care_provider WHERE id = ?1",
         Some(Table::Account) => "SELECT username FROM account WHERE id = ?1",
         Some(Table::Setting) => "SELECT key FROM setting WHERE id = ?1",
         _ => return Ok(String::new()),
     };
     // The log is asked by the record's key, the records by its id.
     let key = match table {
-        Some(
-            Table::ElderlyService
-            | Table::ElderlyVisit
-            | Table::ElderlyCall
-            | Table::ElderlyAssistance
-            | Table::ElderlyCondolence,
-        ) => record_key(id),
+        Some(t) if ELDERLY_ENTRIES.contains(&t) => record_key(id),
         _ => rusqlite::types::Value::Text(id.into()),
     };
     Ok(conn.query_row(sql, [key], |r| r.get(0)).optional()?.unwrap_or_default())

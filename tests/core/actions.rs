@@ -104,6 +104,7 @@ fn service() -> ServiceInput {
         provider: None,
         hours: None,
         notes: None,
+        ..Default::default()
     }
 }
 

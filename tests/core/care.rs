@@ -16,6 +16,7 @@ fn service(date: &str, paid: &str, charge: Option<&str>) -> ServiceInput {
         provider: Some("居家养老服务中心".into()),
         hours: Some("1.5".into()),
         notes: None,
+        ..Default::default()
     }
 }
 

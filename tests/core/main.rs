@@ -24,6 +24,7 @@ mod employment_stock;
 mod errors;
 mod exports;
 mod firstrun;
+mod homecare;
 mod hostile;
 mod hostile_sheets;
 mod idnumbers;

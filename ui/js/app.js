@@ -10,6 +10,7 @@ import { registerPage } from './register.js';
 import { personPage } from './person.js';
 import { duePage } from './due.js';
 import { allowancePage } from './allowance.js';
+import { carePage } from './homecare.js';
 import { aboutPage } from './about.js';
 import { accountsPage, communitiesPage, passwordPage, settingsPage } from './admin.js';
 import { backupsPage, damagedPage } from './backups.js';
@@ -34,6 +35,7 @@ const routes = [
   [/^#\/elderly\/([\w-]+)(?:\/(\w+))?$/, (m) => personPage(ctx, m[1], m[2]), 'roster'],
   [/^#\/due$/, () => duePage(ctx), 'due'],
   [/^#\/allowance$/, () => allowancePage(ctx), 'allowance'],
+  [/^#\/care$/, () => carePage(ctx), 'care'],
   [/^#\/cases\/new$/, () => caseRegisterPage(ctx), 'cases'],
   [/^#\/cases$/, () => casesPage(ctx), 'cases'],
   [/^#\/case\/([\w-]+)(?:\/(\w+))?$/, (m) => casePage(ctx, m[1], m[2]), 'cases'],

@@ -9,6 +9,7 @@ import { revealable } from './lookup.js';
 import { reliefSection } from './employment.js';
 import { allowanceTab } from './allowance.js';
 import { assistanceTab } from './assistance.js';
+import { careSection, providerFields } from './homecare.js';
 
 export async function personPage(ctx, id, tab = 'info') {
   const { elderly: e, services, visits, calls, assistance, assistance_choices: choices, condolences } = await api.detail(id);
@@ -74,8 +75,11 @@ function infoTab(ctx, e, reload) {
   return h('div', {}, h('dl.facts.card', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')])), form);
 }
 
+// Services, and the entitlement of purchased home care (政府购买) above them:
+// a service with a provider is settled with it by its hours and price.
 function servicesTab(ctx, e, services, reload) {
   const active = e.actions.includes('service');
+  const [purchased, fillProviders] = providerFields();
   const form = recordForm('service-form', '登记服务', [
     field('服务日期', h('input', { name: 'date', type: 'date', value: today() }), { required: true }),
     field('服务类型', h('select', { name: 'service_type' }, options(ctx.dicts.service_type, '', '请选择')), { required: true }),
@@ -83,11 +87,13 @@ function servicesTab(ctx, e, services, reload) {
     field('收费（元）', h('input', { name: 'charge', inputMode: 'decimal', placeholder: '低偿时填写' })),
     field('服务提供者', h('input', { name: 'provider' })),
     field('时长（小时）', h('input', { name: 'hours', inputMode: 'decimal' })),
+    ...purchased,
     field('备注', h('input', { name: 'notes' }), { wide: true }),
   ], async (v) => { await api.addService(e.id, { ...v, date: v.date || '', service_type: v.service_type || '', paid: v.paid || '' }); toast('服务记录已保存'); reload('services'); }, !active);
-  return h('div', {}, active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记服务；历史记录如下。`),
-    table('#service-table', ['日期', '类型', '收费方式', '收费（元）', '提供者', '时长', '备注'],
-      { rows: services.map((s) => [s.date, s.service_type, s.paid, yuan(s.charge_cents), s.provider, s.hours, s.notes]) }));
+  return h('div', {}, careSection(ctx, e, reload, (s) => fillProviders(s.providers)),
+    active ? form : h('p.notice', {}, `该老人状态为“${e.status}”，不能再登记服务；历史记录如下。`),
+    table('#service-table', ['日期', '类型', '收费方式', '收费（元）', '提供者', '时长', '单价（元/小时）', '备注'],
+      { rows: services.map((s) => [s.date, s.service_type, s.paid, yuan(s.charge_cents), s.provider, s.hours, s.unit_price_cents == null ? '' : yuan(s.unit_price_cents), s.notes]) }));
 }
 
 function visitsTab(ctx, e, visits, reload) {

@@ -16,6 +16,7 @@ mod backups;
 mod elderly;
 mod employment;
 pub mod firstrun;
+mod homecare;
 mod login;
 mod mediation;
 mod mediation_work;
@@ -98,6 +99,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         allowance::apply_allowance,
         allowance::record_allowance_event,
         allowance::allowance_checks_due,
+        homecare::care_providers,
+        homecare::add_care_provider,
+        homecare::update_care_provider,
+        homecare::care_of_elderly,
+        homecare::add_care_entitlement,
+        homecare::stop_care_entitlement,
         admin::list_accounts,
         admin::create_account,
         admin::reset_password,

@@ -9,7 +9,8 @@ use super::reports::saved_path;
 use super::{count, id_born, seed_elderly, today};
 use crate::harness::{office_dir, App, PASSWORD};
 
-fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<String>> {
+/// A sheet's cells as text (empty cells as "").
+pub(crate) fn cells(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> Vec<Vec<String>> {
     let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("{sheet}: {e}"));
     range
         .rows()

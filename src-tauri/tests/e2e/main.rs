@@ -3,6 +3,7 @@
 mod dictionaries;
 mod elderly_allowance;
 mod elderly_assistance;
+mod elderly_care;
 mod elderly_lists;
 mod elderly_visits;
 mod employment;
