@@ -110,6 +110,12 @@ fn check_password(field: &'static str, password: &str) -> Result<()> {
 /// Checks a new account and writes it inside a larger write (the first
 /// administrator is made with the office at setup).
 pub(crate) fn insert(w: &mut WriteTx, a: &NewAccount) -> Result<String> {
+    insert_hashed(w, a, || hash_password(&a.password))
+}
+
+/// [`insert`], the password's hash made by `hash` once the account is
+/// accepted (the demo makes its accounts' hashes on another thread).
+pub(crate) fn insert_hashed(w: &mut WriteTx, a: &NewAccount, hash: impl FnOnce() -> String) -> Result<String> {
     let username = clean(&a.username).ok_or_else(|| invalid("username", "请填写登录名"))?;
     if find(w.conn(), &username)?.is_some() {
         return Err(invalid("username", format!("登录名“{username}”已被使用，请换一个")).into());
@@ -131,7 +137,7 @@ pub(crate) fn insert(w: &mut WriteTx, a: &NewAccount) -> Result<String> {
             ("display_name", display.into()),
             ("role", role.code().to_string().into()),
             ("community_id", community.into()),
-            ("password_hash", hash_password(&a.password).into()),
+            ("password_hash", hash().into()),
             ("active", true.into()),
         ],
     )?;

@@ -113,17 +113,10 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
     let today = spec.today;
     let mut used_ids = std::collections::HashSet::new();
     let names = community_names(spec.communities);
+    // Argon2 takes tens of milliseconds a password, by design: the demo
+    // accounts' hashes are made on another core while the street is written.
+    let hashing = std::thread::spawn(|| DEMO_ACCOUNTS.map(|_| accounts::hash_password(DEMO_PASSWORD)));
     let (_, summary) = office::setup_and(store, actor, &spec.office_name, &names, |w, community_ids| {
-        for (username, name, role) in DEMO_ACCOUNTS {
-            let account = NewAccount {
-                username: username.into(),
-                display_name: name.into(),
-                role: role.code().into(),
-                community_id: (role == Role::CommunityStaff).then(|| community_ids[0].clone()),
-                password: DEMO_PASSWORD.into(),
-            };
-            accounts::insert(w, &account)?;
-        }
         let mut sum = DemoSummary::default();
         // Its own sequence, so the rest of the street stays as it was.
         let mut allowance_rng = Rng(spec.seed ^ 0xA110_3A4C_E000);
@@ -209,6 +202,17 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
         }
         employment(w, &mut rng, working, spec.persons, today, &mut sum)?;
         mediation(w, &mut rng, community_ids, spec.persons, today, &mut sum)?;
+        let hashes = hashing.join().expect("hashing the demo passwords");
+        for ((username, name, role), hash) in DEMO_ACCOUNTS.into_iter().zip(hashes) {
+            let account = NewAccount {
+                username: username.into(),
+                display_name: name.into(),
+                role: role.code().into(),
+                community_id: (role == Role::CommunityStaff).then(|| community_ids[0].clone()),
+                password: DEMO_PASSWORD.into(),
+            };
+            accounts::insert_hashed(w, &account, || hash)?;
+        }
         Ok(sum)
     })?;
     store.optimize()?;
