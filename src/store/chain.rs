@@ -120,22 +120,11 @@ pub struct Link {
 /// it (so that one altered entry is reported once, not with all after it).
 /// Returns the newest seq and hash.
 pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result<(i64, String)> {
-    let columns = log.columns();
-    // An insert kept without a copy of its values is hashed as logged: its
-    // text rebuilt from the record (`store::log`).
-    let kept = if log == Log::ChangeLog { ", mask" } else { ", NULL" };
-    let sql = format!("SELECT seq, hash, {}{kept} FROM {} ORDER BY seq", columns.join(", "), log.table());
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
     let (mut seq, mut hash) = (0i64, String::new());
-    let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
-    while let Some(r) = rows.next()? {
-        let this: i64 = r.get(0)?;
-        values.clear();
-        for i in 0..columns.len() {
-            values.push(text(r.get_ref(i + 2)?));
-        }
-        if let (Some(mask), Some(None)) = (r.get::<_, Option<i64>>(columns.len() + 2)?, values.last()) {
+    let mut step = |this: i64, stored: Option<String>, values: &mut Vec<Option<String>>, mask: Option<i64>| {
+        if let (Some(mask), Some(None)) = (mask, values.last()) {
+            // An insert kept without a copy of its values is hashed as
+            // logged: its text rebuilt from the record (`store::log`).
             // (table_name, record_id) are the change log's 6th and 7th columns.
             let (table, record) = (values[5].clone().unwrap_or_default(), values[6].clone().unwrap_or_default());
             *values.last_mut().expect("fields") = Some(super::log::fields_of(conn, &table, &record, None, Some(mask))?);
@@ -143,8 +132,7 @@ pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result
         let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
         let record = (log == Log::ChangeLog)
             .then(|| (values[5].clone().unwrap_or_default(), values[6].clone().unwrap_or_default()));
-        let link =
-            Link { seq: this, prev_seq: seq, stored: text(r.get_ref(1)?), computed: chain_hash(&hash, &refs), record };
+        let link = Link { seq: this, prev_seq: seq, stored, computed: chain_hash(&hash, &refs), record };
         visit(&link);
         seq = this;
         // A tag (`log::TAG_HEX`) is only the start of a hash: the chain goes
@@ -153,12 +141,29 @@ pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result
             Some(stored) if stored.len() != super::log::TAG_HEX => stored,
             _ => link.computed,
         };
+        Ok::<_, crate::Error>(())
+    };
+    if log == Log::ChangeLog {
+        super::log::each_entry_as_logged(conn, |this, stored, values, mask| step(this, stored, values, mask))?;
+    } else {
+        let columns = log.columns();
+        let sql = format!("SELECT seq, hash, {} FROM {} ORDER BY seq", columns.join(", "), log.table());
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut values: Vec<Option<String>> = Vec::with_capacity(columns.len());
+        while let Some(r) = rows.next()? {
+            values.clear();
+            for i in 0..columns.len() {
+                values.push(text(r.get_ref(i + 2)?));
+            }
+            step(r.get(0)?, text(r.get_ref(1)?), &mut values, None)?;
+        }
     }
     Ok((seq, hash))
 }
 
 /// Whatever type a tampered column holds, as the text it would read as.
-fn text(v: ValueRef) -> Option<String> {
+pub(super) fn text(v: ValueRef) -> Option<String> {
     match v {
         ValueRef::Null => None,
         ValueRef::Integer(i) => Some(i.to_string()),

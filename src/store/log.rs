@@ -14,7 +14,7 @@
 //! through [`fields_of`].
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::types::Value;
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::write::Change;
@@ -533,6 +533,68 @@ fn op_number(op: &str) -> Value {
         "delete" => Value::Integer(2),
         other => Value::Text(other.to_string()),
     }
+}
+
+/// Every entry in order of seq, its columns as the view `change_log` gives
+/// them (in the order of `chain::Log::ChangeLog.columns()`), with its stored
+/// hash and mask: what `check` hashes again. Read from `change_entry` and
+/// the small tables it numbers, formatted here as the view formats them (the
+/// view, joined row by row, took a quarter of `check`). An entry whose
+/// transaction, PC or table is missing is left out, as the view's joins do;
+/// `check` finds that as a gap in the chain.
+pub fn each_entry_as_logged(
+    conn: &Connection,
+    mut visit: impl FnMut(i64, Option<String>, &mut Vec<Option<String>>, Option<i64>) -> Result<()>,
+) -> Result<()> {
+    use super::chain::text;
+    let small = |sql: &str| -> Result<HashMap<i64, Vec<Option<String>>>> {
+        let mut stmt = conn.prepare(sql)?;
+        let width = stmt.column_count();
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, (1..width).map(|i| r.get_ref(i).map(text)).collect::<rusqlite::Result<_>>()?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let txns = small("SELECT n, txn_id, at, user_name FROM change_txn")?;
+    let pcs = small("SELECT n, installation_id FROM change_pc")?;
+    let tables = small("SELECT n, name FROM change_table")?;
+    let mut stmt = conn.prepare(
+        "SELECT seq, hash, txn, hlc, pc, table_name, record_id, op, fields, mask FROM change_entry ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut values: Vec<Option<String>> = Vec::with_capacity(9);
+    while let Some(r) = rows.next()? {
+        let (Some(t), Some(p), Some(n)) = (txns.get(&r.get(2)?), pcs.get(&r.get(4)?), tables.get(&r.get(5)?)) else {
+            continue;
+        };
+        let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let hlc = match r.get_ref(3)? {
+            ValueRef::Integer(h) => Some(format!("{:015}-{:06}", h / 1_000_000, h % 1_000_000)),
+            other => text(other),
+        };
+        let record = match r.get_ref(6)? {
+            ValueRef::Blob(b) => {
+                let h = hex(b);
+                let part = |from: usize, to: usize| h.get(from.min(h.len())..to.min(h.len())).unwrap_or("");
+                Some(format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, h.len())))
+            }
+            other => text(other),
+        };
+        let op = match r.get_ref(7)? {
+            ValueRef::Integer(0) => "insert",
+            ValueRef::Integer(1) => "update",
+            _ => "delete",
+        };
+        let stored = match r.get_ref(1)? {
+            ValueRef::Blob(b) => Some(hex(b)),
+            other => text(other),
+        };
+        values.clear();
+        values.extend([t[0].clone(), hlc, t[1].clone(), p[0].clone(), t[2].clone(), n[0].clone(), record]);
+        values.extend([Some(op.to_string()), text(r.get_ref(8)?)]);
+        visit(r.get(0)?, stored, &mut values, r.get(9)?)?;
+    }
+    Ok(())
 }
 
 /// How much of its chain hash an entry keeps (hex digits): 4 bytes, enough
