@@ -70,7 +70,8 @@ pub(crate) fn setup_and<T>(
     }
     let office_name = clean(office_name).ok_or_else(|| invalid("office_name", "请填写街道名称，例如“某某街道”"))?;
     let names = community_list(community_names)?;
-    let out = store.write(actor, |w| {
+    // The first write into the database: the demo street's is large.
+    let out = store.write_alone(actor, |w| {
         w.insert(Table::Office, &new_id(), &[("name", office_name.clone().into())])?;
         let mut ids = Vec::new();
         for (i, name) in names.iter().enumerate() {

@@ -168,11 +168,7 @@ impl Store {
         )?;
         let writing = Arc::new(AtomicBool::new(false));
         guard_records(&conn, writing.clone());
-        let read = Connection::open_with_flags(path, flags).map_err(not_a_db)?;
-        read.busy_timeout(std::time::Duration::from_secs(5))?;
-        read.pragma_update(None, "query_only", "ON")?;
-        read.pragma_update(None, "cache_size", -CACHE_KB)?;
-        read.set_prepared_statement_cache_capacity(64);
+        let read = open_reader(path)?;
         Ok(Store {
             writer: conn,
             read,
@@ -227,6 +223,40 @@ impl Store {
     pub fn optimize(&self) -> Result<(), StoreError> {
         self.writer.execute_batch("PRAGMA analysis_limit = 400; ANALYZE;")?;
         Ok(())
+    }
+
+    /// [`Store::write`] for the first large write into a new database (the
+    /// demo street, a PC joining an office): through a rollback journal, so
+    /// that each new page is written once, where the WAL writes it twice (to
+    /// the WAL, then to the database at the checkpoint). SQLite leaves WAL only
+    /// for a connection alone on the database, so the reading connection is
+    /// closed meanwhile; when another program holds the database the write
+    /// goes through the WAL as usual. A kill midway leaves a journal that
+    /// SQLite plays back when the database is next opened: the state before
+    /// the write, as with the WAL.
+    pub fn write_alone<T>(
+        &mut self,
+        author: &dyn Author,
+        f: impl FnOnce(&mut WriteTx) -> crate::Result<T>,
+    ) -> crate::Result<T> {
+        drop(std::mem::replace(&mut self.read, Connection::open_in_memory().map_err(StoreError::from)?));
+        let alone = self.writer.busy_timeout(std::time::Duration::ZERO).is_ok()
+            && self
+                .writer
+                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
+                .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        let out = self.write(author, f);
+        let restored = (|| {
+            if alone {
+                self.writer.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))?;
+            }
+            self.writer.busy_timeout(std::time::Duration::from_secs(5))?;
+            self.read = open_reader(&self.path)?;
+            Ok::<_, StoreError>(())
+        })();
+        let out = out?;
+        restored?;
+        Ok(out)
     }
 
     /// Runs `f` as [`Store::write`] would, then undoes everything: what an
@@ -359,6 +389,18 @@ pub(crate) fn json_rows(
         out.push(serde_json::Value::Object(obj));
     }
     Ok(out)
+}
+
+/// The reading connection: `query_only`, so that nothing read through
+/// [`Store::conn`] can write.
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let read = Connection::open_with_flags(path, flags)?;
+    read.busy_timeout(std::time::Duration::from_secs(5))?;
+    read.pragma_update(None, "query_only", "ON")?;
+    read.pragma_update(None, "cache_size", -CACHE_KB)?;
+    read.set_prepared_statement_cache_capacity(64);
+    Ok(read)
 }
 
 pub fn new_id() -> String {

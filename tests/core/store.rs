@@ -137,3 +137,29 @@ fn the_installation_id_stays_with_the_file_and_differs_between_files() {
         .unwrap();
     assert_eq!(stamped, id);
 }
+
+/// The office's first write (the demo street's is large) goes through a
+/// rollback journal, each page written once; the store is in WAL again after
+/// it, reads see it, and a later write goes through the WAL. With another
+/// program holding the database, the first write goes through the WAL.
+#[test]
+fn the_first_write_leaves_the_database_in_wal_alone_or_not() {
+    for other_open in [false, true] {
+        let dir = TempDir::new().unwrap();
+        let mut store = Store::open_dir(dir.path()).unwrap();
+        let other = other_open.then(|| Connection::open(store.path()).unwrap());
+        if let Some(other) = &other {
+            other.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).unwrap();
+        }
+        let names = ["东风社区".to_string()];
+        street_ledger::office::setup(&mut store, &clerk(), "和平街道", &names).unwrap();
+        let mode: String = store.local().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal", "other program open: {other_open}");
+        assert_eq!(street_ledger::office::communities(store.conn()).unwrap().len(), 1);
+        assert!(!dir.path().join(format!("{}-journal", store::DB_FILE)).exists());
+        let community = street_ledger::office::add_community(&mut store, &clerk(), "西湖社区").unwrap();
+        assert_eq!(community.name, "西湖社区");
+        assert!(dir.path().join(format!("{}-wal", store::DB_FILE)).exists());
+        drop(other);
+    }
+}
