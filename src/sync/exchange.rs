@@ -128,7 +128,9 @@ pub fn apply(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applie
 fn take_in(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied> {
     refuse_far_future(bundle, chrono::Utc::now().timestamp_millis().max(0) as u64)?;
     let own = store.installation_id().to_string();
-    store.write(actor, |w| {
+    // Joining: the first write into this PC's database is the whole street.
+    let first = office(store.conn())?.is_none();
+    let take = |w: &mut crate::store::WriteTx| {
         // Read in this transaction: what it holds is what it will not take again.
         let mut holds = holdings(w.conn())?;
         let mut applied = Applied::default();
@@ -256,7 +258,12 @@ fn take_in(store: &mut Store, actor: &Actor, bundle: &Bundle) -> Result<Applied>
             as usize;
         applied.pending = conn.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get::<_, i64>(0))? as usize;
         Ok(applied)
-    })
+    };
+    if first {
+        store.write_alone(actor, take)
+    } else {
+        store.write(actor, take)
+    }
 }
 
 /// A record with no history here before this take-in: its changes in it, in
