@@ -121,13 +121,14 @@ pub struct Link {
 /// Returns the newest seq and hash.
 pub fn fold(conn: &Connection, log: Log, mut visit: impl FnMut(&Link)) -> Result<(i64, String)> {
     let (mut seq, mut hash) = (0i64, String::new());
+    let mut rebuilder = super::log::Rebuilder::default();
     let mut step = |this: i64, stored: Option<String>, values: &mut Vec<Option<String>>, mask: Option<i64>| {
         if let (Some(mask), Some(None)) = (mask, values.last()) {
             // An insert kept without a copy of its values is hashed as
             // logged: its text rebuilt from the record (`store::log`).
             // (table_name, record_id) are the change log's 6th and 7th columns.
             let (table, record) = (values[5].clone().unwrap_or_default(), values[6].clone().unwrap_or_default());
-            *values.last_mut().expect("fields") = Some(super::log::fields_of(conn, &table, &record, None, Some(mask))?);
+            *values.last_mut().expect("fields") = Some(rebuilder.text(conn, &table, &record, mask)?);
         }
         let refs: Vec<Option<&str>> = values.iter().map(|v| v.as_deref()).collect();
         let record = (log == Log::ChangeLog)

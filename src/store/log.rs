@@ -148,10 +148,22 @@ pub fn rebuild(conn: &Connection, table: Table, record_id: &str, mask: i64) -> R
 fn rebuild_with(conn: &Connection, table: Table, record_id: &str, mask: i64, patched: bool) -> Result<Option<String>> {
     let names: Vec<&str> = masked(table, mask).map(|(_, n)| n).collect();
     let sql = format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name());
-    let values: Option<Vec<Value>> = conn
-        .prepare_cached(&sql)?
-        .query_row([record_id], |r| (0..names.len()).map(|i| r.get::<_, Value>(i)).collect())
-        .optional()?;
+    rebuild_from(conn, table, record_id, mask, patched, &sql)
+}
+
+/// [`rebuild_with`], its query (`sql`: the masked fields by id) written.
+fn rebuild_from(
+    conn: &Connection,
+    table: Table,
+    record_id: &str,
+    mask: i64,
+    patched: bool,
+    sql: &str,
+) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let width = stmt.column_count();
+    let values: Option<Vec<Value>> =
+        stmt.query_row([record_id], |r| (0..width).map(|i| r.get::<_, Value>(i)).collect()).optional()?;
     let Some(values) = values else { return Ok(None) };
     let patch = if patched { patch_of(conn, record_id)? } else { None };
     let values = first_values(table, mask, &values, false, patch.as_ref());
@@ -173,6 +185,42 @@ pub fn fields_of(
     }
     let (Some(table), Some(mask)) = (Table::from_name(table_name), mask) else { return Ok("{}".into()) };
     Ok(rebuild(conn, table, record_id, mask)?.unwrap_or_else(|| "{}".into()))
+}
+
+/// [`fields_of`] for every insert of the log in turn (the chain check):
+/// which records have a patch is read once, not asked record by record, and
+/// each table's query is written once.
+#[derive(Default)]
+pub struct Rebuilder {
+    patched: Option<std::collections::HashSet<(bool, Vec<u8>)>>,
+    queries: HashMap<(Table, i64), String>,
+}
+
+impl Rebuilder {
+    /// The text of an insert kept without a copy, as [`fields_of`] gives it.
+    pub fn text(&mut self, conn: &Connection, table_name: &str, record_id: &str, mask: i64) -> Result<String> {
+        let Some(table) = Table::from_name(table_name) else { return Ok("{}".into()) };
+        if self.patched.is_none() {
+            let mut stmt = conn.prepare("SELECT record_id FROM change_patch")?;
+            let keys = stmt.query_map([], |r| Ok(key_bytes(r.get(0)?)))?;
+            self.patched = Some(keys.collect::<rusqlite::Result<_>>()?);
+        }
+        let patched = self.patched.as_ref().is_some_and(|p| p.contains(&key_bytes(record_key(record_id))));
+        let sql = self.queries.entry((table, mask)).or_insert_with(|| {
+            let names: Vec<&str> = masked(table, mask).map(|(_, n)| n).collect();
+            format!("SELECT {} FROM {} WHERE id = ?1", names.join(", "), table.name())
+        });
+        Ok(rebuild_from(conn, table, record_id, mask, patched, sql)?.unwrap_or_else(|| "{}".into()))
+    }
+}
+
+/// A record key as bytes, and whether they were a blob.
+fn key_bytes(v: Value) -> (bool, Vec<u8>) {
+    match v {
+        Value::Blob(b) => (true, b),
+        Value::Text(t) => (false, t.into_bytes()),
+        other => (false, format!("{other:?}").into_bytes()),
+    }
 }
 
 /// The seq and mask of a record's insert kept without a copy, if it has one.
