@@ -62,15 +62,19 @@ pub fn chain_hash(prev: &str, columns: &[Option<&str>]) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(64);
-    for b in h.finalize() {
+    hex(&h.finalize())
+}
+
+/// Bytes as lower-case hex digits (what SQL's `lower(hex(..))` gives).
+pub(super) fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
         out.push(char::from(HEX[(b >> 4) as usize]));
         out.push(char::from(HEX[(b & 15) as usize]));
     }
     out
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The newest entry of a chain: a writer appends after it.
 #[derive(Debug, Clone)]

@@ -496,6 +496,20 @@ pub fn record_key_sql(column: &str) -> String {
     format!("CASE WHEN {column} GLOB '{uuid}' THEN unhex(replace({column}, '-', '')) ELSE {column} END")
 }
 
+/// A record id as the view `change_log` shows a stored key that is bytes
+/// (the inverse of [`record_key`] for a UUID).
+fn record_text(key: &[u8]) -> String {
+    let h = super::chain::hex(key);
+    let part = |from: usize, to: usize| h.get(from.min(h.len())..to.min(h.len())).unwrap_or("");
+    format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, h.len()))
+}
+
+/// A stamp as the view `change_log` shows one stored as a number (the
+/// inverse of [`stamp_value`]).
+fn stamp_text(stamp: i64) -> String {
+    format!("{:015}-{:06}", stamp / 1_000_000, stamp % 1_000_000)
+}
+
 /// A stamp as stored: `MMMMMMMMMMMMMMM-CCCCCC` as M * 1,000,000 + C (the
 /// same order), when it fits; any other text as it is.
 fn stamp_value(hlc: &str) -> Value {
@@ -615,17 +629,12 @@ pub fn each_entry_as_logged(
         let (Some(t), Some(p), Some(n)) = (txns.get(&r.get(2)?), pcs.get(&r.get(4)?), tables.get(&r.get(5)?)) else {
             continue;
         };
-        let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
         let hlc = match r.get_ref(3)? {
-            ValueRef::Integer(h) => Some(format!("{:015}-{:06}", h / 1_000_000, h % 1_000_000)),
+            ValueRef::Integer(stamp) => Some(stamp_text(stamp)),
             other => text(other),
         };
         let record = match r.get_ref(6)? {
-            ValueRef::Blob(b) => {
-                let h = hex(b);
-                let part = |from: usize, to: usize| h.get(from.min(h.len())..to.min(h.len())).unwrap_or("");
-                Some(format!("{}-{}-{}-{}-{}", part(0, 8), part(8, 12), part(12, 16), part(16, 20), part(20, h.len())))
-            }
+            ValueRef::Blob(key) => Some(record_text(key)),
             other => text(other),
         };
         let op = match r.get_ref(7)? {
@@ -634,7 +643,7 @@ pub fn each_entry_as_logged(
             _ => "delete",
         };
         let stored = match r.get_ref(1)? {
-            ValueRef::Blob(b) => Some(hex(b)),
+            ValueRef::Blob(b) => Some(super::chain::hex(b)),
             other => text(other),
         };
         values.clear();
@@ -730,6 +739,14 @@ mod tests {
         let by_name: BTreeMap<String, serde_json::Value> = map.into_iter().collect();
         assert_eq!(changes_text(changes.into_iter()), serde_json::to_string(&by_name).unwrap());
         assert_eq!(changes_text(std::iter::empty()), "{}");
+    }
+
+    #[test]
+    fn a_stamp_and_a_uuid_read_back_as_they_were_stored() {
+        let stamp = "001764892800123-000042";
+        assert!(matches!(stamp_value(stamp), Value::Integer(n) if stamp_text(n) == stamp));
+        let id = "01a2446a-d15c-70c5-810d-da70e48c0254";
+        assert!(matches!(record_key(id), Value::Blob(b) if record_text(&b) == id));
     }
 
     #[test]
