@@ -138,6 +138,21 @@ fn the_installation_id_stays_with_the_file_and_differs_between_files() {
     assert_eq!(stamped, id);
 }
 
+/// Record ids are 22 characters of letters, digits, `-` and `_`; each made
+/// later sorts later, and after every id made the older way (a UUID's 36
+/// characters), so that the newest record of a day is still the greatest id.
+#[test]
+fn record_ids_are_short_and_sort_in_the_order_they_were_made() {
+    let older = uuid::Uuid::now_v7().to_string();
+    let ids: Vec<String> = (0..20_000).map(|_| store::new_id()).collect();
+    for id in &ids {
+        assert_eq!(id.len(), 22, "{id}");
+        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{id}");
+        assert!(id.as_str() > older.as_str(), "{id} sorts after {older}");
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "made in order, sorted in order, none twice");
+}
+
 /// The office's first write (the demo street's is large) goes through a
 /// rollback journal, each page written once; the store is in WAL again after
 /// it, reads see it, and a later write goes through the WAL. With another
