@@ -5,7 +5,7 @@
 // from the preview, so masked ID numbers only and at most its first rows.
 import { h } from './dom.js';
 import { showPrintView } from './print.js';
-import { columnKinds, formatCell } from './reports.js';
+import { formatCell, sheetHead } from './reports.js';
 
 /** Rows on an A4 page with room for a signature in each. */
 const ROWS_PER_PAGE = 22;
@@ -17,14 +17,7 @@ export function openReportPrint(report) {
 }
 
 function sheetPages(report, sheet) {
-  const depth = Math.max(1, ...sheet.headers.map((x) => x.row + x.rows));
-  const columns = Math.max(1, ...sheet.headers.map((x) => x.col + x.cols));
-  const kinds = columnKinds(sheet, columns);
-  const head = [];
-  for (let r = 0; r < depth; r += 1) {
-    const cells = sheet.headers.filter((x) => x.row === r).sort((a, b) => a.col - b.col);
-    head.push(h('tr', {}, cells.map((x) => h('th', { rowSpan: x.rows, colSpan: x.cols }, x.text))));
-  }
+  const { columns, kinds, head } = sheetHead(sheet);
   const widths = Array.from({ length: columns }, (_, i) => sheet.widths[i] || 10);
   const sum = widths.reduce((a, b) => a + b, 0);
   const colgroup = () => h('colgroup', {}, widths.map((w) => h('col', { style: `width:${(w / sum * 100).toFixed(2)}%` })));
@@ -39,7 +32,7 @@ function sheetPages(report, sheet) {
       h('h1.report-print-title', {}, sheet.title),
       h('div.report-print-unit', {}, h('span', {}, `填报单位：${report.unit}`), h('span', {}, `第 ${p + 1} 页 共 ${chunks.length} 页`)),
       h('table.report-print', {}, colgroup(),
-        h('thead', {}, head),
+        h('thead', {}, head.map((tr) => tr.cloneNode(true))), // every page repeats the header rows
         h('tbody', {}, rows.length ? rows.map((r) => h('tr', {}, r.map(td))) : h('tr', {}, h('td', { colSpan: columns }, '本期没有记录'))),
         last && sheet.total ? h('tfoot', {}, h('tr.total', {}, sheet.total.map(td))) : null),
       last && cut ? h('p.report-print-note', {}, `共 ${sheet.row_count} 行，此处只打印前 ${sheet.rows.length} 行；完整名单请导出Excel后打印。`) : null,

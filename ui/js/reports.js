@@ -141,15 +141,21 @@ export function renderReport(report) {
     report.sheets.map((sheet, i) => renderSheet(sheet, i)));
 }
 
-export function renderSheet(sheet, index = 0) {
+/** A sheet's header rows as the file merges them, its column count and each
+ *  column's kind: the preview and the print view lay a sheet out alike. */
+export function sheetHead(sheet) {
   const depth = Math.max(1, ...sheet.headers.map((x) => x.row + x.rows));
   const columns = Math.max(1, ...sheet.headers.map((x) => x.col + x.cols));
-  const kinds = columnKinds(sheet, columns);
   const head = [];
   for (let r = 0; r < depth; r += 1) {
     const cells = sheet.headers.filter((x) => x.row === r).sort((a, b) => a.col - b.col);
     head.push(h('tr', {}, cells.map((x) => h('th', { rowSpan: x.rows, colSpan: x.cols }, x.text))));
   }
+  return { columns, kinds: columnKinds(sheet, columns), head };
+}
+
+export function renderSheet(sheet, index = 0) {
+  const { columns, kinds, head } = sheetHead(sheet);
   const shown = sheet.rows.slice(0, PREVIEW_ROWS);
   const list = table(`.report-table#report-sheet-${index}`,
     Array.from({ length: columns }, (_, i) => ['', (r) => cellTd(r[i], kinds[i])]),

@@ -1,7 +1,8 @@
 //! Issue 17, point 5, through the desktop: a 重阳节 慰问 recorded on the
 //! person page (refused without a gift or an amount), then the 重阳节慰问
 //! 老人名单 previewed with them as visited, printed on A4 and exported (the
-//! .xlsx read back: the band, 已慰问, the 签字 column and the band 合计).
+//! .xlsx read back: the band, 已慰问, the 签字 column and the band 合计),
+//! its two printed pages each with the header rows.
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use chrono::Datelike;
 
@@ -23,6 +24,10 @@ async fn a_double_ninth_condolence_is_recorded_and_the_double_ninth_list_exporte
     let dir = office_dir();
     let id = seed_elderly(dir.path(), "陈九妹", &id_born(today().year() - 85, 3, 3, 4));
     seed_elderly(dir.path(), "林百岁", &id_born(today().year() - 100, 12, 31, 5));
+    // 23 more in their eighties: the 名单 runs over two A4 pages.
+    for (i, given) in "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅".chars().enumerate() {
+        seed_elderly(dir.path(), &format!("周{given}"), &id_born(today().year() - 82, 1, 1 + i as u32, 10 + i as u16));
+    }
     let app = App::start_as(dir, "admin", PASSWORD).await;
     app.go(&format!("#/elderly/{id}")).await;
     app.text_with("#person-name", "陈九妹").await;
@@ -52,6 +57,14 @@ async fn a_double_ninth_condolence_is_recorded_and_the_double_ninth_list_exporte
     // Printed: A4 pages with the 签字 column and the 合计 of the bands.
     app.click("#report-print").await;
     app.text_with("#print-view .report-page thead", "签字").await;
+    // Each page of the 名单 repeats its header rows.
+    let heads = app
+        .client
+        .execute("return [...document.querySelectorAll('#print-view .report-page[data-sheet=名单] thead')].map((t) => t.textContent)", vec![])
+        .await
+        .unwrap();
+    let heads: Vec<&str> = heads.as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
+    assert!(heads.len() == 2 && heads.iter().all(|t| t.contains("序号") && t.contains("签字")), "{heads:?}");
     app.text_with("#print-view .report-page[data-sheet=分段统计] tfoot", "合计").await;
     app.screenshot("17-double-ninth-print").await;
     app.click("#print-close").await;
@@ -71,7 +84,7 @@ async fn a_double_ninth_condolence_is_recorded_and_the_double_ninth_list_exporte
     let stats = cells(&mut book, "分段统计");
     let total = stats.iter().find(|r| r.first().is_some_and(|c| c == "合计")).expect("合计 row");
     // 80–89, 90–99, 100+, 合计, 已慰问, 未慰问.
-    assert_eq!(&total[1..7], ["1", "0", "1", "2", "1", "1"], "{total:?}");
+    assert_eq!(&total[1..7], ["24", "0", "1", "25", "1", "24"], "{total:?}");
     let dir = app.stop().await;
     assert_eq!(count(dir.path(), "elderly_condolence"), 1);
 }
