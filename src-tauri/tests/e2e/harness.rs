@@ -307,10 +307,23 @@ impl App {
     }
 
     /// Saves a PNG into STREET_LEDGER_SCREENSHOTS (set by `cargo xtask test`).
+    ///
+    /// WebKitGTK drawing without GPU compositing (as the app asks, see its
+    /// `main`) takes a screenshot at the window's next repaint, and a page
+    /// at rest (no caret blinking, nothing changing) never repaints: the
+    /// page repaints one transparent pixel until the screenshot is taken.
     pub async fn screenshot(&self, name: &str) {
+        const REPAINT: &str = "const px = document.body.appendChild(document.createElement('div'));
+            px.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none';
+            let on = false;
+            window.__repaint = setInterval(() => { on = !on; px.style.background = on ? 'rgba(255,255,255,0)' : 'rgba(0,0,0,0)'; }, 20);
+            window.__repaintPixel = px;";
+        const REST: &str = "clearInterval(window.__repaint); window.__repaintPixel?.remove();";
         let Some(dir) = std::env::var_os("STREET_LEDGER_SCREENSHOTS").map(PathBuf::from) else { return };
         std::fs::create_dir_all(&dir).unwrap();
+        self.client.execute(REPAINT, vec![]).await.unwrap();
         let png = self.client.screenshot().await.unwrap();
+        self.client.execute(REST, vec![]).await.unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
