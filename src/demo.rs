@@ -161,7 +161,9 @@ pub fn generate(store: &mut Store, actor: &Actor, spec: &DemoSpec) -> Result<Dem
                 if (18..58).contains(&id.age_on(today)) {
                     working.push(p.clone());
                 }
-                person::create(w, &p, today)?;
+                // `used_ids` made the number unique in a new office: no
+                // lookup (the unique index still holds it).
+                person::create_unknown(w, &p, today)?;
                 continue;
             }
             let input = elderly_input(&mut rng, p, today);

@@ -172,9 +172,9 @@ pub fn create(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<
     insert(w, input, today, true)
 }
 
-/// [`create`] for a caller that has just found no person with this ID
-/// number in this transaction (the roster's registration): the same lookup
-/// is not made twice (the unique index still holds it).
+/// [`create`] for a caller that knows no person has this ID number (the
+/// roster's registration has just looked; the demo made it unique in a new
+/// office): the lookup is not made twice (the unique index still holds it).
 pub(crate) fn create_unknown(w: &mut WriteTx, input: &PersonInput, today: NaiveDate) -> Result<String> {
     insert(w, input, today, false)
 }
