@@ -29,6 +29,11 @@ pub const DB_FILE: &str = "street-ledger.db";
 /// SQLite's page cache, in KB: large writes (demo, import) stay in memory
 /// instead of spilling.
 const CACHE_KB: i64 = 65_536;
+/// A new database's page size: with 8 KiB pages rather than SQLite's 4 KiB
+/// the B-trees are a level shallower and the page cache handles half the
+/// pages (the 100,000-person demo 5% faster, its file no larger; 16 KiB
+/// gained nothing more). A database made before keeps its pages.
+const PAGE_SIZE: i64 = 8192;
 /// The cache while a long list is read once (see [`Store::with_small_cache`]).
 const SMALL_CACHE_KB: i64 = 4_096;
 
@@ -123,6 +128,9 @@ impl Store {
         let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(not_a_db)?;
         if found > LATEST_VERSION {
             return Err(StoreError::NewerDatabase { found, supported: LATEST_VERSION });
+        }
+        if conn.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))? == 0 {
+            conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;

@@ -138,6 +138,20 @@ fn the_installation_id_stays_with_the_file_and_differs_between_files() {
     assert_eq!(stamped, id);
 }
 
+/// A new database is made with 8 KiB pages (its B-trees a level shallower
+/// than with SQLite's 4 KiB); a database made before keeps its own pages.
+#[test]
+fn a_new_database_has_8_kib_pages_and_an_older_one_keeps_its_own() {
+    let page_size = |c: &Connection| c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap();
+    let office = new_office();
+    assert_eq!(page_size(office.store.conn()), 8192);
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("older.db");
+    Connection::open(&path).unwrap().execute_batch("PRAGMA page_size = 4096; CREATE TABLE kept (x);").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(page_size(store.conn()), 4096);
+}
+
 /// Record ids are 22 characters of letters, digits, `-` and `_`; each made
 /// later sorts later, and after every id made the older way (a UUID's 36
 /// characters), so that the newest record of a day is still the greatest id.
